@@ -1,0 +1,1 @@
+"""The simulator engine: plain Python, no Qt (DESIGN §1)."""

@@ -1,0 +1,132 @@
+"""The request log: one ``Event`` per handled request, kept in memory and in events.jsonl."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import deque
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+OUTCOME_OK = "ok"
+OUTCOME_ERROR = "error"
+OUTCOME_DENIED = "denied"
+
+MAX_IN_MEMORY = 5000
+ROTATE_BYTES = 5 * 1024 * 1024
+_CLIP_CHARS = 64 * 1024  # a 1 MB query result would make the log and the timeline sluggish
+
+
+@dataclass(frozen=True)
+class Event:
+    """One handled request as the timeline shows it."""
+
+    id: str
+    time: float  # Unix seconds
+    action: str
+    caller_kind: str
+    persona: str | None
+    openid: str | None
+    source: str
+    target: str
+    duration_ms: float
+    outcome: str
+    params: Any
+    result: Any = None
+    error_code: int | str | None = None
+    error_message: str | None = None
+    permission_allowed: bool | None = None
+    permission_reason: str | None = None
+    parent_id: str | None = None
+
+    @property
+    def service(self) -> str:
+        return self.action.split(".", 1)[0]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, default=str)
+
+
+def clip(value: Any) -> Any:
+    """Keep a value for the log, or a short preview when its JSON is too long."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) <= _CLIP_CHARS:
+        return value
+    return {"$clipped": text[:_CLIP_CHARS], "$length": len(text)}
+
+
+Listener = Callable[[Event], None]
+
+
+class EventLog:
+    """Appends events, notifies subscribers, and keeps the recent ones for the timeline.
+
+    Subscribers are called on the thread that handled the request; a Qt bridge re-emits
+    them as signals so widgets are touched only on the GUI thread.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._recent: deque[Event] = deque(maxlen=MAX_IN_MEMORY)
+        self._listeners: list[Listener] = []
+        if path is not None:
+            self._recent.extend(_load_tail(path))
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` for every new event; returns a function that unsubscribes."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def append(self, event: Event) -> None:
+        with self._lock:
+            self._recent.append(event)
+            self._write(event)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:  # a broken view must not fail the request it watches
+                log.exception("event listener failed")
+
+    def recent(self) -> list[Event]:
+        """Events oldest first, as far back as memory keeps them."""
+        with self._lock:
+            return list(self._recent)
+
+    def _write(self, event: Event) -> None:
+        if self._path is None:
+            return
+        try:
+            if self._path.exists() and self._path.stat().st_size > ROTATE_BYTES:
+                self._path.replace(self._path.with_suffix(".1.jsonl"))
+            with self._path.open("a", encoding="utf-8") as handle:
+                handle.write(event.to_json() + "\n")
+        except OSError:
+            log.exception("could not write the event log %s", self._path)
+
+
+def _load_tail(path: Path) -> list[Event]:
+    """The last events of a previous session, skipping a line cut short by a kill."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()[-MAX_IN_MEMORY:]
+    except (FileNotFoundError, UnicodeDecodeError):
+        return []
+    events = []
+    for line in lines:
+        try:
+            events.append(Event(**json.loads(line)))
+        except (ValueError, TypeError):
+            continue
+    return events

@@ -1,0 +1,56 @@
+"""A mini program project folder as WeChat DevTools lays it out (read-only for us)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.errors import InputError
+
+APPID = re.compile(r"^wx[0-9a-f]{16}$")
+
+
+@dataclass(frozen=True)
+class Project:
+    """What we read from ``project.config.json``."""
+
+    root: Path
+    name: str
+    appid: str | None  # None for a tourist appid or none at all
+    cloudfunction_root: Path | None
+    miniprogram_root: Path | None
+
+    @classmethod
+    def load(cls, root: Path) -> "Project":
+        """Read a project folder; a clear InputError when it is not one."""
+        root = root.expanduser().resolve()
+        if not root.is_dir():
+            raise InputError(f"The project folder {root} does not exist.")
+        config_file = root / "project.config.json"
+        if not config_file.is_file():
+            raise InputError(
+                f"{root} is not a mini program project: it has no project.config.json. "
+                "Choose the folder you open in WeChat DevTools."
+            )
+        try:
+            config = json.loads(config_file.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"{config_file} is not valid JSON: {exc}") from exc
+        if not isinstance(config, dict):
+            raise InputError(f"{config_file} must hold a JSON object.")
+        appid = str(config.get("appid") or "")
+        return cls(
+            root=root,
+            name=str(config.get("projectname") or root.name),
+            appid=appid if APPID.match(appid) else None,
+            cloudfunction_root=_subdir(root, config.get("cloudfunctionRoot")),
+            miniprogram_root=_subdir(root, config.get("miniprogramRoot")),
+        )
+
+
+def _subdir(root: Path, value: object) -> Path | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return (root / value).resolve()

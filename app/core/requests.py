@@ -1,0 +1,76 @@
+"""The request model of DESIGN §2: who asks (``Caller``) for what (``Request``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# SOURCE values of getWXContext (spec §2.4), plus the simulator's own front ends.
+SOURCE_CLIENT = "wx_client"
+SOURCE_CONSOLE = "console"
+SOURCE_CLI = "cli"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who makes a request: a mini program user (rules apply) or an admin (no rules)."""
+
+    kind: Literal["client", "admin"]
+    source: str
+    openid: str | None = None
+    appid: str | None = None
+    unionid: str | None = None
+    persona: str | None = None  # the persona's name, for the timeline; None when signed out
+    trace_user: bool = False  # wx.cloud.init({traceUser: true}) was in effect
+
+    @classmethod
+    def client(
+        cls,
+        openid: str | None,
+        appid: str,
+        *,
+        persona: str | None = None,
+        unionid: str | None = None,
+        trace_user: bool = True,
+        source: str = SOURCE_CLIENT,
+    ) -> "Caller":
+        return cls("client", source, openid, appid, unionid, persona, trace_user)
+
+    @classmethod
+    def admin(cls, source: str = SOURCE_CONSOLE) -> "Caller":
+        return cls("admin", source)
+
+    @property
+    def is_client(self) -> bool:
+        return self.kind == "client"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One operation in the backend's vocabulary, e.g. ``database.getDocument``."""
+
+    action: str
+    params: dict[str, Any]
+    caller: Caller
+    parent_id: str | None = None  # the enclosing request (a function's own calls nest under it)
+
+    @property
+    def service(self) -> str:
+        return self.action.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A permission verdict and the reason for it, in words a trainer can read aloud."""
+
+    allowed: bool
+    reason: str
+
+
+@dataclass
+class Trace:
+    """What a handler reports about the request it served, for the event log."""
+
+    target: str = ""
+    decision: Decision | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

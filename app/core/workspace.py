@@ -1,0 +1,157 @@
+"""A workspace: one simulated cloud environment's settings, services and request handling."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from app.core.dispatcher import Dispatcher
+from app.core.errors import InputError
+from app.core.events import Event, EventLog
+from app.core.identity import Identity, Persona, derive_openid
+from app.core.identity_actions import identity_actions
+from app.core.jsonfile import read_json, remove_stale_temp_files, write_json
+from app.core.project import Project
+from app.core.requests import Caller, Request
+
+WORKSPACE_FILE = "workspace.json"
+FORMAT_VERSION = 1
+DEFAULT_PERSONAS = (("学生A", "#1F7AE0"), ("学生B", "#07C160"), ("老师", "#FA9D3B"))
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The environment's identity, as written in workspace.json."""
+
+    env_id: str
+    appid: str
+    seed: str
+
+
+class Workspace:
+    """Owns the services of one environment and handles every request made to it."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        settings: Settings,
+        project: Project | None,
+        personas: list[Persona],
+        clock: Callable[[], float],
+    ) -> None:
+        self.data_dir = data_dir
+        self.settings = settings
+        self.project = project
+        self._lock = threading.Lock()
+        self.events = EventLog(data_dir / "events.jsonl")
+        self.identity = Identity(settings.seed, personas, self._save, data_dir / "auth.json", clock)
+        self._dispatcher = Dispatcher(self.events, self._record_visit)
+        self._dispatcher.register(identity_actions(self.identity))
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        project_dir: Path | None = None,
+        *,
+        seed: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> "Workspace":
+        """Open the workspace in ``data_dir``, creating it on first use."""
+        project = Project.load(project_dir) if project_dir is not None else None
+        data_dir = data_dir.expanduser().resolve()
+        if data_dir.exists() and not data_dir.is_dir():
+            raise InputError(f"The data folder {data_dir} is a file, not a folder.")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(data_dir)
+        state = _read_state(data_dir / WORKSPACE_FILE)
+        if state is None:
+            settings = _new_settings(project, seed)
+            personas = [
+                Persona(name, color, derive_openid(settings.seed, name))
+                for name, color in DEFAULT_PERSONAS
+            ]
+        else:
+            settings = Settings(state["env_id"], state["appid"], state["seed"])
+            if project and project.appid and project.appid != settings.appid:
+                settings = Settings(settings.env_id, project.appid, settings.seed)
+            personas = [Persona(**p) for p in state.get("personas", [])]
+        workspace = cls(data_dir, settings, project, personas, clock)
+        workspace._save(personas)
+        return workspace
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> dict:
+        """Handle one request; returns its result or raises a SimulatorError."""
+        return self._dispatcher.handle(request)
+
+    def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
+        return self.events.subscribe(listener)
+
+    def client_caller(self, persona_name: str | None, **kwargs) -> Caller:
+        """A mini program user acting as the named persona, or signed out when None."""
+        if persona_name is None:
+            return Caller.client(None, self.settings.appid, **kwargs)
+        persona = self.identity.persona(persona_name)
+        return Caller.client(
+            persona.openid,
+            self.settings.appid,
+            persona=persona.name,
+            unionid=persona.unionid,
+            **kwargs,
+        )
+
+    def close(self) -> None:
+        """Release the workspace; every write has already been made durable."""
+
+    def _record_visit(self, request: Request) -> None:
+        if request.caller.openid:
+            self.identity.record_visit(request.caller.openid, request.caller.appid or "")
+
+    def _save(self, personas: list[Persona]) -> None:
+        with self._lock:
+            write_json(
+                self.data_dir / WORKSPACE_FILE,
+                {
+                    "version": FORMAT_VERSION,
+                    **asdict(self.settings),
+                    "personas": [asdict(p) for p in personas],
+                },
+            )
+
+
+def _read_state(path: Path) -> dict | None:
+    try:
+        state = read_json(path)
+    except ValueError as exc:
+        raise InputError(f"{path} is damaged ({exc}); move it away to start afresh.") from exc
+    if state is None:
+        return None
+    if not isinstance(state, dict) or not {"env_id", "appid", "seed"} <= state.keys():
+        raise InputError(f"{path} is not a wxsim workspace file.")
+    return state
+
+
+def _new_settings(project: Project | None, seed: str | None) -> Settings:
+    # A project's own appid gives the seed, so every trainee opening the same project gets
+    # the same openids and env id without sharing any state.
+    if seed is None:
+        seed = (
+            hashlib.sha256(f"wxsim-seed:{project.appid}".encode()).hexdigest()[:16]
+            if project and project.appid
+            else secrets.token_hex(8)
+        )
+    digest = hashlib.sha256(f"wxsim-env:{seed}".encode()).digest()
+    suffix = "".join(_BASE36[b % 36] for b in digest[:5])
+    slug = re.sub(r"[^a-z0-9]", "", (project.name if project else "").lower())[:12]
+    env_id = f"{slug if slug[:1].isalpha() else 'cloud1'}-{suffix}"
+    appid = project.appid if project and project.appid else "wx" + digest[5:13].hex()
+    return Settings(env_id=env_id, appid=appid, seed=seed)

@@ -1,0 +1,177 @@
+"""The composition root: arguments → paths → workspace → the GUI or the headless CLI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from app import cli, paths
+from app.core.errors import SimulatorError
+from app.core.workspace import Workspace
+
+_LAUNCHED = time.time()
+WORKER_FLAG = "--wxsim-js-worker"
+log = logging.getLogger("wxsim")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [WORKER_FLAG]:  # the one-file binary re-runs itself as a JS worker
+        from app.core.functions import jsworker
+
+        return jsworker.main()
+    args = cli.build_parser().parse_args(argv)
+    if args.command:
+        _setup_logging(verbose=False)
+        return cli.run(args, open_workspace)
+    _setup_logging(verbose=True)
+    try:
+        workspace = open_workspace(args)
+    except SimulatorError as exc:
+        print(f"wxsim: {exc}", file=sys.stderr)
+        return 2
+    return run_gui(args, workspace)
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    chosen = paths.Paths.decide(getattr(args, "project", None), getattr(args, "data_dir", None))
+    return Workspace.open(chosen.data_dir, chosen.project_dir)
+
+
+def _setup_logging(verbose: bool) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    try:
+        log_dir = paths.user_log_dir()
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_dir / "wxsim.log", encoding="utf-8"))
+    except OSError:
+        pass  # a read-only home still gets the app, just without a log file
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+    )
+
+
+def run_gui(args: argparse.Namespace, workspace: Workspace) -> int:
+    """Build the Qt application around ``workspace`` and run it until the window closes."""
+    import asyncio
+
+    import qasync
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from app.settings import AppSettings
+    from app.ui.i18n import Translations, system_language
+    from app.ui.messages import install_excepthook
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("wxsim")
+    app.setApplicationDisplayName("wxsim")
+    app.setWindowIcon(QIcon(str(paths.resource("icons/app.png"))))
+    settings = AppSettings.load(paths.settings_file())
+    translations = Translations(app, paths.resource("i18n"))
+    translations.install(args.lang or settings.language or system_language())
+    install_excepthook()
+    windows = GuiSession(app, settings, translations, explicit_data_dir=args.data_dir)
+    windows.show(workspace)
+    if args.exit_after_start:
+        windows.quit_after_first_paint()
+
+    async def until_closed() -> None:
+        closed = asyncio.Event()
+        app.lastWindowClosed.connect(closed.set)
+        await closed.wait()
+
+    try:
+        qasync.run(until_closed())
+    finally:
+        windows.close()
+    return 0
+
+
+class GuiSession:
+    """Keeps one main window open; rebuilds it for another project or language."""
+
+    def __init__(self, app, settings, translations, explicit_data_dir: Path | None) -> None:
+        self._app = app
+        self._settings = settings
+        self._translations = translations
+        self._explicit_data_dir = explicit_data_dir
+        self._workspace: Workspace | None = None
+        self._bridge = None
+        self.window = None
+
+    def show(self, workspace: Workspace) -> None:
+        from app.ui.bridge import WorkspaceBridge
+        from app.ui.main_window import MainWindow
+        from app.ui.panes.users_pane import UsersPane
+        from PySide6.QtGui import QIcon
+
+        bridge = WorkspaceBridge(workspace)
+        panes = [
+            (UsersPane.title(), QIcon(str(paths.resource("icons/users.svg"))), UsersPane(bridge)),
+        ]
+        window = MainWindow(
+            bridge, panes, self._settings.existing_recent_projects(), self._translations.language
+        )
+        window.project_requested.connect(self._open_project)
+        window.language_requested.connect(self._switch_language)
+        old_window, old_bridge, old_workspace = self.window, self._bridge, self._workspace
+        self.window, self._bridge, self._workspace = window, bridge, workspace
+        if workspace.project and workspace.project.root != paths.demo_project().resolve():
+            self._settings.remember_project(workspace.project.root)
+        window.show()
+        if old_window is not None:
+            old_window.hide()
+            old_window.deleteLater()
+            old_bridge.close()
+            if old_workspace is not workspace:
+                old_workspace.close()
+
+    def _open_project(self, project: Path) -> None:
+        try:
+            # A data dir given on the command line belongs to the project it was given with.
+            chosen = paths.Paths.decide(project, None)
+            workspace = Workspace.open(chosen.data_dir, chosen.project_dir)
+        except SimulatorError as exc:
+            self.window.show_error(str(exc))
+            return
+        self.show(workspace)
+
+    def _switch_language(self, language: str) -> None:
+        self._settings.language = language
+        self._settings.save()
+        self._translations.install(language)
+        self.show(self._workspace)
+
+    def quit_after_first_paint(self) -> None:
+        """Print when the window first painted, then quit (smoke tests and bench)."""
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        window, app = self.window, self._app
+
+        class FirstPaint(QObject):
+            def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+                if event.type() == QEvent.Type.Paint:
+                    window.removeEventFilter(self)
+                    painted = time.time()
+                    print(json.dumps({
+                        "launched": _LAUNCHED, "first_paint": painted,
+                        "env": window.windowTitle(), "panes": window.navigation.count(),
+                    }, ensure_ascii=False), flush=True)
+                    QTimer.singleShot(0, app.closeAllWindows)
+                return False
+
+        self._first_paint = FirstPaint(window)
+        window.installEventFilter(self._first_paint)
+
+    def close(self) -> None:
+        if self._bridge is not None:
+            self._bridge.close()
+        if self._workspace is not None:
+            self._workspace.close()

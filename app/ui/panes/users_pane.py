@@ -1,0 +1,223 @@
+"""用户 / Users: the persona roster, the wx.login → code2Session walkthrough, the user list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.core.errors import WxApiError
+from app.core.identity import Persona
+from app.ui.bridge import WorkspaceBridge
+from app.ui.messages import InlineMessage
+from app.ui.models import PersonasModel, UsersModel
+from app.ui.widgets import JsonView
+
+
+class UsersPane(QWidget):
+    """Personas, login codes and visitors of the workspace."""
+
+    @staticmethod
+    def title() -> str:
+        return QCoreApplication.translate("UsersPane", "Users")
+
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self.personas_model = PersonasModel(self)
+        self.users_model = UsersModel(bridge.workspace.identity.persona_by_openid, self)
+        self.roster = _table(self.personas_model)
+        self.users = _table(self.users_model)
+        self.roster_message = InlineMessage()
+        self.login_message = InlineMessage()
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText(self.tr("the code from wx.login(), or any text to try"))
+        self.response = JsonView()
+        self.response.setMaximumHeight(130)
+        self.acting_label = QLabel()
+        self._users_refresh = QTimer(self)  # a burst of client requests refreshes the list once
+        self._users_refresh.setSingleShot(True)
+        self._users_refresh.setInterval(150)
+        self._users_refresh.timeout.connect(self._refresh_users)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._roster_box())
+        layout.addWidget(self._login_box())
+        layout.addWidget(self._users_box(), 1)
+        bridge.personas_changed.connect(self._refresh_personas)
+        bridge.personas_changed.connect(self._refresh_users)
+        bridge.users_changed.connect(self._users_refresh.start)
+        bridge.acting_changed.connect(self._show_acting)
+        self._refresh_personas()
+        self._refresh_users()
+        self._show_acting(bridge.acting_as())
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _roster_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Personas"))
+        buttons = QHBoxLayout()
+        for text, slot in (
+            (self.tr("Add…"), self._on_add_clicked),
+            (self.tr("Rename…"), self._on_rename_clicked),
+            (self.tr("Colour…"), self._on_recolor_clicked),
+            (self.tr("Delete"), self._on_delete_clicked),
+            (self.tr("Copy openid"), self._on_copy_clicked),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.roster.setMinimumHeight(130)
+        self.roster.setMaximumHeight(180)
+        column = QVBoxLayout(box)
+        column.addWidget(self.roster)
+        column.addLayout(buttons)
+        column.addWidget(self.roster_message)
+        return box
+
+    def _login_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Login: wx.login → code2Session"))
+        self.init_button = QPushButton(self.tr("wx.cloud.init({traceUser: true})"))
+        self.login_button = QPushButton(self.tr("wx.login()"))
+        self.exchange_button = QPushButton(self.tr("code2Session"))
+        self.init_button.clicked.connect(self._on_init_clicked)
+        self.login_button.clicked.connect(self._on_login_clicked)
+        self.exchange_button.clicked.connect(self._on_exchange_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.acting_label)
+        row.addWidget(self.init_button)
+        row.addWidget(self.login_button)
+        row.addWidget(self.code_edit, 1)
+        row.addWidget(self.exchange_button)
+        column = QVBoxLayout(box)
+        column.addLayout(row)
+        column.addWidget(self.response)
+        column.addWidget(self.login_message)
+        return box
+
+    def _users_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Users (用户管理): visits recorded with traceUser, latest first"))
+        column = QVBoxLayout(box)
+        column.addWidget(self.users)
+        return box
+
+    # -- roster --------------------------------------------------------------------------------
+
+    def _selected(self) -> Persona | None:
+        persona = self.personas_model.persona_at(self.roster.currentIndex().row())
+        if persona is None:
+            self.roster_message.show_error(self.tr("Select a persona in the list first."))
+        return persona
+
+    def _on_add_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Add persona"), self.tr("Name:"))
+        if ok:
+            self.change_persona("personas.add", {"name": name})
+
+    def _on_rename_clicked(self) -> None:
+        persona = self._selected()
+        if persona is None:
+            return
+        name, ok = QInputDialog.getText(
+            self, self.tr("Rename persona"), self.tr("New name (the openid stays the same):"),
+            text=persona.name,
+        )
+        if ok:
+            self.change_persona("personas.rename", {"name": persona.name, "newName": name})
+
+    def _on_recolor_clicked(self) -> None:
+        persona = self._selected()
+        if persona is None:
+            return
+        color = QColorDialog.getColor(QColor(persona.color), self, self.tr("Persona colour"))
+        if color.isValid():
+            self.change_persona("personas.recolor", {"name": persona.name, "color": color.name()})
+
+    def _on_delete_clicked(self) -> None:
+        persona = self._selected()
+        if persona is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete persona"),
+            self.tr("Delete {name}? Data this user owns keeps its openid {openid}.").format(
+                name=persona.name, openid=persona.openid
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.change_persona("personas.remove", {"name": persona.name})
+
+    def _on_copy_clicked(self) -> None:
+        persona = self._selected()
+        if persona is not None:
+            QGuiApplication.clipboard().setText(persona.openid)
+            self._bridge.notify(self.tr("Copied the openid of {name}").format(name=persona.name))
+
+    @asyncSlot(str, dict)
+    async def change_persona(self, action: str, params: dict) -> None:
+        """Add, rename, recolour or delete a persona; errors show under the roster."""
+        with self.roster_message.reporting():
+            await self._bridge.request(action, params)
+
+    def _refresh_personas(self) -> None:
+        self.personas_model.set_personas(self._bridge.personas())
+
+    # -- login walkthrough ---------------------------------------------------------------------
+
+    def _show_acting(self, name: str | None) -> None:
+        self.acting_label.setText(self.tr("As {name}:").format(name=name or self.tr("Signed out")))
+
+    @asyncSlot()
+    async def _on_init_clicked(self) -> None:
+        with self.login_message.reporting():
+            self.response.show_value(await self._bridge.client_request("auth.initCloud", {"traceUser": True}))
+
+    @asyncSlot()
+    async def _on_login_clicked(self) -> None:
+        with self.login_message.reporting():
+            result = await self._bridge.client_request("auth.wxLogin")
+            self.code_edit.setText(result["code"])
+            self.response.show_value(result)
+
+    @asyncSlot()
+    async def _on_exchange_clicked(self) -> None:
+        with self.login_message.reporting():
+            try:
+                result = await self._bridge.request("auth.code2Session", {"js_code": self.code_edit.text().strip()})
+            except WxApiError as exc:
+                self.response.show_value(exc.to_dict())  # what WeChat's server answers
+                raise
+            self.response.show_value(result)
+            self.login_message.show_info(self.tr("Exchanged. Exchange the same code again to see WeChat refuse it."))
+
+    # -- users -------------------------------------------------------------------------------
+
+    def _refresh_users(self) -> None:
+        self.users_model.set_users(self._bridge.users())
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return view

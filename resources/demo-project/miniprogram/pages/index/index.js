@@ -1,0 +1,9 @@
+Page({
+  data: { openid: '' },
+
+  onGetOpenid() {
+    wx.cloud.callFunction({ name: 'login', data: {} }).then((res) => {
+      this.setData({ openid: res.result.openid })
+    })
+  },
+})

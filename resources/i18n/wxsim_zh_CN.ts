@@ -1,0 +1,424 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../app/ui/messages.py" line="67" />
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/messages.py" line="71" />
+        <source>wxsim hit an unexpected error. Your data is safe and you can keep working. Please copy the details below into a bug report.</source>
+        <translation>wxsim 遇到了意外错误。你的数据是安全的，可以继续使用。请复制下面的详细信息附在问题报告里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/messages.py" line="78" />
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="52" />
+        <source>wxsim — {project} ({env})</source>
+        <translation>wxsim 微信云开发模拟器 — {project}（{env}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="69" />
+        <source>Acting as</source>
+        <translation>当前身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="75" />
+        <source>Timeline</source>
+        <translation>请求时间线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="82" />
+        <source>env {env} · appid {appid} · data {data}</source>
+        <translation>环境 {env} · AppID {appid} · 数据 {data}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="93" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="94" />
+        <source>&amp;Open mini program project…</source>
+        <translation>打开小程序项目(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="97" />
+        <source>Recent projects</source>
+        <translation>最近的项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="103" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="106" />
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="113" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="114" />
+        <source>&amp;About wxsim</source>
+        <translation>关于 wxsim(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="118" />
+        <source>Open a mini program project (the folder with project.config.json)</source>
+        <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="126" />
+        <source>About wxsim</source>
+        <translation>关于 wxsim</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="128" />
+        <source>wxsim {version}
+微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
+        <translation>wxsim {version}
+微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="139" />
+        <source>wxsim</source>
+        <translation>wxsim</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaSwitcher</name>
+    <message>
+        <location filename="../../app/ui/persona_switcher.py" line="23" />
+        <source>Acting as:</source>
+        <translation>当前身份：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_switcher.py" line="35" />
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_switcher.py" line="57" />
+        <source>Act as a visitor who is not signed in (no openid)</source>
+        <translation>以未登录的访客身份操作（没有 openid）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_switcher.py" line="59" />
+        <source>Act as {name} ({openid})</source>
+        <translation>以 {name} 的身份操作（{openid}）</translation>
+    </message>
+</context>
+<context>
+    <name>PersonasModel</name>
+    <message>
+        <location filename="../../app/ui/models.py" line="40" />
+        <source>Persona</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="40" />
+        <source>openid</source>
+        <translation>openid</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="40" />
+        <source>unionid</source>
+        <translation>unionid</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="133" />
+        <source>Admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="134" />
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="139" />
+        <source>ok</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="141" />
+        <source>denied</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="143" />
+        <source>error</source>
+        <translation>失败</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="87" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="88" />
+        <source>Persona</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="89" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="90" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="91" />
+        <source>Target</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="92" />
+        <source>Duration</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="93" />
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="205" />
+        <source>Click a request to see what was asked and answered.</source>
+        <translation>点击一条请求，查看请求内容和返回结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="219" />
+        <source>Persona</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="220" />
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="221" />
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="242" />
+        <location filename="../../app/ui/timeline.py" line="245" />
+        <location filename="../../app/ui/timeline.py" line="254" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="246" />
+        <source>ok</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="247" />
+        <source>error</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="248" />
+        <source>denied</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="257" />
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="258" />
+        <source>Admin</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <location filename="../../app/ui/models.py" line="79" />
+        <source>openid</source>
+        <translation>openid</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="80" />
+        <source>Persona</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="81" />
+        <source>First visit</source>
+        <translation>首次访问</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="82" />
+        <source>Last visit</source>
+        <translation>最近访问</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="83" />
+        <source>Visits</source>
+        <translation>访问次数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models.py" line="96" />
+        <source>(deleted persona)</source>
+        <translation>（已删除的身份）</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPane</name>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="37" />
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="49" />
+        <source>the code from wx.login(), or any text to try</source>
+        <translation>wx.login() 返回的 code，也可以随便输入试试</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="72" />
+        <source>Personas</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="75" />
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="76" />
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="77" />
+        <source>Colour…</source>
+        <translation>颜色…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="78" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="79" />
+        <source>Copy openid</source>
+        <translation>复制 openid</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="93" />
+        <source>Login: wx.login → code2Session</source>
+        <translation>登录：wx.login → code2Session</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="94" />
+        <source>wx.cloud.init({traceUser: true})</source>
+        <translation>wx.cloud.init({traceUser: true})</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="95" />
+        <source>wx.login()</source>
+        <translation>wx.login()</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="96" />
+        <source>code2Session</source>
+        <translation>code2Session</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="113" />
+        <source>Users (用户管理): visits recorded with traceUser, latest first</source>
+        <translation>用户管理：通过 traceUser 记录的访问，最近访问在前</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="123" />
+        <source>Select a persona in the list first.</source>
+        <translation>请先在列表中选择一个身份。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="127" />
+        <source>Add persona</source>
+        <translation>添加身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="127" />
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="136" />
+        <source>Rename persona</source>
+        <translation>重命名身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="136" />
+        <source>New name (the openid stays the same):</source>
+        <translation>新名称（openid 保持不变）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="146" />
+        <source>Persona colour</source>
+        <translation>身份颜色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="156" />
+        <source>Delete persona</source>
+        <translation>删除身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="157" />
+        <source>Delete {name}? Data this user owns keeps its openid {openid}.</source>
+        <translation>删除 {name}？该用户拥有的数据仍保留其 openid {openid}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="168" />
+        <source>Copied the openid of {name}</source>
+        <translation>已复制 {name} 的 openid</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="182" />
+        <source>As {name}:</source>
+        <translation>以 {name} 身份：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="182" />
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="205" />
+        <source>Exchanged. Exchange the same code again to see WeChat refuse it.</source>
+        <translation>换取成功。再用同一个 code 换取一次，可以看到微信如何拒绝。</translation>
+    </message>
+</context>
+</TS>
