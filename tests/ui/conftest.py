@@ -1,0 +1,38 @@
+"""GUI fixtures: a real workspace behind the real bridge, and a qasync loop for async slots."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Callable
+
+import pytest
+import qasync
+
+from app.ui.bridge import WorkspaceBridge
+
+
+@pytest.fixture
+def qloop(qapp):
+    """A qasync loop; without one, @asyncSlot methods silently do nothing."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def bridge(workspace, qapp):
+    b = WorkspaceBridge(workspace)
+    yield b
+    b.close()
+
+
+async def eventually(predicate: Callable[[], object], timeout: float = 5.0) -> None:
+    """Wait inside the running loop until ``predicate()`` is true (never qtbot.wait* here)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)

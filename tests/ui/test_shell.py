@@ -1,0 +1,141 @@
+"""The main window, the persona switcher, the timeline and the crash dialog."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.core.requests import Caller, Request
+from app.ui import messages
+from app.ui.main_window import MainWindow
+from app.ui.panes.users_pane import UsersPane
+from app.ui.timeline import ADMIN, TimelineView
+from tests.ui.conftest import eventually
+
+
+def make_window(qtbot, bridge) -> MainWindow:
+    from PySide6.QtGui import QIcon
+
+    window = MainWindow(bridge, [(UsersPane.title(), QIcon(), UsersPane(bridge))], [], "en")
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_window_lists_only_existing_panes_and_the_switcher(qtbot, bridge):
+    window = make_window(qtbot, bridge)
+    assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == ["Users"]
+    assert list(window.switcher.buttons) == ["学生A", "学生B", "老师", None]
+    assert bridge.workspace.settings.env_id in window.windowTitle()
+
+
+def test_switching_persona_is_one_click(qtbot, bridge):
+    window = make_window(qtbot, bridge)
+    qtbot.mouseClick(window.switcher.buttons["老师"], Qt.MouseButton.LeftButton)
+    assert bridge.acting_as() == "老师"
+    assert window.switcher.buttons["老师"].isChecked()
+    qtbot.mouseClick(window.switcher.buttons[None], Qt.MouseButton.LeftButton)
+    assert bridge.acting_as() is None
+
+
+def test_renaming_the_acted_persona_keeps_acting_as_it(qtbot, qloop, bridge):
+    window = make_window(qtbot, bridge)
+    bridge.set_acting_as("学生B")
+
+    async def scenario():
+        await bridge.request("personas.rename", {"name": "学生B", "newName": "小红"})
+
+    qloop.run_until_complete(scenario())
+    assert bridge.acting_as() == "小红"
+    assert window.switcher.buttons["小红"].isChecked()
+
+
+def test_deleting_the_acted_persona_falls_back(qtbot, qloop, bridge):
+    bridge.set_acting_as("老师")
+
+    async def scenario():
+        await bridge.request("personas.remove", {"name": "老师"})
+
+    qloop.run_until_complete(scenario())
+    assert bridge.acting_as() == "学生A"
+
+
+def test_timeline_shows_requests_newest_first_with_details(qtbot, qloop, bridge):
+    view = TimelineView(bridge)
+    qtbot.addWidget(view)
+
+    async def scenario():
+        code = (await bridge.client_request("auth.wxLogin"))["code"]
+        await bridge.request("auth.code2Session", {"js_code": code})
+        try:
+            await bridge.request("auth.code2Session", {"js_code": code})
+        except Exception:
+            pass
+        await eventually(lambda: view.proxy.rowCount() == 3)
+
+    qloop.run_until_complete(scenario())
+    row = lambda r: [view.proxy.index(r, c).data() for c in (1, 2, 3, 6)]  # noqa: E731
+    assert row(0) == ["Admin", "console", "auth.code2Session", "error 40163"]
+    assert row(1) == ["Admin", "console", "auth.code2Session", "ok"]
+    assert row(2) == ["学生A", "wx_client", "auth.wxLogin", "ok"]
+    view.table.selectRow(0)
+    assert "code been used" in view.details.toPlainText()
+
+
+def test_timeline_filters(qtbot, bridge):
+    ws = bridge.workspace
+    for name in ("学生A", "学生B"):
+        ws.handle(Request("auth.initCloud", {}, ws.client_caller(name)))
+    ws.handle(Request("personas.add", {"name": "家长"}, Caller.admin()))
+    view = TimelineView(bridge)  # also shows what happened before it opened
+    qtbot.addWidget(view)
+    assert view.proxy.rowCount() == 3
+    view.persona_filter.setCurrentIndex(view.persona_filter.findData("学生B"))
+    assert view.proxy.rowCount() == 1 and view.proxy.index(0, 1).data() == "学生B"
+    view.persona_filter.setCurrentIndex(view.persona_filter.findData(ADMIN))
+    assert view.proxy.rowCount() == 1 and view.proxy.index(0, 3).data() == "personas.add"
+    view.persona_filter.setCurrentIndex(0)
+    view.service_filter.setCurrentIndex(view.service_filter.findData("auth"))
+    assert view.proxy.rowCount() == 2
+    view.outcome_filter.setCurrentIndex(view.outcome_filter.findData("error"))
+    assert view.proxy.rowCount() == 0
+
+
+def test_events_from_a_worker_thread_reach_the_timeline(qtbot, qloop, bridge):
+    """Core events may come from any thread; the bridge delivers them on the GUI thread."""
+    import threading
+
+    view = TimelineView(bridge)
+    qtbot.addWidget(view)
+    ws = bridge.workspace
+    worker = threading.Thread(
+        target=lambda: ws.handle(Request("auth.initCloud", {}, ws.client_caller("学生A")))
+    )
+
+    async def scenario():
+        worker.start()
+        await eventually(lambda: view.proxy.rowCount() == 1)
+
+    qloop.run_until_complete(scenario())
+    worker.join()
+
+
+def test_excepthook_shows_crash_dialog_and_app_keeps_running(qtbot, qloop, monkeypatch):
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    messages.install_excepthook()
+    try:
+        raise RuntimeError("boom in a slot")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+
+    async def scenario():
+        await eventually(lambda: messages._open_dialogs)
+
+    qloop.run_until_complete(scenario())
+    dialog = messages._open_dialogs[-1]
+    assert "boom in a slot" in dialog.details
+    dialog._on_copy_clicked()
+    assert "RuntimeError" in QApplication.clipboard().text()
+    dialog.close()
