@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Callable
 
 from app import __version__
-from app.core.errors import SimulatorError
+from app.core.errors import InputError, SimulatorError
 from app.core.workspace import Workspace
 
-COMMANDS = ("personas",)
+COMMANDS = ("personas", "db")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +39,38 @@ def build_parser() -> argparse.ArgumentParser:
         "personas", help="print the persona roster with openids as JSON"
     )
     _add_location_options(personas, argparse.SUPPRESS)
+    _add_db_commands(commands)
     return parser
+
+
+def _add_db_commands(commands) -> None:
+    db = commands.add_parser("db", help="console operations on the database (run as admin)")
+    actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    permission = actions.add_parser(
+        "permission", help="set a collection's permission mode, as the console's 数据权限 does"
+    )
+    permission.add_argument("collection")
+    permission.add_argument("mode", choices=("READONLY", "PRIVATE", "ADMINWRITE", "ADMINONLY", "CUSTOM"))
+    permission.add_argument("--rules", type=Path, metavar="FILE", help="security rules JSON (CUSTOM)")
+    load = actions.add_parser("import", help="import a JSON Lines or CSV file into a collection")
+    load.add_argument("collection")
+    load.add_argument("file", type=Path)
+    load.add_argument("--format", choices=("jsonl", "csv"), help="default: from the file extension")
+    load.add_argument(
+        "--conflict", choices=("insert", "upsert"), default="insert",
+        help="insert: an existing _id is an error; upsert: it is replaced (default: insert)",
+    )
+    load.add_argument(
+        "--partial", action="store_true",
+        help="import the good lines even if some are bad (default: all or nothing)",
+    )
+    dump = actions.add_parser("export", help="export a collection as JSON Lines or CSV to stdout")
+    dump.add_argument("collection")
+    dump.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    dump.add_argument("--fields", metavar="A,B", help="the fields to export (required for CSV)")
+    dump.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+    for sub in (permission, load, dump):
+        _add_location_options(sub, argparse.SUPPRESS)
 
 
 def _add_location_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -64,7 +95,10 @@ def run(args: argparse.Namespace, workspace_for: Callable[[argparse.Namespace], 
     try:
         if args.command == "personas":
             return _personas(workspace)
-        raise AssertionError(args.command)
+        return _db(args, workspace)
+    except SimulatorError as exc:
+        print(f"wxsim: {_message(exc)}", file=sys.stderr)
+        return 1
     finally:
         workspace.close()
 
@@ -76,3 +110,43 @@ def _personas(workspace: Workspace) -> int:
         ensure_ascii=False, indent=2,
     ))
     return 0
+
+
+def _db(args: argparse.Namespace, workspace: Workspace) -> int:
+    from app.core.database import console_ops
+    from app.core.database.transfer import parse_field_list
+    from app.core.requests import SOURCE_CLI, Caller, Request
+
+    if args.db_command == "permission":
+        if args.mode == "CUSTOM":
+            raise InputError("CUSTOM security rules are not supported yet; use one of the four simple modes.")
+        params = {"collectionName": args.collection, "mode": args.mode}
+        workspace.handle(Request("database.setPermission", params, Caller.admin(SOURCE_CLI)))
+        print(json.dumps(params, ensure_ascii=False))
+        return 0
+    if args.db_command == "import":
+        if not workspace.database.store.has_collection(args.collection):
+            workspace.handle(Request("database.addCollection", {"collectionName": args.collection}, Caller.admin(SOURCE_CLI)))
+            print(f"created collection {args.collection}", file=sys.stderr)
+        outcome = console_ops.import_file(
+            workspace.handle, args.collection, args.file,
+            fmt=console_ops.format_of(args.file, args.format), upsert=args.conflict == "upsert",
+            atomic=not args.partial, source=SOURCE_CLI,
+        )
+        for error in outcome.line_errors[:50]:
+            print(error.message, file=sys.stderr)
+        report = {"inserted": outcome.inserted, "replaced": outcome.replaced,
+                  "badLines": len(outcome.line_errors), "conflicts": outcome.conflicts}
+        print(json.dumps(report, ensure_ascii=False))
+        return 0 if not outcome.line_errors and not outcome.conflicts else 1
+    fields = parse_field_list(args.fields) if args.fields else None
+    workspace.database.require_collection(args.collection)
+    count = console_ops.export_file(
+        workspace.database, args.collection, args.out, sys.stdout, fmt=args.format, fields=fields
+    )
+    print(f"exported {count} document(s)", file=sys.stderr)
+    return 0
+
+
+def _message(exc: SimulatorError) -> str:
+    return str(exc)

@@ -11,6 +11,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
+from app.core.database.actions import database_actions
+from app.core.database.permissions import DEFAULT_MODE
+from app.core.database.service import DatabaseService
+from app.core.database.store import DocumentStore
 from app.core.dispatcher import Dispatcher
 from app.core.errors import InputError
 from app.core.events import Event, EventLog
@@ -44,16 +48,21 @@ class Workspace:
         settings: Settings,
         project: Project | None,
         personas: list[Persona],
+        db_modes: dict[str, str],
         clock: Callable[[], float],
     ) -> None:
         self.data_dir = data_dir
         self.settings = settings
         self.project = project
         self._lock = threading.Lock()
+        self._personas = personas
+        self._db_modes = dict(db_modes)
         self.events = EventLog(data_dir / "events.jsonl")
-        self.identity = Identity(settings.seed, personas, self._save, data_dir / "auth.json", clock)
+        self.identity = Identity(settings.seed, personas, self._save_personas, data_dir / "auth.json", clock)
+        self.database = DatabaseService(DocumentStore(data_dir / "db"), self.db_mode, clock)
         self._dispatcher = Dispatcher(self.events, self._record_visit)
         self._dispatcher.register(identity_actions(self.identity))
+        self._dispatcher.register(database_actions(self.database, self._set_db_mode))
 
     @classmethod
     def open(
@@ -83,8 +92,9 @@ class Workspace:
             if project and project.appid and project.appid != settings.appid:
                 settings = Settings(settings.env_id, project.appid, settings.seed)
             personas = [Persona(**p) for p in state.get("personas", [])]
-        workspace = cls(data_dir, settings, project, personas, clock)
-        workspace._save(personas)
+        db_modes = (state or {}).get("database_permissions", {})
+        workspace = cls(data_dir, settings, project, personas, db_modes, clock)
+        workspace._save()
         return workspace
 
     # -- requests ------------------------------------------------------------------------------
@@ -109,21 +119,42 @@ class Workspace:
             **kwargs,
         )
 
+    def db_mode(self, collection: str) -> str:
+        """The permission mode of a collection (spec §4.1)."""
+        with self._lock:
+            return self._db_modes.get(collection, DEFAULT_MODE)
+
+    def _set_db_mode(self, collection: str, mode: str | None) -> None:
+        """Persist a collection's mode; None forgets it (a re-created collection starts afresh)."""
+        with self._lock:
+            if mode is None:
+                self._db_modes.pop(collection, None)
+            else:
+                self._db_modes[collection] = mode
+        self._save()
+
     def close(self) -> None:
-        """Release the workspace; every write has already been made durable."""
+        """Compact the database journals; every acknowledged write is already durable."""
+        self.database.store.close()
 
     def _record_visit(self, request: Request) -> None:
         if request.caller.openid:
             self.identity.record_visit(request.caller.openid, request.caller.appid or "")
 
-    def _save(self, personas: list[Persona]) -> None:
+    def _save_personas(self, personas: list[Persona]) -> None:
+        with self._lock:
+            self._personas = list(personas)
+        self._save()
+
+    def _save(self) -> None:
         with self._lock:
             write_json(
                 self.data_dir / WORKSPACE_FILE,
                 {
                     "version": FORMAT_VERSION,
                     **asdict(self.settings),
-                    "personas": [asdict(p) for p in personas],
+                    "personas": [asdict(p) for p in self._personas],
+                    "database_permissions": dict(sorted(self._db_modes.items())),
                 },
             )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.core.database.failures import request_failed
@@ -26,6 +26,11 @@ def array_index(segment: str) -> int | None:
     if segment.isascii() and segment.isdigit():
         return int(segment)
     return None
+
+
+def walk_doc(doc: Mapping, parts: Parts, leaf: Callable[[Any], bool]) -> bool:
+    """``walk`` from a document root, which may be any mapping (e.g. TinyDB's Document)."""
+    return walk(doc.get(parts[0], MISSING), parts, 1, leaf)
 
 
 def walk(node: Any, parts: Parts, i: int, leaf: Callable[[Any], bool]) -> bool:
@@ -66,7 +71,7 @@ def reached_values(doc: Any, parts: Parts) -> list:
         found.append(value)
         return False
 
-    walk(doc, parts, 0, collect)
+    walk_doc(doc, parts, collect)
     return found
 
 

@@ -2,13 +2,13 @@
 
 Values are ``None``, ``bool``, ``int``, ``float``, ``str``, ``list``, ``dict`` (key order
 kept), timezone-aware ``datetime.datetime`` (BSON Date; a naive one is read as UTC),
-``bytes`` (BinData) and ``re.Pattern`` (a regex, only ever seen in queries). ``MISSING``
+``bytes`` (BinData), ``re.Pattern`` (a regex, only ever seen in queries) and a pymongo
+``ObjectId`` if the decoder leaves one (compared by its 12 bytes). ``MISSING``
 stands for an absent field while a path is being resolved.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -39,11 +39,13 @@ RANK_STRING = 4
 RANK_OBJECT = 5
 RANK_ARRAY = 6
 RANK_BINARY = 7
+RANK_OBJECT_ID = 8
 RANK_BOOL = 9
 RANK_DATE = 10
 RANK_REGEX = 12
 
 _PATTERN = type(re.compile(""))
+_INF = float("inf")
 _RE_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
 
 
@@ -58,6 +60,13 @@ def is_number(value: Any) -> bool:
     """True for int and float, never for bool (BSON keeps booleans apart from numbers)."""
     t = type(value)
     return t is int or t is float
+
+
+def is_whole(value: Any) -> bool:
+    """True for an int, or a finite float with no fractional part (never a bool)."""
+    t = type(value)
+    return t is int or (t is float and value == value and value not in (_INF, -_INF)
+                        and value == int(value))
 
 
 def regex_options(pattern: re.Pattern) -> str:
@@ -99,7 +108,16 @@ def value_key(value: Any) -> tuple:
         return (RANK_BINARY, len(value), value)
     if t is _PATTERN:
         return (RANK_REGEX, value.pattern, regex_options(value))
+    if _is_object_id(value):
+        return (RANK_OBJECT_ID, value.binary)
+    if isinstance(value, (dict, list)):
+        return value_key(clone(value))  # a subclass: key it as the plain container
     raise request_failed(f"unsupported value type {t.__name__}")
+
+
+def _is_object_id(value: Any) -> bool:
+    # Duck-typed so the engine needs no bson import: an `{"$oid"}` decoded by pymongo.
+    return type(value).__name__ == "ObjectId" and type(getattr(value, "binary", None)) is bytes
 
 
 def type_rank(value: Any) -> int:
@@ -163,19 +181,24 @@ def type_name(value: Any) -> str:
         return "date"
     if t is _PATTERN:
         return "regex"
+    if _is_object_id(value):
+        return "objectId"
     return t.__name__
 
 
 def clone(value: Any) -> Any:
-    """A deep copy of a JSON-like value; scalars (and immutable datetimes) are shared."""
+    """A deep copy as plain dicts and lists; scalars (and immutable datetimes) are shared."""
     t = type(value)
     if t is dict:
         return {name: clone(item) for name, item in value.items()}
     if t is list:
         return [clone(item) for item in value]
+    if t is str or t is int or t is float or t is bool or value is None:
+        return value
+    # Subclasses, e.g. a TinyDB Document as the root, come back as plain containers.
+    if isinstance(value, dict):
+        return {name: clone(item) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clone(item) for item in value]
     return value
 
-
-def is_nan(value: Any) -> bool:
-    """True for a float NaN."""
-    return type(value) is float and math.isnan(value)

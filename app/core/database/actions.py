@@ -1,0 +1,183 @@
+"""The ``database.*`` actions in the backend's vocabulary (tcb-wire §4), over the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.database import ejson
+from app.core.database.permissions import MODES, Access
+from app.core.database.service import DatabaseService, PermissionDenied
+from app.core.dispatcher import Action
+from app.core.errors import CloudError
+from app.core.requests import Decision, Request, Trace
+
+
+def database_actions(service: DatabaseService, set_mode) -> dict[str, Action]:
+    """Handlers for every database action; ``set_mode(collection, mode)`` persists a mode."""
+
+    def get_document(request: Request, trace: Trace) -> dict:
+        p = _Params(request, trace, service)
+        docs, access = service.get(
+            request.caller, p.collection, p.query,
+            order=p.order(), skip=p.int("offset"), limit=p.int("limit"),
+            projection=p.ejson("projection"), single=p.is_doc,
+        )
+        p.allow(access, f"{len(docs)} document(s)")
+        return {"list": [ejson.to_ejson(doc) for doc in docs]}
+
+    def calculate_document(request: Request, trace: Trace) -> dict:
+        p = _Params(request, trace, service)
+        total, access = service.count(request.caller, p.collection, p.query)
+        p.allow(access, f"total {total}")
+        return {"total": total}
+
+    def insert_document(request: Request, trace: Trace) -> dict:
+        p = _Params(request, trace, service)
+        data = request.params.get("data")
+        docs = data if isinstance(data, list) else [data]
+        decoded = [service.resolve_server_dates(_decode(item)) for item in docs]
+        ids, access = service.insert(request.caller, p.collection, decoded)
+        p.allow(access, f"{len(ids)} added")
+        return {"insertedIds": ids}
+
+    def modify_document(request: Request, trace: Trace) -> dict:
+        p = _Params(request, trace, service)
+        data = service.resolve_server_dates(p.ejson("data"))
+        if not isinstance(data, dict) or not data:
+            raise CloudError(-501007, "data must be a non-empty object")
+        modified, access = service.modify(
+            request.caller, p.collection, p.query, data,
+            multi=p.flag("multi", not p.is_doc), merge=p.flag("merge", True),
+            upsert=p.flag("upsert", False),
+        )
+        p.allow(access, f"{modified.updated} updated" + (" (created)" if modified.upsert_id is not None else ""))
+        return {"updated": modified.updated, "upsert_id": modified.upsert_id}
+
+    def remove_document(request: Request, trace: Trace) -> dict:
+        p = _Params(request, trace, service)
+        deleted, access = service.remove(
+            request.caller, p.collection, p.query, multi=p.flag("multi", not p.is_doc)
+        )
+        p.allow(access, f"{deleted} removed")
+        return {"deleted": deleted}
+
+    def add_collection(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        trace.target = str(request.params.get("collectionName", ""))
+        service.create_collection(request.params.get("collectionName"))
+        return {}
+
+    def drop_collection(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        trace.target = str(request.params.get("collectionName", ""))
+        service.drop_collection(trace.target)
+        set_mode(trace.target, None)
+        return {}
+
+    def import_documents(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        params = request.params
+        trace.target = str(params.get("collectionName", ""))
+        if params.get("conflict", "insert") not in ("insert", "upsert"):
+            raise CloudError(-501007, "conflict must be insert or upsert")
+        docs = _decode(params.get("documents") or [])
+        if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
+            raise CloudError(-501007, "documents must be a list of objects")
+        report = service.import_documents(
+            trace.target, docs, upsert=params.get("conflict") == "upsert", atomic=bool(params.get("atomic", True))
+        )
+        return {"inserted": report.inserted, "replaced": report.replaced, "conflicts": report.conflicts}
+
+    def set_permission(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        name, mode = request.params.get("collectionName"), request.params.get("mode")
+        trace.target = str(name)
+        if mode == "CUSTOM":
+            raise CloudError(-501007, "custom security rules (CUSTOM) are not supported yet")
+        if mode not in MODES:
+            raise CloudError(-501007, f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        service.require_collection(name)
+        set_mode(name, mode)
+        return {"collectionName": name, "mode": mode}
+
+    return {
+        "database.getDocument": Action(_denials(get_document)),
+        "database.calculateDocument": Action(_denials(calculate_document)),
+        "database.insertDocument": Action(_denials(insert_document)),
+        "database.modifyDocument": Action(_denials(modify_document)),
+        "database.removeDocument": Action(_denials(remove_document)),
+        "database.addCollection": Action(add_collection),
+        # Console operations (simulator-only names, same style).
+        "database.deleteCollection": Action(drop_collection),
+        "database.setPermission": Action(set_permission),
+        "database.importDocuments": Action(import_documents),
+    }
+
+
+class _Params:
+    """Reads one request's wire parameters and records its target for the timeline."""
+
+    def __init__(self, request: Request, trace: Trace, service: DatabaseService) -> None:
+        self._params = request.params
+        self._trace = trace
+        self.collection = self._params.get("collectionName")
+        if not isinstance(self.collection, str) or not self.collection:
+            raise CloudError(-501007, "collectionName is required")
+        self.is_doc = self._params.get("queryType") == "DOC"
+        self.query = service.resolve_server_dates(self.ejson("query"))
+        if self.query is not None and not isinstance(self.query, dict):
+            raise CloudError(-501007, "query must be an object")
+        doc_id = (self.query or {}).get("_id") if self.is_doc else None
+        trace.target = self.collection + (f"/{doc_id}" if doc_id is not None else "")
+
+    def ejson(self, key: str) -> Any:
+        return _decode(self._params.get(key))
+
+    def order(self) -> list | None:
+        order = self.ejson("order")
+        if isinstance(order, dict):
+            return list(order.items())
+        return order
+
+    def int(self, key: str) -> int | None:
+        value = self._params.get(key)
+        if value is not None and (type(value) is not int):
+            raise CloudError(-501007, f"{key} must be an integer")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._params.get(key)
+        return default if value is None else bool(value)
+
+    def allow(self, access: Access, outcome: str) -> None:
+        self._trace.decision = Decision(True, f"{access.reason} — {outcome}")
+
+
+def _decode(value: Any) -> Any:
+    """EJSON arrives as a string on the wire, or already parsed from in-process callers."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return ejson.decode(value)
+        except ValueError as exc:
+            raise CloudError(-501007, f"invalid EJSON: {exc}") from None
+    return ejson.decode(ejson.encode(value))
+
+
+def _denials(handler):
+    """Record a permission refusal's reason in the trace before the error propagates."""
+
+    def wrapped(request: Request, trace: Trace) -> dict:
+        try:
+            return handler(request, trace)
+        except PermissionDenied as exc:
+            trace.decision = Decision(False, exc.access.reason)
+            raise
+
+    return wrapped
+
+
+def _admin_only(request: Request) -> None:
+    if request.caller.is_client:
+        raise CloudError(-601004, "only cloud functions and the console can do this")

@@ -1,0 +1,101 @@
+"""Console operations shared by the database pane and ``wxsim db``: import and export files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal
+
+from app.core.database import ejson
+from app.core.database.service import DatabaseService
+from app.core.database.transfer import LineError, export_documents, parse_import
+from app.core.errors import InputError
+from app.core.requests import Caller, Request
+
+Format = Literal["jsonl", "csv"]
+Progress = Callable[[int], None] | None
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: counts, the bad lines, and the ids that already existed."""
+
+    inserted: int = 0
+    replaced: int = 0
+    line_errors: list[LineError] = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+
+    @property
+    def imported_anything(self) -> bool:
+        return bool(self.inserted or self.replaced)
+
+
+def format_of(path: Path, given: str | None = None) -> Format:
+    """The file format: as given, else from the extension (.csv → CSV, else JSON Lines)."""
+    if given:
+        if given not in ("jsonl", "csv"):
+            raise InputError(f"Unknown format {given!r}: use jsonl or csv.")
+        return given  # type: ignore[return-value]
+    return "csv" if path.suffix.lower() == ".csv" else "jsonl"
+
+
+def import_file(
+    handle: Callable[[Request], dict],
+    collection: str,
+    path: Path,
+    *,
+    fmt: Format,
+    upsert: bool,
+    atomic: bool,
+    source: str,
+    progress: Progress = None,
+) -> ImportOutcome:
+    """Parse ``path`` and import it as admin; with ``atomic`` any bad line imports nothing."""
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            parsed = parse_import(stream, fmt, progress=progress)
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    if parsed.errors and atomic:
+        return ImportOutcome(line_errors=parsed.errors)
+    params = {
+        "collectionName": collection,
+        "documents": [ejson.to_ejson(doc) for doc in parsed.documents],
+        "conflict": "upsert" if upsert else "insert",
+        "atomic": atomic,
+    }
+    report = handle(Request("database.importDocuments", params, Caller.admin(source)))
+    return ImportOutcome(report["inserted"], report["replaced"], parsed.errors, report["conflicts"])
+
+
+def export_file(
+    service: DatabaseService,
+    collection: str,
+    out_path: Path | None,
+    out_stream=None,
+    *,
+    fmt: Format,
+    fields: list[str] | None,
+    docs: list[dict] | None = None,
+    progress: Progress = None,
+) -> int:
+    """Write the collection (or ``docs``, e.g. a query's result) in the console's format."""
+    rows = docs if docs is not None else service.browse(collection)
+    if out_path is None:
+        return export_documents(rows, fmt, out_stream, fields=fields, progress=progress)
+    # Written beside the target and renamed at the end: a failed export leaves no half file.
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".wxsim-export-", dir=out_path.parent)
+    except OSError as exc:
+        raise InputError(f"Cannot write in {out_path.parent}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            count = export_documents(rows, fmt, stream, fields=fields, progress=progress)
+        os.replace(tmp, out_path)
+        return count
+    except OSError as exc:
+        raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,75 @@
+"""Extended JSON as the real SDK speaks it (tcb-wire §5), via pymongo's ``bson.json_util``.
+
+Decoded values are what the engine works on: int/float/bool/str/None/list/dict, aware UTC
+``datetime`` for dates and compiled ``re.Pattern`` for regexes. ``$tcb_server_date`` is left
+as a dict for the service to resolve.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from bson import json_util
+from bson.int64 import Int64
+from bson.regex import Regex
+
+from app.core.database.regex import compile_regex
+
+_DECODE = json_util.JSONOptions(tz_aware=True, tzinfo=timezone.utc)
+_PATTERN = type(re.compile(""))
+_PY_TO_JS_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+
+
+def decode(text: str | None) -> Any:
+    """Parse an EJSON string (canonical or relaxed) into engine values."""
+    if text is None:
+        return None
+    return _plain(json.loads(text, object_pairs_hook=_hook))
+
+
+def _hook(pairs: list[tuple[str, Any]]) -> Any:
+    return json_util.object_pairs_hook(pairs, _DECODE)
+
+
+def _plain(value: Any) -> Any:
+    # bson hands back its own wrapper types; the engine wants plain Python values.
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Int64):
+        return int(value)
+    if isinstance(value, Regex):
+        return compile_regex(value.pattern, value.flags if isinstance(value.flags, str) else _flags(value.flags))
+    return value
+
+
+def _flags(python_flags: int) -> str:
+    return "".join(letter for flag, letter in _PY_TO_JS_FLAGS if python_flags & flag)
+
+
+def encode(value: Any) -> str:
+    """Relaxed EJSON text of engine values: dates as ``{"$date": "…Z"}``, the SDK parses it."""
+    return json.dumps(to_ejson(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def to_ejson(value: Any) -> Any:
+    """Engine values → JSON-ready values with EJSON wrappers for dates and regexes."""
+    if isinstance(value, dict):
+        return {key: to_ejson(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_ejson(item) for item in value]
+    if isinstance(value, datetime):
+        return {"$date": iso_date(value)}
+    if isinstance(value, _PATTERN):
+        return {"$regularExpression": {"pattern": value.pattern, "options": _flags(value.flags)}}
+    return value
+
+
+def iso_date(moment: datetime) -> str:
+    """``2018-08-31T17:30:00.882Z``: the console's export form, millisecond precision."""
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

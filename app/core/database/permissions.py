@@ -1,0 +1,84 @@
+"""The four simple collection permission modes (spec §4.1), as one decision function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from app.core.requests import Caller
+
+READONLY = "READONLY"
+PRIVATE = "PRIVATE"
+ADMINWRITE = "ADMINWRITE"
+ADMINONLY = "ADMINONLY"
+MODES = (READONLY, PRIVATE, ADMINWRITE, ADMINONLY)
+# Collections created by code start PRIVATE; the console's default is unstated (§10 #10).
+DEFAULT_MODE = PRIVATE
+
+# The console's wording, newer labels (spec §4.1).
+LABELS_ZH = {
+    READONLY: "所有用户可读，仅创建者及管理员可写",
+    PRIVATE: "仅创建者及管理员可读写",
+    ADMINWRITE: "所有用户可读，仅管理员可写",
+    ADMINONLY: "仅管理员可读写",
+}
+LABELS_EN = {
+    READONLY: "All users can read; only the creator and admins can write",
+    PRIVATE: "Only the creator and admins can read and write",
+    ADMINWRITE: "All users can read; only admins can write",
+    ADMINONLY: "Only admins can read and write",
+}
+
+Operation = Literal["read", "create", "write"]
+
+
+@dataclass(frozen=True)
+class Access:
+    """A permission verdict: allowed or not, why, and which documents it is limited to.
+
+    ``owner`` set means the request only reaches documents whose ``_openid`` is that
+    openid (PRIVATE reads, creator-only writes): others' documents are silently skipped,
+    exactly as the real service adds an implicit ``_openid`` condition.
+    """
+
+    allowed: bool
+    reason: str
+    owner: str | None = None
+
+
+def decide(mode: str, caller: Caller, operation: Operation, collection: str) -> Access:
+    """What ``caller`` may do to ``collection`` under ``mode`` (admins bypass every mode)."""
+    if not caller.is_client:
+        return Access(True, f"{caller.source} runs as admin: permissions do not apply")
+    who = caller.persona or (caller.openid or "a signed-out visitor")
+    label = f"{mode} ({LABELS_ZH[mode]})"
+    if mode == ADMINONLY:
+        return Access(False, f"{collection} is {label}: mini program users can neither read nor write it")
+    if operation == "read":
+        if mode == PRIVATE:
+            return Access(
+                True,
+                f"{collection} is {label}: {who} sees only the documents they created",
+                owner=caller.openid or _NOBODY,
+            )
+        return Access(True, f"{collection} is {label}: every user may read it")
+    if mode == ADMINWRITE:
+        return Access(False, f"{collection} is {label}: mini program users cannot write it")
+    if not caller.openid:
+        return Access(False, f"{collection} is {label}: a signed-out visitor has no openid to own documents")
+    if operation == "create":
+        return Access(True, f"{collection} is {label}: {who} may add documents, which become theirs")
+    return Access(
+        True,
+        f"{collection} is {label}: {who} may change only the documents they created",
+        owner=caller.openid,
+    )
+
+
+# Matches no real document: a signed-out visitor owns nothing.
+_NOBODY = "\0no-openid"
+
+
+def owns(doc: dict, owner: str | None) -> bool:
+    """Whether an owner-limited request reaches ``doc``."""
+    return owner is None or doc.get("_openid") == owner

@@ -1,0 +1,173 @@
+"""A Python mirror of the SDK's database calls: serialize like the SDK, shape like the SDK.
+
+The console panes, the CLI and the tests use it to see exactly what a mini program
+(client caller) or a cloud function (admin caller) would get, errMsg included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from app.core.database import ejson
+from app.core.database.sdk_results import missing_document, shape_error, shape_result
+from app.core.errors import CloudError
+from app.core.requests import Caller, Request
+
+
+@dataclass(frozen=True)
+class SdkOutcome:
+    """A resolved SDK call (``ok``) or its rejection, as the caller's code sees it."""
+
+    ok: bool
+    value: dict
+
+    def raise_for_error(self) -> dict:
+        if not self.ok:
+            raise AssertionError(self.value["errMsg"])
+        return self.value
+
+
+class SdkDatabase:
+    """``db = cloud.database()`` for one caller, over a workspace's request handler."""
+
+    def __init__(
+        self,
+        handle: Callable[[Request], dict],
+        caller: Caller,
+        *,
+        throw_on_not_found: bool = True,
+        parent_id: str | None = None,
+    ) -> None:
+        self._handle = handle
+        self._caller = caller
+        self._throw = throw_on_not_found
+        self._parent = parent_id
+
+    # -- collection queries --------------------------------------------------------------------
+
+    def get(
+        self,
+        collection: str,
+        where: Mapping | None = None,
+        *,
+        order: list[tuple[str, int]] | None = None,
+        skip: int = 0,
+        limit: int | None = None,
+        field: Mapping | None = None,
+    ) -> SdkOutcome:
+        params: dict[str, Any] = {"collectionName": collection, "queryType": "WHERE"}
+        _put(params, "query", where)
+        if order:
+            params["order"] = ejson.encode(dict(order))
+        if skip:
+            params["offset"] = skip
+        params["limit"] = limit if limit else 100  # the SDK always sends one (tcb-wire §5)
+        _put(params, "projection", field)
+        return self._call("collection.get", "database.getDocument", params)
+
+    def count(self, collection: str, where: Mapping | None = None) -> SdkOutcome:
+        params = {"collectionName": collection, "queryType": "WHERE"}
+        _put(params, "query", where)
+        return self._call("collection.count", "database.calculateDocument", params)
+
+    def add(self, collection: str, data: Any) -> SdkOutcome:
+        if isinstance(data, list) and self._caller.is_client:
+            return _fail("collection.add", -1, "parameter.data should be object instead of array")
+        items = data if isinstance(data, list) else [data]
+        if not items or not all(isinstance(d, dict) for d in items):
+            return _fail("collection.add", -1, "parameter.data should be object")
+        params = {"collectionName": collection, "data": [ejson.encode(d) for d in items]}
+        outcome = self._call("collection.add", "database.insertDocument", params)
+        if outcome.ok and isinstance(data, list):
+            outcome = SdkOutcome(True, {"_ids": outcome.value.get("_ids", [outcome.value.get("_id")]), "errMsg": "collection.add:ok"})
+        return outcome
+
+    def update(self, collection: str, where: Mapping | None, data: Mapping, *, multi: bool = True) -> SdkOutcome:
+        problem = _check_update("collection.update", data)
+        if problem:
+            return problem
+        params = {"collectionName": collection, "queryType": "WHERE", "data": ejson.encode(dict(data)),
+                  "multi": multi, "merge": True, "upsert": False}
+        _put(params, "query", where)
+        return self._call("collection.update", "database.modifyDocument", params)
+
+    def remove(self, collection: str, where: Mapping | None, *, multi: bool = True) -> SdkOutcome:
+        params = {"collectionName": collection, "queryType": "WHERE", "multi": multi}
+        _put(params, "query", where)
+        return self._call("collection.remove", "database.removeDocument", params)
+
+    # -- single documents ----------------------------------------------------------------------
+
+    def doc_get(self, collection: str, doc_id: Any, *, field: Mapping | None = None) -> SdkOutcome:
+        params = self._doc(collection, doc_id)
+        _put(params, "projection", field)
+        outcome = self._call("document.get", "database.getDocument", params)
+        if outcome.ok and outcome.value["data"] is None and (self._throw or self._caller.is_client):
+            return SdkOutcome(False, missing_document(doc_id, is_client=self._caller.is_client))
+        return outcome
+
+    def doc_update(self, collection: str, doc_id: Any, data: Mapping) -> SdkOutcome:
+        problem = _check_update("document.update", data)
+        if problem:
+            return problem
+        params = {**self._doc(collection, doc_id), "data": ejson.encode(dict(data)),
+                  "merge": True, "upsert": False}
+        return self._call("document.update", "database.modifyDocument", params)
+
+    def doc_set(self, collection: str, doc_id: Any, data: Mapping) -> SdkOutcome:
+        problem = _check_update("document.set", data)
+        if problem:
+            return problem
+        if _has_operator(data):
+            return _fail("document.set", -502001, "update operator complicit")
+        params = {**self._doc(collection, doc_id), "data": ejson.encode(dict(data)),
+                  "merge": False, "upsert": True}
+        return self._call("document.set", "database.modifyDocument", params, doc_id=doc_id)
+
+    def doc_remove(self, collection: str, doc_id: Any) -> SdkOutcome:
+        return self._call("document.remove", "database.removeDocument", self._doc(collection, doc_id))
+
+    def create_collection(self, name: str) -> SdkOutcome:
+        return self._call("createCollection", "database.addCollection", {"collectionName": name})
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _doc(self, collection: str, doc_id: Any) -> dict:
+        return {"collectionName": collection, "queryType": "DOC",
+                "query": ejson.encode({"_id": doc_id}), "multi": False}
+
+    def _call(self, api: str, action: str, params: dict, *, doc_id: Any = None) -> SdkOutcome:
+        try:
+            response = self._handle(Request(action, params, self._caller, self._parent))
+        except CloudError as error:
+            return SdkOutcome(False, shape_error(api, error, is_client=self._caller.is_client))
+        return SdkOutcome(True, shape_result(api, response, doc_id=doc_id))
+
+
+def _put(params: dict, key: str, value: Mapping | None) -> None:
+    if value:  # the SDK leaves out an absent or empty where/field
+        params[key] = ejson.encode(value)
+
+
+def _fail(api: str, code: int, reason: str) -> SdkOutcome:
+    return SdkOutcome(False, {"errCode": code, "errMsg": f"{api}:fail {reason}"})
+
+
+def _check_update(api: str, data: Any) -> SdkOutcome | None:
+    """The SDK's own assertions before anything is sent (spec §3.1)."""
+    if not isinstance(data, Mapping):
+        return _fail(api, -1, f"parameter.data should be object instead of {type(data).__name__}")
+    if not data:
+        return _fail(api, -1, "options.data must not be empty")
+    if "_id" in data:
+        return _fail(api, -501007, "-501007 invalid parameters. 不能更新_id的值")
+    return None
+
+
+def _has_operator(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(str(k).startswith("$") or _has_operator(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_operator(v) for v in value)
+    return False

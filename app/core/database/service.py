@@ -1,0 +1,331 @@
+"""The database service: collections, documents and permissions over the engine and store."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Mapping
+
+from app.core.database.find import count as count_matches
+from app.core.database.find import find
+from app.core.database.ordering import sort_documents
+from app.core.database.permissions import Access, decide, owns
+from app.core.database.query import compile_query
+from app.core.database.store import DocumentStore, DuplicateIdError
+from app.core.database.update import apply_update
+from app.core.errors import CloudError
+from app.core.requests import Caller
+
+COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+CLIENT_LIMIT = 20  # spec §3.6: the mini program's default and maximum
+SERVER_LIMIT, SERVER_MAX = 100, 1000
+MAX_COLLECTIONS = 100  # spec §3.11, the old quota
+_NOT_EXIST = "[ResourceNotFound] Db or Table not exist. Please check your request, but if the problem cannot be solved, contact us."
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    inserted: int
+    replaced: int
+    conflicts: list
+
+
+@dataclass(frozen=True)
+class Modified:
+    updated: int
+    upsert_id: Any = None
+
+
+class DatabaseService:
+    """Every database operation, for client callers (rules apply) and admins (no rules).
+
+    Args:
+        store: where documents live.
+        mode_of: the permission mode of a collection.
+        clock: seconds since the epoch; feeds serverDate and generated ids.
+    """
+
+    def __init__(
+        self,
+        store: DocumentStore,
+        mode_of: Callable[[str], str],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self._mode_of = mode_of
+        self._clock = clock
+        self._id_lock = threading.Lock()
+        self._id_counter = int.from_bytes(os.urandom(4), "big")
+
+    # -- collections ---------------------------------------------------------------------------
+
+    def create_collection(self, name: str) -> None:
+        _check_name(name)
+        with self.store.lock:
+            if self.store.has_collection(name):
+                raise CloudError(-502001, f"Table exist: {name}")
+            if len(self.store.collection_names()) >= MAX_COLLECTIONS:
+                raise CloudError(-502004, f"at most {MAX_COLLECTIONS} collections per environment")
+            self.store.create_collection(name)
+
+    def drop_collection(self, name: str) -> None:
+        self.require_collection(name)
+        self.store.drop_collection(name)
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def get(
+        self,
+        caller: Caller,
+        collection: str,
+        query: Mapping | None,
+        *,
+        order: Any = None,
+        skip: int = 0,
+        limit: int | None = None,
+        projection: Mapping | None = None,
+        single: bool = False,
+    ) -> tuple[list[dict], Access]:
+        """The documents the caller may see; ``single`` is ``doc(id).get()`` (no limit)."""
+        access = self._access(caller, "read", collection)
+        if single:
+            limit = 1
+        elif caller.is_client:
+            limit = min(limit or CLIENT_LIMIT, CLIENT_LIMIT)
+        else:
+            limit = min(limit or SERVER_LIMIT, SERVER_MAX)
+        with self.store.lock:
+            docs = self._candidates(collection, query, access.owner)
+            return find(docs, query, order, skip or 0, limit, projection), access
+
+    def count(self, caller: Caller, collection: str, query: Mapping | None) -> tuple[int, Access]:
+        access = self._access(caller, "read", collection)
+        with self.store.lock:
+            return count_matches(self._candidates(collection, query, access.owner), query), access
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def insert(self, caller: Caller, collection: str, docs: list[dict]) -> tuple[list, Access]:
+        access = self._access(caller, "create", collection)
+        prepared = []
+        for data in docs:
+            if not isinstance(data, dict):
+                raise CloudError(-501007, "data should be object")
+            doc = dict(data)
+            doc_id = doc.pop("_id", None)
+            if doc_id is None:
+                doc_id = self.new_id()
+            elif type(doc_id) not in (str, int, float):
+                raise CloudError(-501007, "_id must be a string or a number")
+            if caller.is_client:
+                doc["_openid"] = caller.openid  # stamped, never forgeable (spec §3.8)
+            prepared.append({"_id": doc_id, **doc})
+        try:
+            self.store.insert(collection, prepared)
+        except DuplicateIdError as exc:
+            raise CloudError(
+                -502001,
+                f"E11000 duplicate key error collection: {collection} index: _id_ dup key: "
+                f"{{ _id: {exc.doc_id!r} }}",
+            ) from None
+        return [doc["_id"] for doc in prepared], access
+
+    def modify(
+        self,
+        caller: Caller,
+        collection: str,
+        query: Mapping | None,
+        data: Mapping,
+        *,
+        multi: bool,
+        merge: bool,
+        upsert: bool,
+    ) -> tuple[Modified, Access]:
+        """update (merge) or set (replace, upsert) the matching documents."""
+        access = self._access(caller, "write", collection)
+        if caller.is_client and merge and _touches_openid(data):
+            raise CloudError(-502003, "mini program users cannot change _openid")
+        now = self.now()
+        with self.store.lock:
+            match = compile_query(query)
+            matched = [d for d in self._candidates(collection, query, None) if match(d)]
+            mine = [d for d in matched if owns(d, access.owner)]
+            if not multi:
+                mine = mine[:1]
+            if not merge:
+                return self._set(caller, collection, query, data, matched, mine, upsert), access
+            changed = []
+            for doc in mine:
+                result = apply_update(doc, data, now=now)
+                if result.changed:
+                    changed.append(result.document)
+            if changed:
+                self.store.replace(collection, changed)
+            return Modified(len(changed)), access
+
+    def _set(self, caller, collection, query, data, matched, mine, upsert) -> Modified:
+        if any(key.startswith("$") for key in data):
+            raise CloudError(-502001, "update operator complicit")
+        body = {k: v for k, v in data.items() if k != "_id"}
+        if caller.is_client:
+            body["_openid"] = caller.openid
+        if mine:
+            old = mine[0]
+            new = {"_id": old["_id"], **body}
+            if new == old:
+                return Modified(0)
+            self.store.replace(collection, [new])
+            return Modified(1)
+        if matched:  # someone else's document: the implicit _openid condition hides it
+            raise CloudError(-502003, "the document belongs to another user")
+        doc_id = (query or {}).get("_id")
+        if not upsert or type(doc_id) not in (str, int, float):
+            return Modified(0)
+        self.store.insert(collection, [{"_id": doc_id, **body}])
+        return Modified(0, upsert_id=doc_id)
+
+    def remove(
+        self, caller: Caller, collection: str, query: Mapping | None, *, multi: bool
+    ) -> tuple[int, Access]:
+        access = self._access(caller, "write", collection)
+        with self.store.lock:
+            match = compile_query(query)
+            hits = [d for d in self._candidates(collection, query, access.owner) if match(d)]
+            if not multi:
+                hits = hits[:1]
+            return self.store.remove(collection, [d["_id"] for d in hits]), access
+
+    def import_documents(
+        self, collection: str, docs: list[dict], *, upsert: bool, atomic: bool
+    ) -> "ImportReport":
+        """The console's import: Insert fails on an existing ``_id``, Upsert replaces it.
+
+        With ``atomic`` one conflict imports nothing; otherwise the others still go in.
+        """
+        self.require_collection(collection)
+        pending: dict[tuple, dict] = {}  # later lines win under Upsert
+        conflicts = []
+        with self.store.lock:
+            for data in docs:
+                doc_id = data["_id"] if "_id" in data else self.new_id()
+                doc = {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}}
+                key = (type(doc_id), doc_id)
+                if not upsert and (key in pending or self.store.get(collection, doc_id) is not None):
+                    conflicts.append(doc_id)
+                    continue
+                pending[key] = doc
+            if conflicts and atomic:
+                raise CloudError(
+                    -502001,
+                    f"E11000 duplicate key error: {len(conflicts)} _id(s) already exist, e.g. "
+                    f"{conflicts[0]!r}; nothing was imported",
+                )
+            replaced = [d for d in pending.values() if self.store.get(collection, d["_id"]) is not None]
+            fresh = [d for d in pending.values() if self.store.get(collection, d["_id"]) is None]
+            with self.store.batch():
+                if replaced:
+                    self.store.replace(collection, replaced)
+                if fresh:
+                    self.store.insert(collection, fresh)
+        return ImportReport(inserted=len(fresh), replaced=len(replaced), conflicts=conflicts)
+
+    def browse(
+        self,
+        collection: str,
+        query: Mapping | None = None,
+        order: Any = None,
+        skip: int = 0,
+        limit: int | None = None,
+    ) -> list[dict]:
+        """The console's record list: every match, no default limit (read-only, no copies)."""
+        self.require_collection(collection)
+        with self.store.lock:
+            docs = self._candidates(collection, query, None)
+            if not query and not order and not skip and not limit:
+                return docs
+            match = compile_query(query)
+            hits = [d for d in docs if match(d)]
+        if order:
+            hits = sort_documents(hits, order)
+        return hits[skip : skip + limit if limit else None]
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        moment = datetime.fromtimestamp(self._clock(), timezone.utc)
+        return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+    def resolve_server_dates(self, value: Any) -> Any:
+        """Replace ``db.serverDate({offset})`` placeholders with the server's time."""
+        if isinstance(value, dict):
+            if len(value) == 1 and "$tcb_server_date" in value:
+                offset = (value["$tcb_server_date"] or {}).get("offset") or 0
+                return self.now() + timedelta(milliseconds=offset)
+            return {k: self.resolve_server_dates(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve_server_dates(v) for v in value]
+        return value
+
+    def new_id(self) -> str:
+        """32 lowercase hex: 8 random, 8 of Unix seconds, 16 of counter and randomness (§10 #19)."""
+        with self._id_lock:
+            self._id_counter = (self._id_counter + 1) % (1 << 32)
+            counter = self._id_counter
+        seconds = int(self._clock()) & 0xFFFFFFFF
+        return f"{os.urandom(4).hex()}{seconds:08x}{os.urandom(4).hex()}{counter:08x}"
+
+    def _access(self, caller: Caller, operation: str, collection: str) -> Access:
+        self.require_collection(collection)
+        access = decide(self._mode_of(collection), caller, operation, collection)
+        if not access.allowed:
+            raise PermissionDenied(access)
+        return access
+
+    def require_collection(self, collection: str) -> None:
+        """-502005 unless the collection exists: even ``add`` needs it (spec §3.9)."""
+        if not self._exists(collection):
+            raise CloudError(-502005, f"{_NOT_EXIST} Db or Table not exist: {collection}")
+
+    def _exists(self, collection: str) -> bool:
+        return isinstance(collection, str) and self.store.has_collection(collection)
+
+    def _candidates(self, collection: str, query: Mapping | None, owner: str | None) -> list[dict]:
+        """The documents a query can reach: one by ``_id`` in O(1), else all of them."""
+        doc_id = (query or {}).get("_id")
+        if type(doc_id) in (str, int, float):
+            doc = self.store.get(collection, doc_id)
+            docs = [doc] if doc is not None else []
+        else:
+            docs = self.store.documents(collection)
+        return docs if owner is None else [d for d in docs if owns(d, owner)]
+
+
+class PermissionDenied(CloudError):
+    """-502003, carrying the decision so the event log can say why."""
+
+    def __init__(self, access: Access) -> None:
+        super().__init__(-502003, "Permission denied")
+        self.access = access
+
+
+def _check_name(name: Any) -> None:
+    if not isinstance(name, str) or not COLLECTION_NAME.match(name):
+        raise CloudError(
+            -501007,
+            f"invalid collection name {name!r}: use letters, digits, - and _, start with a letter "
+            "or digit, at most 32 characters",
+        )
+
+
+def _touches_openid(update: Mapping) -> bool:
+    for key, value in update.items():
+        if key.startswith("$") and isinstance(value, Mapping):
+            if any(path.split(".")[0] == "_openid" for path in value):
+                return True
+        elif key.split(".")[0] == "_openid":
+            return True
+    return False
