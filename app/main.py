@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -27,7 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     args = cli.build_parser().parse_args(argv)
     if args.command:
         _setup_logging(verbose=False)
-        return cli.run(args, open_workspace)
+        try:
+            return cli.run(args, open_workspace)
+        except BrokenPipeError:  # `wxsim db export … | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     _setup_logging(verbose=True)
     try:
         workspace = open_workspace(args)
@@ -39,7 +44,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
     chosen = paths.Paths.decide(getattr(args, "project", None), getattr(args, "data_dir", None))
-    return Workspace.open(chosen.data_dir, chosen.project_dir)
+    return open_paths(chosen)
+
+
+def open_paths(chosen: paths.Paths) -> Workspace:
+    """Open a project's workspace; the bundled demo comes with its sample collections."""
+    is_demo = chosen.project_dir == paths.demo_project().resolve()
+    return Workspace.open(
+        chosen.data_dir, chosen.project_dir, demo_data=paths.resource("demo-data") if is_demo else None
+    )
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -109,12 +122,14 @@ class GuiSession:
     def show(self, workspace: Workspace) -> None:
         from app.ui.bridge import WorkspaceBridge
         from app.ui.main_window import MainWindow
+        from app.ui.panes.database_pane import DatabasePane
         from app.ui.panes.users_pane import UsersPane
         from PySide6.QtGui import QIcon
 
         bridge = WorkspaceBridge(workspace)
         panes = [
             (UsersPane.title(), QIcon(str(paths.resource("icons/users.svg"))), UsersPane(bridge)),
+            (DatabasePane.title(), QIcon(str(paths.resource("icons/database.svg"))), DatabasePane(bridge)),
         ]
         window = MainWindow(
             bridge, panes, self._settings.existing_recent_projects(), self._translations.language
@@ -136,8 +151,7 @@ class GuiSession:
     def _open_project(self, project: Path) -> None:
         try:
             # A data dir given on the command line belongs to the project it was given with.
-            chosen = paths.Paths.decide(project, None)
-            workspace = Workspace.open(chosen.data_dir, chosen.project_dir)
+            workspace = open_paths(paths.Paths.decide(project, None))
         except SimulatorError as exc:
             self.window.show_error(str(exc))
             return

@@ -15,6 +15,7 @@ from app.core.database.actions import database_actions
 from app.core.database.permissions import DEFAULT_MODE
 from app.core.database.service import DatabaseService
 from app.core.database.store import DocumentStore
+from app.core.demo_seed import seed_database
 from app.core.dispatcher import Dispatcher
 from app.core.errors import InputError
 from app.core.events import Event, EventLog
@@ -71,9 +72,13 @@ class Workspace:
         project_dir: Path | None = None,
         *,
         seed: str | None = None,
+        demo_data: Path | None = None,
         clock: Callable[[], float] = time.time,
     ) -> "Workspace":
-        """Open the workspace in ``data_dir``, creating it on first use."""
+        """Open the workspace in ``data_dir``, creating it on first use.
+
+        ``demo_data`` (the bundled demo's collections) fills a workspace created now.
+        """
         project = Project.load(project_dir) if project_dir is not None else None
         data_dir = data_dir.expanduser().resolve()
         if data_dir.exists() and not data_dir.is_dir():
@@ -94,6 +99,8 @@ class Workspace:
             personas = [Persona(**p) for p in state.get("personas", [])]
         db_modes = (state or {}).get("database_permissions", {})
         workspace = cls(data_dir, settings, project, personas, db_modes, clock)
+        if state is None and demo_data is not None:
+            seed_database(workspace.database, workspace._set_db_mode, personas, demo_data)
         workspace._save()
         return workspace
 

@@ -13,6 +13,9 @@ from app.core.requests import SOURCE_CONSOLE, Caller, Request
 from app.core.workspace import Workspace
 
 
+ADMIN = object()  # the console's own view, as opposed to a persona's
+
+
 class WorkspaceBridge(QObject):
     """Async facade over one ``Workspace`` for the panes.
 
@@ -22,6 +25,7 @@ class WorkspaceBridge(QObject):
         users_changed(): a client request may have recorded a visit.
         acting_changed(object): the persona being acted as (a name, or None when signed out).
         notified(str): a short message for the status bar.
+        database_changed(str): documents or collections of this collection changed.
     """
 
     event_logged = Signal(object)
@@ -29,6 +33,7 @@ class WorkspaceBridge(QObject):
     users_changed = Signal()
     acting_changed = Signal(object)
     notified = Signal(str)
+    database_changed = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,6 +43,8 @@ class WorkspaceBridge(QObject):
         self._acting: str | None = personas[0].openid if personas else None
         self._pending_notes: list[str] = []
         self._unsubscribe = workspace.subscribe(self._on_core_event)
+        # Emitted from the writing thread; Qt queues it to the GUI thread.
+        self._unwatch_db = workspace.database.store.on_change(self.database_changed.emit)
 
     # -- read-only facts (fast, called on the GUI thread) ---------------------------------------
 
@@ -79,6 +86,16 @@ class WorkspaceBridge(QObject):
         caller = self._workspace.client_caller(self.acting_as())
         return await self._handle(Request(action, params or {}, caller))
 
+    async def run(self, function, *args, **kwargs):
+        """Run a slow core function (a scan, a file) off the GUI thread."""
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+    def caller_for(self, persona: str | None | object) -> Caller:
+        """The caller a console view acts as: ADMIN, or a persona's mini program (None: signed out)."""
+        if persona is ADMIN:
+            return Caller.admin(SOURCE_CONSOLE)
+        return self._workspace.client_caller(persona)
+
     async def _handle(self, request: Request) -> dict:
         result = await asyncio.to_thread(self._workspace.handle, request)
         if request.service == "personas":
@@ -107,6 +124,7 @@ class WorkspaceBridge(QObject):
 
     def close(self) -> None:
         self._unsubscribe()
+        self._unwatch_db()
 
     def _on_core_event(self, event: Event) -> None:
         # Called on whichever thread handled the request; Qt queues the emission to the GUI.

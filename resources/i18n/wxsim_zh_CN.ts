@@ -1,6 +1,19 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CollectionsModel</name>
+    <message>
+        <location filename="../../app/ui/db_models.py" line="48" />
+        <source>Collection</source>
+        <translation>集合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/db_models.py" line="48" />
+        <source>Documents</source>
+        <translation>记录数</translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message>
         <location filename="../../app/ui/messages.py" line="67" />
@@ -19,6 +32,128 @@
     </message>
 </context>
 <context>
+    <name>DatabasePane</name>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="43" />
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="84" />
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="85" />
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="91" />
+        <source>Permission</source>
+        <translation>数据权限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="93" />
+        <source>View as</source>
+        <translation>查看身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="101" />
+        <source>Add document…</source>
+        <translation>添加记录…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="102" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="103" />
+        <location filename="../../app/ui/panes/database_pane.py" line="285" />
+        <source>Delete document</source>
+        <translation>删除记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="144" />
+        <source>New collection</source>
+        <translation>新建集合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="144" />
+        <source>Collection name:</source>
+        <translation>集合名称：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="150" />
+        <source>Delete collection</source>
+        <translation>删除集合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="151" />
+        <source>Delete the collection {name} and all {n} of its documents?</source>
+        <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="174" />
+        <source>Admin (console)</source>
+        <translation>管理员（控制台）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="177" />
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="215" />
+        <source>a signed-out visitor</source>
+        <translation>未登录的访客</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="216" />
+        <source>{who} cannot see this document: {why}</source>
+        <translation>{who} 看不到这条记录：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="223" />
+        <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
+        <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="250" />
+        <source>Select a document first.</source>
+        <translation>请先选择一条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="258" />
+        <source>Add document</source>
+        <translation>添加记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="264" />
+        <source>Edit document {id}</source>
+        <translation>编辑记录 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="277" />
+        <source>The _id cannot be changed; add a new document instead.</source>
+        <translation>_id 不能修改；请改为添加一条新记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database_pane.py" line="286" />
+        <source>Delete the document {id}?</source>
+        <translation>删除记录 {id}？</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentEditor</name>
+    <message>
+        <location filename="../../app/ui/document_editor.py" line="28" />
+        <source>JSON or a JS object, e.g. {title: '学习云开发', done: false, due: new Date('2025-01-01')}</source>
+        <translation>JSON 或 JS 对象，例如 {title: '学习云开发', done: false, due: new Date('2025-01-01')}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/ui/main_window.py" line="52" />
@@ -26,74 +161,74 @@
         <translation>wxsim 微信云开发模拟器 — {project}（{env}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="69" />
+        <location filename="../../app/ui/main_window.py" line="70" />
         <source>Acting as</source>
         <translation>当前身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="75" />
+        <location filename="../../app/ui/main_window.py" line="76" />
         <source>Timeline</source>
         <translation>请求时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82" />
+        <location filename="../../app/ui/main_window.py" line="83" />
         <source>env {env} · appid {appid} · data {data}</source>
         <translation>环境 {env} · AppID {appid} · 数据 {data}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93" />
+        <location filename="../../app/ui/main_window.py" line="94" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="94" />
+        <location filename="../../app/ui/main_window.py" line="95" />
         <source>&amp;Open mini program project…</source>
         <translation>打开小程序项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="97" />
+        <location filename="../../app/ui/main_window.py" line="98" />
         <source>Recent projects</source>
         <translation>最近的项目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="103" />
+        <location filename="../../app/ui/main_window.py" line="104" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="106" />
+        <location filename="../../app/ui/main_window.py" line="107" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="113" />
+        <location filename="../../app/ui/main_window.py" line="114" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="114" />
+        <location filename="../../app/ui/main_window.py" line="115" />
         <source>&amp;About wxsim</source>
         <translation>关于 wxsim(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118" />
+        <location filename="../../app/ui/main_window.py" line="119" />
         <source>Open a mini program project (the folder with project.config.json)</source>
         <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
+        <location filename="../../app/ui/main_window.py" line="127" />
         <source>About wxsim</source>
         <translation>关于 wxsim</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="129" />
         <source>wxsim {version}
 微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
         <translation>wxsim {version}
 微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139" />
+        <location filename="../../app/ui/main_window.py" line="140" />
         <source>wxsim</source>
         <translation>wxsim</translation>
     </message>
@@ -137,6 +272,39 @@
         <location filename="../../app/ui/models.py" line="40" />
         <source>unionid</source>
         <translation>unionid</translation>
+    </message>
+</context>
+<context>
+    <name>QueryBar</name>
+    <message>
+        <location filename="../../app/ui/query_bar.py" line="36" />
+        <source>where, e.g. {done: false, progress: _.gt(10)}</source>
+        <translation>where 条件，例如 {done: false, progress: _.gt(10)}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_bar.py" line="38" />
+        <source>orderBy('progress', 'desc')</source>
+        <translation>orderBy('progress', 'desc')</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_bar.py" line="40" />
+        <source>field, e.g. {title: true}</source>
+        <translation>field 字段，例如 {title: true}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_bar.py" line="45" />
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_bar.py" line="46" />
+        <source>Run query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/query_bar.py" line="47" />
+        <source>Reset</source>
+        <translation>重置</translation>
     </message>
 </context>
 <context>
@@ -261,6 +429,104 @@
     </message>
 </context>
 <context>
+    <name>TransferBar</name>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="53" />
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="54" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="56" />
+        <source>Insert (existing _id is an error)</source>
+        <translation>Insert（_id 已存在时报错）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="57" />
+        <source>Upsert (existing _id is replaced)</source>
+        <translation>Upsert（_id 已存在时替换）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="58" />
+        <source>All or nothing</source>
+        <translation>全部成功才导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="60" />
+        <source>If any line is bad, import nothing</source>
+        <translation>只要有一行有误，就什么都不导入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="76" />
+        <source>Import into the collection</source>
+        <translation>导入到集合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="77" />
+        <source>JSON Lines (*.json *.jsonl);;CSV (*.csv);;All files (*)</source>
+        <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="88" />
+        <source>Select a collection to import into.</source>
+        <translation>请先选择要导入的集合。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="104" />
+        <source>… and {n} more bad lines</source>
+        <translation>……另有 {n} 行有误</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="106" />
+        <source>{n} _id(s) already existed and were skipped</source>
+        <translation>{n} 个 _id 已存在，已跳过</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="107" />
+        <source>Imported {inserted} new and replaced {replaced} document(s).</source>
+        <translation>新导入 {inserted} 条，替换 {replaced} 条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="111" />
+        <source>Nothing was imported: the file has bad lines.</source>
+        <translation>未导入任何记录：文件中有错误的行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="120" />
+        <source>Select a collection to export.</source>
+        <translation>请先选择要导出的集合。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="123" />
+        <source>Export the documents shown</source>
+        <translation>导出当前显示的记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="124" />
+        <source>JSON Lines (*.json *.jsonl);;CSV (*.csv)</source>
+        <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="132" />
+        <source>Fields for CSV</source>
+        <translation>CSV 字段</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="132" />
+        <source>Fields, comma separated:</source>
+        <translation>字段（用逗号分隔）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/db_transfer.py" line="154" />
+        <source>Exported {n} document(s) to {path}</source>
+        <translation>已导出 {n} 条记录到 {path}</translation>
+    </message>
+</context>
+<context>
     <name>UsersModel</name>
     <message>
         <location filename="../../app/ui/models.py" line="79" />
@@ -336,87 +602,87 @@
         <translation>复制 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="93" />
+        <location filename="../../app/ui/panes/users_pane.py" line="94" />
         <source>Login: wx.login → code2Session</source>
         <translation>登录：wx.login → code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="94" />
+        <location filename="../../app/ui/panes/users_pane.py" line="95" />
         <source>wx.cloud.init({traceUser: true})</source>
         <translation>wx.cloud.init({traceUser: true})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="95" />
+        <location filename="../../app/ui/panes/users_pane.py" line="96" />
         <source>wx.login()</source>
         <translation>wx.login()</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="96" />
+        <location filename="../../app/ui/panes/users_pane.py" line="97" />
         <source>code2Session</source>
         <translation>code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="113" />
+        <location filename="../../app/ui/panes/users_pane.py" line="114" />
         <source>Users (用户管理): visits recorded with traceUser, latest first</source>
         <translation>用户管理：通过 traceUser 记录的访问，最近访问在前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="123" />
+        <location filename="../../app/ui/panes/users_pane.py" line="124" />
         <source>Select a persona in the list first.</source>
         <translation>请先在列表中选择一个身份。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="127" />
+        <location filename="../../app/ui/panes/users_pane.py" line="128" />
         <source>Add persona</source>
         <translation>添加身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="127" />
+        <location filename="../../app/ui/panes/users_pane.py" line="128" />
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="136" />
+        <location filename="../../app/ui/panes/users_pane.py" line="137" />
         <source>Rename persona</source>
         <translation>重命名身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="136" />
+        <location filename="../../app/ui/panes/users_pane.py" line="137" />
         <source>New name (the openid stays the same):</source>
         <translation>新名称（openid 保持不变）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="146" />
+        <location filename="../../app/ui/panes/users_pane.py" line="147" />
         <source>Persona colour</source>
         <translation>身份颜色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="156" />
+        <location filename="../../app/ui/panes/users_pane.py" line="157" />
         <source>Delete persona</source>
         <translation>删除身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="157" />
+        <location filename="../../app/ui/panes/users_pane.py" line="158" />
         <source>Delete {name}? Data this user owns keeps its openid {openid}.</source>
         <translation>删除 {name}？该用户拥有的数据仍保留其 openid {openid}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="168" />
+        <location filename="../../app/ui/panes/users_pane.py" line="169" />
         <source>Copied the openid of {name}</source>
         <translation>已复制 {name} 的 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="182" />
+        <location filename="../../app/ui/panes/users_pane.py" line="183" />
         <source>As {name}:</source>
         <translation>以 {name} 身份：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="182" />
+        <location filename="../../app/ui/panes/users_pane.py" line="183" />
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="205" />
+        <location filename="../../app/ui/panes/users_pane.py" line="206" />
         <source>Exchanged. Exchange the same code again to see WeChat refuse it.</source>
         <translation>换取成功。再用同一个 code 换取一次，可以看到微信如何拒绝。</translation>
     </message>

@@ -26,7 +26,7 @@ def make_window(qtbot, bridge) -> MainWindow:
 
 def test_window_lists_only_existing_panes_and_the_switcher(qtbot, bridge):
     window = make_window(qtbot, bridge)
-    assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == ["Users"]
+    assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == ["Users"]  # only what it was given
     assert list(window.switcher.buttons) == ["学生A", "学生B", "老师", None]
     assert bridge.workspace.settings.env_id in window.windowTitle()
 

@@ -1,0 +1,347 @@
+"""The cloud console's 导入/导出 file formats, JSON Lines and CSV (wxcloud-api.md §8).
+
+Text in, engine values out (and back); storing them, Insert vs Upsert, is the caller's job.
+A bad line is a :class:`LineError` and the rest still parses; a bad file as a whole (a JSON
+array, a bad CSV header, not UTF-8) is an :class:`InputError`. Field names must not be
+empty, start or end with ``.``, contain ``..`` or start with ``$`` (operators, §3.11).
+Dots mean nesting at any depth, so ``{"a.b": 1}`` is stored as ``{"a": {"b": 1}}`` as the
+console stores it, and names setting one field twice (``a`` twice, ``a`` with ``a.b``) are
+ambiguous: refused in files, headers and export field lists alike. ``_id`` may be a
+non-empty string or a finite number. :func:`_cell` says how CSV cells get their types.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, TextIO
+
+from app.core.database import ejson
+from app.core.errors import InputError
+
+Format = Literal["jsonl", "csv"]
+Progress = Callable[[int], None] | None
+
+PROGRESS_EVERY = 1000
+FIELD_LIST_EXAMPLE = "_id,name,age"
+_LITERALS = {"true": True, "false": False, "null": None}
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+# Number is a JS double (§3.5): a longer integer (an ID card number, say) would lose digits.
+_MAX_EXACT_INT = 2**53
+_ENGINE_TYPES = (dict, list, str, int, float, bool, type(None), datetime, re.Pattern)
+_KINDS = {dict: "an object", list: "an array", str: "a string", int: "a number",
+          float: "a number", datetime: "a date", bool: "true/false", type(None): "null"}
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class LineError:
+    """One bad line of an import file, shown to the user."""
+
+    line: int  # 1-based; in CSV the header is line 1
+    message: str  # 'Line 7: not valid JSON (Expecting "," delimiter at column 18)'
+
+
+@dataclass(frozen=True)
+class ParsedImport:
+    """The documents of an import file, in file order, and its bad lines."""
+
+    documents: list[dict]
+    errors: list[LineError]
+
+
+class _Bad(Exception):
+    """What is wrong with one line, in plain words, without the line number."""
+
+
+def parse_import(
+    stream: Iterable[str] | TextIO, fmt: Format, *, progress: Progress = None
+) -> ParsedImport:
+    """Parse an import file line by line; ``progress(lines_done)`` every 1000 lines and at end."""
+    if fmt not in ("jsonl", "csv"):
+        raise ValueError(f"unknown import format {fmt!r}")
+    lines = _lines(stream, progress)
+    return _parse_jsonl(lines) if fmt == "jsonl" else _parse_csv(lines)
+
+
+def export_documents(
+    docs: Iterable[dict], fmt: Format, out: TextIO, *,
+    fields: list[str] | None = None, progress: Progress = None,
+) -> int:
+    """Write ``docs`` to ``out`` in the console's export format; returns how many were written.
+
+    Lines end in ``\\n``: open ``out`` with ``newline=""`` to keep them so on Windows.
+    """
+    if fmt not in ("jsonl", "csv"):
+        raise ValueError(f"unknown export format {fmt!r}")
+    if fmt == "csv" and not fields:
+        raise InputError(f"CSV export needs a field list, e.g. {FIELD_LIST_EXAMPLE}")
+    paths = [(name, name.split(".")) for name in fields or ()]
+    _check_names([name for name, _ in paths], "In the field list")
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(fields)
+    count = 0
+    for count, doc in enumerate(docs, 1):
+        if fmt == "csv":
+            writer.writerow([_csv_text(_get(doc, parts)) for _, parts in paths])
+        else:
+            out.write(ejson.encode(_pick(doc, paths) if paths else doc) + "\n")
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count)
+    if progress:
+        progress(count)
+    return count
+
+
+def parse_field_list(text: str) -> list[str]:
+    """``"_id, name,age"`` → ``["_id", "name", "age"]``; a Chinese comma ``，`` works too."""
+    names = [name.strip() for name in re.split("[,，]", text)]
+    if names == [""]:
+        raise InputError(f"The field list is empty: name the fields, e.g. {FIELD_LIST_EXAMPLE}")
+    _check_names(names, "In the field list")
+    return names
+
+
+def _lines(stream: Iterable[str] | TextIO, progress: Progress) -> Iterator[str]:
+    """The stream's lines, BOM removed, counted for ``progress``; bad UTF-8 is an InputError."""
+    done = 0
+    try:
+        for line in stream:
+            yield line if done else line.removeprefix("\ufeff")
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"Line {done + 1}: the file is not UTF-8 text ({exc.reason}). "
+                         "Save it as UTF-8 and import it again.") from None
+    if progress and done % PROGRESS_EVERY:
+        progress(done)
+
+
+def _parse_jsonl(lines: Iterator[str]) -> ParsedImport:
+    documents: list[dict] = []
+    errors: list[LineError] = []
+    for number, text in enumerate(lines, 1):
+        if not text or text.isspace():
+            continue
+        if not documents and not errors and text.lstrip().startswith("["):
+            raise InputError(
+                f"Line {number}: this file is a JSON array. The console imports JSON Lines: "
+                "one JSON object per line, not wrapped in [ ] and not separated by commas."
+            )
+        try:
+            documents.append(_document(_decode(text)))
+        except json.JSONDecodeError as exc:
+            errors.append(LineError(number, f"Line {number}: {_json_problem(exc, text)}"))
+        except _Bad as exc:
+            errors.append(LineError(number, f"Line {number}: {exc}"))
+    return ParsedImport(documents, errors)
+
+
+def _parse_csv(lines: Iterator[str]) -> ParsedImport:
+    # A cell may hold a whole JSON object, far past csv's default 128 KiB per field.
+    csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
+    reader = csv.reader(lines)
+    documents: list[dict] = []
+    errors: list[LineError] = []
+    try:
+        header = next(reader, None)
+        if header == []:
+            raise InputError("Line 1: the first row must name the fields, e.g. _id,name,age")
+        names = [cell.strip() for cell in header or ()]
+        _check_names(names, "Line 1 (the header)")
+        done = reader.line_num
+        for row in reader:
+            # A quoted cell may span lines; a row is reported at the line it starts on.
+            line, done = done + 1, reader.line_num
+            if not any(row):  # a blank line, or a spreadsheet's row of empty cells
+                continue
+            try:
+                if len(row) > len(names):
+                    raise _Bad(f"{len(row)} values but the header names only {len(names)} fields")
+                pairs = [(name, _cell(name, text)) for name, text in zip(names, row) if text]
+                documents.append(_document(_nest(pairs)))
+            except _Bad as exc:
+                errors.append(LineError(line, f"Line {line}: {exc}"))
+    except csv.Error as exc:
+        raise InputError(f"Line {reader.line_num}: not valid CSV ({exc})") from None
+    return ParsedImport(documents, errors)
+
+
+def _cell(name: str, text: str) -> Any:
+    """Type a CSV cell. The console does not document its inference, so this is ours.
+
+    ``_id`` stays text (ids are names, not quantities). Otherwise ``true``/``false``/``null``
+    become bool/None; a JSON number becomes int or float, except that an integer beyond 2^53,
+    a float that overflows and a leading zero (``007``) stay text; a cell starting with ``{``
+    or ``[`` that is valid EJSON becomes that object or array. Everything else, including ISO
+    date text, stays a string. An empty cell never gets here: its field is left out.
+    """
+    if name == "_id":
+        return text
+    if text in _LITERALS:
+        return _LITERALS[text]
+    number = _NUMBER.fullmatch(text)
+    if number and (number.group(1) or number.group(2)):
+        value = float(text)
+        return value if math.isfinite(value) else text
+    if number:
+        return int(text) if abs(int(text)) <= _MAX_EXACT_INT else text
+    if text[0] in "{[":
+        try:
+            return _decode(text)
+        except json.JSONDecodeError:
+            return text
+        except _Bad as exc:
+            raise _Bad(f'column "{name}": {exc}') from None
+    return text
+
+
+def _hook(pairs: list[tuple[str, Any]]) -> dict:
+    try:
+        return _nest(pairs)
+    except _Bad:
+        if any(name[:1] == "$" for name, _ in pairs):
+            return dict(pairs)  # an EJSON wrapper such as {"$date": …}: see _decode
+        raise
+
+
+def _decode(text: str) -> Any:
+    """JSON text → engine values, field names checked and nested, EJSON wrappers decoded."""
+    # Checking needs the raw pairs (a dict has already dropped a repeated name), so the hook
+    # checks in a first parse; a text that may hold "$" names gets a second one, by ejson.
+    value = json.loads(text, object_pairs_hook=_hook)
+    if "$" not in text and "\\u" not in text:
+        return value
+    try:
+        return _engine(ejson.decode(text))
+    except (ValueError, TypeError, OverflowError, KeyError) as exc:  # what bson raises
+        raise _Bad(f"bad extended JSON value ({exc})") from None
+
+
+def _engine(value: Any) -> Any:
+    """EJSON-decoded values, nested and checked like plain JSON; bson-only types refused."""
+    if type(value) is dict:
+        return _nest([(name, _engine(item)) for name, item in value.items()])
+    if type(value) is list:
+        return [_engine(item) for item in value]
+    if isinstance(value, _ENGINE_TYPES):
+        return value
+    raise _Bad(f"{type(value).__name__} values are not supported (use text, numbers, dates, …)")
+
+
+def _document(value: Any) -> dict:
+    if type(value) is not dict:
+        raise _Bad(f"each line must be one JSON object, not {_kind(value)}")
+    if "_id" not in value:
+        return value
+    doc_id = value["_id"]
+    if type(doc_id) not in (str, int, float):
+        raise _Bad(f"_id must be a string or a number, not {_kind(doc_id)}")
+    if doc_id == "" or (type(doc_id) is float and not math.isfinite(doc_id)):
+        raise _Bad(f"_id {json.dumps(doc_id)} cannot name a record")
+    return value
+
+
+def _json_problem(exc: json.JSONDecodeError, text: str) -> str:
+    if exc.msg == "Extra data":
+        return f"a second JSON value starts at column {exc.colno}; put one object per line"
+    hint = "; each object must be complete on one line" if exc.pos >= len(text.rstrip()) else ""
+    return f"not valid JSON ({exc.msg} at column {exc.colno}){hint}"
+
+
+def _kind(value: Any) -> str:
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _nest(pairs: list[tuple[str, Any]]) -> dict:
+    """One object's fields with dotted names expanded into nested objects; refuses ambiguity."""
+    out: dict = {}
+    made: set[int] = set()  # ids of the objects made here for dotted names, which others extend
+    for index, (name, value) in enumerate(pairs):
+        if not name or name[0] in "$." or name[-1] == "." or ".." in name:
+            _bad_name(name)
+        if "." not in name:
+            if name in out:
+                _ambiguous(pairs, index)
+            out[name] = value
+            continue
+        *parents, last = parts = name.split(".")
+        if "$" in name and any(part[0] == "$" for part in parts):
+            _bad_name(name)
+        node = out
+        for part in parents:
+            child = node.get(part, _MISSING)
+            if child is _MISSING:
+                child = node[part] = {}
+                made.add(id(child))
+            elif id(child) not in made:
+                _ambiguous(pairs, index)
+            node = child
+        if last in node:
+            _ambiguous(pairs, index)
+        node[last] = value
+    return out
+
+
+def _bad_name(name: str) -> None:
+    if not name:
+        raise _Bad("a field name is empty")
+    problem = ('starts with "$", which is kept for operators'
+               if any(part[:1] == "$" for part in name.split("."))
+               else 'starts with "."' if name[0] == "."
+               else 'ends with "."' if name[-1] == "." else 'contains ".."')
+    raise _Bad(f'field name "{name}" {problem}')
+
+
+def _ambiguous(pairs: list[tuple[str, Any]], index: int) -> None:
+    name = pairs[index][0]
+    other = next(other for other, _ in pairs[:index]
+                 if other == name or other.startswith(name + ".") or name.startswith(other + "."))
+    if other == name:
+        raise _Bad(f'field "{name}" appears twice')
+    raise _Bad(f'fields "{other}" and "{name}" are ambiguous: dots mean nesting, so both '
+               f'set "{min(other, name, key=len)}"')
+
+
+def _check_names(names: list[str], where: str) -> None:
+    """Header or export field names: the import rules, as one InputError for the whole file."""
+    if "" in names:
+        position = names.index("") + 1
+        raise InputError(f"{where}: field {position} has no name, e.g. {FIELD_LIST_EXAMPLE}")
+    try:
+        _nest([(name, None) for name in names])
+    except _Bad as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
+def _get(node: Any, parts: list[str]) -> Any:
+    """The value at a dot path, through objects only (an array is exported whole)."""
+    for part in parts:
+        node = node.get(part, _MISSING) if type(node) is dict else _MISSING
+    return node
+
+
+def _pick(doc: dict, paths: list[tuple[str, list[str]]]) -> dict:
+    """Only the fields at ``paths``, nested as in the document; missing ones are left out."""
+    return _nest([(name, value) for name, parts in paths
+                  if (value := _get(doc, parts)) is not _MISSING])
+
+
+def _csv_text(value: Any) -> str:
+    """A cell the importer reads back as the same value, within :func:`_cell`'s limits."""
+    if value is _MISSING:
+        return ""
+    if value is None or isinstance(value, (bool, int, float)):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return ejson.iso_date(value)
+    return ejson.encode(value)

@@ -1,0 +1,39 @@
+"""Fills a new demo workspace with collections that show the four permission modes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from app.core.database.transfer import parse_import
+from app.core.identity import Persona
+
+
+def seed_database(database, set_mode, personas: list[Persona], folder: Path) -> None:
+    """Create each ``database/<name>.jsonl`` collection, owned as its ``{{persona}}`` marks say.
+
+    ``{{学生A}}`` stands for that persona's openid, which depends on the workspace seed, so
+    the files can be shared while every workspace gets its own consistent owners.
+    """
+    openids = {f"{{{{{p.name}}}}}": p.openid for p in personas}
+    modes = json.loads((folder / "permissions.json").read_text(encoding="utf-8"))
+    for path in sorted((folder / "database").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as stream:
+            parsed = parse_import(stream, "jsonl")
+        if parsed.errors:
+            raise ValueError(f"bad demo data in {path}: {parsed.errors[0].message}")
+        name = path.stem
+        database.create_collection(name)
+        database.import_documents(
+            name, [_fill(doc, openids) for doc in parsed.documents], upsert=False, atomic=True
+        )
+        set_mode(name, modes.get(name))
+
+
+def _fill(value: Any, openids: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _fill(v, openids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, openids) for v in value]
+    return openids.get(value, value) if isinstance(value, str) else value

@@ -1,0 +1,272 @@
+"""Worker process: one V8 context (mini-racer) running one cloud function, driven over pipes.
+
+Start it with ``worker_command()`` (``python -m app.core.functions.jsworker``; in the PyInstaller
+build ``<app> --wxsim-js-worker``, which the app's entry point must hand to ``main()``). It runs
+user code in a process of its own because mini-racer cannot stop a busy loop that runs after an
+``await`` or in a timer (feasibility §6): the parent enforces timeouts by killing the process.
+
+Protocol: one JSON object per line; the parent writes to our stdin, we write to our stdout
+(stderr is free for diagnostics). Parent -> worker:
+
+- ``{"type":"init","heap_mb":N,"builtins":{name: path}}`` first, once.
+- ``{"type":"invoke","id":…,"function_dir":…,"entry":"index.js","handler":"main",
+  "event":{…},"context":{…},"env":{…},"timeout_ms":…}``; one at a time. ``timeout_ms`` is
+  informational: the parent enforces it by killing us.
+- ``{"type":"reply","id":…,"result":{…}}`` or
+  ``{"type":"reply","id":…,"error":{"code":int,"message":str}}``, answering a call.
+
+Worker -> parent:
+
+- ``{"type":"ready"}`` once V8 and the Node globals are up.
+- ``{"type":"call","id":…,"action":"…","params":{…}}``: a host call; the parent must reply.
+- ``{"type":"logs","id":…,"logs":[{"level","text","time"}]}``: new console lines, every 50 ms
+  while the call runs, so lines written before a runaway loop survive the kill.
+- ``{"type":"done","id":…,"result":…,"error":null|{"name","message","stack","code"?},
+  "logs":[…the rest…],"files":{path:[mtime_ns,size]},"recycle":bool}``. ``files`` lists what
+  the instance read since its last done, so the parent can spot edits; ``recycle`` says this
+  instance must not be reused (heap limit hit, uncaught exception, failed initialisation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import sys
+import threading
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from app.core.errors import CloudError
+from app.core.functions.jsfs import FunctionFiles
+
+JS_DIR = Path(__file__).parent / "js"
+PRELUDE = ("buffer.js", "inspect.js", "globals.js", "loader.js")
+NODE_BUILTINS = ("path", "util", "events", "crypto", "buffer")  # order shows in error messages
+RESULT_LIMIT = 1024 * 1024
+POLL_S = 0.05  # how often a running call is checked for new logs and the heap limit
+SPOOL_HEADER = 8  # see globals.js: an Int32 byte count, then the lines
+
+
+class Worker:
+    """Owns the V8 context and answers the parent's messages on one asyncio loop."""
+
+    def __init__(self, init: dict, stdin: BinaryIO, out: BinaryIO) -> None:
+        self._init = init
+        self._stdin = stdin
+        self._out = out
+        self._mr: Any = None
+        self._files: FunctionFiles | None = None
+        self._invocation: Any = None  # the running invocation's id, or None
+        self._finished: asyncio.Future[str] | None = None
+        self._calls: dict[int, asyncio.Future[str]] = {}
+        self._next_call = 0
+        self._spool: memoryview | None = None
+        self._spool_read = 0
+
+    async def serve(self) -> None:
+        """Set up V8, say ready, then serve until the parent closes our stdin."""
+        from py_mini_racer import MiniRacer
+
+        self._loop = asyncio.get_running_loop()
+        self._mr = MiniRacer()
+        heap = int(self._init.get("heap_mb", 256)) * 1024 * 1024
+        self._mr.set_hard_memory_limit(heap)
+        self._mr.set_soft_memory_limit(heap * 3 // 4)
+        async with AsyncExitStack() as stack:
+            seed = os.urandom(32).hex()
+            hidden_object = f"{{ lib: {{ seed: '{seed}' }} }}"  # seed: crypto.randomBytes
+            self._mr.eval(
+                f"Object.defineProperty(globalThis, '__wxsim', {{ value: {hidden_object} }})"
+            )
+            hidden = self._mr.eval("__wxsim")
+            for name, fn in (
+                ("callRaw", self._js_call),
+                ("fsRaw", self._js_fs),
+                ("doneRaw", self._js_done),
+            ):
+                hidden[name] = await stack.enter_async_context(self._mr.wrap_py_function(fn))
+            for name in PRELUDE:
+                self._mr.eval((JS_DIR / name).read_text("utf-8") + f"\n//# sourceURL=wxsim:{name}")
+            # mini-racer hands a SharedArrayBuffer over as a memoryview on its fixed backing store.
+            self._spool = self._mr.eval("__wxsim.spool")
+            builtins = {n: JS_DIR / "builtins" / f"{n}.js" for n in NODE_BUILTINS}
+            builtins.update({n: Path(p) for n, p in self._init.get("builtins", {}).items()})
+            for name, path in builtins.items():
+                self._mr.eval(
+                    f"__wxsim.addBuiltin({json.dumps(name)}, {json.dumps(path.read_text('utf-8'))})"
+                )
+            threading.Thread(target=self._read_stdin, daemon=True).start()
+            self._send({"type": "ready"})
+            await asyncio.Event().wait()  # the stdin thread exits the process on EOF
+
+    def _read_stdin(self) -> None:
+        for line in self._stdin:
+            self._loop.call_soon_threadsafe(self._on_message, line)
+        os._exit(0)  # the parent went away (or closed us): nothing left to do
+
+    def _on_message(self, line: bytes) -> None:
+        msg = json.loads(line)
+        if msg["type"] == "invoke":
+            asyncio.ensure_future(self._invoke(msg))
+        elif msg["type"] == "reply":
+            future = self._calls.pop(msg["id"], None)
+            if future is not None and not future.done():
+                future.set_result(line.decode("utf-8", "surrogatepass"))
+
+    def _send(self, msg: dict | str) -> None:
+        line = msg if isinstance(msg, str) else json.dumps(msg)
+        self._out.write(line.encode("utf-8", "surrogatepass") + b"\n")
+        self._out.flush()
+
+    async def _invoke(self, msg: dict) -> None:
+        if self._files is None:
+            self._files = FunctionFiles(Path(msg["function_dir"]))
+        self._invocation = msg["id"]
+        self._finished = self._loop.create_future()
+        self._spool[0:4] = (0).to_bytes(
+            4, sys.byteorder
+        )  # JS is idle now: no line is being written
+        self._spool_read = 0
+        payload = {k: msg.get(k) for k in ("entry", "handler", "event", "context", "env")}
+        # Not awaited: the JS reports through doneRaw, and a busy loop may keep this eval forever.
+        started = asyncio.ensure_future(
+            self._mr.eval_cancelable(f"__wxsim.run({json.dumps(json.dumps(payload))})")
+        )
+        finished = self._finished
+        started.add_done_callback(lambda task: self._on_started(task, finished))
+        while not self._finished.done():
+            await asyncio.wait({self._finished}, timeout=POLL_S)
+            if self._finished.done():
+                break
+            logs = self._new_logs()
+            if logs != "[]":
+                self._send(f'{{"type":"logs","id":{json.dumps(msg["id"])},"logs":{logs}}}')
+            if self._mr.was_hard_memory_limit_reached():
+                # V8 stops the script at the limit but leaves its promise pending; say it ourselves.
+                self._finish_with_error(self._finished, "Error", self._oom_message(), recycle=True)
+        await self._send_done(msg["id"], self._finished.result())
+        self._invocation = None
+
+    def _new_logs(self) -> str:
+        """Console lines JS wrote since the last look, as a JSON array text."""
+        end = int.from_bytes(self._spool[0:4], sys.byteorder)
+        chunk = bytes(self._spool[SPOOL_HEADER + self._spool_read : SPOOL_HEADER + end])
+        self._spool_read = end
+        # Lines are JSON objects ending in "\n"; JSON.stringify never writes a raw newline.
+        return "[" + chunk.decode("utf-8", "replace").rstrip("\n").replace("\n", ",") + "]"
+
+    def _on_started(self, task: asyncio.Future, finished: asyncio.Future[str]) -> None:
+        """The eval that starts a call failed (heap limit in synchronous code, or our bug)."""
+        error = task.exception() if not task.cancelled() else None
+        if error is not None and not finished.done():
+            oom = self._mr.was_hard_memory_limit_reached()
+            message = self._oom_message() if oom else f"{type(error).__name__}: {error}"
+            self._finish_with_error(finished, "Error", message, recycle=True)
+
+    def _oom_message(self) -> str:
+        return f"JavaScript heap out of memory (the limit is {self._init.get('heap_mb', 256)} MB)"
+
+    @staticmethod
+    def _finish_with_error(
+        finished: asyncio.Future[str], name: str, message: str, recycle: bool
+    ) -> None:
+        error = {"name": name, "message": message, "stack": f"{name}: {message}"}
+        finished.set_result(json.dumps({"error": error, "recycle": recycle}) + "\nnull")
+
+    async def _send_done(self, invocation: Any, text: str) -> None:
+        meta_json, _, result = text.partition("\n")
+        meta = json.loads(meta_json)
+        error = meta["error"]
+        if error is None and len(result.encode("utf-8", "surrogatepass")) > RESULT_LIMIT:
+            limit = CloudError(-604001)
+            error = {
+                "name": "Error",
+                "message": limit.text,
+                "stack": f"Error: {limit.text}",
+                "code": limit.code,
+            }
+            result = "null"
+        if error is not None and error.get("name") == "SyntaxError" and "file" in error:
+            error = await self._locate_syntax_error(error)
+        done = {
+            "type": "done",
+            "id": invocation,
+            "error": error,
+            "files": self._files.take_seen() if self._files else {},
+            "recycle": meta["recycle"],
+        }
+        self._send(
+            json.dumps(done)[:-1] + ',"logs":' + self._new_logs() + ',"result":' + result + "}"
+        )
+
+    async def _locate_syntax_error(self, error: dict) -> dict:
+        """Adds Node's ``file:line``, source line and caret, which V8 omits for eval'd code."""
+        path = self._files.real_path(error["file"]) if self._files else None
+        if path is None:
+            return error
+        wrapper = (
+            "(function (exports, require, module, __filename, __dirname) {"
+            + path.read_text("utf-8", "replace")
+            + "\n})"
+        )
+        try:
+            await asyncio.wait_for(self._mr.eval_cancelable(wrapper), 1.0)  # compiles; runs nothing
+        except Exception as parse_error:  # noqa: BLE001 - we want V8's text, whatever the type
+            found = re.match(r"<anonymous>:(\d+): [^\n]*\n(.*?)\n\n", str(parse_error), re.DOTALL)
+            if found:
+                where = f"{error['file']}:{found.group(1)}\n{found.group(2)}"
+                return {**error, "stack": f"{where}\n\n{error['name']}: {error['message']}"}
+        return error
+
+    # --- callbacks from JS (mini-racer passes primitives only, so JSON strings travel) -------
+
+    async def _js_call(self, action: str, params_json: str) -> str:
+        if self._invocation is None:
+            return json.dumps(
+                {"error": {"code": -1, "message": "host call made outside an invocation"}}
+            )
+        self._next_call += 1
+        call_id = self._next_call
+        future: asyncio.Future[str] = self._loop.create_future()
+        self._calls[call_id] = future
+        self._send(
+            f'{{"type":"call","id":{call_id},"action":{json.dumps(action)},"params":{params_json}}}'
+        )
+        return await future  # the parent's reply line, parsed in JS
+
+    async def _js_fs(self, vdir: str) -> str:
+        return json.dumps(
+            self._files.listing(vdir) if self._files else {"dirs": {vdir: {}}, "files": {}}
+        )
+
+    async def _js_done(self, text: str) -> None:
+        if self._finished is not None and not self._finished.done():
+            self._finished.set_result(text)
+
+
+def main() -> int:
+    """Entry point of the worker process."""
+    # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Raw fds, not sys.std*: a windowed (frozen) app may have set those to None. And fd 1 is
+    # pointed at stderr so that stray prints from anywhere cannot corrupt the protocol.
+    stdin = os.fdopen(0, "rb")
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    init = json.loads(stdin.readline() or b"{}")
+    from py_mini_racer import DEFAULT_V8_FLAGS, init_mini_racer
+
+    # Backstop above the hard limit: mini-racer's limit stops scripts cleanly; this one makes V8
+    # abort the process if an allocation outruns it, which the parent reports as a crash.
+    heap_mb = int(init.get("heap_mb", 256))
+    init_mini_racer(flags=(*DEFAULT_V8_FLAGS, f"--max-old-space-size={heap_mb * 2}"))
+    asyncio.run(Worker(init, stdin, out).serve())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

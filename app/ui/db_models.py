@@ -1,0 +1,161 @@
+"""Table models of the database pane: collections with counts, and documents fetched on demand."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.core.database.ejson import iso_date, to_ejson
+
+Index = QModelIndex | QPersistentModelIndex
+FETCH_BATCH = 500  # rows handed to the view at a time: 100k documents open instantly
+SAMPLE_FOR_COLUMNS = 300
+MAX_COLUMNS = 40
+CELL_CHARS = 80
+
+
+class CollectionsModel(QAbstractTableModel):
+    """Collection names and their document counts."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, int]] = []
+
+    def set_collections(self, rows: list[tuple[str, int]]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def name_at(self, row: int) -> str | None:
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, name: str | None) -> int:
+        return next((i for i, (n, _) in enumerate(self._rows) if n == name), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("Collection"), self.tr("Documents"))[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not 0 <= index.row() < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DocumentsModel(QAbstractTableModel):
+    """Documents as rows, ``_id`` first; rows reach the view in batches as it scrolls.
+
+    ``hidden`` says why the persona being viewed as cannot see a document (None: it can),
+    so the pane can grey those rows out instead of hiding them.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._docs: list[dict] = []
+        self._shown = 0
+        self.columns: list[str] = []
+        self._hidden: Callable[[dict], str | None] = lambda _doc: None
+
+    def set_documents(self, docs: list[dict], hidden: Callable[[dict], str | None] | None = None) -> None:
+        self.beginResetModel()
+        self._docs = docs
+        self._shown = min(len(docs), FETCH_BATCH)
+        self.columns = _columns(docs[:SAMPLE_FOR_COLUMNS])
+        self._hidden = hidden or (lambda _doc: None)
+        self.endResetModel()
+
+    def all_documents(self) -> list[dict]:
+        """Every document of the result, fetched into the view or not."""
+        return list(self._docs)
+
+    def total(self) -> int:
+        return len(self._docs)
+
+    def document_at(self, row: int) -> dict | None:
+        return self._docs[row] if 0 <= row < self._shown else None
+
+    def hidden_count(self) -> int:
+        return sum(1 for doc in self._docs if self._hidden(doc))
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._shown < len(self._docs)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        more = min(FETCH_BATCH, len(self._docs) - self._shown)
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal and section < len(self.columns):
+                return self.columns[section]
+            if orientation == Qt.Orientation.Vertical:
+                return section + 1
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        doc = self.document_at(index.row())
+        if doc is None or index.column() >= len(self.columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            key = self.columns[index.column()]
+            return compact(doc[key]) if key in doc else ""
+        reason = self._hidden(doc) if role in _HIDDEN_ROLES else None
+        if reason is None:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#9AA0A6"))
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return reason  # ToolTipRole
+
+
+_HIDDEN_ROLES = (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole)
+
+
+def _columns(sample: list[dict]) -> list[str]:
+    """``_id`` first, then the top-level fields in the order they first appear."""
+    seen: dict[str, None] = {"_id": None}
+    for doc in sample:
+        for key in doc:
+            seen.setdefault(key, None)
+            if len(seen) >= MAX_COLUMNS:
+                return list(seen)
+    return list(seen)
+
+
+def compact(value: Any) -> str:
+    """One short line for a cell: JSON for objects and arrays, ISO for dates."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, datetime):
+        text = iso_date(value)
+    elif value is None or isinstance(value, (bool, int, float)):
+        text = json.dumps(value)
+    else:
+        text = json.dumps(to_ejson(value), ensure_ascii=False, separators=(",", ":"))
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"

@@ -1,0 +1,308 @@
+"""数据库 / Database: collections, documents, the query bar, permissions and "view as"."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.core.database import ejson
+from app.core.database.permissions import LABELS_EN, LABELS_ZH, MODES, decide, owns
+from app.core.database.projection import compile_projection
+from app.core.database.sdk import SdkDatabase
+from app.core.errors import InputError
+from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.ui.db_models import CollectionsModel, DocumentsModel
+from app.ui.document_editor import DocumentEditor
+from app.ui.messages import InlineMessage
+from app.ui.panes.db_transfer import TransferBar
+from app.ui.query_bar import QueryBar
+from app.ui.widgets import JsonView, color_dot
+
+
+class DatabasePane(QWidget):
+    """The cloud console's database page, offline."""
+
+    @staticmethod
+    def title() -> str:
+        return QCoreApplication.translate("DatabasePane", "Database")
+
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._collection: str | None = None
+        self.collections = CollectionsModel(self)
+        self.documents = DocumentsModel(self)
+        self.collection_view = _table(self.collections)
+        self.document_view = _table(self.documents)
+        self.document_json = JsonView()
+        self.query_bar = QueryBar()
+        self.mode_box = QComboBox()
+        labels = LABELS_ZH if QLocale().name().startswith("zh") else LABELS_EN
+        for mode in MODES:
+            self.mode_box.addItem(labels[mode], mode)
+        self.viewer_box = QComboBox()
+        self.answer = InlineMessage()  # what the chosen viewer's get() answers
+        self.message = InlineMessage()  # errors and results of console actions
+        self.transfer = TransferBar(bridge, lambda: self._collection, self._shown_documents, self.message)
+        self._reload_timer = QTimer(self)  # a burst of writes refreshes once
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(200)
+        self._reload_timer.timeout.connect(self._on_reload_due)
+        self._build_layout()
+        self._fill_viewers()
+        self.collection_view.selectionModel().currentRowChanged.connect(self._on_collection_changed)
+        self.document_view.selectionModel().currentRowChanged.connect(self._on_document_changed)
+        self.query_bar.submitted.connect(self.run_query)
+        self.mode_box.activated.connect(self._on_mode_activated)
+        self.viewer_box.activated.connect(self.run_query)
+        bridge.database_changed.connect(self._on_bridge_database_changed)
+        bridge.personas_changed.connect(self._fill_viewers)
+        # Deferred: the first query is an async slot, and the event loop runs only after
+        # the window is built.
+        QTimer.singleShot(0, self.refresh_collections)
+
+    def _build_layout(self) -> None:
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.collection_view)
+        buttons = QHBoxLayout()
+        for text, slot in ((self.tr("New…"), self._on_new_collection_clicked),
+                           (self.tr("Delete…"), self._on_delete_collection_clicked)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        column.addLayout(buttons)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Permission")))
+        top.addWidget(self.mode_box, 1)
+        top.addWidget(QLabel(self.tr("View as")))
+        top.addWidget(self.viewer_box)
+        documents = QSplitter(Qt.Orientation.Horizontal)
+        documents.addWidget(self.document_view)
+        documents.addWidget(self.document_json)
+        documents.setStretchFactor(0, 3)
+        documents.setStretchFactor(1, 2)
+        doc_buttons = QHBoxLayout()
+        for text, slot in ((self.tr("Add document…"), self._on_add_clicked),
+                           (self.tr("Edit…"), self._on_edit_clicked),
+                           (self.tr("Delete document"), self._on_delete_document_clicked)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            doc_buttons.addWidget(button)
+        doc_buttons.addStretch(1)
+        doc_buttons.addWidget(self.transfer)
+        right = QWidget()
+        body = QVBoxLayout(right)
+        body.setContentsMargins(0, 0, 0, 0)
+        for item in (top, self.query_bar, self.answer, documents, doc_buttons, self.message):
+            body.addLayout(item) if isinstance(item, QHBoxLayout) else body.addWidget(item)
+        body.setStretchFactor(documents, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([220, 900])
+        QVBoxLayout(self).addWidget(splitter)
+
+    # -- collections ---------------------------------------------------------------------------
+
+    def refresh_collections(self) -> None:
+        store = self._bridge.workspace.database.store
+        self.collections.set_collections([(n, store.count(n)) for n in store.collection_names()])
+        row = self.collections.row_of(self._collection)
+        if row < 0 and self.collections.rowCount():
+            row = 0
+        if row >= 0:
+            self.collection_view.selectRow(row)
+        elif self._collection is not None:
+            self._collection = None
+            self.documents.set_documents([])
+
+    def _on_collection_changed(self, current, _previous) -> None:
+        name = self.collections.name_at(current.row())
+        if name == self._collection:
+            return
+        self._collection = name
+        self.mode_box.setCurrentIndex(self.mode_box.findData(self._bridge.workspace.db_mode(name)))
+        self.run_query()
+
+    def _on_new_collection_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New collection"), self.tr("Collection name:"))
+        if ok:
+            self.console("database.addCollection", {"collectionName": name.strip()})
+
+    def _on_delete_collection_clicked(self) -> None:
+        if self._collection and _confirm(
+            self, self.tr("Delete collection"),
+            self.tr("Delete the collection {name} and all {n} of its documents?").format(
+                name=self._collection, n=self._bridge.workspace.database.store.count(self._collection)),
+        ):
+            self.console("database.deleteCollection", {"collectionName": self._collection})
+
+    def _on_mode_activated(self) -> None:
+        if self._collection:
+            self.console("database.setPermission",
+                         {"collectionName": self._collection, "mode": self.mode_box.currentData()})
+
+    @asyncSlot(str, dict)
+    async def console(self, action: str, params: dict) -> None:
+        """A console (admin) request; its error shows under the documents."""
+        with self.message.reporting():
+            await self._bridge.request(action, params)
+            self.refresh_collections()
+            self.run_query()
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def _fill_viewers(self) -> None:
+        current = self.viewer_box.currentData() if self.viewer_box.count() else ADMIN
+        self.viewer_box.clear()
+        self.viewer_box.addItem(self.tr("Admin (console)"), ADMIN)
+        for persona in self._bridge.personas():
+            self.viewer_box.addItem(color_dot(persona.color), persona.name, persona.name)
+        self.viewer_box.addItem(color_dot(None), self.tr("Signed out"), None)
+        self.viewer_box.setCurrentIndex(max(0, self.viewer_box.findData(current)))
+
+    @asyncSlot()
+    async def run_query(self) -> None:
+        """Show every match (greying out what the viewer cannot see) and the viewer's answer."""
+        self.answer.clear_message()
+        if self._collection is None:
+            return
+        with self.answer.reporting():
+            spec = self.query_bar.spec()
+            await self._reload(spec)
+            caller = self._bridge.caller_for(self.viewer_box.currentData())
+            sdk = SdkDatabase(self._bridge.workspace.handle, caller)
+            outcome = await self._bridge.run(
+                sdk.get, self._collection, spec.where, order=spec.order, skip=spec.skip,
+                limit=spec.limit, field=spec.field)
+            self._show_answer(outcome)
+
+    async def _reload(self, spec) -> None:
+        collection, database = self._collection, self._bridge.workspace.database
+        docs = await self._bridge.run(database.browse, collection, spec.where, spec.order, spec.skip, spec.limit)
+        if spec.field:
+            project = compile_projection(spec.field)
+            docs = [project(doc) for doc in docs]
+        self.documents.set_documents(docs, self._hidden_rule())
+        self._last_spec = spec
+
+    def _hidden_rule(self):
+        viewer = self.viewer_box.currentData()
+        if viewer is ADMIN or self._collection is None:
+            return None
+        caller = self._bridge.caller_for(viewer)
+        access = decide(self._bridge.workspace.db_mode(self._collection), caller, "read", self._collection)
+        if not access.allowed:
+            return lambda _doc: access.reason
+        if access.owner is None:
+            return None
+        who = viewer or self.tr("a signed-out visitor")
+        reason = self.tr("{who} cannot see this document: {why}").format(who=who, why=access.reason)
+        return lambda doc: None if owns(doc, access.owner) else reason
+
+    def _show_answer(self, outcome) -> None:
+        viewer = self.viewer_box.currentText()
+        if outcome.ok:
+            n = len(outcome.value["data"])
+            self.answer.show_info(self.tr("{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)").format(
+                viewer=viewer, msg=outcome.value["errMsg"], n=n,
+                hidden=self.documents.hidden_count(), total=self.documents.total()))
+        else:
+            self.answer.show_error(f"{viewer}: {outcome.value['errMsg']}")
+
+    def _on_bridge_database_changed(self, name: str) -> None:
+        self._reload_timer.start()
+
+    def _on_reload_due(self) -> None:
+        self.refresh_collections()
+        spec = getattr(self, "_last_spec", None)
+        if spec is not None and self._collection is not None:
+            self._reload_quietly(spec)
+
+    @asyncSlot(object)
+    async def _reload_quietly(self, spec) -> None:
+        with self.message.reporting():
+            await self._reload(spec)
+
+    def _on_document_changed(self, current, _previous) -> None:
+        # By row, not through a data role: Qt would turn the dict into a key-sorted QVariantMap.
+        doc = self.documents.document_at(current.row()) if current.isValid() else None
+        self.document_json.show_value(ejson.to_ejson(doc) if doc is not None else None)
+
+    def _selected_document(self) -> dict | None:
+        doc = self.documents.document_at(self.document_view.currentIndex().row())
+        if doc is None:
+            self.message.show_error(self.tr("Select a document first."))
+        return doc
+
+    def _shown_documents(self) -> tuple[list[dict], list[str]]:
+        return self.documents.all_documents(), list(self.documents.columns)
+
+    def _on_add_clicked(self) -> None:
+        if self._collection:
+            self._open_editor(self.tr("Add document"), "{\n  \n}", self._insert)
+
+    def _on_edit_clicked(self) -> None:
+        doc = self._selected_document()
+        if doc is not None:
+            text = json.dumps(ejson.to_ejson(doc), ensure_ascii=False, indent=2)
+            self._open_editor(self.tr("Edit document {id}").format(id=doc["_id"]), text,
+                              lambda edited: self._replace(doc["_id"], edited))
+
+    def _open_editor(self, title: str, text: str, save) -> None:
+        self.editor = DocumentEditor(title, text, save, self)
+        self.editor.open()
+
+    async def _insert(self, doc: dict) -> None:
+        await self._bridge.request("database.insertDocument",
+                                   {"collectionName": self._collection, "data": [ejson.encode(doc)]})
+
+    async def _replace(self, doc_id, doc: dict) -> None:
+        if "_id" in doc and doc["_id"] != doc_id:
+            raise InputError(self.tr("The _id cannot be changed; add a new document instead."))
+        body = {k: v for k, v in doc.items() if k != "_id"}
+        await self._bridge.request("database.modifyDocument", {
+            "collectionName": self._collection, "queryType": "DOC", "query": ejson.encode({"_id": doc_id}),
+            "data": ejson.encode(body), "multi": False, "merge": False, "upsert": True})
+
+    def _on_delete_document_clicked(self) -> None:
+        doc = self._selected_document()
+        if doc is not None and _confirm(self, self.tr("Delete document"),
+                                        self.tr("Delete the document {id}?").format(id=doc["_id"])):
+            self.console("database.removeDocument", {
+                "collectionName": self._collection, "queryType": "DOC",
+                "query": ejson.encode({"_id": doc["_id"]}), "multi": False})
+
+
+def _confirm(parent: QWidget, title: str, text: str) -> bool:
+    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view

@@ -1,0 +1,167 @@
+"""Import and export of a collection in the console's formats, with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.core.database import console_ops
+from app.core.database.transfer import parse_field_list
+from app.core.errors import InputError
+from app.core.requests import SOURCE_CONSOLE
+from app.ui.bridge import WorkspaceBridge
+from app.ui.messages import InlineMessage
+
+SHOWN_LINE_ERRORS = 8
+
+
+class _Progress(QObject):
+    """Carries progress from the worker thread to the GUI thread."""
+
+    advanced = Signal(int)
+
+
+class TransferBar(QWidget):
+    """Import… / Export… for the selected collection; messages go to ``message``."""
+
+    def __init__(
+        self,
+        bridge: WorkspaceBridge,
+        collection: Callable[[], str | None],
+        shown_documents: Callable[[], tuple[list[dict], list[str]]],
+        message: InlineMessage,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._collection = collection
+        self._shown = shown_documents
+        self._message = message
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.conflict = QComboBox()
+        self.conflict.addItem(self.tr("Insert (existing _id is an error)"), False)
+        self.conflict.addItem(self.tr("Upsert (existing _id is replaced)"), True)
+        self.atomic = QCheckBox(self.tr("All or nothing"))
+        self.atomic.setChecked(True)
+        self.atomic.setToolTip(self.tr("If any line is bad, import nothing"))
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        self._signals = _Progress(self)
+        self._signals.advanced.connect(self.progress.setValue)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.import_button, self.conflict, self.atomic, self.export_button, self.progress):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+
+    def _on_import_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import into the collection"), "",
+            self.tr("JSON Lines (*.json *.jsonl);;CSV (*.csv);;All files (*)"),
+        )
+        if path:
+            self.import_file(Path(path))
+
+    @asyncSlot(object)
+    async def import_file(self, path: Path) -> None:
+        """Import ``path`` into the selected collection, showing progress and bad lines."""
+        collection = self._collection()
+        with self._message.reporting():
+            if collection is None:
+                raise InputError(self.tr("Select a collection to import into."))
+            self._start(await self._bridge.run(_count_lines, path))
+            try:
+                outcome = await self._bridge.run(
+                    console_ops.import_file, self._bridge.workspace.handle, collection, path,
+                    fmt=console_ops.format_of(path), upsert=self.conflict.currentData(),
+                    atomic=self.atomic.isChecked(), source=SOURCE_CONSOLE,
+                    progress=self._signals.advanced.emit,
+                )
+            finally:
+                self.progress.hide()
+            self._report(outcome)
+
+    def _report(self, outcome: console_ops.ImportOutcome) -> None:
+        lines = [e.message for e in outcome.line_errors[:SHOWN_LINE_ERRORS]]
+        if len(outcome.line_errors) > SHOWN_LINE_ERRORS:
+            lines.append(self.tr("… and {n} more bad lines").format(n=len(outcome.line_errors) - SHOWN_LINE_ERRORS))
+        if outcome.conflicts:
+            lines.append(self.tr("{n} _id(s) already existed and were skipped").format(n=len(outcome.conflicts)))
+        summary = self.tr("Imported {inserted} new and replaced {replaced} document(s).").format(
+            inserted=outcome.inserted, replaced=outcome.replaced
+        )
+        if outcome.line_errors and not outcome.imported_anything:
+            self._message.show_error("\n".join([self.tr("Nothing was imported: the file has bad lines."), *lines]))
+        elif lines:
+            self._message.show_error("\n".join([summary, *lines]))
+        else:
+            self._message.show_info(summary)
+
+    def _on_export_clicked(self) -> None:
+        collection = self._collection()
+        if collection is None:
+            self._message.show_error(self.tr("Select a collection to export."))
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export the documents shown"), f"{collection}.json",
+            self.tr("JSON Lines (*.json *.jsonl);;CSV (*.csv)"),
+        )
+        if not path:
+            return
+        fields = None
+        if path.lower().endswith(".csv") or "CSV" in chosen:
+            docs, columns = self._shown()
+            text, ok = QInputDialog.getText(
+                self, self.tr("Fields for CSV"), self.tr("Fields, comma separated:"), text=",".join(columns)
+            )
+            if not ok:
+                return
+            fields = text
+        self.export_to(Path(path), fields)
+
+    @asyncSlot(object, object)
+    async def export_to(self, path: Path, fields: str | None) -> None:
+        """Export the documents the table shows (the current query) to ``path``."""
+        with self._message.reporting():
+            docs, _columns = self._shown()
+            names = parse_field_list(fields) if fields is not None else None
+            self._start(len(docs))
+            try:
+                count = await self._bridge.run(
+                    console_ops.export_file, self._bridge.workspace.database, self._collection(), path,
+                    fmt=console_ops.format_of(path, "csv" if names else "jsonl"), fields=names, docs=docs,
+                    progress=self._signals.advanced.emit,
+                )
+            finally:
+                self.progress.hide()
+            self._message.show_info(self.tr("Exported {n} document(s) to {path}").format(n=count, path=path))
+
+    def _start(self, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(0)
+        self.progress.show()
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,213 @@
+"""The database pane over a real demo workspace: query bar, view as, editing, import/export."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from app.core.database import ejson
+from app.core.requests import Caller, Request
+from app.core.workspace import Workspace
+from app.paths import demo_project, resource
+from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.ui.db_models import FETCH_BATCH
+from app.ui.panes.database_pane import DatabasePane
+from tests.ui.conftest import eventually
+
+
+@pytest.fixture
+def demo(tmp_path, qapp):
+    ws = Workspace.open(tmp_path / "data", demo_project(), demo_data=resource("demo-data"))
+    bridge = WorkspaceBridge(ws)
+    yield bridge
+    bridge.close()
+    ws.close()
+
+
+def open_pane(qtbot, qloop, bridge, collection="todos") -> DatabasePane:
+    pane = DatabasePane(bridge)
+    qtbot.addWidget(pane)
+    pane.show()
+
+    async def ready():
+        await eventually(lambda: pane.collections.rowCount() > 0)
+        pane.collection_view.selectRow(pane.collections.row_of(collection))
+        await eventually(lambda: pane.answer.isVisible())
+
+    qloop.run_until_complete(ready())
+    return pane
+
+
+def rows(pane) -> list:
+    return [pane.documents.document_at(r)["_id"] for r in range(pane.documents.rowCount())]
+
+
+def run(qloop, pane, where="", order="", viewer=ADMIN):
+    pane.query_bar.where_edit.setText(where)
+    pane.query_bar.order_edit.setText(order)
+    pane.viewer_box.setCurrentIndex(pane.viewer_box.findData(viewer))
+    qloop.run_until_complete(pane.run_query())
+
+
+def test_collections_with_counts(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo)
+    listed = [(pane.collections.index(r, 0).data(), pane.collections.index(r, 1).data())
+              for r in range(pane.collections.rowCount())]
+    assert listed == [("grades", 2), ("messages", 3), ("notices", 2), ("todos", 6)]
+
+
+def test_query_as_admin(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo)
+    run(qloop, pane, "{done: false, progress: _.gt(5)}", "orderBy('progress', 'desc')")
+    assert rows(pane) == ["todo-t1", "todo-b1", "todo-a2", "todo-a3"]
+    assert "collection.get:ok, 4 document(s)" in pane.answer.text()
+    assert pane.documents.columns[0] == "_id"
+
+
+def test_view_as_marks_what_the_persona_cannot_see(qtbot, qloop, demo):
+    """PRIVATE todos: 学生A's answer has only her documents; the others are greyed with a reason."""
+    pane = open_pane(qtbot, qloop, demo)
+    run(qloop, pane, "{done: false}", viewer="学生A")
+    assert "collection.get:ok, 2 document(s)" in pane.answer.text()
+    assert pane.documents.hidden_count() == 2
+    t1 = rows(pane).index("todo-t1")
+    tooltip = pane.documents.index(t1, 0).data(0x03)  # ToolTipRole
+    assert tooltip.startswith("学生A cannot see this document") and "PRIVATE" in tooltip
+    mine = rows(pane).index("todo-a2")
+    assert pane.documents.index(mine, 0).data(0x03) is None
+    event = demo.workspace.events.recent()[-1]
+    assert (event.persona, event.action, event.outcome) == ("学生A", "database.getDocument", "ok")
+
+
+def test_adminonly_answer_is_the_real_error(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo, "grades")
+    run(qloop, pane, viewer="学生B")
+    assert "-502003 database permission denied" in pane.answer.text()
+    assert pane.documents.hidden_count() == 2
+
+
+def test_bad_query_is_reported_where_typed_and_changes_nothing(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo)
+    before = rows(pane)
+    events = len(demo.workspace.events.recent())
+    run(qloop, pane, "{done: false")
+    assert "Line 1, column" in pane.answer.text()
+    assert rows(pane) == before and len(demo.workspace.events.recent()) == events
+
+
+def test_changing_permission_mode(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo)
+    pane.mode_box.setCurrentIndex(pane.mode_box.findData("READONLY"))
+    qloop.run_until_complete(pane.console("database.setPermission", {"collectionName": "todos", "mode": "READONLY"}))
+    assert demo.workspace.db_mode("todos") == "READONLY"
+    run(qloop, pane, viewer="学生A")
+    assert "6 document(s)" in pane.answer.text() and pane.documents.hidden_count() == 0
+
+
+def test_add_document_refuses_bad_json_then_saves(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo)
+    pane._on_add_clicked()
+    editor = pane.editor
+    editor.editor.setPlainText("{title: 'x',")
+
+    async def scenario():
+        editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        await eventually(editor.message.isVisible)
+        assert demo.workspace.database.store.count("todos") == 6
+        editor.editor.setPlainText("{_id: 'new1', title: '新任务', due: new Date('2025-01-01')}")
+        editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        await eventually(lambda: demo.workspace.database.store.get("todos", "new1") is not None)
+
+    qloop.run_until_complete(scenario())
+    saved = demo.workspace.database.store.get("todos", "new1")
+    assert saved["title"] == "新任务" and saved["due"].year == 2025
+    assert "_openid" not in saved  # the console is admin
+
+
+def test_edit_keeps_field_order_and_refuses_id_change(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo)
+    pane.document_view.selectRow(rows(pane).index("todo-a1"))
+    assert list(json.loads(pane.document_json.toPlainText()))[:3] == ["_id", "_openid", "title"]
+    pane._on_edit_clicked()
+    editor = pane.editor
+    doc = json.loads(editor.editor.toPlainText())
+
+    async def scenario():
+        editor.editor.setPlainText(json.dumps({**doc, "_id": "other"}))
+        editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        await eventually(editor.message.isVisible)
+        assert "cannot be changed" in editor.message.text()
+        editor.editor.setPlainText(json.dumps({**doc, "progress": 55}))
+        editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        await eventually(lambda: demo.workspace.database.store.get("todos", "todo-a1")["progress"] == 55)
+
+    qloop.run_until_complete(scenario())
+    assert list(demo.workspace.database.store.get("todos", "todo-a1"))[:3] == ["_id", "_openid", "title"]
+
+
+def test_delete_document_asks_first(qtbot, qloop, demo, monkeypatch):
+    pane = open_pane(qtbot, qloop, demo)
+    pane.document_view.selectRow(0)
+    doomed = pane.documents.document_at(0)["_id"]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+
+    async def scenario():
+        pane._on_delete_document_clicked()
+        await eventually(lambda: demo.workspace.database.store.get("todos", doomed) is None)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_import_all_or_nothing_then_partial(qtbot, qloop, demo, tmp_path):
+    pane = open_pane(qtbot, qloop, demo)
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"_id": "i1", "title": "ok"}\n{"title": \n{"_id": "i2", "n": 2}\n', encoding="utf-8")
+    qloop.run_until_complete(pane.transfer.import_file(source))
+    assert "Nothing was imported" in pane.message.text() and "Line 2" in pane.message.text()
+    assert demo.workspace.database.store.count("todos") == 6
+    pane.transfer.atomic.setChecked(False)
+    qloop.run_until_complete(pane.transfer.import_file(source))
+    assert demo.workspace.database.store.get("todos", "i2") == {"_id": "i2", "n": 2}
+    assert "Imported 2 new" in pane.message.text()
+
+
+def test_export_csv_of_the_query(qtbot, qloop, demo, tmp_path):
+    pane = open_pane(qtbot, qloop, demo)
+    run(qloop, pane, "{done: true}", "orderBy('_id', 'asc')")
+    out = tmp_path / "done.csv"
+    qloop.run_until_complete(pane.transfer.export_to(out, "_id,title"))
+    assert out.read_text(encoding="utf-8") == "_id,title\ntodo-a1,完成云开发第一课\ntodo-b2,写一个云函数\n"
+
+
+def test_writes_elsewhere_refresh_the_table_once(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo)
+    ws = demo.workspace
+
+    def burst():
+        for i in range(50):
+            ws.handle(Request("database.insertDocument",
+                              {"collectionName": "todos", "data": [ejson.encode({"_id": f"b{i}"})]}, Caller.admin("scf")))
+
+    async def scenario():
+        thread = threading.Thread(target=burst)
+        thread.start()
+        await eventually(lambda: pane.documents.total() == 56)
+        thread.join()
+
+    qloop.run_until_complete(scenario())
+    assert pane.collections.index(pane.collections.row_of("todos"), 1).data() == 56
+
+
+def test_large_collection_opens_in_batches(qtbot, qloop, demo):
+    ws = demo.workspace
+    ws.handle(Request("database.addCollection", {"collectionName": "big"}, Caller.admin()))
+    ws.database.import_documents("big", [{"_id": i, "n": i} for i in range(20_000)], upsert=False, atomic=True)
+    pane = open_pane(qtbot, qloop, demo, "big")
+    assert pane.documents.total() == 20_000
+    assert pane.documents.rowCount() == FETCH_BATCH
+    assert pane.documents.canFetchMore()
+    pane.documents.fetchMore()  # what the view does as the user scrolls down
+    assert pane.documents.rowCount() == 2 * FETCH_BATCH
