@@ -5,45 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
 from app.core.errors import CloudError, SimulatorError
 from app.core.functions.jsprocess import WorkerExited, WorkerProcess
+from app.core.functions.jsrecords import JsError, JsOutcome, LogLine
+
+__all__ = ["Host", "JsError", "JsOutcome", "JsPool", "LogLine"]
 
 Host = Callable[[str, dict], dict]
 REFILL_DELAY_S = 0.3
-
-
-@dataclass(frozen=True)
-class LogLine:
-    """One console line of an invocation."""
-
-    level: str  # log | info | warn | error | debug
-    text: str
-    time: float  # seconds since the epoch
-
-
-@dataclass(frozen=True)
-class JsError:
-    """What a failed invocation threw (or the runtime's own error in the same shape)."""
-
-    name: str
-    message: str
-    stack: str
-    code: int | None = None  # the errCode the thrown error carried, if any
-
-
-@dataclass(frozen=True)
-class JsOutcome:
-    """The result of one invocation."""
-
-    result: Any  # JSON-able; None for undefined or on error
-    error: JsError | None
-    timed_out: bool
-    logs: list[LogLine]
-    duration_ms: float
+IDLE_TTL_S = 15 * 60
+CLOSED_DURING_CALL = "The JavaScript runtime was closed during the call."
 
 
 class JsPool:
@@ -132,14 +106,20 @@ class JsPool:
         finally:
             self._refill_soon()  # after the call: a booting worker would slow it down
 
-    def _run(self, worker: WorkerProcess, message: dict, timeout_s: float, host: Host) -> JsOutcome:
-        """One conversation with a worker, from its start-up to done, timeout or crash."""
+    def _start(self, worker: WorkerProcess) -> None:
+        """Wait until a (maybe still booting) worker is up; failing that is ours, not the user's."""
         try:
             worker.wait_ready(self._start_timeout_s)
         except (WorkerExited, TimeoutError) as e:
             self._discard(worker)
+            if self._closed:
+                raise SimulatorError(CLOSED_DURING_CALL) from e
             detail = e.stderr_tail if isinstance(e, WorkerExited) else str(e)
             raise SimulatorError(f"The JavaScript runtime failed to start. {detail}".strip()) from e
+
+    def _run(self, worker: WorkerProcess, message: dict, timeout_s: float, host: Host) -> JsOutcome:
+        """One conversation with a worker, until done, timeout or crash."""
+        self._start(worker)
         started = time.monotonic()  # worker start-up is ours, not the function's time
         logs: list[LogLine] = []
         try:
@@ -148,7 +128,7 @@ class JsPool:
         except WorkerExited as e:
             self._discard(worker)
             if self._closed:
-                raise SimulatorError("The JavaScript runtime was closed during the call.") from e
+                raise SimulatorError(CLOSED_DURING_CALL) from e
             return self._outcome(None, self._crash_error(e), False, logs, started)
         except BaseException:
             self._discard(worker)  # a host bug: don't leave the instance half-way through a call
@@ -245,8 +225,16 @@ class JsPool:
             if recycle or self._closed:
                 evicted.append(worker)
             else:
+                now = time.monotonic()
+                worker.last_used = now
                 self._idle.append(worker)
-                same = [w for w in self._idle if w.function_dir == worker.function_dir]
+                # Like the platform, reclaim instances nobody called for a while (~26 MB each).
+                evicted += [w for w in self._idle if now - w.last_used > IDLE_TTL_S]
+                same = [
+                    w
+                    for w in self._idle
+                    if w.function_dir == worker.function_dir and w not in evicted
+                ]
                 evicted += same[: max(0, len(same) - self._max_idle_per_function)]
                 self._idle = [w for w in self._idle if w not in evicted]
                 overflow = max(0, len(self._idle) - self._max_idle)

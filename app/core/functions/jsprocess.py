@@ -60,9 +60,11 @@ class WorkerProcess:
         )
         self._messages: queue.SimpleQueue = queue.SimpleQueue()
         self._stderr: collections.deque[bytes] = collections.deque()
+        self._stderr_lock = threading.Lock()
         self.ready = False
         self.function_dir: str | None = None  # set when the pool binds it to a function
         self.files: dict[str, list[int]] = {}  # what its instance loaded: path -> [mtime_ns, size]
+        self.last_used = 0.0  # monotonic time its last call ended (the pool's LRU)
         self._stderr_thread = threading.Thread(target=self._read_stderr, daemon=True)
         self._stderr_thread.start()
         threading.Thread(target=self._read_stdout, daemon=True).start()
@@ -75,19 +77,26 @@ class WorkerProcess:
     def _read_stdout(self) -> None:
         # Parsing here keeps JSON decoding off the invoking thread's critical path.
         for line in self._proc.stdout:
-            self._messages.put(json.loads(line.decode("utf-8", "surrogatepass")))
+            try:
+                self._messages.put(json.loads(line.decode("utf-8", "surrogatepass")))
+            except ValueError:
+                continue  # not ours (the worker sends stray output to stderr, but be safe)
         self._messages.put(_EOF)
 
     def _read_stderr(self) -> None:
         size = 0
         for chunk in iter(lambda: self._proc.stderr.read1(4096), b""):
-            self._stderr.append(chunk)
-            size += len(chunk)
-            while size > STDERR_TAIL_BYTES and len(self._stderr) > 1:
-                size -= len(self._stderr.popleft())
+            with self._stderr_lock:
+                self._stderr.append(chunk)
+                size += len(chunk)
+                while size > STDERR_TAIL_BYTES and len(self._stderr) > 1:
+                    size -= len(self._stderr.popleft())
 
     def stderr_tail(self) -> str:
-        return b"".join(self._stderr).decode("utf-8", "replace")[-STDERR_TAIL_BYTES:]
+        """The last few KB the worker wrote to stderr (V8's and Python's last words)."""
+        with self._stderr_lock:
+            data = b"".join(self._stderr)
+        return data.decode("utf-8", "replace")[-STDERR_TAIL_BYTES:]
 
     def send(self, msg: dict) -> None:
         """Write one message; raises WorkerExited if the process is gone."""

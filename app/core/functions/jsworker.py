@@ -77,31 +77,29 @@ class Worker:
         self._mr.set_hard_memory_limit(heap)
         self._mr.set_soft_memory_limit(heap * 3 // 4)
         async with AsyncExitStack() as stack:
-            seed = os.urandom(32).hex()
-            hidden_object = f"{{ lib: {{ seed: '{seed}' }} }}"  # seed: crypto.randomBytes
-            self._mr.eval(
-                f"Object.defineProperty(globalThis, '__wxsim', {{ value: {hidden_object} }})"
-            )
-            hidden = self._mr.eval("__wxsim")
-            for name, fn in (
-                ("callRaw", self._js_call),
-                ("fsRaw", self._js_fs),
-                ("doneRaw", self._js_done),
-            ):
-                hidden[name] = await stack.enter_async_context(self._mr.wrap_py_function(fn))
-            for name in PRELUDE:
-                self._mr.eval((JS_DIR / name).read_text("utf-8") + f"\n//# sourceURL=wxsim:{name}")
-            # mini-racer hands a SharedArrayBuffer over as a memoryview on its fixed backing store.
-            self._spool = self._mr.eval("__wxsim.spool")
-            builtins = {n: JS_DIR / "builtins" / f"{n}.js" for n in NODE_BUILTINS}
-            builtins.update({n: Path(p) for n, p in self._init.get("builtins", {}).items()})
-            for name, path in builtins.items():
-                self._mr.eval(
-                    f"__wxsim.addBuiltin({json.dumps(name)}, {json.dumps(path.read_text('utf-8'))})"
-                )
+            await self._install(stack)
             threading.Thread(target=self._read_stdin, daemon=True).start()
             self._send({"type": "ready"})
             await asyncio.Event().wait()  # the stdin thread exits the process on EOF
+
+    async def _install(self, stack: AsyncExitStack) -> None:
+        """The hidden ``__wxsim`` object with our callbacks, the Node globals and the built-ins."""
+        seed = os.urandom(32).hex()  # for crypto.randomBytes: bare V8 has no CSPRNG
+        hidden_value = f"{{ lib: {{ seed: '{seed}' }} }}"
+        self._mr.eval(f"Object.defineProperty(globalThis, '__wxsim', {{ value: {hidden_value} }})")
+        hidden = self._mr.eval("__wxsim")
+        callbacks = {"callRaw": self._js_call, "fsRaw": self._js_fs, "doneRaw": self._js_done}
+        for name, fn in callbacks.items():
+            hidden[name] = await stack.enter_async_context(self._mr.wrap_py_function(fn))
+        for name in PRELUDE:
+            self._mr.eval((JS_DIR / name).read_text("utf-8") + f"\n//# sourceURL=wxsim:{name}")
+        # mini-racer hands a SharedArrayBuffer over as a memoryview on its fixed backing store.
+        self._spool = self._mr.eval("__wxsim.spool")
+        builtins = {n: JS_DIR / "builtins" / f"{n}.js" for n in NODE_BUILTINS}
+        builtins.update({n: Path(p) for n, p in self._init.get("builtins", {}).items()})
+        for name, path in builtins.items():
+            source = json.dumps(path.read_text("utf-8"))
+            self._mr.eval(f"__wxsim.addBuiltin({json.dumps(name)}, {source})")
 
     def _read_stdin(self) -> None:
         for line in self._stdin:
@@ -123,33 +121,35 @@ class Worker:
         self._out.flush()
 
     async def _invoke(self, msg: dict) -> None:
+        """Run one call: start the JS, watch it until it reports back, then send done."""
         if self._files is None:
             self._files = FunctionFiles(Path(msg["function_dir"]))
         self._invocation = msg["id"]
-        self._finished = self._loop.create_future()
-        self._spool[0:4] = (0).to_bytes(
-            4, sys.byteorder
-        )  # JS is idle now: no line is being written
+        finished = self._finished = self._loop.create_future()
+        self._spool[0:4] = bytes(4)  # JS is idle between calls: no line is being written
         self._spool_read = 0
-        payload = {k: msg.get(k) for k in ("entry", "handler", "event", "context", "env")}
-        # Not awaited: the JS reports through doneRaw, and a busy loop may keep this eval forever.
-        started = asyncio.ensure_future(
-            self._mr.eval_cancelable(f"__wxsim.run({json.dumps(json.dumps(payload))})")
-        )
-        finished = self._finished
+        keys = ("entry", "handler", "event", "context", "env")
+        payload = json.dumps({k: msg.get(k) for k in keys})
+        # Not awaited: the JS reports through doneRaw, and a busy loop may hold this eval forever.
+        code = f"__wxsim.run({json.dumps(payload)})"
+        started = asyncio.ensure_future(self._mr.eval_cancelable(code))
         started.add_done_callback(lambda task: self._on_started(task, finished))
-        while not self._finished.done():
-            await asyncio.wait({self._finished}, timeout=POLL_S)
-            if self._finished.done():
-                break
+        await self._watch(msg["id"], finished)
+        await self._send_done(msg["id"], finished.result())
+        self._invocation = None
+
+    async def _watch(self, invocation: Any, finished: asyncio.Future[str]) -> None:
+        """Forward new console lines and enforce the heap limit until the call finishes."""
+        while not finished.done():
+            await asyncio.wait({finished}, timeout=POLL_S)
+            if finished.done():
+                return
             logs = self._new_logs()
             if logs != "[]":
-                self._send(f'{{"type":"logs","id":{json.dumps(msg["id"])},"logs":{logs}}}')
+                self._send(f'{{"type":"logs","id":{json.dumps(invocation)},"logs":{logs}}}')
             if self._mr.was_hard_memory_limit_reached():
                 # V8 stops the script at the limit but leaves its promise pending; say it ourselves.
-                self._finish_with_error(self._finished, "Error", self._oom_message(), recycle=True)
-        await self._send_done(msg["id"], self._finished.result())
-        self._invocation = None
+                self._finish_with_error(finished, "Error", self._oom_message(), recycle=True)
 
     def _new_logs(self) -> str:
         """Console lines JS wrote since the last look, as a JSON array text."""

@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,25 @@ def test_host_bug_propagates_and_the_instance_is_dropped(make_function, run):
     with pytest.raises(KeyError):
         run(fn, {"bug": True}, host=broken)
     assert run(fn).result == 1  # the half-served instance was not reused
+
+
+def test_close_during_a_call_ends_it_with_a_simulator_error(make_function):
+    """close() from another thread stops a running call; the caller gets a SimulatorError."""
+    from app.core.errors import SimulatorError
+
+    fn = make_function({"index.js": "exports.main = async () => { while (true) {} }"})
+    pool = JsPool(spare_workers=0)
+    raised: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            pool.invoke(fn, {}, {}, {}, 30.0, lambda a, p: {})
+        except SimulatorError as e:
+            raised.append(e)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    time.sleep(0.5)
+    pool.close()
+    thread.join(timeout=10)
+    assert [str(e) for e in raised] == ["The JavaScript runtime was closed during the call."]

@@ -17,8 +17,9 @@ _LINE_BREAKS = "\n\r\u2028\u2029"
 _SPACES = " \t\v\f\u00a0\ufeff"
 _PUNCT = "{}[](),:;.=-"
 _NUMBER = re.compile(
-    r"0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+    r"0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII
 )
+_DIGITS = "0123456789"
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 # Chinese input methods type these where ASCII was meant; they are never valid code here.
 _WIDE = {"“": '"', "”": '"', "‘": "'", "’": "'", "、": ",", "。": ".", "【": "[", "】": "]",
@@ -65,6 +66,11 @@ class Token:
         if self.kind == REGEX:
             return f"regular expression {text}"
         return json.dumps(text, ensure_ascii=False)
+
+
+def _is_digit(char: str) -> bool:
+    """An ASCII digit: JavaScript numbers use no others."""
+    return len(char) == 1 and char in _DIGITS
 
 
 def is_id_start(char: str) -> bool:
@@ -124,7 +130,7 @@ class _Lexer:
 
     def _one(self, previous: Token | None) -> tuple[str, Any]:
         char = self.text[self.i]
-        if char.isdigit() or (char == "." and self.text[self.i + 1: self.i + 2].isdigit()):
+        if _is_digit(char) or (char == "." and _is_digit(self.text[self.i + 1: self.i + 2])):
             return NUM, self._number()
         if char in "'\"`":
             return STR, self._string(char)
@@ -153,7 +159,7 @@ class _Lexer:
         assert match is not None
         self.i = match.end()
         text = match.group()
-        if len(text) > 1 and text[0] == "0" and text[1].isdigit():
+        if len(text) > 1 and text[0] == "0" and _is_digit(text[1]):
             raise fail(self.pos(start), f"numbers cannot start with 0 (found {text})")
         if self.i < len(self.text) and (is_id_part(self.text[self.i]) or self.text[self.i] == "."):
             raise fail(self.pos(self.i), f"unexpected {self.text[self.i]!r} right after number {text}")
@@ -198,9 +204,9 @@ class _Lexer:
             return ""
         if char in _LINE_BREAKS:
             return ""
-        if char == "0" and not self.text[self.i: self.i + 1].isdigit():
+        if char == "0" and not _is_digit(self.text[self.i: self.i + 1]):
             return "\0"
-        if char.isdigit():
+        if _is_digit(char):
             raise fail(self.pos(at), f"octal escape \\{char} is not allowed in strings")
         if char == "x":
             return self._hex(at, 2)

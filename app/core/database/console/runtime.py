@@ -235,7 +235,8 @@ def make_regex(pattern: Any, flags: Any, at: Pos, what: str = "regular expressio
     except (SimulatorError, re.error, RecursionError, OverflowError, ValueError) as error:
         # compile_regex reports through CloudError; sre itself can overflow on absurd nesting.
         detail = getattr(error, "detail", "") or str(error) or type(error).__name__
-        raise fail(at, f"invalid {what} /{pattern}/{flags}: {detail}") from None
+        shown = pattern if len(pattern) <= 40 else pattern[:37] + "..."
+        raise fail(at, f"invalid {what} /{shown}/{flags}: {detail}") from None
 
 
 def _or_list(names: list[str]) -> str:
