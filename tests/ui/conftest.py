@@ -18,6 +18,10 @@ def qloop(qapp):
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
+    # Let slots the test started finish, so no task is destroyed while pending.
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    if pending:
+        loop.run_until_complete(asyncio.wait(pending, timeout=5))
     loop.close()
     asyncio.set_event_loop(None)
 

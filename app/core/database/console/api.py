@@ -16,6 +16,7 @@ from app.core.database.console.encode import (
 from app.core.database.console.lexer import Pos, fail, position_of
 from app.core.database.console.parser import Reader
 from app.core.database.console.runtime import CallArgs, HostFunction, HostObject
+from app.core.database.console.script import ScriptReader
 from app.core.errors import InputError
 
 _PIECE = re.compile(
@@ -191,7 +192,7 @@ def parse_query(
 
 def parse_statement(text: str) -> ConsoleStatement:
     """A whole 高级操作 script, e.g. ``db.collection('todos').where({done: false}).get()``."""
-    reader = Reader(text)
+    reader = ScriptReader(text)
     if reader.is_blank():
         raise InputError("The script is empty: type a call such as db.collection('todos').get()")
     value, at = reader.program()

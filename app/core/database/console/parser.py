@@ -2,7 +2,7 @@
 
 The grammar is what spec §8 allows in the 高级操作 script: literals (objects, arrays,
 strings, numbers, regexes, true/false/null/undefined), property access, calls, ``new``,
-negative numbers, ``const`` declarations (with object destructuring) and comments.
+negative numbers and comments; ``script`` adds statements and ``const`` declarations.
 Nothing is handed to ``eval``: names resolve only in a fixed table of globals and the
 script's own consts, and members only through ``HostObject`` (see ``runtime``).
 """
@@ -21,8 +21,8 @@ from app.core.database.console.runtime import (
 )
 from app.core.database.console.scope import GLOBALS
 
-_LITERALS = {"true": True, "false": False, "null": None}
-_NOT_SUPPORTED = {
+LITERALS = {"true": True, "false": False, "null": None}
+NOT_SUPPORTED = {
     **dict.fromkeys(("let", "var"), "is not supported: declare names with const"),
     **dict.fromkeys(("function", "class", "async", "this", "yield", "import", "export",
                      "if", "else", "for", "while", "do", "switch", "case", "try", "catch",
@@ -31,21 +31,20 @@ _NOT_SUPPORTED = {
                     "is not supported in the console: only literals, property access, calls, "
                     "new and const declarations are"),
 }
-_NOT_SUPPORTED["const"] = "can only start a statement of its own"
+NOT_SUPPORTED["const"] = "can only start a statement of its own"
 _OPERATORS = set("+*/%<>!?&|^~=")
 # Mongo refuses documents nested deeper than 100; stopping there also bounds our recursion.
 MAX_DEPTH = 100
 
 
 class Reader:
-    """Reads (and evaluates) one text: ``expression()`` for a box, ``program()`` for a script."""
+    """Reads (and evaluates) one expression, the content of a box (see ``script`` for scripts)."""
 
     def __init__(self, text: str, extra: dict[str, Any] | None = None) -> None:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
         self.scope = {**GLOBALS, **(extra or {})}
-        self.consts: set[str] = set()
         self.depth = 0
 
     # -- tokens ------------------------------------------------------------------------------------
@@ -96,73 +95,6 @@ class Reader:
         if self.tok.kind != EOF:
             raise self.unexpected("the end of the input")
         return value, at
-
-    def program(self) -> tuple[Any, Pos]:
-        """A script: const declarations and one expression statement, whose value it returns."""
-        result: tuple[Any, Pos] | None = None
-        while self.tok.kind != EOF:
-            if self.accept(";"):
-                continue
-            token = self.tok
-            if token.kind == IDENT and token.text == "const":
-                self.declaration()
-            else:
-                if result is not None:
-                    raise fail(token.at, "only one statement may run per script; this is a second one")
-                result = (self.expression(), token.at)
-            if not (self.tok.kind == EOF or self.tok.is_punct(";") or self.tok.newline_before):
-                if self.tok.is_punct("="):
-                    raise fail(self.tok.at, "assignment is not supported (names declared with "
-                                            "const cannot change)")
-                raise self.unexpected('";" or a line break')
-        if result is None:
-            raise fail(self.tok.at, "nothing to run: end the script with a database call "
-                                    "such as db.collection('todos').get()")
-        return result
-
-    def declaration(self) -> None:
-        self.advance()  # const
-        if self.tok.is_punct("{"):
-            names = self.pattern()
-            self.expect("=", " after the destructuring pattern")
-            at = self.tok.at
-            value = self.expression()
-            for key, (name, name_at) in names.items():
-                self.declare(name, name_at, get_member(value, key, at, "the value"))
-            return
-        token = self.advance()
-        if token.is_punct("["):
-            raise fail(token.at, "array destructuring is not supported; use const {a, b} = …")
-        if token.kind != IDENT or token.text in _LITERALS or token.text in _NOT_SUPPORTED:
-            raise fail(token.at, f"expected a name after const but found {token.describe()}")
-        self.expect("=", f" after const {token.text}")
-        self.declare(token.text, token.at, self.expression())
-
-    def pattern(self) -> dict[str, tuple[str, Pos]]:
-        """``{a, b: c}`` of ``const {a, b: c} = …``: property → (name, where)."""
-        self.advance()
-        names: dict[str, tuple[str, Pos]] = {}
-        while not self.accept("}"):
-            key = self.advance()
-            if key.kind != IDENT:
-                raise fail(key.at, f"expected a property name but found {key.describe()} "
-                                   "(only simple object destructuring is supported)")
-            target = key
-            if self.accept(":"):
-                target = self.advance()
-                if target.kind != IDENT:
-                    raise fail(target.at, "only simple names can be destructured into")
-            names[key.text] = (target.text, target.at)
-            if not self.accept(","):
-                self.expect("}", " or \",\" in the destructuring pattern")
-                break
-        return names
-
-    def declare(self, name: str, at: Pos, value: Any) -> None:
-        if name in self.consts:
-            raise fail(at, f"Identifier '{name}' has already been declared")
-        self.consts.add(name)
-        self.scope[name] = value
 
     # -- expressions -------------------------------------------------------------------------------
 
@@ -273,12 +205,12 @@ class Reader:
     def identifier(self) -> Any:
         token = self.advance()
         name = token.text
-        if name in _LITERALS:
-            return _LITERALS[name]
+        if name in LITERALS:
+            return LITERALS[name]
         if name == "new":
             return self.new_expression(token)
-        if name in _NOT_SUPPORTED:
-            raise fail(token.at, f'"{name}" {_NOT_SUPPORTED[name]}')
+        if name in NOT_SUPPORTED:
+            raise fail(token.at, f'"{name}" {NOT_SUPPORTED[name]}')
         if name in self.scope:
             return self.scope[name]
         close = difflib.get_close_matches(name, list(self.scope), n=2, cutoff=0.6)
