@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from app.core.database import ejson, find
-from app.core.database.console import parse_where
+from app.core.database.console import parse_order, parse_projection, parse_update, parse_where
 from app.core.errors import InputError
 
 UTC = timezone.utc
@@ -40,6 +40,39 @@ WIRE_ROWS = [
 def test_tcb_wire_query_rows(text, expected):
     """Each row of the tcb-wire §5 query table serializes exactly."""
     assert parse_where(text) == expected
+
+
+# The canonical EJSON strings tcb-wire §5 captured from the real SDK, against what we produce.
+SDK_WIRE = [
+    (parse_where, "{done:false, progress:_.gt(10)}",
+     '{"done":false,"progress":{"$gt":{"$numberInt":"10"}}}'),
+    (parse_where, "{a: _.in(['x']), b: _.nin([1])}",
+     '{"a":{"$in":["x"]},"b":{"$nin":[{"$numberInt":"1"}]}}'),
+    (parse_where, "{t: /ab+c/i}",
+     '{"t":{"$regularExpression":{"pattern":"ab+c","options":"i"}}}'),
+    (parse_where, "{l:{m:1}}", '{"l.m":{"$numberInt":"1"}}'),
+    (parse_where, "{d: new Date(86400000)}", '{"d":{"$date":{"$numberLong":"86400000"}}}'),
+    (parse_where, "{big: 1099511627776}", '{"big":{"$numberLong":"1099511627776"}}'),
+    (parse_where, "{x: 1.5}", '{"x":{"$numberDouble":"1.5"}}'),
+    (parse_update, "{gone: _.remove(), tags: _.push(['t']), f: _.pop(), g: _.shift()}",
+     '{"$unset":{"gone":""},"$push":{"tags":{"$each":["t"]}},'
+     '"$pop":{"f":{"$numberInt":"1"},"g":{"$numberInt":"-1"}}}'),
+    (parse_update, "{s: _.set({whole:'obj'}), f: _.unshift([0])}",
+     '{"$set":{"s":{"whole":"obj"}},"$push":{"f":{"$each":[{"$numberInt":"0"}],'
+     '"$position":{"$numberInt":"0"}}}}'),
+    (parse_update, "{x: _.rename('y'), at: db.serverDate({offset:1000})}",
+     '{"$rename":{"x":"y"},"$set":{"at":{"$tcb_server_date":{"offset":{"$numberInt":"1000"}}}}}'),
+    (parse_projection, "{a:true, done:false}", '{"a":{"$numberInt":"1"},"done":{"$numberInt":"0"}}'),
+    (parse_projection, "{arr: _.project.slice(2)}", '{"arr":{"$slice":{"$numberInt":"2"}}}'),
+    (lambda text: dict(parse_order(text)), "orderBy('a','asc').orderBy('b','desc')",
+     '{"a":{"$numberInt":"1"},"b":{"$numberInt":"-1"}}'),
+]
+
+
+@pytest.mark.parametrize(("parse", "text", "wire"), SDK_WIRE)
+def test_matches_the_sdk_wire_strings(parse, text, wire):
+    """Our engine values equal the decoded canonical EJSON the real SDK sends (tcb-wire §5)."""
+    assert parse(text) == ejson.decode(wire)
 
 
 def test_regex_literal_and_db_regexp_go_out_as_regular_expressions():

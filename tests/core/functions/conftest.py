@@ -8,25 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import CloudError
 from app.core.functions.jspool import JsOutcome, JsPool
 
 _names = itertools.count()
-
-
-class Host:
-    """A host that records calls and answers from a table; a CloudError in it is raised."""
-
-    def __init__(self, answers: dict[str, dict | CloudError] | None = None) -> None:
-        self.answers = answers or {}
-        self.calls: list[tuple[str, dict]] = []
-
-    def __call__(self, action: str, params: dict) -> dict:
-        self.calls.append((action, params))
-        answer = self.answers.get(action, {"echo": params})
-        if isinstance(answer, CloudError):
-            raise answer
-        return answer
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +50,8 @@ def run(pool: JsPool) -> Callable[..., JsOutcome]:
         timeout_s: float = 5.0,
         host: Callable[[str, dict], dict] | None = None,
     ) -> JsOutcome:
-        return pool.invoke(fn_dir, event or {}, context or {}, env or {}, timeout_s, host or Host())
+        host = host or (lambda action, params: {"echo": params})
+        return pool.invoke(fn_dir, event or {}, context or {}, env or {}, timeout_s, host)
 
     return invoke
 

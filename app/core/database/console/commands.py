@@ -85,7 +85,8 @@ def _listed(name: str) -> Callable[[CallArgs], Command]:
 def _elem_match(args: CallArgs) -> Command:
     args.count(1)
     value = args.get(0)
-    if type(value) is not dict and not (isinstance(value, Command) and value.kind in (QUERY, LOGIC)):
+    is_condition = isinstance(value, Command) and value.kind in (QUERY, LOGIC)
+    if type(value) is not dict and not is_condition:
         raise args.fail("_.elemMatch() takes a query object such as {score: _.gt(80)} "
                         "or a command such as _.gt(2)", 0)
     return Command(QUERY, "elemMatch", (value,), args.at, "$elemMatch")
@@ -158,8 +159,10 @@ def _update(name: str, mongo: str, arity: int = 1, fixed: Any = UNDEFINED) -> Ca
 def _push(args: CallArgs) -> Command:
     first = args.get(0)
     if type(first) is dict and "each" in first:
-        modifiers = {f"${key}": first.get(key, UNDEFINED) for key in ("each", "position", "sort", "slice")}
-        operand = {key: value for key, value in modifiers.items() if value is not UNDEFINED}
+        # push({each, position, sort, slice}): the SDK renames the keys to Mongo's modifiers.
+        keys = ("each", "position", "sort", "slice")
+        given = [key for key in keys if first.get(key, UNDEFINED) is not UNDEFINED]
+        operand = {f"${key}": first[key] for key in given}
     else:
         operand = {"$each": list(first) if type(first) is list else list(args.values)}
     return Command(UPDATE, "push", (operand,), args.at, "$push")

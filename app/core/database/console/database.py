@@ -21,7 +21,9 @@ from app.core.database.console.runtime import (
 
 Method = Literal["get", "count", "update", "remove", "add", "set", "createCollection"]
 DIRECTION_ERROR = "排序字符不合法"
-REMOVE_WARNING = "`offset`, `limit`, `projection`, `orderBy` are not supported in remove() operation"
+REMOVE_WARNING = (
+    "`offset`, `limit`, `projection`, `orderBy` are not supported in remove() operation"
+)
 UNSUPPORTED = {
     "aggregate": "aggregate() is not supported in the console script",
     "watch": "watch() only works in a mini program, not in the console",
@@ -86,10 +88,6 @@ class _State:
     projection: dict | None = None
 
 
-def _method(name: str, impl: Callable[[CallArgs], Any]) -> HostFunction:
-    return HostFunction(name, impl)
-
-
 def _options(args: CallArgs, *, data: bool) -> dict:
     """The single ``{data, multi}`` options object of update()/set()/add()/remove()."""
     if not data and not len(args):
@@ -132,7 +130,7 @@ class _Query(HostObject):
         }
         if self.is_collection:
             names.update(doc=self._doc, add=self._add)
-        return {name: _method(name, impl) for name, impl in names.items()}
+        return {name: HostFunction(name, impl) for name, impl in names.items()}
 
     def member(self, name: str, at: Pos) -> Any:
         if name in UNSUPPORTED:
@@ -220,7 +218,7 @@ class _Document(HostObject):
     def members(self) -> Mapping[str, Any]:
         names = {"get": self._get, "update": self._update, "set": self._set,
                  "remove": self._remove, "field": self._field}
-        return {name: _method(name, impl) for name, impl in names.items()}
+        return {name: HostFunction(name, impl) for name, impl in names.items()}
 
     def member(self, name: str, at: Pos) -> Any:
         if name in UNSUPPORTED:

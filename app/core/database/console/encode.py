@@ -170,26 +170,30 @@ def _call(command: Command) -> str:
 def _merge(result: dict, key: str, condition: Any) -> None:
     """Several conditions on one path join into one operator document, as the SDK merges them."""
     current = result.get(key)
-    if type(current) is dict and type(condition) is dict and _operators(current) and _operators(condition):
+    if _operators(current) and _operators(condition):
         current.update(condition)
     else:
         result[key] = condition
 
 
-def _operators(value: dict) -> bool:
-    return bool(value) and all(str(key).startswith("$") for key in value)
+def _operators(value: Any) -> bool:
+    return type(value) is dict and bool(value) and all(key.startswith("$") for key in value)
 
 
 def _merge_logic(result: dict, condition: dict) -> None:
     ((key, value),) = condition.items()
+    existing, joined = result.get(key), result.get("$and", [])
     if not key.startswith("$"):  # a field's _.not()
         _merge(result, key, value)
-    elif key not in result:
+    elif existing is None:
         result[key] = value
-    elif key == "$and":
-        result[key] = [*result[key], *value]
-    else:  # two $or (or $nor) on different fields must both hold
-        result.setdefault("$and", []).append({key: value})
+    elif key == "$and" and type(existing) is list:
+        result[key] = [*existing, *value]
+    elif key != "$and" and type(joined) is list:
+        # Two $or (or $nor) on different fields must both hold: AND them, don't widen one.
+        result["$and"] = [*joined, {key: value}]
+    else:  # beside a malformed hand-written operator: the engine will say what is wrong
+        result[key] = value
 
 
 # -- update --------------------------------------------------------------------------------------
@@ -254,7 +258,8 @@ def _walk(value: Any):
 def encode_projection(projection: Any, at: Pos) -> dict:
     """``field()``: true / positive → 1, false / ≤ 0 → 0, objects (``_.project.*``) as given."""
     if type(projection) is not dict:
-        raise fail(at, f"field() takes an object such as {{title: true}}, not {js_type(projection)}")
+        raise fail(at, "field() takes an object such as {title: true}, "
+                       f"not {js_type(projection)}")
     result = {}
     for key, value in projection.items():
         if isinstance(value, Command) and value.kind == PROJECTION:

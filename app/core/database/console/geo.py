@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.core.database.console.runtime import CallArgs, GeoShape, HostFunction, HostObject, is_number
+from app.core.database.console.runtime import (
+    CallArgs, GeoShape, HostFunction, HostObject, is_number,
+)
 
 # Each shape: what it is built from, and the least number of parts it needs.
 _PARTS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from bisect import bisect_right
@@ -162,7 +163,8 @@ class _Lexer:
         if len(text) > 1 and text[0] == "0" and _is_digit(text[1]):
             raise fail(self.pos(start), f"numbers cannot start with 0 (found {text})")
         if self.i < len(self.text) and (is_id_part(self.text[self.i]) or self.text[self.i] == "."):
-            raise fail(self.pos(self.i), f"unexpected {self.text[self.i]!r} right after number {text}")
+            found = self.text[self.i]
+            raise fail(self.pos(self.i), f"unexpected {found!r} right after number {text}")
         if text[:2].lower() in ("0x", "0o", "0b"):
             whole = int(text[2:], {"x": 16, "o": 8, "b": 2}[text[1].lower()])
             return js_number(float(whole) if whole < 2**1024 else float("inf"))
@@ -226,7 +228,8 @@ class _Lexer:
     def _hex(self, at: int, count: int) -> str:
         digits = self.text[self.i: self.i + count]
         if not re.fullmatch(f"[0-9a-fA-F]{{{count}}}", digits):
-            raise fail(self.pos(at), f"invalid \\{self.text[at + 1]} escape: expected {count} hex digits")
+            kind = self.text[at + 1]
+            raise fail(self.pos(at), f"invalid \\{kind} escape: expected {count} hex digits")
         self.i += count
         return chr(int(digits, 16))
 
@@ -272,7 +275,8 @@ def _ends_value(token: Token | None) -> bool:
 
 def js_number(value: float) -> int | float:
     """A JS number as an engine value: integral values within int64 are ints, like BSON does."""
-    if value.is_integer() and -(2**63) <= value < 2**63 and not (value == 0 and str(value)[0] == "-"):
+    negative_zero = value == 0 and math.copysign(1.0, value) < 0
+    if value.is_integer() and -(2**63) <= value < 2**63 and not negative_zero:
         return int(value)
     return value
 

@@ -240,10 +240,6 @@ def make_regex(pattern: Any, flags: Any, at: Pos, what: str = "regular expressio
 
 
 def _or_list(names: list[str]) -> str:
+    """``"a", "b" or "c"`` for messages."""
     quoted = [f'"{name}"' for name in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def or_list(names: list[str]) -> str:
-    """``"a", "b" or "c"`` for messages."""
-    return _or_list(names)
