@@ -149,9 +149,12 @@ class GuiSession:
                 old_workspace.close()
 
     def _open_project(self, project: Path) -> None:
+        # A data dir given on the command line belongs to the project it was given with.
+        chosen = paths.Paths.decide(project, None)
+        if self._workspace is not None and chosen.data_dir == self._workspace.data_dir:
+            return  # already open
         try:
-            # A data dir given on the command line belongs to the project it was given with.
-            workspace = open_paths(paths.Paths.decide(project, None))
+            workspace = open_paths(chosen)
         except SimulatorError as exc:
             self.window.show_error(str(exc))
             return

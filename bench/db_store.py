@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ from app.core.database.ejson import to_ejson  # noqa: E402
 from app.core.database.store import DocumentStore  # noqa: E402
 
 CITIES = ["上海", "北京", "广州", "深圳", "杭州", "成都"]
-EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 RSS_CHILD = r"""
 import sys
 sys.path.insert(0, sys.argv[2])
@@ -77,7 +77,7 @@ def timed(fn) -> float:
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:9.3f} ms"
+    return f"{seconds * 1000:10.4f} ms"
 
 
 def row(label: str, ours: str, stock: str = "", note: str = "") -> None:
@@ -124,10 +124,17 @@ def bench_10k(work: Path, quick: bool) -> None:
         cached = stock_single_inserts(work / "cached.json", [1000, 2000, 3000], caching=True)
         cached_10k, how = quadratic_extrapolation(cached, 10_000), "extrapolated from 3k"
     else:
-        cached_10k, how = stock_single_inserts(work / "cached.json", [10_000], caching=True)[10_000], "measured"
+        cached_10k, how = (
+            stock_single_inserts(work / "cached.json", [10_000], caching=True)[10_000],
+            "measured",
+        )
     row("", "ours", "stock TinyDB")
-    row("10k inserts", f"{loop:.3f} s", f"JSONStorage ≈ {plain_10k:8.1f} s",
-        f"(extrapolated from 1k = {plain[1000]:.2f} s)  {plain_10k / loop:,.0f}× ours")
+    row(
+        "10k inserts",
+        f"{loop:.3f} s",
+        f"JSONStorage ≈ {plain_10k:8.1f} s",
+        f"(extrapolated from 1k = {plain[1000]:.2f} s)  {plain_10k / loop:,.0f}× ours",
+    )
     row("", "", f"CachingMiddleware {cached_10k:8.2f} s", f"({how}) {cached_10k / loop:,.1f}× ours")
     row("close (final compaction + fsync)", f"{close:.3f} s")
     print(f"  budget: {'ok' if loop <= 3 else 'OVER'}")
@@ -181,7 +188,9 @@ def bench_100k(work: Path) -> None:
     cached_get = statistics.median(timed(lambda i=i: db.get(Query()._id == i)) for i in ids[:5])
     db.close()
 
-    reopen = statistics.median(timed(lambda: DocumentStore(folder, background=False).close()) for _ in range(3))
+    reopen = statistics.median(
+        timed(lambda: DocumentStore(folder, background=False).close()) for _ in range(3)
+    )
     store = DocumentStore(folder)
     for doc in docs(10_000, seed=6):
         store.insert("users", [doc])
@@ -191,26 +200,47 @@ def bench_100k(work: Path) -> None:
     replay = timed(lambda: DocumentStore(replay_copy, background=False))
 
     row("", "ours", "stock TinyDB")
-    row(f"file size (users.json)", f"{size:.1f} MB")
-    row("one insert into 100k, median of 200", ms(statistics.median(singles)),
-        f"JSONStorage {ms(plain_insert)}", "(budget ≤ 5 ms)")
+    row("file size (users.json)", f"{size:.1f} MB")
+    row(
+        "one insert into 100k, median of 200",
+        ms(statistics.median(singles)),
+        f"JSONStorage {ms(plain_insert)}",
+        "(budget ≤ 5 ms)",
+    )
     row("  slowest of those 200", ms(max(singles)), f"Caching {ms(cached_insert)}")
-    row("  median / max during a compaction", f"{statistics.median(during) * 1e3:.3f}/{max(during) * 1e3:.1f} ms",
-        "", f"({len(during)} inserts while the 100k file was rewritten)")
-    row("doc(id).get on 100k, median of 10k", ms(statistics.median(gets)),
-        f"Caching Query()._id== {ms(cached_get)}", "(budget ≤ 1 ms)")
+    row(
+        "  median / max during a compaction",
+        f"{statistics.median(during) * 1e3:.3f}/{max(during) * 1e3:.1f} ms",
+        "",
+        f"({len(during)} inserts while the 100k file was rewritten)",
+    )
+    row(
+        "doc(id).get on 100k, median of 10k",
+        ms(statistics.median(gets)),
+        f"Caching Query()._id== {ms(cached_get)}",
+        "(budget ≤ 1 ms)",
+    )
     row("  slowest of those 10k", ms(max(gets)))
     row("reopen 100k (compacted file)", f"{reopen:.3f} s", f"Caching load {cached_reopen:.3f} s")
     row("reopen 100k + replay 10k-record journal", f"{replay:.3f} s")
 
 
 def bench_rss(work: Path) -> None:
-    out = subprocess.run([sys.executable, "-c", RSS_CHILD, str(work / "hundred-k"), str(ROOT)],
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", RSS_CHILD, str(work / "hundred-k"), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     base, now, peak, count = (float(x) for x in out)
     print(f"\nmemory, a fresh process opening the {count:,.0f}-document store:")
     row("RSS after imports", f"{base:.0f} MB")
-    row("RSS with the collection loaded", f"{now:.0f} MB", "", f"(+{now - base:.0f} MB; feasibility §5: stock Caching 206 MB)")
+    row(
+        "RSS with the collection loaded",
+        f"{now:.0f} MB",
+        "",
+        f"(+{now - base:.0f} MB; feasibility §5: stock Caching 206 MB)",
+    )
     row("peak RSS while loading", f"{peak:.0f} MB")
 
 
@@ -222,8 +252,12 @@ def bench_fsync(work: Path) -> None:
     os.close(fd)
     print("\njournal append, why no fsync per record:")
     row("write() of one ~250 B record", ms(plain))
-    row("write() + fsync()", ms(synced), "", f"→ 10k inserts would spend {synced * 1e4:.1f} s in fsync here "
-        "(laptop SSDs: 1-10 ms each)")
+    row(
+        "write() + fsync()",
+        ms(synced),
+        "",
+        f"→ 10k inserts would spend {synced * 1e4:.1f} s in fsync here (laptop SSDs: 1-10 ms each)",
+    )
 
 
 def main() -> int:

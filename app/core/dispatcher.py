@@ -43,7 +43,7 @@ class Dispatcher:
         """Run the request; returns the result dict or raises a SimulatorError."""
         event_id = uuid.uuid4().hex
         started = time.perf_counter()
-        trace = Trace()
+        trace = Trace(id=event_id)
         result: dict | None = None
         error: BaseException | None = None
         action = self._actions.get(request.action)

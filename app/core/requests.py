@@ -71,6 +71,7 @@ class Decision:
 class Trace:
     """What a handler reports about the request it served, for the event log."""
 
+    id: str = ""  # the request's event id: requests made on its behalf name it as their parent
     target: str = ""
     decision: Decision | None = None
     extra: dict[str, Any] = field(default_factory=dict)

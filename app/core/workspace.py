@@ -17,6 +17,9 @@ from app.core.database.service import DatabaseService
 from app.core.database.store import DocumentStore
 from app.core.demo_seed import seed_database
 from app.core.dispatcher import Dispatcher
+from app.core.functions.actions import function_actions
+from app.core.functions.catalog import Catalog
+from app.core.functions.runner import FunctionRunner
 from app.core.errors import InputError
 from app.core.events import Event, EventLog
 from app.core.identity import Identity, Persona, derive_openid
@@ -24,6 +27,7 @@ from app.core.identity_actions import identity_actions
 from app.core.jsonfile import read_json, remove_stale_temp_files, write_json
 from app.core.project import Project
 from app.core.requests import Caller, Request
+from app.core.workspace_lock import WorkspaceLock
 
 WORKSPACE_FILE = "workspace.json"
 FORMAT_VERSION = 1
@@ -64,6 +68,11 @@ class Workspace:
         self._dispatcher = Dispatcher(self.events, self._record_visit)
         self._dispatcher.register(identity_actions(self.identity))
         self._dispatcher.register(database_actions(self.database, self._set_db_mode))
+        root = project.cloudfunction_root if project else None
+        self.functions = FunctionRunner(
+            Catalog(root), settings.env_id, settings.appid, self.handle, data_dir / "invocations.jsonl", clock
+        )
+        self._dispatcher.register(function_actions(self.functions))
 
     @classmethod
     def open(
@@ -84,6 +93,15 @@ class Workspace:
         if data_dir.exists() and not data_dir.is_dir():
             raise InputError(f"The data folder {data_dir} is a file, not a folder.")
         data_dir.mkdir(parents=True, exist_ok=True)
+        lock = WorkspaceLock(data_dir)
+        try:
+            return cls._open_locked(data_dir, project, seed, demo_data, clock, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _open_locked(cls, data_dir, project, seed, demo_data, clock, lock) -> "Workspace":
         remove_stale_temp_files(data_dir)
         state = _read_state(data_dir / WORKSPACE_FILE)
         if state is None:
@@ -99,6 +117,7 @@ class Workspace:
             personas = [Persona(**p) for p in state.get("personas", [])]
         db_modes = (state or {}).get("database_permissions", {})
         workspace = cls(data_dir, settings, project, personas, db_modes, clock)
+        workspace._lock_file = lock
         if state is None and demo_data is not None:
             seed_database(workspace.database, workspace._set_db_mode, personas, demo_data)
         workspace._save()
@@ -141,8 +160,10 @@ class Workspace:
         self._save()
 
     def close(self) -> None:
-        """Compact the database journals; every acknowledged write is already durable."""
+        """Stop the JS workers and compact the database journals (writes are already durable)."""
+        self.functions.close()
         self.database.store.close()
+        self._lock_file.release()
 
     def _record_visit(self, request: Request) -> None:
         if request.caller.openid:

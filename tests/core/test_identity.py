@@ -107,8 +107,11 @@ def test_codes_survive_reopening_the_workspace(tmp_path, clock):
     """A code issued by one process (e.g. the CLI) can be exchanged by the next."""
     ws = Workspace.open(tmp_path, demo_project(), clock=clock)
     code = login(ws, "学生A")
+    openid = ws.identity.persona("学生A").openid
+    ws.close()
     again = Workspace.open(tmp_path, demo_project(), clock=clock)
-    assert exchange(again, code)["openid"] == ws.identity.persona("学生A").openid
+    assert exchange(again, code)["openid"] == openid
+    again.close()
 
 
 def test_signed_out_persona_cannot_wx_login(workspace):
@@ -152,6 +155,7 @@ def test_roster_changes_persist_and_rename_keeps_openid(tmp_path):
     ws.handle(Request("personas.rename", {"name": "学生A", "newName": "小明"}, ADMIN))
     ws.handle(Request("personas.recolor", {"name": "小明", "color": "#123abc"}, ADMIN))
     ws.handle(Request("personas.remove", {"name": "老师"}, ADMIN))
+    ws.close()
     reopened = Workspace.open(tmp_path, demo_project())
     assert [(p.name, p.color) for p in reopened.identity.personas()] == [
         ("小明", "#123ABC"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,7 @@ def test_without_project_appid_is_generated(tmp_path):
 
 def test_settings_persist_across_opens(tmp_path):
     first = Workspace.open(tmp_path)
+    first.close()
     again = Workspace.open(tmp_path)
     assert again.settings == first.settings
     state = json.loads((tmp_path / "workspace.json").read_text(encoding="utf-8"))
@@ -40,9 +42,9 @@ def test_settings_persist_across_opens(tmp_path):
 
 
 def test_open_removes_stale_temp_files(tmp_path):
-    Workspace.open(tmp_path)
+    Workspace.open(tmp_path).close()
     (tmp_path / f"{TEMP_PREFIX}x").write_text("{")
-    Workspace.open(tmp_path)
+    Workspace.open(tmp_path).close()
     assert not list(tmp_path.glob(f"{TEMP_PREFIX}*"))
 
 
@@ -92,6 +94,7 @@ def test_event_log_survives_reopen(tmp_path):
     """The timeline shows the previous session's requests after a restart."""
     ws = Workspace.open(tmp_path)
     ws.handle(Request("auth.initCloud", {}, ws.client_caller("学生B")))
+    ws.close()
     again = Workspace.open(tmp_path)
     assert [e.action for e in again.events.recent()] == ["auth.initCloud"]
 
@@ -122,3 +125,17 @@ def test_cloud_error_text_matches_sdk():
         "collection.get:fail -502005 database collection not exists. Db or Table not exist: missing"
     )
     assert err.tcb_code == "DATABASE_COLLECTION_NOT_EXIST"
+
+
+def test_a_workspace_opens_in_one_process_at_a_time(tmp_path):
+    """A second wxsim on the same data dir is refused clearly instead of losing writes."""
+    import subprocess
+    import sys
+
+    ws = Workspace.open(tmp_path)
+    code = f"from pathlib import Path; from app.core.workspace import Workspace; Workspace.open(Path({str(tmp_path)!r}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode != 0 and "already open in another wxsim" in out.stderr
+    ws.close()
+    Workspace.open(tmp_path).close()  # free again once closed

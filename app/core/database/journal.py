@@ -25,7 +25,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ def _special(value: Any) -> Any:
     # Called by the C encoder only for what plain JSON lacks, so no Python walk over documents.
     if isinstance(value, datetime):
         if value.tzinfo is None:  # the engine reads naive datetimes as UTC
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return {"$date": iso_date(value)}
     if isinstance(value, _PATTERN):
         return to_ejson(value)
@@ -81,7 +81,7 @@ def _decode_object(obj: dict) -> Any:
     value = obj.get("$date")
     if value.__class__ is str:
         try:
-            return datetime.fromisoformat(value).astimezone(timezone.utc)
+            return datetime.fromisoformat(value).astimezone(UTC)
         except ValueError:
             pass
     key = next(iter(obj))
@@ -178,7 +178,9 @@ def write_collection(path: Path, docs: list[dict], seq: int) -> None:
             meta = dumps({META_TABLE: {"1": {"format": FORMAT, "seq": seq}}})[:-1]
             handle.write(f'{meta},"{DOCS_TABLE}":{{'.encode())
             for start in range(0, len(docs), _CHUNK):
-                chunk = {str(start + i): doc for i, doc in enumerate(docs[start : start + _CHUNK], 1)}
+                chunk = {
+                    str(start + i): doc for i, doc in enumerate(docs[start : start + _CHUNK], 1)
+                }
                 handle.write((b"," if start else b"") + dumps(chunk)[1:-1].encode("utf-8"))
                 time.sleep(0)  # let a waiting writer thread have the GIL between chunks
             handle.write(b"}}")

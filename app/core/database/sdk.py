@@ -166,6 +166,9 @@ def _check_update(api: str, data: Any) -> SdkOutcome | None:
 
 
 def _has_operator(value: Any) -> bool:
+    """An update command anywhere in set() data; ``db.serverDate()`` is a value, not one."""
+    if isinstance(value, Mapping) and list(value) == ["$tcb_server_date"]:
+        return False
     if isinstance(value, Mapping):
         return any(str(k).startswith("$") or _has_operator(v) for k, v in value.items())
     if isinstance(value, list):

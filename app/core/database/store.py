@@ -335,7 +335,9 @@ class DocumentStore:
 
     def _plan(self) -> _Plan:
         retired = self._journal.rotate()
-        names = set(self._collections) if self._rewrite_all else self._dirty & set(self._collections)
+        names = (
+            set(self._collections) if self._rewrite_all else self._dirty & set(self._collections)
+        )
         self._rewrite_all = False
         self._dirty.clear()
         return _Plan(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import random
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.core.database.ejson import to_ejson
@@ -23,7 +23,7 @@ from app.core.database.store import DocumentStore, DuplicateIdError
 
 FIXED = ("a", "b", "big")
 TEMPORARY = "tmp"
-EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def say(message: dict) -> None:
@@ -32,8 +32,13 @@ def say(message: dict) -> None:
 
 
 def new_doc(rng: random.Random, n: int, doc_id) -> dict:
-    return {"_id": doc_id, "n": n, "at": EPOCH + timedelta(milliseconds=n),
-            "pad": "数据" * rng.randint(0, 120), "tags": [n % 7, str(n % 5)]}
+    return {
+        "_id": doc_id,
+        "n": n,
+        "at": EPOCH + timedelta(milliseconds=n),
+        "pad": "数据" * rng.randint(0, 120),
+        "tags": [n % 7, str(n % 5)],
+    }
 
 
 def choose(rng: random.Random, store: DocumentStore, n: int) -> dict:
@@ -46,7 +51,10 @@ def choose(rng: random.Random, store: DocumentStore, n: int) -> dict:
         big = {"_id": f"big{n}", "n": n, "blob": "x" * rng.randint(200_000, 800_000)}
         ops = [{"k": "insert", "c": "big", "docs": [big]}]
         old = [d["_id"] for d in store.documents("big")]
-        return {"k": "batch", "ops": ops + ([{"k": "remove", "c": "big", "ids": old}] if old else [])}
+        return {
+            "k": "batch",
+            "ops": ops + ([{"k": "remove", "c": "big", "ids": old}] if old else []),
+        }
     name = rng.choice(("a", "b") + ((TEMPORARY,) if store.has_collection(TEMPORARY) else ()))
     docs = store.documents(name)
     doc_id = n if n % 3 == 0 else f"d{n}"  # int and str _ids both
@@ -57,10 +65,14 @@ def choose(rng: random.Random, store: DocumentStore, n: int) -> dict:
         return {"k": "duplicate", "c": name, "docs": [new_doc(rng, n, docs[0]["_id"])]}
     if roll < 0.20:
         others = [c for c in ("a", "b") if c != name]
-        ops = [{"k": "insert", "c": name, "docs": [new_doc(rng, n, doc_id)]},
-               {"k": "insert", "c": others[0], "docs": [new_doc(rng, n, f"b{n}")]}]
+        ops = [
+            {"k": "insert", "c": name, "docs": [new_doc(rng, n, doc_id)]},
+            {"k": "insert", "c": others[0], "docs": [new_doc(rng, n, f"b{n}")]},
+        ]
         if docs:
-            ops.append({"k": "replace", "c": name, "docs": [new_doc(rng, n, rng.choice(docs)["_id"])]})
+            ops.append(
+                {"k": "replace", "c": name, "docs": [new_doc(rng, n, rng.choice(docs)["_id"])]}
+            )
             ops.append({"k": "remove", "c": name, "ids": [rng.choice(docs)["_id"]]})
         return {"k": "batch", "ops": ops}
     if docs and (roll < 0.45 or len(docs) > 150):
@@ -69,8 +81,11 @@ def choose(rng: random.Random, store: DocumentStore, n: int) -> dict:
             return {"k": "replace", "c": name, "docs": [new_doc(rng, n, d["_id"]) for d in picked]}
         return {"k": "remove", "c": name, "ids": [d["_id"] for d in picked]}
     many = rng.randint(1, 3)
-    return {"k": "insert", "c": name, "docs": [new_doc(rng, n, doc_id if i == 0 else f"m{n}-{i}")
-                                               for i in range(many)]}
+    return {
+        "k": "insert",
+        "c": name,
+        "docs": [new_doc(rng, n, doc_id if i == 0 else f"m{n}-{i}") for i in range(many)],
+    }
 
 
 def printable(value):
@@ -108,7 +123,9 @@ def perform(store: DocumentStore, op: dict) -> None:
 
 def main() -> None:
     folder, first, seed, background, compact = sys.argv[1:]
-    store = DocumentStore(Path(folder), compact_after_bytes=int(compact), background=background == "1")
+    store = DocumentStore(
+        Path(folder), compact_after_bytes=int(compact), background=background == "1"
+    )
     rng = random.Random(int(seed))
     say({"ready": True})
     n = int(first)

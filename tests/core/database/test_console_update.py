@@ -223,6 +223,9 @@ def test_documents_are_plain_data():
     assert parse_document("{_id: 'mine', when: new Date(0)}")["_id"] == "mine"
     with pytest.raises(InputError, match=r"Line 1, column 17: _.inc\(\) cannot be used in a document"):
         parse_document("{a: 1, b: {c: _.inc(1)}}")
+    # The JSON editor shows dates as Extended JSON; they come back as dates.
+    assert parse_document('{"at": {"$date": "2024-01-01T00:00:00.000Z"}, "n": {"$numberLong": "7"}}'
+                          ) == {"at": datetime(2024, 1, 1, tzinfo=timezone.utc), "n": 7}
     with pytest.raises(InputError, match="^Type the document"):
         parse_document("// nothing")
     with pytest.raises(InputError, match="parameter.data should be object instead of string"):

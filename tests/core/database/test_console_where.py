@@ -155,6 +155,7 @@ FLATTEN_ROWS = [
     ("{1: 'one', a: {0: 'x'}}", {"1": "one", "a.0": "x"}),
     ("{d: new Date(0), r: /x/}", {"d": datetime(1970, 1, 1, tzinfo=UTC), "r": re.compile("x")}),
     ("{at: _.lt(db.serverDate())}", {"at": {"$lt": {"$tcb_server_date": {"offset": 0}}}}),
+    ("{at: _.gt({$date: 0})}", {"at": {"$gt": datetime(1970, 1, 1, tzinfo=UTC)}}),
     ("{}", {}),
 ]
 

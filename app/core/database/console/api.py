@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from app.core.database.console.database import (
@@ -31,7 +32,7 @@ class ConsoleQuery:
 
     collection: str | None = None
     where: dict | None = None
-    order: list[tuple[str, int]] = field(default_factory=list)
+    order: list[tuple[str, int]] = dataclass_field(default_factory=list)
     skip: int = 0
     limit: int | None = None
     projection: dict | None = None

@@ -9,12 +9,15 @@ engine values (see ``app.core.database.ejson``).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+from app.core.database import ejson
 from app.core.database.console.commands import LOGIC, PROJECTION, QUERY, UPDATE, Command
 from app.core.database.console.lexer import Pos, fail
 from app.core.database.console.runtime import UNDEFINED, GeoShape, ServerDate, is_number, js_type
+from app.core.errors import SimulatorError
 
 _NESTED = "inside an array: a command must be a field's value"
 _NOT_IN_QUERY = {
@@ -23,8 +26,25 @@ _NOT_IN_QUERY = {
 }
 
 
+# Extended JSON wrappers, as the console's JSON editor shows dates: the SDK sends them through
+# EJSON, so the server reads {$date: '…'} as a date whoever typed it (tcb-wire §5).
+_EJSON_WRAPPERS = {"$date", "$numberInt", "$numberLong", "$numberDouble", "$regularExpression"}
+
+
+def _unwrap(value: dict) -> Any:
+    """The engine value of ``{"$date": "2024-…Z"}`` and friends; other objects unchanged."""
+    if len(value) != 1 or next(iter(value)) not in _EJSON_WRAPPERS:
+        return value
+    try:
+        return ejson.decode(json.dumps(value))
+    except (ValueError, TypeError, KeyError, OverflowError, SimulatorError):
+        return value  # malformed: the engine refuses to store a $ key, and says so
+
+
 def plain(value: Any, where: str = "in a value") -> Any:
     """Data as engine values; commands are refused (they only mean something as a field's value)."""
+    if type(value) is dict and type(unwrapped := _unwrap(value)) is not dict:
+        return unwrapped
     if type(value) is dict:
         return {key: plain(item, where) for key, item in value.items() if item is not UNDEFINED}
     if type(value) is list:
@@ -38,6 +58,8 @@ def plain(value: Any, where: str = "in a value") -> Any:
 
 def operand(value: Any) -> Any:
     """A command's argument as the SDK's toJSON sends it: nested commands become operators."""
+    if type(value) is dict and type(unwrapped := _unwrap(value)) is not dict:
+        return unwrapped
     if type(value) is dict:
         return {key: operand(item) for key, item in value.items() if item is not UNDEFINED}
     if type(value) is list:

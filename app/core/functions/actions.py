@@ -1,0 +1,35 @@
+"""``functions.invokeFunction`` (tcb-wire §4) over the runner."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from app.core.dispatcher import Action
+from app.core.errors import CloudError
+from app.core.functions.runner import FunctionRunner
+from app.core.requests import Request, Trace
+
+
+def function_actions(runner: FunctionRunner) -> dict[str, Action]:
+    def invoke(request: Request, trace: Trace) -> dict:
+        params = request.params
+        name = params.get("function_name")
+        trace.target = str(name or "")
+        if not isinstance(name, str) or not name:
+            raise CloudError(-501007, "function_name should be string")
+        data = params.get("data")
+        if "request_data" in params:
+            try:
+                data = json.loads(params["request_data"] or "{}")
+            except (TypeError, ValueError) as exc:
+                raise CloudError(-501007, f"request_data is not JSON: {exc}") from None
+        # The invocation's requestID is its event id, so the timeline and the history agree.
+        request_id = str(uuid.UUID(trace.id))
+        invocation = runner.invoke(name, data, request.caller, request_id=request_id, parent_id=request.parent_id)
+        if invocation.error is not None:
+            code = -604001 if "result size exceed" in invocation.error else -504002
+            raise CloudError(code, f"requestID {request_id}, {invocation.error}")
+        return {"response_data": json.dumps(invocation.result, ensure_ascii=False), "requestID": request_id}
+
+    return {"functions.invokeFunction": Action(invoke)}

@@ -1,0 +1,105 @@
+"""The project's cloud functions: folders under ``cloudfunctionRoot`` and their config.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core.functions.cron import Cron, CronError
+
+DEFAULT_TIMEOUT_S = 3.0  # spec §2.6
+MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1.0, 60.0
+ENTRY = "index.js"
+
+
+@dataclass(frozen=True)
+class TimerTrigger:
+    name: str
+    cron: Cron
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """One cloud function as the pane and the runner see it."""
+
+    name: str
+    folder: Path
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    trigger: TimerTrigger | None = None
+    env_variables: dict[str, str] = field(default_factory=dict)
+    modified: float = 0.0  # newest mtime of its own files (node_modules aside)
+    problem: str | None = None  # what is wrong with its config.json, in words
+
+
+class Catalog:
+    """Finds functions on every call, so edits on disk are seen by the next invocation."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+
+    def functions(self) -> list[FunctionInfo]:
+        if self.root is None or not self.root.is_dir():
+            return []
+        return [
+            read_function(folder)
+            for folder in sorted(self.root.iterdir())
+            if folder.is_dir() and (folder / ENTRY).is_file()
+        ]
+
+    def find(self, name: str) -> FunctionInfo | None:
+        if self.root is None or not name or "/" in name or "\\" in name or name.startswith("."):
+            return None
+        folder = self.root / name
+        return read_function(folder) if (folder / ENTRY).is_file() else None
+
+
+def read_function(folder: Path) -> FunctionInfo:
+    """Read a function folder; a bad config.json is reported, defaults are used meanwhile."""
+    modified = _newest_mtime(folder)
+    config_file = folder / "config.json"
+    if not config_file.is_file():
+        return FunctionInfo(folder.name, folder, modified=modified)
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        if not isinstance(config, dict):
+            raise ValueError("it must hold a JSON object")
+        timeout = _timeout(config.get("timeout", DEFAULT_TIMEOUT_S))
+        env = config.get("envVariables") or {}
+        if not isinstance(env, dict):
+            raise ValueError("envVariables must be an object")
+        trigger = _trigger(config.get("triggers") or [])
+    except (ValueError, CronError, UnicodeDecodeError) as exc:
+        return FunctionInfo(folder.name, folder, modified=modified, problem=f"config.json: {exc}")
+    return FunctionInfo(
+        folder.name, folder, timeout, trigger, {str(k): str(v) for k, v in env.items()}, modified
+    )
+
+
+def _timeout(value: object) -> float:
+    if type(value) not in (int, float) or not MIN_TIMEOUT_S <= value <= MAX_TIMEOUT_S:
+        raise ValueError(f"timeout must be a number of seconds from 1 to 60, not {value!r}")
+    return float(value)
+
+
+def _trigger(triggers: object) -> TimerTrigger | None:
+    if not isinstance(triggers, list):
+        raise ValueError("triggers must be a list")
+    timers = [t for t in triggers if isinstance(t, dict) and t.get("type") == "timer"]
+    if len(timers) > 1:
+        raise ValueError("only one trigger is allowed per function")
+    if not timers:
+        return None
+    return TimerTrigger(str(timers[0].get("name") or "timer"), Cron.parse(str(timers[0].get("config", ""))))
+
+
+def _newest_mtime(folder: Path) -> float:
+    newest = 0.0
+    for path in folder.rglob("*"):
+        if "node_modules" in path.relative_to(folder).parts:
+            continue
+        try:
+            newest = max(newest, path.stat().st_mtime)
+        except OSError:
+            continue
+    return newest

@@ -1,0 +1,235 @@
+"""Runs cloud functions as the real platform would: event, context, getWXContext, limits."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from app.core.errors import CloudError
+from app.core.functions.catalog import Catalog, FunctionInfo
+from app.core.functions.jspool import JsPool
+from app.core.requests import Caller, Request
+
+MAX_RESULT_BYTES = 1024 * 1024  # spec §2.6
+HISTORY = 500
+JS_DIR = Path(__file__).resolve().parent / "js"
+SDK_SHIM = JS_DIR / "builtins" / "wx-server-sdk.js"
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One run of a function, as the console's 日志 page lists it."""
+
+    request_id: str
+    function: str
+    source: str
+    persona: str | None
+    openid: str | None
+    started: float
+    duration_ms: float
+    event: Any
+    result: Any = None
+    error: str | None = None  # "Error: boom", or the timeout
+    timed_out: bool = False
+    stack: str | None = None
+    logs: list[dict] = field(default_factory=list)  # {level, text, time}
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class _Active:
+    source: str
+    openid: str | None
+    unionid: str | None
+
+
+class FunctionRunner:
+    """Invokes the project's functions in the JS worker pool and keeps their history.
+
+    Args:
+        catalog: where the functions are.
+        env_id, appid: the environment the functions run in.
+        dispatch: handles the requests a function makes (database, storage, nested calls).
+        history_file: invocations.jsonl, so the history survives a restart.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        env_id: str,
+        appid: str,
+        dispatch: Callable[[Request], dict],
+        history_file: Path,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.catalog = catalog
+        self._env_id = env_id
+        self._appid = appid
+        self._dispatch = dispatch
+        self._history_file = history_file
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._pool: JsPool | None = None
+        self._active: dict[str, _Active] = {}  # request id -> who is running, for nested calls
+        self._history: deque[Invocation] = deque(_load(history_file), maxlen=HISTORY)
+
+    def functions(self) -> list[FunctionInfo]:
+        return self.catalog.functions()
+
+    def history(self, name: str | None = None) -> list[Invocation]:
+        """Invocations, newest first."""
+        with self._lock:
+            items = list(self._history)
+        return [i for i in reversed(items) if name is None or i.function == name]
+
+    def invoke(self, name: str, data: Any, caller: Caller, *, request_id: str, parent_id: str | None) -> Invocation:
+        """Run ``name`` for ``caller``; the Invocation says how it went (no exception for user errors)."""
+        info = self.catalog.find(name)
+        if info is None:
+            raise CloudError(-501000, "FunctionName parameter could not be found.")
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise CloudError(-501007, "parameter.data should be object")
+        source, openid, unionid = self._who(caller, parent_id)
+        event = dict(data)
+        if caller.is_client:
+            # The platform injects userInfo for mini program calls; a forged one is overwritten.
+            event["userInfo"] = {"appId": self._appid, "openId": caller.openid}
+        started = self._clock()
+        with self._lock:
+            self._active[request_id] = _Active(source, openid, unionid)
+        try:
+            outcome = self._run(info, event, request_id, source, openid, unionid)
+        finally:
+            with self._lock:
+                self._active.pop(request_id, None)
+        invocation = self._record(info, caller, source, openid, started, event, request_id, outcome)
+        return invocation
+
+    def _who(self, caller: Caller, parent_id: str | None) -> tuple[str, str | None, str | None]:
+        """SOURCE and the user a run acts for: a nested call keeps its caller's user (§10 #14)."""
+        with self._lock:
+            parent = self._active.get(parent_id) if parent_id else None
+        if parent is not None:
+            return f"{parent.source},scf", parent.openid, parent.unionid
+        if caller.is_client:
+            return "wx_client", caller.openid, caller.unionid
+        if caller.source == "wx_trigger":
+            return "wx_trigger", None, None
+        return "wx_devtools", None, None  # a console or command-line test run
+
+    def _run(self, info: FunctionInfo, event: dict, request_id: str, source: str,
+             openid: str | None, unionid: str | None):
+        context = {
+            "callbackWaitsForEmptyEventLoop": False,
+            "memory_limit_in_mb": 256,
+            "time_limit_in_ms": int(info.timeout_s * 1000),
+            "request_id": request_id,
+            "function_version": "$LATEST",
+            "function_name": info.name,
+            "namespace": self._env_id,
+            "tencentcloud_region": "ap-shanghai",
+            "tencentcloud_appid": _numeric_appid(self._appid),
+            "tencentcloud_uin": _numeric_appid(self._appid),
+        }
+        env = {**info.env_variables, **self._platform_env(source, openid, unionid, request_id)}
+        context["environment"] = json.dumps(env)
+        caller = Caller("admin", source, openid, self._appid, unionid)
+
+        def host(action: str, params: dict) -> dict:
+            return self._dispatch(Request(action, params, caller, parent_id=request_id))
+
+        return self.pool().invoke(info.folder, event, context, env, info.timeout_s, host)
+
+    def _platform_env(self, source: str, openid: str | None, unionid: str | None, request_id: str) -> dict:
+        """What SCF puts in process.env; wx-server-sdk's getWXContext reads it (tcb-wire §2)."""
+        env = {
+            "TENCENTCLOUD_RUNENV": "SCF",
+            "SCF_NAMESPACE": self._env_id,
+            "TCB_ENV": self._env_id,
+            "TCB_SOURCE": source,
+            "TCB_SEQID": request_id,
+            "TCB_CONTEXT_KEYS": "TCB_ENV,TCB_SEQID,TCB_SOURCE",
+            "WX_CONTEXT_KEYS": "WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_CLIENTIPV6",
+            "WX_APPID": self._appid,
+            "WX_CLIENTIP": "127.0.0.1",
+            "WX_CLIENTIPV6": "::1",
+        }
+        if openid:
+            env["WX_OPENID"] = openid
+        if unionid:
+            env["WX_UNIONID"] = unionid
+        if source == "wx_trigger":
+            env["TRIGGER_SRC"] = "timer"
+        return env
+
+    def _record(self, info, caller, source, openid, started, event, request_id, outcome) -> Invocation:
+        error = stack = None
+        if outcome.timed_out:
+            error = f"Task timed out after {info.timeout_s:.2f} seconds"
+        elif outcome.error is not None:
+            error = f"{outcome.error.name}: {outcome.error.message}"
+            stack = outcome.error.stack
+        result = outcome.result if error is None else None
+        if error is None and len(json.dumps(result, ensure_ascii=False).encode()) > MAX_RESULT_BYTES:
+            error, result = "cloudfunction result size exceed limit (1MB)", None
+        invocation = Invocation(
+            request_id=request_id, function=info.name, source=source, persona=caller.persona,
+            openid=openid, started=started, duration_ms=outcome.duration_ms, event=event,
+            result=result, error=error, timed_out=outcome.timed_out, stack=stack,
+            logs=[{"level": line.level, "text": line.text, "time": line.time} for line in outcome.logs],
+        )
+        with self._lock:
+            self._history.append(invocation)
+            try:
+                with self._history_file.open("a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(asdict(invocation), ensure_ascii=False, default=str) + "\n")
+            except OSError:
+                pass  # the history is a convenience; the run itself already happened
+        return invocation
+
+    def pool(self) -> JsPool:
+        with self._lock:
+            if self._pool is None:
+                builtins = {"wx-server-sdk": SDK_SHIM} if SDK_SHIM.exists() else {}
+                self._pool = JsPool(builtins=builtins)
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _numeric_appid(appid: str) -> int:
+    """A stable 10-digit number standing for the Tencent Cloud APPID (spec §5.1)."""
+    return 1_250_000_000 + int(appid[2:], 16) % 10_000_000 if appid.startswith("wx") else 1_250_000_000
+
+
+def _load(path: Path) -> list[Invocation]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()[-HISTORY:]
+    except (OSError, UnicodeDecodeError):
+        return []
+    out = []
+    for line in lines:
+        try:
+            out.append(Invocation(**json.loads(line)))
+        except (ValueError, TypeError):
+            continue
+    return out

@@ -1,0 +1,200 @@
+"""cloudPath rules (spec §5.2), path safety, fileIDs (§5.1) and where a file lives on disk.
+
+A cloudPath is checked and normalised once, here, before it names anything: every action,
+the HTTP server and the folder scan go through ``normalize_cloud_path``. The rules are the
+spec's plus what keeps ``storage/`` a plain folder that opens the same on Linux, macOS and
+Windows and that nothing can escape:
+
+- Unicode is normalised to NFC, so ``é`` typed composed or decomposed is one file (macOS
+  file names and pickers often give NFD; macOS and Windows would also fold the two together).
+- Rejected, each with its own message: not a string, empty, over 850 UTF-8 bytes, a leading
+  ``/``, an empty folder (``//``, a trailing ``/``), ``.`` or ``..`` folders, a backslash,
+  control and invisible format characters, look-alikes of ``/``, ``\\`` and ``..``,
+  ``%`` escapes that decode to a separator, a dot, ``%``, a control byte or an overlong
+  UTF-8 lead byte, the characters Windows cannot store (``< > : " | ? *``), names Windows
+  drops or reserves (a trailing dot or space, ``CON``, ``NUL.txt``…), a name over 255 bytes,
+  and the simulator's own temp-file prefix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import unicodedata
+from pathlib import Path
+from urllib.parse import quote
+
+from app.core.errors import CloudError
+from app.core.jsonfile import TEMP_PREFIX
+
+MAX_PATH_BYTES = 850  # spec §5.2
+MAX_NAME_BYTES = 255  # one folder or file name, the common file-system limit
+WINDOWS_FORBIDDEN = '<>:"|?*'
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in "123456789¹²³"}
+# Characters that render like a slash, or that some URL and path decoders turn into one.
+_SLASH_LOOKALIKES = set("\u2044\u2215\u2216\u2571\u2572\u29f5\u29f8\u29f9\ufe68\uff0f\uff3c")
+_INVISIBLE = {"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"}
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_IIS_PERCENT = re.compile(r"%[uU][0-9A-Fa-f]{4}")
+_NUMERIC_APPID = re.compile(r"[1-9][0-9]{9}")
+# RFC 3986 pchar minus '%': everything else in a temp URL's path is percent-encoded.
+_URL_SAFE = "/!$&'()*+,;=:@-._~"
+
+
+def invalid(what: str, reason: str) -> CloudError:
+    return CloudError(-501007, f"{what} {reason}")
+
+
+def normalize_cloud_path(raw: object, what: str = "cloudPath") -> str:
+    """The NFC form of a valid cloudPath, or CloudError -501007 saying what is wrong with it."""
+    if not isinstance(raw, str):
+        raise invalid(what, f"must be a string, not {type(raw).__name__}")
+    if raw == "":
+        raise invalid(what, "must not be empty")
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in raw):
+        raise invalid(what, "contains a broken character (a lone UTF-16 surrogate)")
+    path = unicodedata.normalize("NFC", raw)
+    size = len(path.encode("utf-8"))
+    if size > MAX_PATH_BYTES:
+        raise invalid(what, f"is {size} bytes long in UTF-8; the limit is {MAX_PATH_BYTES}")
+    if path.startswith("/"):
+        raise invalid(what, f"must not start with '/': write {path.lstrip('/')!r}, not {path!r}")
+    for index, ch in enumerate(path):
+        _check_char(what, ch, index)
+    _check_percent(what, path)
+    for name in path.split("/"):
+        _check_name(what, path, name)
+    return path
+
+
+def _check_char(what: str, ch: str, index: int) -> None:
+    if ch == "\\":
+        raise invalid(what, "must not contain a backslash '\\'; folders are separated by '/'")
+    if unicodedata.category(ch) in _INVISIBLE:
+        name = unicodedata.name(ch, "a control character")
+        raise invalid(what, f"contains the invisible character U+{ord(ch):04X} ({name}) at position {index}")
+    if ch in WINDOWS_FORBIDDEN:
+        raise invalid(
+            what,
+            f"contains {ch!r}, which Windows cannot keep in a file name; the simulator stores "
+            "files as plain files that must open on every system, so it refuses "
+            f"{' '.join(WINDOWS_FORBIDDEN)}",
+        )
+    folded = unicodedata.normalize("NFKC", ch)
+    if ch in _SLASH_LOOKALIKES or (ch not in "/\\" and ("/" in folded or "\\" in folded)):
+        raise invalid(
+            what, f"contains {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '')}), which looks like "
+            "or decodes to a slash; use '/' between folders"
+        )
+
+
+def _check_percent(what: str, path: str) -> None:
+    if _IIS_PERCENT.search(path):
+        raise invalid(what, "contains a %u escape; write the character itself")
+    for match in _PERCENT.finditer(path):
+        byte = int(match.group(1), 16)
+        if byte < 0x20 or byte == 0x7F or chr(byte) in "/\\.%" or byte in (0xC0, 0xC1):
+            meaning = repr(chr(byte)) if 0x20 <= byte < 0x7F else f"byte 0x{byte:02X}"
+            raise invalid(
+                what, f"contains {match.group(0)}, which decodes to {meaning}; "
+                "write the character itself, or avoid '%' in cloud paths"
+            )
+
+
+def _check_name(what: str, path: str, name: str) -> None:
+    if name == "":
+        if path.endswith("/"):
+            raise invalid(what, "must not end with '/': it names a file, not a folder")
+        raise invalid(what, "must not contain '//' (an empty folder name)")
+    if name in (".", "..") or unicodedata.normalize("NFKC", name) in (".", ".."):
+        raise invalid(what, f"must not contain a {name!r} folder")
+    if name.endswith((".", " ")):
+        raise invalid(what, f"has the name {name!r}, which ends with a dot or space that Windows drops")
+    if name.split(".", 1)[0].rstrip(" ").casefold() in _WINDOWS_DEVICES:
+        raise invalid(what, f"has the name {name!r}, which Windows reserves for a device")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise invalid(what, f"has a folder or file name over {MAX_NAME_BYTES} bytes")
+    if name.startswith(TEMP_PREFIX):
+        raise invalid(what, f"must not use the prefix {TEMP_PREFIX!r}, kept for the simulator's temporary files")
+
+
+def url_path(path: str) -> str:
+    """The cloudPath as it appears in a URL: percent-encoded per name, '/' kept."""
+    return quote(path, safe=_URL_SAFE)
+
+
+def disk_path(root: Path, path: str) -> Path:
+    """Where the (already normalised) ``path`` lives under ``root``; refuses links and escapes.
+
+    Links inside storage/ are never followed, even ones that point back inside: a file is
+    reachable only by its own name, so what the folder shows is what the cloud holds.
+    """
+    target = root.joinpath(*path.split("/"))
+    current = root
+    for name in path.split("/"):
+        current = current / name
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            break
+        except NotADirectoryError:
+            raise invalid("cloudPath", f"{path!r} goes through a file as if it were a folder") from None
+        if stat.S_ISLNK(mode) or _is_junction(current):
+            raise invalid("cloudPath", f"{path!r} goes through a link inside the storage folder; links are not followed")
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(target)
+    if real == real_root or os.path.commonpath([real_root, real]) != real_root:
+        raise invalid("cloudPath", f"{path!r} resolves outside the storage folder")
+    return target
+
+
+def _is_junction(path: Path) -> bool:
+    check = getattr(os.path, "isjunction", None)  # Python 3.12+, Windows junctions
+    return bool(check and check(path))
+
+
+def numeric_app_id(appid: str) -> str:
+    """The 10-digit Tencent Cloud APPID in the bucket name, derived from the workspace appid.
+
+    A 10-digit appid is used as it is (so spec example S1 holds); any other (``wx`` + hex)
+    maps to a stable ``125xxxxxxx``, the range real accounts start in.
+    """
+    if _NUMERIC_APPID.fullmatch(appid):
+        return appid
+    digest = hashlib.sha256(f"wxsim-cos-appid:{appid}".encode()).digest()
+    return str(1_250_000_000 + int.from_bytes(digest[:8], "big") % 10_000_000)
+
+
+class FileIds:
+    """fileIDs of one environment: ``cloud://{env}.{hex2(env)}-{env}-{appid10}/{cloudPath}``."""
+
+    def __init__(self, env_id: str, appid: str, numeric_id: str | None = None) -> None:
+        self.env_id = env_id
+        self.numeric_id = numeric_id or numeric_app_id(appid)
+        self.bucket = f"{env_id[:2].encode('utf-8').hex()}-{env_id}-{self.numeric_id}"
+        self._prefix = re.compile(
+            re.escape(f"{env_id}.{env_id[:2].encode('utf-8').hex()}-{env_id}-") + r"[0-9]{1,20}"
+        )
+
+    def file_id(self, path: str) -> str:
+        return f"cloud://{self.env_id}.{self.bucket}/{path}"
+
+    def path_of(self, file_id: object) -> str:
+        """The normalised cloudPath a fileID names.
+
+        A fileID of this env resolves whatever its numeric part, so fileIDs saved in the
+        database before the workspace appid changed still find their files. A fileID of
+        another env gives -503003 (no such file here); a malformed one -501007.
+        """
+        if not isinstance(file_id, str):
+            raise invalid("fileID", f"must be a string, not {type(file_id).__name__}")
+        if not file_id.startswith("cloud://") or "/" not in file_id[8:]:
+            raise invalid("fileID", f"{file_id!r} is not of the form cloud://<env>.<bucket>/<cloudPath>")
+        host, path = file_id[8:].split("/", 1)
+        if not self._prefix.fullmatch(host):
+            if host.split(".", 1)[0] != self.env_id or "." not in host:
+                raise CloudError(-503003, f"{file_id} is not in this environment ({self.env_id})")
+            raise CloudError(-503003, f"{file_id} names a bucket this environment does not have")
+        return normalize_cloud_path(path, f"the cloudPath of {file_id!r}")

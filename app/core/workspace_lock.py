@@ -1,0 +1,49 @@
+"""One process per workspace: two writers on the same db/ would undo each other's writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app.core.errors import InputError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
+
+
+class WorkspaceLock:
+    """An exclusive, non-blocking lock on ``<data-dir>/.lock``, released by the OS on exit."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._path = data_dir / ".lock"
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            if fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else:
+                msvcrt.locking(self._fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            holder = _read_pid(self._fd)
+            os.close(self._fd)
+            raise InputError(
+                f"The workspace {data_dir} is already open in another wxsim"
+                + (f" (process {holder})" if holder else "")
+                + ". Close that one first, or use another --data-dir."
+            ) from None
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, str(os.getpid()).encode())
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # closing drops the lock
+            self._fd = -1
+
+
+def _read_pid(fd: int) -> str:
+    try:
+        return os.pread(fd, 32, 0).decode().strip()
+    except (OSError, AttributeError, UnicodeDecodeError):
+        return ""
