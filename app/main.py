@@ -117,12 +117,14 @@ class GuiSession:
         self._explicit_data_dir = explicit_data_dir
         self._workspace: Workspace | None = None
         self._bridge = None
+        self._triggers = None
         self.window = None
 
     def show(self, workspace: Workspace) -> None:
         from app.ui.bridge import WorkspaceBridge
         from app.ui.main_window import MainWindow
         from app.ui.panes.database_pane import DatabasePane
+        from app.ui.panes.functions_pane import FunctionsPane
         from app.ui.panes.users_pane import UsersPane
         from PySide6.QtGui import QIcon
 
@@ -130,12 +132,15 @@ class GuiSession:
         panes = [
             (UsersPane.title(), QIcon(str(paths.resource("icons/users.svg"))), UsersPane(bridge)),
             (DatabasePane.title(), QIcon(str(paths.resource("icons/database.svg"))), DatabasePane(bridge)),
+            (FunctionsPane.title(), QIcon(str(paths.resource("icons/functions.svg"))), FunctionsPane(bridge)),
         ]
         window = MainWindow(
             bridge, panes, self._settings.existing_recent_projects(), self._translations.language
         )
         window.project_requested.connect(self._open_project)
         window.language_requested.connect(self._switch_language)
+        if workspace is not self._workspace:
+            self._start_triggers(workspace)
         old_window, old_bridge, old_workspace = self.window, self._bridge, self._workspace
         self.window, self._bridge, self._workspace = window, bridge, workspace
         if workspace.project and workspace.project.root != paths.demo_project().resolve():
@@ -147,6 +152,15 @@ class GuiSession:
             old_bridge.close()
             if old_workspace is not workspace:
                 old_workspace.close()
+
+    def _start_triggers(self, workspace: Workspace) -> None:
+        """Timer triggers fire while the app shows this workspace."""
+        from app.core.functions.triggers import TriggerScheduler
+
+        if self._triggers is not None:
+            self._triggers.stop()
+        self._triggers = TriggerScheduler(workspace.functions.functions, workspace.handle)
+        self._triggers.start()
 
     def _open_project(self, project: Path) -> None:
         # A data dir given on the command line belongs to the project it was given with.
@@ -188,6 +202,8 @@ class GuiSession:
         window.installEventFilter(self._first_paint)
 
     def close(self) -> None:
+        if self._triggers is not None:
+            self._triggers.stop()
         if self._bridge is not None:
             self._bridge.close()
         if self._workspace is not None:

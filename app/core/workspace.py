@@ -62,6 +62,7 @@ class Workspace:
         self._lock = threading.Lock()
         self._personas = personas
         self._db_modes = dict(db_modes)
+        self._presets: dict[str, dict[str, str]] = {}
         self.events = EventLog(data_dir / "events.jsonl")
         self.identity = Identity(settings.seed, personas, self._save_personas, data_dir / "auth.json", clock)
         self.database = DatabaseService(DocumentStore(data_dir / "db"), self.db_mode, clock)
@@ -118,6 +119,7 @@ class Workspace:
         db_modes = (state or {}).get("database_permissions", {})
         workspace = cls(data_dir, settings, project, personas, db_modes, clock)
         workspace._lock_file = lock
+        workspace._presets = (state or {}).get("function_presets", {})
         if state is None and demo_data is not None:
             seed_database(workspace.database, workspace._set_db_mode, personas, demo_data)
         workspace._save()
@@ -159,6 +161,23 @@ class Workspace:
                 self._db_modes[collection] = mode
         self._save()
 
+    def function_presets(self, function: str) -> dict[str, str]:
+        """Saved event payloads of a function, by label (the console's test templates)."""
+        with self._lock:
+            return dict(self._presets.get(function, {}))
+
+    def save_function_preset(self, function: str, label: str, payload: str) -> None:
+        if not label.strip():
+            raise InputError("A preset needs a name.")
+        with self._lock:
+            self._presets.setdefault(function, {})[label.strip()] = payload
+        self._save()
+
+    def delete_function_preset(self, function: str, label: str) -> None:
+        with self._lock:
+            self._presets.get(function, {}).pop(label, None)
+        self._save()
+
     def close(self) -> None:
         """Stop the JS workers and compact the database journals (writes are already durable)."""
         self.functions.close()
@@ -183,6 +202,7 @@ class Workspace:
                     **asdict(self.settings),
                     "personas": [asdict(p) for p in self._personas],
                     "database_permissions": dict(sorted(self._db_modes.items())),
+                    "function_presets": self._presets,
                 },
             )
 

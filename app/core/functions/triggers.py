@@ -1,0 +1,90 @@
+"""Fires timer triggers on schedule while the app runs (SOURCE wx_trigger, no OPENID)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Callable
+
+from app.core.errors import SimulatorError
+from app.core.functions.catalog import FunctionInfo
+from app.core.requests import Caller, Request
+
+log = logging.getLogger(__name__)
+RESCAN_S = 2.0  # how often config.json changes are picked up
+
+
+def trigger_request(name: str) -> Request:
+    """The request a timer trigger makes: an admin call whose SOURCE is ``wx_trigger``."""
+    return Request("functions.invokeFunction", {"function_name": name, "request_data": "{}"},
+                   Caller.admin("wx_trigger"))
+
+
+class TriggerScheduler:
+    """A daemon thread that invokes each function whose cron matches the current second.
+
+    Args:
+        functions: lists the functions (re-read every few seconds, so edits apply).
+        dispatch: handles the invocation request.
+        now: the local wall clock (cron times are local, as in the console).
+    """
+
+    def __init__(
+        self,
+        functions: Callable[[], list[FunctionInfo]],
+        dispatch: Callable[[Request], dict],
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self._functions = functions
+        self._dispatch = dispatch
+        self._now = now
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.fired: list[tuple[str, datetime]] = []
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="wxsim-triggers", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def due(self, after: datetime) -> list[tuple[datetime, str]]:
+        """(when, name) of each trigger's next firing after ``after``, soonest first."""
+        upcoming = []
+        for info in self._functions():
+            if info.trigger is not None:
+                when = info.trigger.cron.next_after(after)
+                if when is not None:
+                    upcoming.append((when, info.name))
+        return sorted(upcoming)
+
+    def _run(self) -> None:
+        last = self._now()
+        while not self._stop.is_set():
+            upcoming = self.due(last)
+            now = self._now()
+            for when, name in upcoming:
+                if when <= now:
+                    self._fire(name, when)
+            last = now
+            wait = RESCAN_S
+            if upcoming and upcoming[0][0] > now:
+                wait = min(wait, (upcoming[0][0] - now).total_seconds())
+            self._stop.wait(max(wait, 0.05))
+
+    def _fire(self, name: str, when: datetime) -> None:
+        self.fired.append((name, when))
+        # Fired on its own thread: a slow function must not delay the next trigger.
+        threading.Thread(target=self._invoke, args=(name,), daemon=True).start()
+
+    def _invoke(self, name: str) -> None:
+        try:
+            self._dispatch(trigger_request(name))
+        except SimulatorError as exc:  # already in the event log and the function's history
+            log.info("timer trigger of %s failed: %s", name, exc)

@@ -1,0 +1,144 @@
+"""Bytes on disk: stream an upload to a temp file beside its target, then rename it in place.
+
+A kill at any moment leaves either the old file or the new one under the real name, never
+half of one; the temp file it may leave carries ``TEMP_PREFIX`` and is removed at the next
+open. Everything is copied in ``BLOCK``-sized pieces, so memory stays flat for any size.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO, Union
+
+from app.core.errors import CloudError
+from app.core.jsonfile import TEMP_PREFIX
+from app.core.storage.http_body import BLOCK, Reader
+
+Source = Union[Path, bytes, BinaryIO, Reader]
+
+
+def stage(target: Path, source: Source) -> Path:
+    """Write ``source`` to a durable temp file in ``target``'s folder; returns its path."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise CloudError(-501007, f"{target.parent.name!r} is a file, so it cannot be a folder") from None
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if isinstance(source, (bytes, bytearray, memoryview)):
+                out.write(source)
+            elif isinstance(source, Path):
+                with source.open("rb") as handle:
+                    shutil.copyfileobj(handle, out, BLOCK)
+            else:
+                while data := source.read(BLOCK):
+                    out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def check_case(root: Path, path: str) -> None:
+    """Refuse a name that differs only in letter case from one already on disk.
+
+    macOS and Windows fold ``A.png`` and ``a.png`` into one file, so allowing both would let
+    one overwrite the other there; the rule is applied everywhere so workspaces travel.
+    """
+    folder = root
+    for name in path.split("/"):
+        try:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        if name not in names:
+            key = _fold(name)
+            clash = next((n for n in names if _fold(n) == key and not n.startswith(TEMP_PREFIX)), None)
+            if clash is not None:
+                raise CloudError(
+                    -501007,
+                    f"cloudPath {path!r}: {name!r} differs only in letter case from the existing "
+                    f"{clash!r}; Windows and macOS cannot keep both, so use the same spelling",
+                )
+            return
+        folder = folder / name
+
+
+def put_in_place(temp: Path, target: Path) -> None:
+    """Atomically replace ``target`` with ``temp`` and make the rename durable."""
+    if target.is_dir():
+        temp.unlink(missing_ok=True)
+        raise CloudError(-501007, f"{target.name!r} is a folder here, so it cannot also be a file")
+    _retry(lambda: os.replace(temp, target))
+    fsync_dir(target.parent)
+
+
+def remove(target: Path, root: Path) -> None:
+    """Delete ``target`` and the folders it leaves empty (folders are implicit, spec §5.2)."""
+    _retry(lambda: target.unlink(missing_ok=True))
+    prune_empty(target.parent, root)
+    fsync_dir(target.parent if target.parent.exists() else root)
+
+
+def prune_empty(folder: Path, root: Path) -> None:
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def copy_out(source: Path, dest: Path) -> int:
+    """Copy a stored file to ``dest`` atomically (temp file + rename); returns its size."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
+            shutil.copyfileobj(handle, out, BLOCK)
+            size = out.tell()
+        os.replace(name, dest)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return size
+
+
+def fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open directories; its renames are durable enough
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _retry(operation) -> None:
+    """Windows refuses to replace or delete a file that is open (e.g. being downloaded)."""
+    for attempt in range(10):
+        try:
+            operation()
+            return
+        except PermissionError as exc:
+            if os.name != "nt":
+                raise CloudError(-503001, f"the storage folder refused the change: {exc.strerror}") from None
+            if attempt == 9:
+                raise CloudError(-503001, "the file is in use (being downloaded?); try again in a moment") from None
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()

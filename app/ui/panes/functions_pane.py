@@ -1,0 +1,267 @@
+"""云函数 / Functions: the project's functions, test runs with payloads, and their logs."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QCoreApplication, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtCore import Qt
+from qasync import asyncSlot
+
+from app.core.errors import InputError
+from app.core.functions.sdk import call_function
+from app.core.functions.triggers import trigger_request
+from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.ui.function_models import FunctionsModel, InvocationsModel
+from app.ui.messages import InlineMessage
+from app.ui.widgets import JsonView, color_dot, format_time
+
+HELLO_WORLD = '{\n  "key1": "test value 1",\n  "key2": "test value 2"\n}'  # the console's template
+
+
+class FunctionsPane(QWidget):
+    """Pick a function, a caller and a payload; run it; read its result and logs."""
+
+    @staticmethod
+    def title() -> str:
+        return QCoreApplication.translate("FunctionsPane", "Functions")
+
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._name: str | None = None
+        self.functions = FunctionsModel(self)
+        self.history = InvocationsModel(self)
+        self.function_view = _table(self.functions)
+        self.history_view = _table(self.history)
+        self.caller_box = QComboBox()
+        self.preset_box = QComboBox()
+        self.payload = JsonView()
+        self.payload.setReadOnly(False)
+        self.payload.setPlainText(HELLO_WORLD)
+        self.message = InlineMessage()
+        self.summary = QLabel()
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result = JsonView()
+        self.logs = JsonView()
+        self.run_button = QPushButton(self.tr("Run"))
+        self.trigger_button = QPushButton(self.tr("Run trigger now"))
+        self._rescan = QTimer(self)  # edits on disk show up without a restart
+        self._rescan.setInterval(2000)
+        self._rescan.timeout.connect(self.refresh_functions)
+        self._build_layout()
+        self._fill_callers()
+        self.function_view.selectionModel().currentRowChanged.connect(self._on_function_changed)
+        self.history_view.selectionModel().currentRowChanged.connect(self._on_history_changed)
+        self.preset_box.activated.connect(self._on_preset_activated)
+        self.run_button.clicked.connect(self.run)
+        self.trigger_button.clicked.connect(self.run_trigger)
+        bridge.personas_changed.connect(self._fill_callers)
+        bridge.event_logged.connect(self._on_bridge_event_logged)
+        self.refresh_functions()
+        self._rescan.start()
+
+    def _build_layout(self) -> None:
+        presets = QHBoxLayout()
+        presets.addWidget(QLabel(self.tr("Run as")))
+        presets.addWidget(self.caller_box)
+        presets.addWidget(QLabel(self.tr("Preset")))
+        presets.addWidget(self.preset_box, 1)
+        for text, slot in ((self.tr("Save preset…"), self._on_save_preset_clicked),
+                           (self.tr("Delete preset"), self._on_delete_preset_clicked)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            presets.addWidget(button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.run_button)
+        actions.addWidget(self.trigger_button)
+        folder = QPushButton(self.tr("Open folder"))
+        folder.clicked.connect(self._on_open_folder_clicked)
+        actions.addWidget(folder)
+        actions.addStretch(1)
+        tabs = QTabWidget()
+        tabs.addTab(self.result, self.tr("Result"))
+        tabs.addTab(self.logs, self.tr("Logs"))
+        tabs.addTab(self.history_view, self.tr("History (日志)"))
+        self.tabs = tabs
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(presets)
+        column.addWidget(QLabel(self.tr("Event (JSON)")))
+        column.addWidget(self.payload, 1)
+        column.addLayout(actions)
+        column.addWidget(self.message)
+        column.addWidget(self.summary)
+        column.addWidget(tabs, 2)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.function_view)
+        splitter.addWidget(right)
+        splitter.setSizes([380, 800])
+        QVBoxLayout(self).addWidget(splitter)
+
+    # -- functions -----------------------------------------------------------------------------
+
+    def refresh_functions(self) -> None:
+        self.functions.set_functions(self._bridge.workspace.functions.functions())
+        row = self.functions.row_of(self._name)
+        if row < 0 and self.functions.rowCount():
+            row = 0
+        if row >= 0 and self.function_view.currentIndex().row() != row:
+            self.function_view.selectRow(row)
+        self._update_buttons()
+
+    def _on_function_changed(self, current, _previous) -> None:
+        info = self.functions.function_at(current.row())
+        self._name = info.name if info else None
+        self._fill_presets()
+        self._refresh_history()
+        self._update_buttons()
+        if info and info.problem:
+            self.message.show_error(info.problem)
+        else:
+            self.message.clear_message()
+
+    def _update_buttons(self) -> None:
+        info = self.functions.function_at(self.functions.row_of(self._name))
+        self.run_button.setEnabled(info is not None)
+        self.trigger_button.setEnabled(bool(info and info.trigger))
+
+    def _fill_callers(self) -> None:
+        current = self.caller_box.currentData() if self.caller_box.count() else ADMIN
+        self.caller_box.clear()
+        self.caller_box.addItem(self.tr("Console test (no user)"), ADMIN)
+        for persona in self._bridge.personas():
+            self.caller_box.addItem(color_dot(persona.color), persona.name, persona.name)
+        self.caller_box.setCurrentIndex(max(0, self.caller_box.findData(current)))
+
+    # -- runs ----------------------------------------------------------------------------------
+
+    @asyncSlot()
+    async def run(self) -> None:
+        """Invoke the selected function with the payload, as the chosen caller."""
+        with self.message.reporting():
+            if self._name is None:
+                raise InputError(self.tr("Select a function first."))
+            data = _payload(self.payload.toPlainText())
+            caller = self._bridge.caller_for(self.caller_box.currentData())
+            outcome = await self._bridge.run(
+                call_function, self._bridge.workspace.handle, caller, self._name, data, client_shape=True)
+            self._show_outcome(outcome.value)
+
+    @asyncSlot()
+    async def run_trigger(self) -> None:
+        """Fire the selected function's timer trigger now (SOURCE wx_trigger)."""
+        with self.message.reporting():
+            try:
+                await self._bridge.run(self._bridge.workspace.handle, trigger_request(self._name))
+            finally:
+                self._refresh_history()
+                self._show_invocation(self.history.invocation_at(0))
+
+    def _show_outcome(self, value: dict) -> None:
+        self._refresh_history()
+        request_id = value.get("requestID") or _request_id(value.get("errMsg", ""))
+        run = next((r for r in self._bridge.workspace.functions.history(self._name) if r.request_id == request_id), None)
+        self._show_invocation(run, value)
+
+    def _show_invocation(self, run, value: dict | None = None) -> None:
+        if run is None:
+            self.summary.setText(value.get("errMsg", "") if value else "")
+            self.result.show_value(value)
+            self.logs.clear()
+            return
+        status = self.tr("ok") if run.ok else run.error
+        self.summary.setText(self.tr("{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}").format(
+            time=format_time(run.started, with_date=True), source=run.source, duration=run.duration_ms,
+            rid=run.request_id, status=status))
+        self.result.show_value(value if value is not None else (run.result if run.ok else {"error": run.error, "stack": run.stack}))
+        self.logs.setPlainText("\n".join(f"{format_time(line['time'])} [{line['level']}] {line['text']}" for line in run.logs))
+
+    def _refresh_history(self) -> None:
+        runs = self._bridge.workspace.functions.history(self._name) if self._name else []
+        self.history.set_invocations(runs)
+
+    def _on_history_changed(self, current, _previous) -> None:
+        self._show_invocation(self.history.invocation_at(current.row()))
+
+    def _on_bridge_event_logged(self, event) -> None:
+        if event.action == "functions.invokeFunction" and event.target == self._name:
+            self._refresh_history()  # e.g. a timer trigger or a call from another function
+
+    # -- presets -------------------------------------------------------------------------------
+
+    def _fill_presets(self) -> None:
+        self.preset_box.clear()
+        self.preset_box.addItem("Hello World", HELLO_WORLD)
+        if self._name:
+            for label, text in self._bridge.workspace.function_presets(self._name).items():
+                self.preset_box.addItem(label, text)
+
+    def _on_preset_activated(self, index: int) -> None:
+        self.payload.setPlainText(self.preset_box.itemData(index))
+
+    def _on_save_preset_clicked(self) -> None:
+        label, ok = QInputDialog.getText(self, self.tr("Save preset"), self.tr("Preset name:"))
+        if ok and self._name:
+            self.save_preset(label)
+
+    def save_preset(self, label: str) -> None:
+        with self.message.reporting():
+            _payload(self.payload.toPlainText())  # only valid JSON is kept
+            self._bridge.workspace.save_function_preset(self._name, label, self.payload.toPlainText())
+            self._fill_presets()
+            self.preset_box.setCurrentIndex(self.preset_box.findText(label.strip()))
+
+    def _on_delete_preset_clicked(self) -> None:
+        if self._name and self.preset_box.currentIndex() > 0:
+            self._bridge.workspace.delete_function_preset(self._name, self.preset_box.currentText())
+            self._fill_presets()
+
+    def _on_open_folder_clicked(self) -> None:
+        info = self.functions.function_at(self.functions.row_of(self._name))
+        if info is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(info.folder)))
+
+
+def _payload(text: str) -> dict:
+    """The event as the console's test box takes it: a JSON object."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError as exc:
+        raise InputError(QCoreApplication.translate("FunctionsPane", "The event is not valid JSON: {error}").format(error=exc)) from None
+    if not isinstance(data, dict):
+        raise InputError(QCoreApplication.translate("FunctionsPane", "The event must be a JSON object, like {\"a\": 1}."))
+    return data
+
+
+def _request_id(err_msg: str) -> str | None:
+    marker = "requestID "
+    return err_msg.split(marker, 1)[1].split(",", 1)[0] if marker in err_msg else None
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
