@@ -3,12 +3,12 @@
 <context>
     <name>CollectionsModel</name>
     <message>
-        <location filename="../../app/ui/db_models.py" line="48" />
+        <location filename="../../app/ui/db_models.py" line="47" />
         <source>Collection</source>
         <translation>集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/db_models.py" line="48" />
+        <location filename="../../app/ui/db_models.py" line="47" />
         <source>Documents</source>
         <translation>记录数</translation>
     </message>
@@ -39,108 +39,108 @@
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="84" />
+        <location filename="../../app/ui/panes/database_pane.py" line="86" />
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="85" />
+        <location filename="../../app/ui/panes/database_pane.py" line="87" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="91" />
+        <location filename="../../app/ui/panes/database_pane.py" line="93" />
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="93" />
+        <location filename="../../app/ui/panes/database_pane.py" line="95" />
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="101" />
+        <location filename="../../app/ui/panes/database_pane.py" line="103" />
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="102" />
+        <location filename="../../app/ui/panes/database_pane.py" line="104" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="103" />
-        <location filename="../../app/ui/panes/database_pane.py" line="285" />
+        <location filename="../../app/ui/panes/database_pane.py" line="105" />
+        <location filename="../../app/ui/panes/database_pane.py" line="288" />
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="144" />
+        <location filename="../../app/ui/panes/database_pane.py" line="146" />
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="144" />
+        <location filename="../../app/ui/panes/database_pane.py" line="146" />
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="150" />
+        <location filename="../../app/ui/panes/database_pane.py" line="152" />
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="151" />
+        <location filename="../../app/ui/panes/database_pane.py" line="153" />
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="174" />
+        <location filename="../../app/ui/panes/database_pane.py" line="176" />
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="177" />
+        <location filename="../../app/ui/panes/database_pane.py" line="179" />
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="215" />
+        <location filename="../../app/ui/panes/database_pane.py" line="217" />
         <source>a signed-out visitor</source>
         <translation>未登录的访客</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="216" />
+        <location filename="../../app/ui/panes/database_pane.py" line="218" />
         <source>{who} cannot see this document: {why}</source>
         <translation>{who} 看不到这条记录：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="223" />
+        <location filename="../../app/ui/panes/database_pane.py" line="225" />
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="250" />
+        <location filename="../../app/ui/panes/database_pane.py" line="253" />
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="258" />
+        <location filename="../../app/ui/panes/database_pane.py" line="261" />
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="264" />
+        <location filename="../../app/ui/panes/database_pane.py" line="267" />
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="277" />
+        <location filename="../../app/ui/panes/database_pane.py" line="280" />
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="286" />
+        <location filename="../../app/ui/panes/database_pane.py" line="289" />
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -151,6 +151,175 @@
         <location filename="../../app/ui/document_editor.py" line="28" />
         <source>JSON or a JS object, e.g. {title: '学习云开发', done: false, due: new Date('2025-01-01')}</source>
         <translation>JSON 或 JS 对象，例如 {title: '学习云开发', done: false, due: new Date('2025-01-01')}</translation>
+    </message>
+</context>
+<context>
+    <name>FunctionsModel</name>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="43" />
+        <source>Function</source>
+        <translation>云函数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="43" />
+        <source>Timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="43" />
+        <source>Timer trigger</source>
+        <translation>定时触发器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="43" />
+        <source>Changed</source>
+        <translation>修改时间</translation>
+    </message>
+</context>
+<context>
+    <name>FunctionsPane</name>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="42" />
+        <source>Functions</source>
+        <translation>云函数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="62" />
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="63" />
+        <source>Run trigger now</source>
+        <translation>立即触发</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="81" />
+        <source>Run as</source>
+        <translation>调用身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="83" />
+        <source>Preset</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="85" />
+        <source>Save preset…</source>
+        <translation>保存模板…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="86" />
+        <source>Delete preset</source>
+        <translation>删除模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="93" />
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="98" />
+        <source>Result</source>
+        <translation>返回结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="99" />
+        <source>Logs</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="100" />
+        <source>History (日志)</source>
+        <translation>调用记录（日志）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="106" />
+        <source>Event (JSON)</source>
+        <translation>测试参数 event（JSON）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="148" />
+        <source>Console test (no user)</source>
+        <translation>云端测试（无用户）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="160" />
+        <source>Select a function first.</source>
+        <translation>请先选择一个云函数。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="189" />
+        <source>ok</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="190" />
+        <source>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</source>
+        <translation>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="220" />
+        <source>Save preset</source>
+        <translation>保存模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="220" />
+        <source>Preset name:</source>
+        <translation>模板名称：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="247" />
+        <source>The event is not valid JSON: {error}</source>
+        <translation>event 不是有效的 JSON：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="249" />
+        <source>The event must be a JSON object, like {"a": 1}.</source>
+        <translation>event 必须是 JSON 对象，例如 {"a": 1}。</translation>
+    </message>
+</context>
+<context>
+    <name>InvocationsModel</name>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="89" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="89" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="89" />
+        <source>Persona</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="89" />
+        <source>Duration</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="89" />
+        <source>Result</source>
+        <translation>返回结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="103" />
+        <source>ok</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="103" />
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/function_models.py" line="103" />
+        <source>error</source>
+        <translation>失败</translation>
     </message>
 </context>
 <context>
