@@ -101,6 +101,12 @@ class FileIndex:
         with self.lock:
             return sorted((r for p, r in self._files.items() if p.startswith(prefix)), key=lambda r: r.path)
 
+    def refresh(self) -> None:
+        """Catch up with changes made to the folder by hand."""
+        with self.lock:
+            if self.scan():
+                self.save()
+
     def scan(self) -> bool:
         """Reconcile the whole index with the folder; returns whether anything changed."""
         with self.lock:
