@@ -74,6 +74,7 @@ class EventLog:
         self._lock = threading.Lock()
         self._recent: deque[Event] = deque(maxlen=MAX_IN_MEMORY)
         self._listeners: list[Listener] = []
+        self._handle = None  # kept open: reopening per request cost more than the request
         if path is not None:
             self._recent.extend(_load_tail(path))
 
@@ -109,12 +110,23 @@ class EventLog:
         if self._path is None:
             return
         try:
-            if self._path.exists() and self._path.stat().st_size > ROTATE_BYTES:
+            if self._handle is None:
+                self._handle = self._path.open("a", encoding="utf-8")
+            elif self._handle.tell() > ROTATE_BYTES:
+                self._handle.close()
                 self._path.replace(self._path.with_suffix(".1.jsonl"))
-            with self._path.open("a", encoding="utf-8") as handle:
-                handle.write(event.to_json() + "\n")
+                self._handle = self._path.open("a", encoding="utf-8")
+            # One write of a whole line, flushed: a kill leaves at most a cut last line.
+            self._handle.write(event.to_json() + "\n")
+            self._handle.flush()
         except OSError:
             log.exception("could not write the event log %s", self._path)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._handle is not None:
+                self._handle.close()
+                self._handle = None
 
 
 def _load_tail(path: Path) -> list[Event]:

@@ -22,6 +22,7 @@ _CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 PALETTE = ["#1F7AE0", "#07C160", "#FA9D3B", "#9C27B0", "#E64340", "#00A3A3", "#795548"]
 MAX_NAME = 24
+VISIT_SAVE_DELAY_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Identity:
             u["openid"]: UserRecord(**u) for u in state.get("users", [])
         }
         self._codes: dict[str, dict] = state.get("codes", {})
+        self._visit_save: threading.Timer | None = None
 
     # -- personas ----------------------------------------------------------------------------
 
@@ -217,13 +219,34 @@ class Identity:
                 else UserRecord(openid, appid, now, now, 1)
             )
             self._users[openid] = user
-            self._save_auth()
+            self._save_visits_soon()
             return user
 
     def users(self) -> list[UserRecord]:
         """Users who visited, most recent first, like the console's 用户管理."""
         with self._lock:
             return sorted(self._users.values(), key=lambda u: u.last_visit, reverse=True)
+
+    def _save_visits_soon(self) -> None:
+        # Every traced request is a visit; writing auth.json each time would cost more than
+        # the request. Visits are the user list, not data: saving within a second is enough.
+        if self._visit_save is None:
+            self._visit_save = threading.Timer(VISIT_SAVE_DELAY_S, self._flush_visits)
+            self._visit_save.daemon = True
+            self._visit_save.start()
+
+    def _flush_visits(self) -> None:
+        with self._lock:
+            self._visit_save = None
+            self._save_auth()
+
+    def close(self) -> None:
+        """Write any visits still waiting for their deferred save."""
+        with self._lock:
+            timer, self._visit_save = self._visit_save, None
+            if timer is not None:
+                timer.cancel()
+                self._save_auth()
 
     def _save_auth(self) -> None:
         write_json(

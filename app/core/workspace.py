@@ -182,6 +182,8 @@ class Workspace:
         """Stop the JS workers and compact the database journals (writes are already durable)."""
         self.functions.close()
         self.database.store.close()
+        self.identity.close()
+        self.events.close()
         self._lock_file.release()
 
     def _record_visit(self, request: Request) -> None:

@@ -178,3 +178,13 @@ def test_bad_persona_input_is_refused_and_changes_nothing(workspace, params, mes
     with pytest.raises(InputError, match=message):
         workspace.handle(Request("personas.add", params, ADMIN))
     assert workspace.identity.personas() == before
+
+
+def test_visits_are_saved_when_the_workspace_closes(tmp_path):
+    """Visits are written in the background; closing writes what is still pending."""
+    ws = Workspace.open(tmp_path, demo_project())
+    ws.handle(Request("auth.initCloud", {"traceUser": True}, ws.client_caller("学生A")))
+    ws.close()
+    again = Workspace.open(tmp_path, demo_project())
+    assert [u.visits for u in again.identity.users()] == [1]
+    again.close()

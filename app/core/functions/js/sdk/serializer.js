@@ -65,7 +65,8 @@ function serialize (val, visited = [val]) {
 
 function encodeQuery (query, key) {
   if (isConversionRequired(query)) {
-    if (isLogicCommand(query)) return isQueryCommand(query) ? encodeComparison(query) : encodeLogic(query)
+    if (isLogicCommand(query)) return encodeLogic(query)
+    if (isQueryCommand(query)) return encodeComparison(query)
     if (isRegExp(query)) return { [key]: encodeRegExp(query) }
     if (isDate(query)) return { [key]: query }
     return { [key]: encodeQueryObject(query) }
@@ -115,7 +116,7 @@ function encodeQueryObject (query) {
   const flattened = flattenQueryObject(query)
   for (const key in flattened) {
     const val = flattened[key]
-    if (isLogicCommand(val)) {
+    if (isLogicCommand(val) || isQueryCommand(val)) {
       flattened[key] = val._setFieldName(key)
       const condition = isQueryCommand(val) ? encodeComparison(flattened[key]) : encodeLogic(flattened[key])
       mergeQueryCondition(flattened, condition, key)

@@ -1,0 +1,230 @@
+"""The ``storage.*`` actions in the backend's vocabulary (tcb-wire §4, §6), over the service.
+
+Wire actions (what the real SDK sends): ``storage.getUploadMetadata``,
+``storage.batchGetDownloadUrl``, ``storage.batchDeleteFile``. The object bytes then go to
+the loopback server, which commits them as ``storage.putObject``. In-process forms for the
+embedded SDK shims: ``storage.uploadFile`` and ``storage.downloadFile`` (local paths or
+base64). Console operations: ``storage.listFiles``, ``storage.setPermission``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import Any, Callable
+
+from app.core.dispatcher import Action
+from app.core.errors import CloudError
+from app.core.requests import Decision, Request, Trace
+from app.core.storage.objects import PUT_OBJECT
+from app.core.storage.paths import normalize_cloud_path
+from app.core.storage.permissions import LABELS_EN, LABELS_ZH, MODES, StorageDenied
+from app.core.storage.service import StorageService
+from app.core.storage.tempurl import check_max_age
+
+MAX_FILES_PER_CALL = 50  # spec §1.7, §1.8
+INLINE_LIMIT = 16 * 1024 * 1024  # larger downloads must name a localPath
+SUCCESS = "SUCCESS"
+
+
+def storage_actions(service: StorageService, set_mode: Callable[[str], None]) -> dict[str, Action]:
+    """Handlers for every storage action; ``set_mode(mode)`` persists the permission mode."""
+
+    def get_upload_metadata(request: Request, trace: Trace) -> dict:
+        path = _path(request, trace, "path")
+        metadata, trace.decision = service.upload_metadata(request.caller, path, request.parent_id)
+        return metadata
+
+    def put_object(request: Request, trace: Trace) -> dict:
+        path = _path(request, trace, "path")
+        temp = service.objects.take_staged(request.params.get("uploadId"), request.caller, path)
+        record, trace.decision = service.commit(request.caller, path, temp)
+        return {"fileID": service.file_id(path), "size": record.size}
+
+    def upload_file(request: Request, trace: Trace) -> dict:
+        path = _path(request, trace, "cloudPath")
+        params = request.params
+        content_type = params.get("contentType")
+        if content_type is not None and not isinstance(content_type, str):
+            raise CloudError(-501007, "contentType must be a string")
+        record, trace.decision = service.upload(request.caller, path, _source(params), content_type)
+        return {"fileID": service.file_id(path), "size": record.size}
+
+    def download_file(request: Request, trace: Trace) -> dict:
+        path = service.path_of(request.params.get("fileID"))
+        trace.target = path
+        local = request.params.get("localPath")
+        answer: dict[str, Any] = {"fileID": request.params["fileID"]}
+        if local is None:
+            data, record, trace.decision = service.read_bytes(request.caller, path, INLINE_LIMIT)
+            answer["contentBase64"] = base64.b64encode(data).decode("ascii")
+        else:
+            record, trace.decision = service.download(request.caller, path, _local(local))
+            answer["localPath"] = str(local)
+        return {**answer, "size": record.size, "contentType": record.content_type}
+
+    def batch_get_download_url(request: Request, trace: Trace) -> dict:
+        items = _batch(request.params.get("file_list"), "file_list")
+        answers, batch = [], _Batch(trace)
+        for index, item in enumerate(items):
+            if isinstance(item, str):
+                item = {"fileid": item}
+            if not isinstance(item, dict):
+                raise CloudError(-501007, f"file_list[{index}] must be an object with fileid")
+            file_id = item.get("fileid", item.get("fileID"))
+            try:
+                max_age = check_max_age(item.get("max_age", item.get("maxAge")), f"file_list[{index}].max_age")
+            except ValueError as exc:
+                raise CloudError(-501007, str(exc)) from None
+            try:
+                path = batch.path(service, file_id)
+                url, decision = service.temp_url(request.caller, path, max_age)
+                batch.decided(decision)
+                answers.append({"fileID": file_id, "tempFileURL": url, "code": SUCCESS, "maxAge": max_age})
+            except CloudError as exc:
+                answers.append({"fileID": file_id, "tempFileURL": "", "maxAge": max_age, **batch.failed(exc)})
+        batch.finish()
+        return {"download_list": answers}
+
+    def batch_delete_file(request: Request, trace: Trace) -> dict:
+        file_ids = _batch(request.params.get("fileid_list"), "fileid_list")
+        batch = _Batch(trace)
+        answers: list[dict | None] = [None] * len(file_ids)
+        todo: list[tuple[int, str]] = []
+        for index, file_id in enumerate(file_ids):
+            try:
+                todo.append((index, batch.path(service, file_id)))
+            except CloudError as exc:
+                answers[index] = {"fileID": file_id, **batch.failed(exc)}
+        outcomes = service.delete(request.caller, [path for _, path in todo])
+        for (index, _), outcome in zip(todo, outcomes):
+            if isinstance(outcome, CloudError):
+                answers[index] = {"fileID": file_ids[index], **batch.failed(outcome)}
+            else:
+                batch.decided(outcome)
+                answers[index] = {"fileID": file_ids[index], "code": SUCCESS}
+        batch.finish()
+        return {"delete_list": answers}
+
+    def list_files(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        prefix = request.params.get("prefix") or ""
+        if not isinstance(prefix, str):
+            raise CloudError(-501007, "prefix must be a string")
+        trace.target = prefix
+        files = [
+            {"cloudPath": r.path, "fileID": service.file_id(r.path), "owner": r.owner, "size": r.size,
+             "contentType": r.content_type, "uploadedAt": r.uploaded_at}
+            for r in service.files(prefix)
+        ]
+        return {"files": files, "mode": service.mode}
+
+    def set_permission(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        mode = request.params.get("mode")
+        trace.target = str(mode)
+        if mode not in MODES:
+            raise CloudError(-501007, f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        set_mode(mode)
+        return {"mode": mode, "label": LABELS_ZH[mode], "labelEn": LABELS_EN[mode]}
+
+    return {
+        "storage.getUploadMetadata": Action(_denials(get_upload_metadata)),
+        "storage.batchGetDownloadUrl": Action(batch_get_download_url),
+        "storage.batchDeleteFile": Action(batch_delete_file),
+        # The second half of an SDK upload: the visit was counted by its metadata call.
+        PUT_OBJECT: Action(_denials(put_object), counts_as_visit=False),
+        # In-process forms for the embedded SDK shims (simulator-only names, same style).
+        "storage.uploadFile": Action(_denials(upload_file)),
+        "storage.downloadFile": Action(_denials(download_file)),
+        # Console operations.
+        "storage.listFiles": Action(list_files),
+        "storage.setPermission": Action(set_permission),
+    }
+
+
+class _Batch:
+    """Per-item outcomes of a batch call, folded into one decision for the event log."""
+
+    def __init__(self, trace: Trace) -> None:
+        self._trace = trace
+        self._targets: list[str] = []
+        self._decisions: list[Decision] = []
+
+    def path(self, service: StorageService, file_id: object) -> str:
+        if not isinstance(file_id, str):
+            raise CloudError(-501007, f"a fileID must be a string, not {type(file_id).__name__}")
+        self._targets.append(file_id.split("/", 3)[-1] if file_id.startswith("cloud://") else file_id)
+        return service.path_of(file_id)
+
+    def decided(self, decision: Decision) -> None:
+        self._decisions.append(decision)
+
+    def failed(self, error: CloudError) -> dict:
+        if isinstance(error, StorageDenied):
+            self._decisions.append(error.decision)
+        return {"code": error.tcb_code, "message": str(error)}
+
+    def finish(self) -> None:
+        targets = self._targets
+        self._trace.target = targets[0] + (f" (+{len(targets) - 1} more)" if len(targets) > 1 else "") if targets else ""
+        if self._decisions:
+            reasons = list(dict.fromkeys(d.reason for d in self._decisions))
+            self._trace.decision = Decision(all(d.allowed for d in self._decisions), "; ".join(reasons[:4]))
+
+
+def _path(request: Request, trace: Trace, key: str) -> str:
+    trace.target = str(request.params.get(key, ""))
+    path = normalize_cloud_path(request.params.get(key), key)
+    trace.target = path
+    return path
+
+
+def _batch(items: object, name: str) -> list:
+    if not isinstance(items, list) or not items:
+        raise CloudError(-501007, f"{name} must be a non-empty list")
+    if len(items) > MAX_FILES_PER_CALL:
+        raise CloudError(-501007, f"{name} has {len(items)} files; at most {MAX_FILES_PER_CALL} per call")
+    return items
+
+
+def _source(params: dict) -> Path | bytes:
+    local, inline = params.get("localPath"), params.get("contentBase64")
+    if (local is None) == (inline is None):
+        raise CloudError(-501007, "give exactly one of localPath and contentBase64")
+    if inline is not None:
+        if not isinstance(inline, str):
+            raise CloudError(-501007, "contentBase64 must be a string")
+        try:
+            return base64.b64decode(inline, validate=True)
+        except (binascii.Error, ValueError):
+            raise CloudError(-501007, "contentBase64 is not valid base64") from None
+    path = _local(local)
+    if not path.is_file():
+        raise CloudError(-501007, f"localPath {str(path)!r} is not a file")
+    return path
+
+
+def _local(value: object) -> Path:
+    if not isinstance(value, str) or not value:
+        raise CloudError(-501007, "localPath must be a non-empty string")
+    return Path(value).expanduser()
+
+
+def _denials(handler):
+    """Record a permission refusal's reason in the trace before the error propagates."""
+
+    def wrapped(request: Request, trace: Trace) -> dict:
+        try:
+            return handler(request, trace)
+        except StorageDenied as exc:
+            trace.decision = exc.decision
+            raise
+
+    return wrapped
+
+
+def _admin_only(request: Request) -> None:
+    if request.caller.is_client:
+        raise CloudError(-601004, "only cloud functions and the console can do this")
