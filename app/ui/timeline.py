@@ -49,6 +49,8 @@ class TimelineModel(QAbstractTableModel):
         self._color_of = color_of
         self._rows: list[Event] = []
         self._pending: list[Event] = []
+        self._by_id: dict[str, Event] = {}
+        self._parents: set[str] = set()  # ids that some logged event names as its parent
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(30)
@@ -63,14 +65,63 @@ class TimelineModel(QAbstractTableModel):
         """Insert pending events at the top now."""
         if not self._pending:
             return
-        batch, self._pending = self._pending[::-1], []
-        self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
-        self._rows[:0] = batch
-        self.endInsertRows()
+        batch, self._pending = self._pending, []
+        for event in batch:
+            self._by_id[event.id] = event
+            if event.parent_id:
+                self._parents.add(event.parent_id)
+        if any(e.id in self._parents for e in batch):
+            # A function's own requests finished (and were logged) before it did: regroup
+            # them under it, so the timeline reads parent first, then what it did.
+            self.beginResetModel()
+            for event in batch:
+                self._rows[:0] = [event]
+                self._gather_children(event)
+            self.endResetModel()
+        else:
+            self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
+            self._rows[:0] = batch[::-1]
+            self.endInsertRows()
         if len(self._rows) > MAX_ROWS:
             self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self._rows) - 1)
+            for gone in self._rows[MAX_ROWS:]:
+                self._by_id.pop(gone.id, None)
+                self._parents.discard(gone.id)
             del self._rows[MAX_ROWS:]
             self.endRemoveRows()
+
+    def _gather_children(self, parent: Event) -> None:
+        """Move the rows made on ``parent``'s behalf right below it, as a tree, newest first."""
+        rows = self._rows[1:]
+        family, grew = {parent.id}, True
+        while grew:  # newest first means grandchildren come before their parents: iterate
+            grew = False
+            for event in rows:
+                if event.id not in family and event.parent_id in family:
+                    family.add(event.id)
+                    grew = True
+        children: dict[str, list[Event]] = {}
+        for event in rows:
+            if event.id in family:
+                children.setdefault(event.parent_id, []).append(event)
+        ordered: list[Event] = []
+
+        def walk(parent_id: str) -> None:
+            for child in children.get(parent_id, []):
+                ordered.append(child)
+                walk(child.id)
+
+        walk(parent.id)
+        self._rows[1:] = ordered + [e for e in rows if e.id not in family]
+
+    def depth(self, event: Event) -> int:
+        """How many function calls this request was made inside (its parent may still run)."""
+        depth, parent_id = 0, event.parent_id
+        while parent_id and depth < 32:
+            depth += 1
+            parent = self._by_id.get(parent_id)
+            parent_id = parent.parent_id if parent else None
+        return depth
 
     def event_at(self, row: int) -> Event | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -119,7 +170,8 @@ class TimelineModel(QAbstractTableModel):
         if column == self.SOURCE:
             return event.source
         if column == self.ACTION:
-            return event.action
+            depth = self.depth(event)
+            return ("    " * (depth - 1) + "└ " if depth else "") + event.action
         if column == self.TARGET:
             return event.target
         if column == self.DURATION:

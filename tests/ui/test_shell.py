@@ -139,3 +139,33 @@ def test_excepthook_shows_crash_dialog_and_app_keeps_running(qtbot, qloop, monke
     dialog._on_copy_clicked()
     assert "RuntimeError" in QApplication.clipboard().text()
     dialog.close()
+
+
+def test_requests_made_by_a_function_nest_under_it(qtbot, bridge):
+    """A function's own requests sit right below its call, indented, even when logged first."""
+    from app.core.events import Event
+
+    view = TimelineView(bridge)
+    qtbot.addWidget(view)
+
+    def event(id, action, parent=None, t=0.0):
+        return Event(id=id, time=t, action=action, caller_kind="admin", persona=None, openid=None,
+                     source="scf", target="", duration_ms=1, outcome="ok", params={}, parent_id=parent)
+
+    view.model.add(event("other", "auth.initCloud", t=1))
+    view.model.flush()
+    for e in (event("c1", "database.getDocument", "call", 2), event("c2", "functions.invokeFunction", "call", 3),
+              event("g1", "database.insertDocument", "c2", 3.5), event("unrelated", "auth.wxLogin", t=3.7)):
+        view.model.add(e)
+    view.model.flush()
+    view.model.add(event("call", "functions.invokeFunction", t=4))
+    view.model.flush()
+    actions = [view.proxy.index(r, 3).data() for r in range(view.proxy.rowCount())]
+    assert actions == [
+        "functions.invokeFunction",
+        "└ functions.invokeFunction",
+        "    └ database.insertDocument",
+        "└ database.getDocument",
+        "auth.wxLogin",
+        "auth.initCloud",
+    ]

@@ -30,6 +30,7 @@ from app.core.storage.http_body import BadBody, ChunkedReader, LengthReader, Mul
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
+_DRAIN_LIMIT = 4 << 20
 
 
 class Refusal(Exception):
@@ -72,7 +73,10 @@ class ObjectServer:
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.base_url = f"http://{HOST}:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="wxsim-storage-http", daemon=True)
+        # A short poll keeps close() (and the app's quit) quick; idle cost is negligible.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="wxsim-storage-http", daemon=True
+        )
         self._thread.start()
 
     def close(self) -> None:
@@ -171,10 +175,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _guard(self, route) -> None:
         """Run an upload route; errors become COS XML, and an unread body closes the socket."""
+        self._reader: Reader | None = None
         try:
             route()
         except Refusal as refusal:
-            self.close_connection = True
+            self._drain()
             self._error(refusal)
         except BadBody as exc:
             self.close_connection = True
@@ -195,11 +200,33 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self) -> Reader:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return ChunkedReader(self.rfile)
+            self._reader = ChunkedReader(self.rfile)
+            return self._reader
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
             raise Refusal(411, "MissingContentLength", "send a Content-Length or a chunked body")
-        return LengthReader(self.rfile, int(length))
+        self._reader = LengthReader(self.rfile, int(length))
+        return self._reader
+
+    def _drain(self) -> None:
+        """Read what is left of a refused upload's body, up to a limit, before answering.
+
+        Closing a socket with unread data makes the kernel reset the connection, and the
+        client may then lose the error answer; a huge body is cut off instead.
+        """
+        if self._reader is None:
+            self.close_connection = True
+            return
+        left = _DRAIN_LIMIT
+        try:
+            while left > 0:
+                data = self._reader.read(min(left, 1 << 16))
+                if not data:
+                    return
+                left -= len(data)
+        except (BadBody, OSError):
+            pass
+        self.close_connection = True
 
     def _empty(self, status: int) -> None:
         self.send_response(status)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 import unicodedata
@@ -36,7 +37,7 @@ def stage(target: Path, source: Source) -> Path:
                 out.write(source)
             elif isinstance(source, Path):
                 with source.open("rb") as handle:
-                    shutil.copyfileobj(handle, out, BLOCK)
+                    _copy_file(handle, out)
             else:
                 while data := source.read(BLOCK):
                     out.write(data)
@@ -104,13 +105,34 @@ def copy_out(source: Path, dest: Path) -> int:
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
-            shutil.copyfileobj(handle, out, BLOCK)
+            _copy_file(handle, out)
             size = out.tell()
         os.replace(name, dest)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
     return size
+
+
+def _copy_file(source: BinaryIO, dest: BinaryIO) -> None:
+    """File to file in the kernel where it can (sendfile), else in ``BLOCK`` pieces."""
+    sendfile = getattr(os, "sendfile", None)
+    if sendfile is not None and sys.platform.startswith("linux"):
+        dest.flush()
+        offset, size = 0, os.fstat(source.fileno()).st_size
+        try:
+            while offset < size:
+                sent = sendfile(dest.fileno(), source.fileno(), offset, min(size - offset, 1 << 30))
+                if sent == 0:
+                    break
+                offset += sent
+            dest.seek(offset)
+            return
+        except OSError:
+            source.seek(0)
+            dest.seek(0)
+            dest.truncate()
+    shutil.copyfileobj(source, dest, BLOCK)
 
 
 def fsync_dir(folder: Path) -> None:

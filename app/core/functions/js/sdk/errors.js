@@ -57,9 +57,15 @@ const TCB_ERR_CODE = {
 
 /** A failure the host reported: a CloudError's code and its full text (`<text>. <detail>`). */
 class HostError extends Error {
-  constructor (code, message) {
+  constructor (code, message, local = false) {
     super(message)
     this.code = code
+    this.local = local // raised by the SDK itself in the backend's words (e.g. 不能更新_id的值)
+  }
+
+  /** An SDK-side check that reports like the backend: `<code> <text>. <detail>`. */
+  static local (code, detail) {
+    return new HostError(code, `${ERR_TEXT[code] || ERR_TEXT['-1']}. ${detail}`, true)
   }
 
   /** The backend's own words, without the code's text that CloudError puts in front. */
@@ -126,6 +132,7 @@ function clientError (errCode, errMsg) {
  */
 function clientFailure (api, e) {
   if (e && e.wxsimShaped) return e
+  if (e instanceof HostError && e.local) return clientError(e.code, `${api}:fail ${e.code} ${e.message}`)
   if (e instanceof HostError) {
     const detail = e.detail
     const text = ERR_TEXT[e.code] || ERR_TEXT['-1']

@@ -1,0 +1,133 @@
+// collection.aggregate() pipelines (@cloudbase/database aggregate.ts + wx-server-sdk's wrapper)
+// and the server's transactions (transaction/index.ts). Both only serialize and send; the
+// backend decides what it supports and its errors reach the caller shaped like any other.
+'use strict'
+const { getType } = require('wxsim:sdk/types')
+const { Command } = require('wxsim:sdk/commands')
+const { Point } = require('wxsim:sdk/geo')
+const ser = require('wxsim:sdk/serializer')
+const ejson = require('wxsim:sdk/ejson')
+const { serverFailure } = require('wxsim:sdk/errors')
+
+const STAGES = ['addFields', 'bucket', 'bucketAuto', 'collStats', 'count', 'facet', 'graphLookup', 'group',
+  'limit', 'lookup', 'out', 'project', 'redact', 'replaceRoot', 'sample', 'skip', 'sort', 'sortByCount', 'unwind']
+
+/**
+ * A pipeline. Like the SDK's, stage methods add to the same stage list and return the
+ * pipeline, so `agg.match(…); agg.end()` sends the match too.
+ */
+class Aggregate {
+  constructor (db, collectionName) {
+    this._db = db
+    this._collectionName = collectionName
+    this._stages = []
+  }
+
+  _pipe (stage, param) {
+    // Objects are EJSON strings; scalars plain JSON (`$limit: "2"`, `$unwind: "\"$a\""`).
+    const stageValue = getType(param) === 'object' ? ejson.stringify(param) : JSON.stringify(param)
+    this._stages.push({ stageKey: '$' + stage, stageValue })
+    return this
+  }
+
+  match (query) { return this._pipe('match', ser.encodeQuery(query)) }
+
+  geoNear (param) {
+    const options = { ...param }
+    if (options.query) options.query = ser.encodeQuery(options.query)
+    if (options.near) options.near = new Point(options.near.longitude, options.near.latitude).toJSON()
+    return this._pipe('geoNear', options)
+  }
+
+  indexStats () { return this._pipe('indexStats', {}) }
+
+  /** For `lookup({pipeline})`: the stages as plain objects (`$.pipeline()…done()`). */
+  done () { return this._stages.map(({ stageKey, stageValue }) => ({ [stageKey]: JSON.parse(stageValue) })) }
+
+  unwrap () { return this._stages }
+
+  end (options) {
+    if (!this._db) throw new Error('Aggregation pipeline cannot send request')
+    return this._db._settle('collection.aggregate', options, async () => {
+      const res = await this._db._send('database.aggregateDocuments', {
+        collectionName: this._collectionName,
+        stages: this._stages.slice()
+      })
+      return { list: res && res.list ? res.list.map((item) => ejson.decode(item)) : undefined, errMsg: 'collection.aggregate:ok' }
+    })
+  }
+}
+for (const stage of STAGES) Aggregate.prototype[stage] = function (param) { return this._pipe(stage, param) }
+
+Command.aggregate.pipeline = () => new Aggregate(null, null)
+
+// --- transactions (server only) ---------------------------------------------------------------
+
+class Transaction {
+  constructor (db) {
+    this._db = db
+    this._id = undefined
+    this.aborted = false
+    this.abortReason = undefined
+    this.commited = false
+    this.inited = false
+  }
+
+  async init () {
+    try {
+      const res = await this._db._send('database.startTransaction', {})
+      this._id = res.transactionId
+    } catch (e) { throw serverFailure('startTransaction', e) }
+    this.inited = true
+  }
+
+  collection (name) {
+    if (!name) throw new Error('Collection name is required')
+    return this._db._collection(name, this._id)
+  }
+
+  async commit () {
+    try {
+      const res = await this._db._send('database.commitTransaction', { transactionId: this._id })
+      this.commited = true
+      return res
+    } catch (e) { throw serverFailure('transaction.commit', e) }
+  }
+
+  async rollback (reason) {
+    try {
+      const res = await this._db._send('database.abortTransaction', { transactionId: this._id })
+      this.aborted = true
+      this.abortReason = reason
+      return res
+    } catch (e) { throw serverFailure('transaction.rollback', e) }
+  }
+}
+
+async function startTransaction (db) {
+  const transaction = new Transaction(db)
+  await transaction.init()
+  return transaction
+}
+
+/** Runs `callback(transaction)`, commits, and rolls back on a throw; rejects with rollback's reason. */
+async function runTransaction (db, callback) {
+  const transaction = new Transaction(db)
+  try {
+    await transaction.init()
+    const result = await callback(transaction)
+    if (transaction.aborted) throw transaction.abortReason
+    await transaction.commit()
+    return result
+  } catch (error) {
+    if (!transaction.inited) throw error
+    if (!transaction.aborted && !transaction.commited) {
+      try { await transaction.rollback() } catch (e) { /* the original error matters more */ }
+      throw error
+    }
+    if (transaction.aborted) throw transaction.abortReason
+    throw error
+  }
+}
+
+module.exports = { Aggregate, Transaction, startTransaction, runTransaction }
