@@ -27,6 +27,8 @@ from app.core.identity_actions import identity_actions
 from app.core.jsonfile import read_json, remove_stale_temp_files, write_json
 from app.core.project import Project
 from app.core.requests import Caller, Request
+from app.core.storage import StorageService, storage_actions
+from app.core.storage.permissions import DEFAULT_MODE as DEFAULT_STORAGE_MODE
 from app.core.workspace_lock import WorkspaceLock
 
 WORKSPACE_FILE = "workspace.json"
@@ -55,6 +57,7 @@ class Workspace:
         personas: list[Persona],
         db_modes: dict[str, str],
         clock: Callable[[], float],
+        storage_mode: str = DEFAULT_STORAGE_MODE,
     ) -> None:
         self.data_dir = data_dir
         self.settings = settings
@@ -62,6 +65,7 @@ class Workspace:
         self._lock = threading.Lock()
         self._personas = personas
         self._db_modes = dict(db_modes)
+        self._storage_mode = storage_mode
         self._presets: dict[str, dict[str, str]] = {}
         self.events = EventLog(data_dir / "events.jsonl")
         self.identity = Identity(settings.seed, personas, self._save_personas, data_dir / "auth.json", clock)
@@ -69,6 +73,12 @@ class Workspace:
         self._dispatcher = Dispatcher(self.events, self._record_visit)
         self._dispatcher.register(identity_actions(self.identity))
         self._dispatcher.register(database_actions(self.database, self._set_db_mode))
+        self.storage = StorageService(
+            data_dir / "storage", data_dir / "storage-index.json",
+            settings.env_id, settings.appid, self.storage_mode, clock,
+        )
+        self._dispatcher.register(storage_actions(self.storage, self._set_storage_mode))
+        self.storage.attach(self.handle)  # uploads over HTTP are logged as requests too
         root = project.cloudfunction_root if project else None
         self.functions = FunctionRunner(
             Catalog(root), settings.env_id, settings.appid, self.handle, data_dir / "invocations.jsonl", clock
@@ -117,7 +127,8 @@ class Workspace:
                 settings = Settings(settings.env_id, project.appid, settings.seed)
             personas = [Persona(**p) for p in state.get("personas", [])]
         db_modes = (state or {}).get("database_permissions", {})
-        workspace = cls(data_dir, settings, project, personas, db_modes, clock)
+        storage_mode = (state or {}).get("storage_permission", DEFAULT_STORAGE_MODE)
+        workspace = cls(data_dir, settings, project, personas, db_modes, clock, storage_mode)
         workspace._lock_file = lock
         workspace._presets = (state or {}).get("function_presets", {})
         if state is None and demo_data is not None:
@@ -161,6 +172,16 @@ class Workspace:
                 self._db_modes[collection] = mode
         self._save()
 
+    def storage_mode(self) -> str:
+        """The storage permission mode (spec §4.4; one for the whole bucket)."""
+        with self._lock:
+            return self._storage_mode
+
+    def _set_storage_mode(self, mode: str) -> None:
+        with self._lock:
+            self._storage_mode = mode
+        self._save()
+
     def function_presets(self, function: str) -> dict[str, str]:
         """Saved event payloads of a function, by label (the console's test templates)."""
         with self._lock:
@@ -181,6 +202,7 @@ class Workspace:
     def close(self) -> None:
         """Stop the JS workers and compact the database journals (writes are already durable)."""
         self.functions.close()
+        self.storage.close()
         self.database.store.close()
         self.identity.close()
         self.events.close()
@@ -205,6 +227,7 @@ class Workspace:
                     "personas": [asdict(p) for p in self._personas],
                     "database_permissions": dict(sorted(self._db_modes.items())),
                     "function_presets": self._presets,
+                    "storage_permission": self._storage_mode,
                 },
             )
 

@@ -21,7 +21,6 @@ import stat
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 from app.core.errors import CloudError
 from app.core.jsonfile import TEMP_PREFIX, read_json, write_json
@@ -67,11 +66,10 @@ def guess_content_type(path: str) -> str:
 class FileIndex:
     """The persisted index of one storage folder. Callers hold ``lock`` around changes."""
 
-    def __init__(self, root: Path, index_file: Path, clock: Callable[[], float]) -> None:
+    def __init__(self, root: Path, index_file: Path) -> None:
         self.root = root
         self.lock = threading.RLock()
         self._file = index_file
-        self._clock = clock
         self._files: dict[str, FileRecord] = {}
         self._pending: dict[str, dict] = {}
         self.secret = ""

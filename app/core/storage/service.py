@@ -47,7 +47,7 @@ class StorageService:
     ) -> None:
         self.root = root
         self.ids = FileIds(env_id, appid, numeric_id)
-        self.index = FileIndex(root, index_file, clock)
+        self.index = FileIndex(root, index_file)
         self.signer = UrlSigner(self.index.secret, clock)
         self._mode_of = mode_of
         self._clock = clock

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from app.core.storage.paths import url_path
 
 DEFAULT_MAX_AGE = 86400  # seconds (spec §10 #3)
-DOWNLOAD_MAX_AGE = 600  # what the SDK's downloadFile asks for (tcb-wire §4)
+MAX_MAX_AGE = 10 * 365 * 86400  # keeps t a plain Unix time; far beyond any real use
 
 
 def check_max_age(value: object, what: str = "max_age") -> int:
@@ -26,8 +26,8 @@ def check_max_age(value: object, what: str = "max_age") -> int:
         return DEFAULT_MAX_AGE
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValueError(f"{what} must be a number of seconds, not {value!r}")
-    if value <= 0:
-        raise ValueError(f"{what} must be more than 0 seconds, not {value!r}")
+    if not 0 < value <= MAX_MAX_AGE:
+        raise ValueError(f"{what} must be between 1 and {MAX_MAX_AGE} seconds, not {value!r}")
     return math.ceil(value)
 
 

@@ -282,3 +282,11 @@ def test_concurrent_uploads_to_one_path_leave_one_whole_version(env):
     assert content in versions
     assert env.handle("storage.listFiles", {})["files"][0]["size"] == len(content)
     assert sorted(p.name for p in (env.data / "storage").iterdir()) == ["same.bin"]
+
+
+@pytest.mark.parametrize("max_age", [0, -5, "600", True, 10**12, float("nan")])
+def test_bad_max_age_fails_the_call(env, max_age):
+    file_id = env.put(env.a, "a.png", b"x")
+    with pytest.raises(CloudError) as caught:
+        env.handle("storage.batchGetDownloadUrl", {"file_list": [{"fileid": file_id, "max_age": max_age}]})
+    assert caught.value.code == -501007 and "max_age" in caught.value.detail

@@ -173,7 +173,7 @@ def test_kill_9_mid_upload_loses_no_acknowledged_change(tmp_path):
     """SIGKILL at random moments: files are whole, owners kept, no temp file survives open."""
     rng = random.Random(1234)
     model: dict[str, tuple[int, int] | None] = {path: None for path in PATHS}
-    version, mid_rename = 0, 0  # mid_rename: kills that left a temp file
+    version, mid_rename, pending = 0, 0, 0  # kills that left a temp file / a pending entry
     for kill in range(KILLS):
         proc, reader, ready, lines = start_child(tmp_path, version, kill, tmp_path / "child.err")
         assert ready.wait(30), (tmp_path / "child.err").read_text()
@@ -193,6 +193,8 @@ def test_kill_9_mid_upload_loses_no_acknowledged_change(tmp_path):
                 in_flight = op
                 version = max(version, op.get("version", 0))
         mid_rename += any(p.name.startswith(TEMP_PREFIX) for p in (tmp_path / "storage").rglob("*"))
+        index_state = json.loads((tmp_path / "storage-index.json").read_text(encoding="utf-8"))
+        pending += bool(index_state["pending"])
 
         service = StorageService(tmp_path / "storage", tmp_path / "storage-index.json", "test-x1dzi",
                                  "1257000000", lambda: "READONLY")
@@ -218,3 +220,4 @@ def test_kill_9_mid_upload_loses_no_acknowledged_change(tmp_path):
             model[path] = found if disk.exists() else None
     # Most uploads spend their time streaming, so kills land mid-write: the case that matters.
     assert KILLS < 10 or mid_rename >= 3, mid_rename
+    print(f"{KILLS} kills: {mid_rename} mid-write, {pending} between index and rename")

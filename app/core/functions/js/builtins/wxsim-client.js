@@ -6,7 +6,8 @@
 //   const outcome = await client.runMain(() => userModule.main())    // {ok, value} | {ok:false, errCode, errMsg}
 //
 // wx.cloud.init({env, traceUser}) (first call wins) sends `auth.initCloud {traceUser}`; the host
-// should make every later request of this run carry Caller.trace_user = traceUser.
+// should make every later request of this run carry Caller.trace_user = traceUser. wx.login()
+// sends `auth.wxLogin {}` and resolves {errMsg: 'login:ok', code}.
 'use strict'
 const { Database } = require('wxsim:sdk/database')
 const { clientError, clientFailure, OFFLINE_CODE, offlineReason } = require('wxsim:sdk/errors')
@@ -104,10 +105,14 @@ function offlineCall (apiName, options) {
   return settleClient(options, async () => { throw offlineError('wx.' + apiName) }, (e) => e)
 }
 
-/** A fresh `wx` with `wx.cloud`; `defaults.env` is used until init names one. */
+/** A fresh `wx` with `wx.cloud` (and wx.login); `defaults.env` is used until init names one. */
 function createWx (defaults = {}) {
   const cloud = new WxCloud(defaults)
-  return { cloud }
+  const login = (options = {}) => settleClient(options, async () => {
+    const res = await transport.send('auth.wxLogin', {})
+    return { errMsg: 'login:ok', code: res.code }
+  }, (e) => clientFailure('login', e))
+  return { cloud, login }
 }
 
 /** Installs `globalThis.wx` (and initialises wx.cloud when `options.init` is given). */

@@ -7,7 +7,7 @@ const { Command } = require('wxsim:sdk/commands')
 const { Point } = require('wxsim:sdk/geo')
 const ser = require('wxsim:sdk/serializer')
 const ejson = require('wxsim:sdk/ejson')
-const { serverFailure } = require('wxsim:sdk/errors')
+const { HostError, serverFailure } = require('wxsim:sdk/errors')
 
 const STAGES = ['addFields', 'bucket', 'bucketAuto', 'collStats', 'count', 'facet', 'graphLookup', 'group',
   'limit', 'lookup', 'out', 'project', 'redact', 'replaceRoot', 'sample', 'skip', 'sort', 'sortByCount', 'unwind']
@@ -48,11 +48,16 @@ class Aggregate {
 
   end (options) {
     if (!this._db) throw new Error('Aggregation pipeline cannot send request')
+    const server = !this._db._side.client
     return this._db._settle('collection.aggregate', options, async () => {
-      const res = await this._db._send('database.aggregateDocuments', {
-        collectionName: this._collectionName,
-        stages: this._stages.slice()
-      })
+      let res
+      try {
+        res = await this._db._send('database.aggregateDocuments', { collectionName: this._collectionName, stages: this._stages.slice() })
+      } catch (e) {
+        // wx-server-sdk 4.x does not map the backend's code here: errCode -1 and its bare message.
+        if (server && e instanceof HostError && !e.local) throw new Error(e.detail || e.message)
+        throw e
+      }
       return { list: res && res.list ? res.list.map((item) => ejson.decode(item)) : undefined, errMsg: 'collection.aggregate:ok' }
     })
   }

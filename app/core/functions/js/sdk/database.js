@@ -2,8 +2,13 @@
 // the calls that send `database.*` actions with the wire params of tcb-wire §4, then shape the
 // answers as wx-server-sdk (and the mini program's base library) present them (spec §3.10).
 //
-// A `side` object tells the two apart: {client, send(action, params, env), limits:{default,max},
-// settle(api, options, run)}. See wx-server-sdk.js and wxsim-client.js.
+// A `side` object tells the two apart (see wx-server-sdk.js and wxsim-client.js):
+//   client             true for the mini program (limit 20, no createCollection/transactions)
+//   send(a, p, env)    the host call; `env` is database({env})'s, if any
+//   limits             {default, max} of get(): server 100/1000, client 20/20
+//   settle(api, o, run) Promise (server) or callbacks (client), failures shaped per side
+//   missingDocument(id) client only: the error of doc(id).get() on nothing
+//   cloudConfig()      server only: init()'s config (throwOnNotFound)
 'use strict'
 const { getType, isArray, isObject, ServerDate, DbRegExp } = require('wxsim:sdk/types')
 const { Command } = require('wxsim:sdk/commands')
@@ -31,7 +36,7 @@ class Database {
         return { errMsg: 'createCollection:ok', requestId: res.requestId || uuid() }
       })
       this.startTransaction = () => startTransaction(this)
-      this.runTransaction = (callback, times) => runTransaction(this, callback, times)
+      this.runTransaction = (callback) => runTransaction(this, callback)
     }
   }
 

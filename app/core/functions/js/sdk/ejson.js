@@ -85,10 +85,13 @@ function decodeValue (value) {
   return out
 }
 
-/** What `get()` hands the user: Geo objects as db.Geo classes (util.ts formatResDocumentData). */
+/**
+ * What `get()` hands the user (util.ts formatResDocumentData): Geo objects as db.Geo classes,
+ * other objects (a regex's {pattern, options} too) rebuilt as plain objects.
+ */
 function formatDocument (doc) {
   if (isArray(doc)) return doc.map(formatDocument)
-  if (getType(doc) !== 'object' || Object.getPrototypeOf(doc) !== Object.prototype) return doc
+  if (getType(doc) !== 'object') return doc
   if (typeof doc.type === 'string' && 'coordinates' in doc) {
     const shape = geo.fromGeoJSON(doc)
     if (shape) return shape
