@@ -125,6 +125,7 @@ class GuiSession:
         from app.ui.main_window import MainWindow
         from app.ui.panes.database_pane import DatabasePane
         from app.ui.panes.functions_pane import FunctionsPane
+        from app.ui.panes.storage_pane import StoragePane
         from app.ui.panes.users_pane import UsersPane
         from PySide6.QtGui import QIcon
 
@@ -132,6 +133,7 @@ class GuiSession:
         panes = [
             (UsersPane.title(), QIcon(str(paths.resource("icons/users.svg"))), UsersPane(bridge)),
             (DatabasePane.title(), QIcon(str(paths.resource("icons/database.svg"))), DatabasePane(bridge)),
+            (StoragePane.title(), QIcon(str(paths.resource("icons/storage.svg"))), StoragePane(bridge)),
             (FunctionsPane.title(), QIcon(str(paths.resource("icons/functions.svg"))), FunctionsPane(bridge)),
         ]
         window = MainWindow(

@@ -37,3 +37,15 @@ def _fill(value: Any, openids: dict[str, str]) -> Any:
     if isinstance(value, list):
         return [_fill(v, openids) for v in value]
     return openids.get(value, value) if isinstance(value, str) else value
+
+
+def seed_storage(storage, personas: list[Persona], folder: Path) -> None:
+    """Upload ``storage/…`` as the personas ``storage.json`` names, so each file has an owner."""
+    from app.core.requests import Caller
+
+    owners = json.loads((folder / "storage.json").read_text(encoding="utf-8"))
+    by_name = {p.name: p for p in personas}
+    for path, owner in owners.items():
+        persona = by_name.get(owner)
+        caller = Caller.client(persona.openid, "", persona=persona.name) if persona else Caller.admin("seed")
+        storage.upload(caller, path, folder / "storage" / path)

@@ -15,7 +15,7 @@ from app.core.database.actions import database_actions
 from app.core.database.permissions import DEFAULT_MODE
 from app.core.database.service import DatabaseService
 from app.core.database.store import DocumentStore
-from app.core.demo_seed import seed_database
+from app.core.demo_seed import seed_database, seed_storage
 from app.core.dispatcher import Dispatcher
 from app.core.functions.actions import function_actions
 from app.core.functions.catalog import Catalog
@@ -133,6 +133,7 @@ class Workspace:
         workspace._presets = (state or {}).get("function_presets", {})
         if state is None and demo_data is not None:
             seed_database(workspace.database, workspace._set_db_mode, personas, demo_data)
+            seed_storage(workspace.storage, personas, demo_data)
         workspace._save()
         return workspace
 

@@ -86,6 +86,10 @@ class WorkspaceBridge(QObject):
         caller = self._workspace.client_caller(self.acting_as())
         return await self._handle(Request(action, params or {}, caller))
 
+    async def request_as(self, caller: Caller, action: str, params: dict[str, Any]) -> dict:
+        """A request made as ``caller`` (e.g. the pane's "act as" choice)."""
+        return await self._handle(Request(action, params, caller))
+
     async def run(self, function, *args, **kwargs):
         """Run a slow core function (a scan, a file) off the GUI thread."""
         return await asyncio.to_thread(function, *args, **kwargs)

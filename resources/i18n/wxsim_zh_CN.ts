@@ -154,6 +154,49 @@
     </message>
 </context>
 <context>
+    <name>FilesModel</name>
+    <message>
+        <location filename="../../app/ui/storage_models.py" line="53" />
+        <source>Name</source>
+        <translation>文件名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/storage_models.py" line="53" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/storage_models.py" line="53" />
+        <source>Owner</source>
+        <translation>上传者</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/storage_models.py" line="53" />
+        <source>Uploaded</source>
+        <translation>上传时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/storage_models.py" line="54" />
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/storage_models.py" line="54" />
+        <source>Read</source>
+        <translation>可读</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/storage_models.py" line="54" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/storage_models.py" line="68" />
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
     <name>FunctionsModel</name>
     <message>
         <location filename="../../app/ui/function_models.py" line="43" />
@@ -477,29 +520,164 @@
     </message>
 </context>
 <context>
-    <name>Timeline</name>
+    <name>StoragePane</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="133" />
-        <source>Admin</source>
-        <translation>管理员</translation>
+        <location filename="../../app/ui/panes/storage_pane.py" line="46" />
+        <source>Storage</source>
+        <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="134" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="78" />
+        <source>Select a file to preview it.</source>
+        <translation>选择一个文件即可预览。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="102" />
+        <source>Permission</source>
+        <translation>数据权限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="104" />
+        <source>Act as</source>
+        <translation>操作身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="107" />
+        <source>Upload…</source>
+        <translation>上传…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="108" />
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="109" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="110" />
+        <source>Copy fileID</source>
+        <translation>复制 fileID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="111" />
+        <source>Copy temp URL</source>
+        <translation>复制临时链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="112" />
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="129" />
+        <source>Drop files here to upload them into the selected folder.</source>
+        <translation>把文件拖到这里，即可上传到选中的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="144" />
+        <source>Admin (console)</source>
+        <translation>管理员（控制台）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="148" />
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="139" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="149" />
+        <source>Acting persona ({name})</source>
+        <translation>当前身份（{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="217" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="288" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="305" />
+        <source>Select a file first.</source>
+        <translation>请先选择一个文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="245" />
+        <source>No preview for {type}.</source>
+        <translation>{type} 类型的文件无法预览。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="251" />
+        <source>Upload files</source>
+        <translation>上传文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="271" />
+        <source>Only files can be uploaded, not folders.</source>
+        <translation>只能上传文件，不能上传文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="283" />
+        <source>Uploaded {n} file(s).</source>
+        <translation>已上传 {n} 个文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="290" />
+        <source>Save as</source>
+        <translation>另存为</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="300" />
+        <source>Saved to {path}</source>
+        <translation>已保存到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="307" />
+        <source>Delete file</source>
+        <translation>删除文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="307" />
+        <source>Delete {path}?</source>
+        <translation>删除 {path}？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="321" />
+        <source>Deleted {path}</source>
+        <translation>已删除 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="327" />
+        <source>Copied {id}</source>
+        <translation>已复制 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage_pane.py" line="341" />
+        <source>Copied a link valid for {hours} hours: {url}</source>
+        <translation>已复制链接（{hours} 小时内有效）：{url}</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="185" />
+        <source>Admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="186" />
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="191" />
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="141" />
+        <location filename="../../app/ui/timeline.py" line="193" />
         <source>denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="143" />
+        <location filename="../../app/ui/timeline.py" line="195" />
         <source>error</source>
         <translation>失败</translation>
     </message>
@@ -507,37 +685,37 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="87" />
+        <location filename="../../app/ui/timeline.py" line="138" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="88" />
+        <location filename="../../app/ui/timeline.py" line="139" />
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="89" />
+        <location filename="../../app/ui/timeline.py" line="140" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="90" />
+        <location filename="../../app/ui/timeline.py" line="141" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="91" />
+        <location filename="../../app/ui/timeline.py" line="142" />
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="92" />
+        <location filename="../../app/ui/timeline.py" line="143" />
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="93" />
+        <location filename="../../app/ui/timeline.py" line="144" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
@@ -545,54 +723,54 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="205" />
+        <location filename="../../app/ui/timeline.py" line="257" />
         <source>Click a request to see what was asked and answered.</source>
         <translation>点击一条请求，查看请求内容和返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="219" />
+        <location filename="../../app/ui/timeline.py" line="271" />
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="220" />
+        <location filename="../../app/ui/timeline.py" line="272" />
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="221" />
+        <location filename="../../app/ui/timeline.py" line="273" />
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="242" />
-        <location filename="../../app/ui/timeline.py" line="245" />
-        <location filename="../../app/ui/timeline.py" line="254" />
+        <location filename="../../app/ui/timeline.py" line="294" />
+        <location filename="../../app/ui/timeline.py" line="297" />
+        <location filename="../../app/ui/timeline.py" line="306" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="246" />
+        <location filename="../../app/ui/timeline.py" line="298" />
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="247" />
+        <location filename="../../app/ui/timeline.py" line="299" />
         <source>error</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="248" />
+        <location filename="../../app/ui/timeline.py" line="300" />
         <source>denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="257" />
+        <location filename="../../app/ui/timeline.py" line="309" />
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="258" />
+        <location filename="../../app/ui/timeline.py" line="310" />
         <source>Admin</source>
         <translation>管理员</translation>
     </message>

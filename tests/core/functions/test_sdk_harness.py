@@ -204,3 +204,13 @@ def test_json_of_results_is_plain(run_js):
         "data": [{"_id": "a", "at": "2020-01-02T03:04:05.006Z"}],
         "errMsg": "collection.get:ok",
     }
+
+
+def test_error_tables_match_the_python_side(run_js):
+    """The shims' code texts and backend code names are app/core/errors.py's."""
+    from app.core.errors import ERROR_TEXTS, TCB_CODES
+
+    tables = ok(run_js("const e = require('wxsim:sdk/errors')\n"
+                       "exports.main = async () => ({ texts: e.ERR_TEXT, codes: e.TCB_ERR_CODE })"))
+    assert {int(code): text for code, text in tables["texts"].items()} == ERROR_TEXTS
+    assert {code: name for name, code in tables["codes"].items() if name != "SUCCESS"} == TCB_CODES

@@ -6,7 +6,6 @@
 // wx-server-sdk config/error.config.ts ERR_CODE (the texts app/core/errors.py also uses).
 const ERR_TEXT = {
   '-1': 'unknown error',
-  '-404001': 'empty call result',
   '-404011': 'cloud function execution error',
   '-501001': 'resource system error',
   '-501002': 'resource server timeout',
@@ -32,10 +31,25 @@ const ERR_TEXT = {
   '-601002': 'system args error',
   '-601003': 'system network error',
   '-601004': 'api permission denied',
+  '-601005': 'invalid cloudID',
+  '-601006': 'cloudID expired',
+  '-601007': 'cloudID and calling user does not match',
+  '-601008': 'server-side request timedout',
+  '-601009': 'missing mobile phone',
+  '-601010': 'no write permission',
+  '-601011': 'no privilege permission',
+  '-601012': 'unauthorized env',
+  '-601013': 'no multiend permission',
+  '-601015': 'access denied (cloudfunction cloudbase_auth returns empty errCode)',
+  '-601016': 'missing env auth info',
+  '-601017': 'access denied (cloudbase_auth returns non-zero errCode)',
   '-602001': 'database query result size exceed limit (1MB)',
   '-604001': 'cloudfunction result size exceed limit (1MB)',
   '-604100': 'API not found',
-  '-604101': 'function has no permission to call this API'
+  '-604101': 'function has no permission to call this API',
+  '-604102': 'call open API timeout',
+  '-604103': 'call open API system error',
+  '-604104': 'illegal source of invocation'
 }
 
 // The backend's string codes (tcb-wire §3.1), used per item in storage answers.
@@ -43,9 +57,17 @@ const TCB_ERR_CODE = {
   SUCCESS: 0,
   SYS_ERR: -501001,
   SERVER_TIMEOUT: -501002,
+  EXCEED_REQUEST_LIMIT: -501003,
+  EXCEED_CONCURRENT_REQUEST_LIMIT: -501004,
+  INVALIID_ENV: -501005,
+  INVALID_COMMON_PARAM: -501006,
   INVALID_PARAM: -501007,
+  INVALID_REQUEST_SOURCE: -501008,
+  RESOURCE_NOT_INITIAL: -501009,
   DATABASE_REQUEST_FAILED: -502001,
+  DATABASE_INVALID_OPERRATOR: -502002,
   DATABASE_PERMISSION_DENIED: -502003,
+  DATABASE_COLLECTION_EXCEED_LIMIT: -502004,
   DATABASE_COLLECTION_NOT_EXIST: -502005,
   STORAGE_REQUEST_FAIL: -503001,
   STORAGE_EXCEED_AUTHORITY: -503002,

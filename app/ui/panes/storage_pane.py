@@ -1,0 +1,361 @@
+"""存储 / Storage: folders, files with owners, uploads by drag and drop, previews, temp URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from posixpath import basename, dirname
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.core.errors import CloudError, InputError
+from app.core.storage.permissions import LABELS_EN, LABELS_ZH, MODES, decide
+from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.ui.messages import InlineMessage
+from app.ui.storage_models import FileRow, FilesModel
+
+PathRole = Qt.ItemDataRole.UserRole + 1
+PREVIEW_TEXT_BYTES = 64 * 1024
+PREVIEW_IMAGE_BYTES = 16 * 1024 * 1024
+
+
+class StoragePane(QWidget):
+    """The cloud console's storage page; every action is made as the "act as" choice."""
+
+    @staticmethod
+    def title() -> str:
+        return QCoreApplication.translate("StoragePane", "Storage")
+
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._storage = bridge.workspace.storage
+        self._folder = ""
+        self.folders = QStandardItemModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.folders)
+        self.tree.setHeaderHidden(True)
+        self.files = FilesModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.files)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.actor_box = QComboBox()
+        self.mode_box = QComboBox()
+        labels = LABELS_ZH if QLocale().name().startswith("zh") else LABELS_EN
+        for mode in MODES:
+            self.mode_box.addItem(labels[mode], mode)
+        self.message = InlineMessage()
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.preview_image = QLabel()
+        self.preview_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_text = QPlainTextEdit()
+        self.preview_text.setReadOnly(True)
+        self.preview_none = QLabel(self.tr("Select a file to preview it."))
+        self.preview_none.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_none.setWordWrap(True)
+        self.preview = QStackedWidget()
+        for widget in (self.preview_none, self.preview_image, self.preview_text):
+            self.preview.addWidget(widget)
+        self._refresh_timer = QTimer(self)  # bursts of uploads refresh once
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(200)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._build_layout()
+        self.setAcceptDrops(True)
+        self._fill_actors()
+        self.tree.selectionModel().currentChanged.connect(self._on_folder_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._on_file_changed)
+        self.mode_box.activated.connect(self._on_mode_activated)
+        self.actor_box.activated.connect(self.refresh)
+        bridge.personas_changed.connect(self._fill_actors)
+        bridge.acting_changed.connect(self._on_bridge_acting_changed)
+        bridge.event_logged.connect(self._on_bridge_event_logged)
+        self.refresh()
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Permission")))
+        top.addWidget(self.mode_box, 1)
+        top.addWidget(QLabel(self.tr("Act as")))
+        top.addWidget(self.actor_box)
+        buttons = QHBoxLayout()
+        for text, slot in ((self.tr("Upload…"), self._on_upload_clicked),
+                           (self.tr("Save as…"), self._on_save_clicked),
+                           (self.tr("Delete"), self._on_delete_clicked),
+                           (self.tr("Copy fileID"), self._on_copy_id_clicked),
+                           (self.tr("Copy temp URL"), self.copy_temp_url),
+                           (self.tr("Open folder"), self._on_open_folder_clicked)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addWidget(self.progress)
+        buttons.addStretch(1)
+        files = QSplitter(Qt.Orientation.Horizontal)
+        files.addWidget(self.table)
+        files.addWidget(self.preview)
+        files.setSizes([600, 320])
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addLayout(buttons)
+        column.addWidget(self.message)
+        column.addWidget(files, 1)
+        hint = QLabel(self.tr("Drop files here to upload them into the selected folder."))
+        hint.setStyleSheet("color: #5F6368;")
+        column.addWidget(hint)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(right)
+        splitter.setSizes([200, 900])
+        QVBoxLayout(self).addWidget(splitter)
+
+    # -- listing -------------------------------------------------------------------------------
+
+    def _fill_actors(self) -> None:
+        current = self.actor_box.currentData() if self.actor_box.count() else None
+        self.actor_box.clear()
+        self.actor_box.addItem(self._acting_label(), None)
+        self.actor_box.addItem(self.tr("Admin (console)"), ADMIN)
+        self.actor_box.setCurrentIndex(max(0, self.actor_box.findData(current)))
+
+    def _acting_label(self) -> str:
+        name = self._bridge.acting_as() or self.tr("Signed out")
+        return self.tr("Acting persona ({name})").format(name=name)
+
+    def _on_bridge_acting_changed(self, _name) -> None:
+        self.actor_box.setItemText(0, self._acting_label())
+        self.refresh()
+
+    def _caller(self):
+        choice = self.actor_box.currentData()
+        return self._bridge.caller_for(ADMIN if choice is ADMIN else self._bridge.acting_as())
+
+    def refresh(self) -> None:
+        """Re-read the folder (files changed by hand show up too) and the viewer's rights."""
+        records = self._storage.files()
+        self.mode_box.setCurrentIndex(self.mode_box.findData(self._bridge.workspace.storage_mode()))
+        self._fill_tree(records)
+        caller, mode = self._caller(), self._bridge.workspace.storage_mode()
+        personas = {p.openid: p for p in self._bridge.personas()}
+        rows = []
+        for record in records:
+            if dirname(record.path) != self._folder:
+                continue
+            owner = personas.get(record.owner)
+            rows.append(FileRow(
+                record, owner.name if owner else (record.owner or ""), owner.color if owner else None,
+                decide(mode, caller, "read", record.path, record.owner, exists=True),
+                decide(mode, caller, "write", record.path, record.owner, exists=True)))
+        selected = self._selected_path()
+        self.files.set_rows(rows)
+        for row in range(self.files.rowCount()):
+            if self.files.row_at(row).record.path == selected:
+                self.table.selectRow(row)
+
+    def _fill_tree(self, records) -> None:
+        folders = {""}
+        for record in records:
+            parts = record.path.split("/")[:-1]
+            folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        if folders == getattr(self, "_known_folders", None):
+            return
+        self._known_folders = folders
+        self.folders.clear()
+        items = {"": QStandardItem("/")}
+        items[""].setData("", PathRole)
+        self.folders.appendRow(items[""])
+        for folder in sorted(folders - {""}):
+            item = QStandardItem(basename(folder))
+            item.setData(folder, PathRole)
+            items[dirname(folder)].appendRow(item)
+            items[folder] = item
+        self.tree.expandAll()
+        self.tree.setCurrentIndex(items.get(self._folder, items[""]).index())
+
+    def _on_folder_changed(self, current, _previous) -> None:
+        folder = current.data(PathRole) if current.isValid() else ""
+        if folder is not None and folder != self._folder:
+            self._folder = folder
+            self.refresh()
+
+    def _selected_row(self) -> FileRow | None:
+        return self.files.row_at(self.table.currentIndex().row())
+
+    def _selected_path(self) -> str | None:
+        row = self._selected_row()
+        return row.record.path if row else None
+
+    def _require_file(self) -> FileRow:
+        row = self._selected_row()
+        if row is None:
+            raise InputError(self.tr("Select a file first."))
+        return row
+
+    def _on_bridge_event_logged(self, event) -> None:
+        if event.service == "storage":
+            self._refresh_timer.start()
+
+    # -- preview -------------------------------------------------------------------------------
+
+    @asyncSlot()
+    async def _on_file_changed(self, *_args) -> None:
+        row = self._selected_row()
+        if row is None:
+            self.preview.setCurrentWidget(self.preview_none)
+            return
+        record, disk = row.record, self._storage.disk(row.record.path)
+        if record.content_type.startswith("image/") and record.size <= PREVIEW_IMAGE_BYTES:
+            pixmap = QPixmap(str(disk))
+            if not pixmap.isNull():
+                self.preview_image.setPixmap(pixmap.scaled(
+                    320, 320, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+                self.preview.setCurrentWidget(self.preview_image)
+                return
+        if record.content_type.startswith("text/") or record.content_type in ("application/json",):
+            data = await self._bridge.run(_head, disk, PREVIEW_TEXT_BYTES)
+            self.preview_text.setPlainText(data.decode("utf-8", errors="replace"))
+            self.preview.setCurrentWidget(self.preview_text)
+            return
+        self.preview_none.setText(self.tr("No preview for {type}.").format(type=record.content_type))
+        self.preview.setCurrentWidget(self.preview_none)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _on_upload_clicked(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Upload files"))
+        if paths:
+            self.upload([Path(p) for p in paths])
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        local = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if local:
+            event.acceptProposedAction()
+            self.upload(local)
+
+    @asyncSlot(object)
+    async def upload(self, paths: list[Path]) -> None:
+        """Upload local files into the current folder, as the "act as" choice."""
+        with self.message.reporting():
+            files = [p for p in paths if p.is_file()]
+            if not files:
+                raise InputError(self.tr("Only files can be uploaded, not folders."))
+            self.progress.setRange(0, len(files))
+            self.progress.setValue(0)
+            self.progress.show()
+            try:
+                for done, path in enumerate(files, 1):
+                    cloud_path = f"{self._folder}/{path.name}" if self._folder else path.name
+                    await self._bridge.request_as(self._caller(), "storage.uploadFile",
+                                                  {"cloudPath": cloud_path, "localPath": str(path)})
+                    self.progress.setValue(done)
+            finally:
+                self.progress.hide()
+            self.message.show_info(self.tr("Uploaded {n} file(s).").format(n=len(files)))
+
+    def _on_save_clicked(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            self.message.show_error(self.tr("Select a file first."))
+            return
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save as"), basename(row.record.path))
+        if target:
+            self.save_as(Path(target))
+
+    @asyncSlot(object)
+    async def save_as(self, target: Path) -> None:
+        with self.message.reporting():
+            row = self._require_file()
+            await self._bridge.request_as(self._caller(), "storage.downloadFile",
+                                          {"fileID": self._storage.file_id(row.record.path), "localPath": str(target)})
+            self.message.show_info(self.tr("Saved to {path}").format(path=target))
+
+    def _on_delete_clicked(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            self.message.show_error(self.tr("Select a file first."))
+            return
+        answer = QMessageBox.question(self, self.tr("Delete file"), self.tr("Delete {path}?").format(path=row.record.path))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete()
+
+    @asyncSlot()
+    async def delete(self) -> None:
+        with self.message.reporting():
+            row = self._require_file()
+            answer = await self._bridge.request_as(
+                self._caller(), "storage.batchDeleteFile", {"fileid_list": [self._storage.file_id(row.record.path)]})
+            item = answer["delete_list"][0]
+            if item["code"] != "SUCCESS":
+                raise CloudError(-503002 if item["code"] == "STORAGE_EXCEED_AUTHORITY" else -503003,
+                                 item.get("message") or item["code"])
+            self.message.show_info(self.tr("Deleted {path}").format(path=row.record.path))
+
+    def _on_copy_id_clicked(self) -> None:
+        with self.message.reporting():
+            file_id = self._storage.file_id(self._require_file().record.path)
+            QGuiApplication.clipboard().setText(file_id)
+            self._bridge.notify(self.tr("Copied {id}").format(id=file_id))
+
+    @asyncSlot()
+    async def copy_temp_url(self) -> None:
+        """Copy a signed http://127.0.0.1 link that opens the file in a browser until it expires."""
+        with self.message.reporting():
+            row = self._require_file()
+            answer = await self._bridge.request_as(self._caller(), "storage.batchGetDownloadUrl",
+                                                   {"file_list": [{"fileid": self._storage.file_id(row.record.path)}]})
+            item = answer["download_list"][0]
+            if item["code"] != "SUCCESS":
+                raise CloudError(-503002 if item["code"] == "STORAGE_EXCEED_AUTHORITY" else -503003,
+                                 item.get("message") or item["code"])
+            QGuiApplication.clipboard().setText(item["tempFileURL"])
+            self.message.show_info(self.tr("Copied a link valid for {hours} hours: {url}").format(
+                hours=item["maxAge"] // 3600, url=item["tempFileURL"]))
+
+    def _on_open_folder_clicked(self) -> None:
+        folder = self._storage.disk(self._folder) if self._folder else self._bridge.workspace.data_dir / "storage"
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _on_mode_activated(self) -> None:
+        self.set_mode(self.mode_box.currentData())
+
+    @asyncSlot(str)
+    async def set_mode(self, mode: str) -> None:
+        with self.message.reporting():
+            await self._bridge.request("storage.setPermission", {"mode": mode})
+            self.refresh()
+
+
+def _head(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(limit)
