@@ -13,7 +13,7 @@ from app import __version__
 from app.core.errors import InputError, SimulatorError
 from app.core.workspace import Workspace
 
-COMMANDS = ("personas", "db", "call")
+COMMANDS = ("personas", "db", "call", "run-client")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--as", dest="persona", metavar="PERSONA", help="call as this persona's mini program")
     who.add_argument("--openid", metavar="OPENID", help="call as a mini program user with this openid")
     _add_location_options(call, argparse.SUPPRESS)
+    client = commands.add_parser(
+        "run-client",
+        help="run FILE as mini program code (exports.main, a global wx.cloud) as a user; prints its result",
+    )
+    client.add_argument("file", type=Path)
+    who = client.add_mutually_exclusive_group()
+    who.add_argument("--as", dest="persona", metavar="PERSONA", help="run as this persona (default: the first)")
+    who.add_argument("--openid", metavar="OPENID", help="run as a mini program user with this openid")
+    _add_location_options(client, argparse.SUPPRESS)
     return parser
 
 
@@ -106,6 +115,8 @@ def run(args: argparse.Namespace, workspace_for: Callable[[argparse.Namespace], 
             return _personas(workspace)
         if args.command == "call":
             return _call(args, workspace)
+        if args.command == "run-client":
+            return _run_client(args, workspace)
         return _db(args, workspace)
     except SimulatorError as exc:
         print(f"wxsim: {_message(exc)}", file=sys.stderr)
@@ -186,3 +197,31 @@ def _call(args: argparse.Namespace, workspace: Workspace) -> int:
             print(f"[{line['level']}] {line['text']}", file=sys.stderr)
     print(json.dumps(outcome.value, ensure_ascii=False))
     return 0 if outcome.ok else 1
+
+
+def _run_client(args: argparse.Namespace, workspace: Workspace) -> int:
+    import tempfile
+
+    from app.core.requests import Caller
+
+    if args.openid:
+        caller = Caller.client(args.openid, workspace.settings.appid)
+    else:
+        personas = workspace.identity.personas()
+        caller = workspace.client_caller(args.persona or (personas[0].name if personas else None))
+    with tempfile.TemporaryDirectory(prefix="wxsim-client-") as temp:
+        outcome = workspace.functions.run_client(args.file, caller, Path(temp))
+    for line in outcome.logs:
+        print(f"[{line.level}] {line.text}", file=sys.stderr)
+    if outcome.timed_out:
+        result = {"errCode": -1, "errMsg": f"{args.file.name} did not finish within 60 seconds"}
+    elif outcome.error is not None:
+        if outcome.error.code is None and outcome.error.stack:
+            print(outcome.error.stack, file=sys.stderr)
+        result = {"errCode": outcome.error.code if outcome.error.code is not None else -1,
+                  "errMsg": outcome.error.err_msg or outcome.error.message}
+    else:
+        print(json.dumps(outcome.result, ensure_ascii=False))
+        return 0
+    print(json.dumps(result, ensure_ascii=False))
+    return 1

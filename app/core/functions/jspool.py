@@ -83,8 +83,13 @@ class JsPool:
         *,
         entry: str = "index.js",
         handler: str = "main",
+        prelude: tuple[str, ...] = (),
     ) -> JsOutcome:
-        """Run ``exports[handler](event, context)`` of the function in ``function_dir``."""
+        """Run ``exports[handler](event, context)`` of the function in ``function_dir``.
+
+        ``prelude`` names built-ins loaded before the entry, e.g. one that installs the
+        mini program's global ``wx`` for client scripts.
+        """
         key = str(Path(function_dir).resolve())
         with self._lock:
             self._next_id += 1
@@ -95,6 +100,7 @@ class JsPool:
             "function_dir": key,
             "entry": entry,
             "handler": handler,
+            "prelude": list(prelude),
             "event": event,
             "context": context,
             "env": env,
@@ -143,7 +149,7 @@ class JsPool:
         worker.files.update(done["files"])
         self._release(worker, recycle=done["recycle"])
         raw = done["error"]
-        error = JsError(raw["name"], raw["message"], raw["stack"], raw.get("code")) if raw else None
+        error = JsError(raw["name"], raw["message"], raw["stack"], raw.get("code"), raw.get("errMsg")) if raw else None
         return self._outcome(done["result"], error, False, logs, started)
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ class JsError:
     message: str
     stack: str
     code: int | None = None  # the errCode the thrown error carried, if any
+    err_msg: str | None = None  # and its errMsg (the SDKs' errors carry both)
 
 
 @dataclass(frozen=True)

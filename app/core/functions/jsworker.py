@@ -128,7 +128,7 @@ class Worker:
         finished = self._finished = self._loop.create_future()
         self._spool[0:4] = bytes(4)  # JS is idle between calls: no line is being written
         self._spool_read = 0
-        keys = ("entry", "handler", "event", "context", "env")
+        keys = ("entry", "handler", "prelude", "event", "context", "env")
         payload = json.dumps({k: msg.get(k) for k in keys})
         # Not awaited: the JS reports through doneRaw, and a busy loop may hold this eval forever.
         code = f"__wxsim.run({json.dumps(payload)})"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from app.core.errors import CloudError
+from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.functions.catalog import Catalog, FunctionInfo
 from app.core.functions.jspool import JsPool
 from app.core.requests import Caller, Request
@@ -19,7 +18,7 @@ from app.core.requests import Caller, Request
 MAX_RESULT_BYTES = 1024 * 1024  # spec §2.6
 HISTORY = 500
 JS_DIR = Path(__file__).resolve().parent / "js"
-SDK_SHIM = JS_DIR / "builtins" / "wx-server-sdk.js"
+CLIENT_SCRIPT_TIMEOUT_S = 60.0  # a mini program script has no platform limit; this one is ours
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,10 @@ class FunctionRunner:
             raise CloudError(-501007, "parameter.data should be object")
         source, openid, unionid = self._who(caller, parent_id)
         event = dict(data)
-        if caller.is_client:
-            # The platform injects userInfo for mini program calls; a forged one is overwritten.
-            event["userInfo"] = {"appId": self._appid, "openId": caller.openid}
+        if caller.is_client or (parent_id and openid):
+            # The platform injects userInfo for calls that began in the mini program, nested
+            # ones included (the user is carried along, §10 #14); a forged one is overwritten.
+            event["userInfo"] = {"appId": self._appid, "openId": openid}
         started = self._clock()
         with self._lock:
             self._active[request_id] = _Active(source, openid, unionid)
@@ -147,9 +147,29 @@ class FunctionRunner:
         caller = Caller("admin", source, openid, self._appid, unionid)
 
         def host(action: str, params: dict) -> dict:
-            return self._dispatch(Request(action, params, caller, parent_id=request_id))
+            return _as_cloud_error(self._dispatch, Request(action, params, caller, parent_id=request_id))
 
         return self.pool().invoke(info.folder, event, context, env, info.timeout_s, host)
+
+    def run_client(self, script: Path, caller: Caller, temp_dir: Path):
+        """Run a mini program script (``exports.main``) with a global ``wx``, as ``caller``.
+
+        Its requests are the mini program's: permissions apply, and ``wx.cloud.init``'s
+        ``traceUser`` decides whether they count as visits.
+        """
+        script = script.expanduser().resolve()
+        if not script.is_file():
+            raise InputError(f"{script} is not a file.")
+        state = {"caller": caller}
+
+        def host(action: str, params: dict) -> dict:
+            if action == "auth.initCloud":
+                state["caller"] = replace(state["caller"], trace_user=bool(params.get("traceUser")))
+            return _as_cloud_error(self._dispatch, Request(action, params, state["caller"]))
+
+        env = {"TCB_ENV": self._env_id, "WXSIM_TMPDIR": str(temp_dir)}
+        return self.pool().invoke(script.parent, {}, {}, env, CLIENT_SCRIPT_TIMEOUT_S, host,
+                                  entry=script.name, prelude=("wxsim-client-global",))
 
     def _platform_env(self, source: str, openid: str | None, unionid: str | None, request_id: str) -> dict:
         """What SCF puts in process.env; wx-server-sdk's getWXContext reads it (tcb-wire §2)."""
@@ -201,8 +221,7 @@ class FunctionRunner:
     def pool(self) -> JsPool:
         with self._lock:
             if self._pool is None:
-                builtins = {"wx-server-sdk": SDK_SHIM} if SDK_SHIM.exists() else {}
-                self._pool = JsPool(builtins=builtins)
+                self._pool = JsPool(builtins=sdk_builtins())
             return self._pool
 
     def close(self) -> None:
@@ -212,8 +231,23 @@ class FunctionRunner:
             pool.close()
 
 
-def new_request_id() -> str:
-    return str(uuid.uuid4())
+def sdk_builtins() -> dict[str, Path]:
+    """The SDK shims, require()-able in every function: wx-server-sdk and the client's wx."""
+    builtins = {p.stem: p for p in (JS_DIR / "builtins").glob("w*.js")}  # wx-server-sdk, wxsim-*
+    builtins.update({f"wxsim:sdk/{p.stem}": p for p in (JS_DIR / "sdk").glob("*.js")})
+    return builtins
+
+
+def _as_cloud_error(dispatch: Callable[[Request], dict], request: Request) -> dict:
+    """The JS runtime forwards CloudErrors to the SDK; other expected errors must be one."""
+    try:
+        return dispatch(request)
+    except CloudError:
+        raise
+    except WxApiError as exc:
+        raise CloudError(exc.errcode, exc.errmsg) from None
+    except SimulatorError as exc:
+        raise CloudError(-1, str(exc)) from None
 
 
 def _numeric_appid(appid: str) -> int:

@@ -253,7 +253,9 @@ def test_user_calls_a_function_that_uses_wx_server_sdk(run_js, project_workspace
     assert value["event"] == {"n": 1, "userInfo": {"appId": ws.settings.appid, "openId": user.openid}}
     assert value["context"]["OPENID"] == user.openid and value["context"]["SOURCE"] == "wx_client"
     assert value["context"]["ENV"] == ws.settings.env_id and value["context"]["APPID"] == ws.settings.appid
-    assert value["inner"] == {"event": {"from": "outer"}, "source": "wx_client,scf"}
+    # A nested call keeps the user (§10 #14): getWXContext's OPENID and event.userInfo agree.
+    assert value["inner"] == {"event": {"from": "outer", "userInfo": {"appId": ws.settings.appid, "openId": user.openid}},
+                              "source": "wx_client,scf"}
     assert value["visit"]["openid"] == user.openid and value["visit"]["isDate"] is True
 
 

@@ -246,6 +246,7 @@
 
   async function invoke (p) {
     const entry = join(ROOT, p.entry)
+    for (const name of p.prelude || []) loadBuiltin(name) // e.g. the client's global wx
     if (!cache[entry]) {
       await ensure(() => lookup(entry))
       await preload()
@@ -267,6 +268,7 @@
       : { name: 'Error', message: typeof e === 'string' ? e : W.lib.inspect(e), stack: '' }
     out.stack = out.stack.split('\n').filter((line) => !/^\s+at .*wxsim:/.test(line)).join('\n') // our frames are noise
     if (e && typeof e.errCode === 'number') out.code = e.errCode
+    if (e && typeof e.errMsg === 'string') out.errMsg = e.errMsg
     if (e && e.wxsimFile) out.file = e.wxsimFile
     return out
   }
