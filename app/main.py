@@ -123,6 +123,7 @@ class GuiSession:
     def show(self, workspace: Workspace) -> None:
         from app.ui.bridge import WorkspaceBridge
         from app.ui.main_window import MainWindow
+        from app.ui.panes.client_console_pane import ClientConsolePane
         from app.ui.panes.database_pane import DatabasePane
         from app.ui.panes.functions_pane import FunctionsPane
         from app.ui.panes.storage_pane import StoragePane
@@ -135,6 +136,7 @@ class GuiSession:
             (DatabasePane.title(), QIcon(str(paths.resource("icons/database.svg"))), DatabasePane(bridge)),
             (StoragePane.title(), QIcon(str(paths.resource("icons/storage.svg"))), StoragePane(bridge)),
             (FunctionsPane.title(), QIcon(str(paths.resource("icons/functions.svg"))), FunctionsPane(bridge)),
+            (ClientConsolePane.title(), QIcon(str(paths.resource("icons/console.svg"))), ClientConsolePane(bridge)),
         ]
         window = MainWindow(
             bridge, panes, self._settings.existing_recent_projects(), self._translations.language

@@ -1,6 +1,39 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ClientConsolePane</name>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="32" />
+        <source>Client console</source>
+        <translation>客户端控制台</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="45" />
+        <source>Mini program code with a global wx (wx.cloud is initialised with traceUser: true). One expression shows its value; statements can return one.</source>
+        <translation>小程序端代码，可直接使用全局 wx（wx.cloud 已用 traceUser: true 初始化）。单个表达式会显示它的值；多条语句可以用 return 返回结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="62" />
+        <source>History (click to reuse)</source>
+        <translation>历史记录（点击可再次使用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="74" />
+        <source>Run as {name}</source>
+        <translation>以 {name} 身份运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="74" />
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="82" />
+        <source>Type some mini program code first.</source>
+        <translation>请先输入小程序端代码。</translation>
+    </message>
+</context>
+<context>
     <name>CollectionsModel</name>
     <message>
         <location filename="../../app/ui/db_models.py" line="47" />

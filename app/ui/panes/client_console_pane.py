@@ -1,0 +1,95 @@
+"""客户端控制台 / Client console: run mini program code as the persona being acted as."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from qasync import asyncSlot
+
+from app.core.errors import InputError
+from app.core.functions.client_console import run_snippet
+from app.ui.bridge import WorkspaceBridge
+from app.ui.messages import InlineMessage
+from app.ui.widgets import JsonView, pretty_json
+
+EXAMPLE = "await wx.cloud.database().collection('todos').where({done: false}).get()"
+
+
+class ClientConsolePane(QWidget):
+    """Type what students write in the mini program; see what each persona gets."""
+
+    @staticmethod
+    def title() -> str:
+        return QCoreApplication.translate("ClientConsolePane", "Client console")
+
+    def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self.editor = JsonView()
+        self.editor.setReadOnly(False)
+        self.editor.setPlainText(EXAMPLE)
+        self.run_button = QPushButton()
+        self.message = InlineMessage()
+        self.output = JsonView()
+        self.history = QListWidget()
+        self._show_acting(bridge.acting_as())
+        hint = QLabel(self.tr("Mini program code with a global wx (wx.cloud is initialised with traceUser: "
+                              "true). One expression shows its value; statements can return one."))
+        hint.setWordWrap(True)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(hint)
+        column.addWidget(self.editor, 2)
+        row = QHBoxLayout()
+        row.addWidget(self.run_button)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addWidget(self.message)
+        column.addWidget(self.output, 3)
+        right = QWidget()
+        side = QVBoxLayout(right)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(QLabel(self.tr("History (click to reuse)")))
+        side.addWidget(self.history)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([800, 300])
+        QVBoxLayout(self).addWidget(splitter)
+        self.run_button.clicked.connect(self.run)
+        self.history.itemClicked.connect(self._on_history_clicked)
+        bridge.acting_changed.connect(self._show_acting)
+
+    def _show_acting(self, name: str | None) -> None:
+        self.run_button.setText(self.tr("Run as {name}").format(name=name or self.tr("Signed out")))
+
+    @asyncSlot()
+    async def run(self) -> None:
+        """Run the code as the acting persona's mini program."""
+        with self.message.reporting():
+            code = self.editor.toPlainText().strip()
+            if not code:
+                raise InputError(self.tr("Type some mini program code first."))
+            persona = self._bridge.acting_as()
+            workspace = self._bridge.workspace
+            result = await self._bridge.run(run_snippet, workspace.functions, code,
+                                            workspace.client_caller(persona), workspace.data_dir / "client-console")
+            self.output.setPlainText("\n".join([*result.logs, pretty_json(result.value)]))
+            if not result.ok:
+                self.message.show_error(result.value["errMsg"])
+            item = QListWidgetItem(f"{'✔' if result.ok else '✘'} {persona or self.tr('Signed out')}: {code.splitlines()[0][:60]}")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            self.history.insertItem(0, item)
+
+    def _on_history_clicked(self, item: QListWidgetItem) -> None:
+        self.editor.setPlainText(item.data(Qt.ItemDataRole.UserRole))
