@@ -251,7 +251,7 @@ class TimelineView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((96, 90, 80, 170, 230, 80)):
+        for column, width in enumerate((96, 90, 90, 240, 150, 75)):
             self.table.setColumnWidth(column, width)
         self.details = JsonView()
         self.details.setPlaceholderText(self.tr("Click a request to see what was asked and answered."))
