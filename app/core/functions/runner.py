@@ -14,6 +14,7 @@ from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.functions.catalog import Catalog, FunctionInfo
 from app.core.functions.jspool import JsPool
 from app.core.requests import Caller, Request
+from app.core.storage.paths import numeric_app_id
 
 MAX_RESULT_BYTES = 1024 * 1024  # spec §2.6
 HISTORY = 500
@@ -139,8 +140,8 @@ class FunctionRunner:
             "function_name": info.name,
             "namespace": self._env_id,
             "tencentcloud_region": "ap-shanghai",
-            "tencentcloud_appid": _numeric_appid(self._appid),
-            "tencentcloud_uin": _numeric_appid(self._appid),
+            "tencentcloud_appid": int(numeric_app_id(self._appid)),  # the one in fileIDs too
+            "tencentcloud_uin": int(numeric_app_id(self._appid)),
         }
         env = {**info.env_variables, **self._platform_env(source, openid, unionid, request_id)}
         context["environment"] = json.dumps(env)
@@ -248,11 +249,6 @@ def _as_cloud_error(dispatch: Callable[[Request], dict], request: Request) -> di
         raise CloudError(exc.errcode, exc.errmsg) from None
     except SimulatorError as exc:
         raise CloudError(-1, str(exc)) from None
-
-
-def _numeric_appid(appid: str) -> int:
-    """A stable 10-digit number standing for the Tencent Cloud APPID (spec §5.1)."""
-    return 1_250_000_000 + int(appid[2:], 16) % 10_000_000 if appid.startswith("wx") else 1_250_000_000
 
 
 def _load(path: Path) -> list[Invocation]:
