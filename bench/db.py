@@ -28,7 +28,6 @@ from tinydb import Query, TinyDB  # noqa: E402
 from tinydb.middlewares import CachingMiddleware  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
-from app.core.database import ejson  # noqa: E402
 from app.core.database.sdk import SdkDatabase  # noqa: E402
 from app.core.requests import Caller  # noqa: E402
 from app.core.workspace import Workspace  # noqa: E402

@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 from py_mini_racer import MiniRacer  # noqa: E402
 
 from app.core.functions.sdk import call_function  # noqa: E402
-from app.core.requests import Caller  # noqa: E402
 from app.core.workspace import Workspace  # noqa: E402
 
 TRIVIAL = "exports.main = async (event) => event.a + 1"

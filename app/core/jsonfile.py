@@ -29,10 +29,11 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """fsync a folder, so renames and unlinks in it survive a power cut (no-op on Windows)."""
     # The rename itself lives in the directory entry; without this a power cut can undo it.
     try:
         fd = os.open(folder, os.O_RDONLY)

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPlainTextEdit, QTableView, QWidget
 
 
 def color_dot(color: str | None, size: int = 12) -> QIcon:
@@ -45,3 +45,24 @@ class JsonView(QPlainTextEdit):
 
     def show_value(self, value: Any) -> None:
         self.setPlainText(pretty_json(value))
+
+
+def make_table(model, *, fit_columns: bool = True) -> QTableView:
+    """A read-only, single-row-selection table view over ``model``, without row numbers.
+
+    ``fit_columns`` sizes columns to their contents; large models want False, since that
+    would measure every row.
+    """
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setDefaultSectionSize(22)
+    # Row numbers would widen the header as rows are fetched (500 → 1000), relaying out the
+    # whole view in one long frame; each table has a column that identifies a row anyway.
+    view.verticalHeader().hide()
+    mode = QHeaderView.ResizeMode.ResizeToContents if fit_columns else QHeaderView.ResizeMode.Interactive
+    view.horizontalHeader().setSectionResizeMode(mode)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view

@@ -27,6 +27,19 @@ def qloop(qapp):
 
 
 @pytest.fixture
+def demo(tmp_path, qapp):
+    """The bundled demo with its sample collections and files, behind the real bridge."""
+    from app.core.workspace import Workspace
+    from app.paths import demo_project, resource
+
+    ws = Workspace.open(tmp_path / "data", demo_project(), demo_data=resource("demo-data"))
+    b = WorkspaceBridge(ws)
+    yield b
+    b.close()
+    ws.close()
+
+
+@pytest.fixture
 def bridge(workspace, qapp):
     b = WorkspaceBridge(workspace)
     yield b

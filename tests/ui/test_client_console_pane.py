@@ -4,21 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-from app.core.workspace import Workspace
-from app.paths import demo_project, resource
-from app.ui.bridge import WorkspaceBridge
 from app.ui.panes.client_console_pane import EXAMPLE, ClientConsolePane
-
-
-@pytest.fixture
-def demo(tmp_path, qapp):
-    ws = Workspace.open(tmp_path / "data", demo_project(), demo_data=resource("demo-data"))
-    bridge = WorkspaceBridge(ws)
-    yield bridge
-    bridge.close()
-    ws.close()
 
 
 def test_same_code_as_two_personas(qtbot, qloop, demo):

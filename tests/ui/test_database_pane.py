@@ -5,26 +5,14 @@ from __future__ import annotations
 import json
 import threading
 
-import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from app.core.database import ejson
 from app.core.requests import Caller, Request
-from app.core.workspace import Workspace
-from app.paths import demo_project, resource
-from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.ui.bridge import ADMIN
 from app.ui.db_models import FETCH_BATCH
 from app.ui.panes.database_pane import DatabasePane
 from tests.ui.conftest import eventually
-
-
-@pytest.fixture
-def demo(tmp_path, qapp):
-    ws = Workspace.open(tmp_path / "data", demo_project(), demo_data=resource("demo-data"))
-    bridge = WorkspaceBridge(ws)
-    yield bridge
-    bridge.close()
-    ws.close()
 
 
 def open_pane(qtbot, qloop, bridge, collection="todos") -> DatabasePane:

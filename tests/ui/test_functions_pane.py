@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from app.core.workspace import Workspace
-from app.paths import demo_project
 from app.ui.bridge import ADMIN, WorkspaceBridge
 from app.ui.panes.functions_pane import FunctionsPane
 from tests.core.functions.test_runner import make_project
-from tests.ui.conftest import eventually
-
-
-@pytest.fixture
-def demo(tmp_path, qapp):
-    ws = Workspace.open(tmp_path / "data", demo_project())
-    bridge = WorkspaceBridge(ws)
-    yield bridge
-    bridge.close()
-    ws.close()
 
 
 def open_pane(qtbot, bridge, name="login") -> FunctionsPane:

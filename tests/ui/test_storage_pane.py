@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import urllib.request
 
-import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.workspace import Workspace
-from app.paths import demo_project, resource
-from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.paths import resource
+from app.ui.bridge import ADMIN
 from app.ui.panes.storage_pane import StoragePane
 from app.ui.storage_models import FilesModel
 from tests.ui.conftest import eventually
-
-
-@pytest.fixture
-def demo(tmp_path, qapp):
-    ws = Workspace.open(tmp_path / "data", demo_project(), demo_data=resource("demo-data"))
-    bridge = WorkspaceBridge(ws)
-    yield bridge
-    bridge.close()
-    ws.close()
 
 
 def open_pane(qtbot, bridge, folder="images") -> StoragePane:

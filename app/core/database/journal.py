@@ -32,7 +32,7 @@ from typing import Any
 from app.core.database.ejson import decode as decode_ejson
 from app.core.database.ejson import iso_date, to_ejson
 from app.core.errors import SimulatorError
-from app.core.jsonfile import TEMP_PREFIX
+from app.core.jsonfile import TEMP_PREFIX, fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ def write_collection(path: Path, docs: list[dict], seq: int) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    sync_folder(path.parent)
+    fsync_dir(path.parent)
 
 
 def read_collection(path: Path) -> tuple[list[dict], int]:
@@ -209,20 +209,6 @@ def read_collection(path: Path) -> tuple[list[dict], int]:
         # A file made with stock TinyDB may lack our _id; its doc_id is the natural stand-in.
         docs.append(doc if "_id" in doc else {"_id": doc_id, **doc})
     return docs, seq
-
-
-def sync_folder(folder: Path) -> None:
-    """fsync a directory so renames and unlinks in it survive a power cut (no-op on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- the journal -------------------------------------------------------------------------------

@@ -34,12 +34,11 @@ from app.core.database.journal import (
     apply_op,
     id_key,
     read_collection,
-    sync_folder,
     undo_ops,
     write_collection,
 )
 from app.core.errors import CloudError
-from app.core.jsonfile import remove_stale_temp_files
+from app.core.jsonfile import remove_stale_temp_files, fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +354,7 @@ class DocumentStore:
             self._file(name).unlink(missing_ok=True)
             self._on_disk.discard(name)
         if plan.deletions:
-            sync_folder(self._dir)
+            fsync_dir(self._dir)
         # Only now is every record of these generations in a durable collection file.
         self._journal.discard(plan.retired)
 

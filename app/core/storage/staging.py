@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Union
 
 from app.core.errors import CloudError
-from app.core.jsonfile import TEMP_PREFIX
+from app.core.jsonfile import TEMP_PREFIX, fsync_dir
 from app.core.storage.http_body import BLOCK, Reader
 
 Source = Union[Path, bytes, BinaryIO, Reader]
@@ -133,19 +133,6 @@ def _copy_file(source: BinaryIO, dest: BinaryIO) -> None:
             dest.seek(0)
             dest.truncate()
     shutil.copyfileobj(source, dest, BLOCK)
-
-
-def fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # Windows cannot open directories; its renames are durable enough
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _retry(operation) -> None:

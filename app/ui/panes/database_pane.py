@@ -6,16 +6,13 @@ import json
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +29,7 @@ from app.ui.document_editor import DocumentEditor
 from app.ui.messages import InlineMessage
 from app.ui.panes.db_transfer import TransferBar
 from app.ui.query_bar import QueryBar
-from app.ui.widgets import JsonView, color_dot
+from app.ui.widgets import make_table, JsonView, color_dot
 
 
 class DatabasePane(QWidget):
@@ -48,8 +45,8 @@ class DatabasePane(QWidget):
         self._collection: str | None = None
         self.collections = CollectionsModel(self)
         self.documents = DocumentsModel(self)
-        self.collection_view = _table(self.collections)
-        self.document_view = _table(self.documents)
+        self.collection_view = make_table(self.collections)
+        self.document_view = make_table(self.documents, fit_columns=False)
         self.document_json = JsonView()
         self.query_bar = QueryBar()
         self.mode_box = QComboBox()
@@ -294,18 +291,3 @@ class DatabasePane(QWidget):
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:
     return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
-
-
-def _table(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setDefaultSectionSize(22)
-    # Row numbers would widen the header as rows are fetched (500 → 1000), relaying out the
-    # whole view in one long frame; the _id column identifies a row anyway.
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view

@@ -7,15 +7,12 @@ import json
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,7 +26,7 @@ from app.core.functions.triggers import trigger_request
 from app.ui.bridge import ADMIN, WorkspaceBridge
 from app.ui.function_models import FunctionsModel, InvocationsModel
 from app.ui.messages import InlineMessage
-from app.ui.widgets import JsonView, color_dot, format_time
+from app.ui.widgets import make_table, JsonView, color_dot, format_time
 
 HELLO_WORLD = '{\n  "key1": "test value 1",\n  "key2": "test value 2"\n}'  # the console's template
 
@@ -47,8 +44,8 @@ class FunctionsPane(QWidget):
         self._name: str | None = None
         self.functions = FunctionsModel(self)
         self.history = InvocationsModel(self)
-        self.function_view = _table(self.functions)
-        self.history_view = _table(self.history)
+        self.function_view = make_table(self.functions)
+        self.history_view = make_table(self.history)
         self.caller_box = QComboBox()
         self.preset_box = QComboBox()
         self.payload = JsonView()
@@ -253,15 +250,3 @@ def _payload(text: str) -> dict:
 def _request_id(err_msg: str) -> str | None:
     marker = "requestID "
     return err_msg.split(marker, 1)[1].split(",", 1)[0] if marker in err_msg else None
-
-
-def _table(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view

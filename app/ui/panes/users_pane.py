@@ -5,17 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QColorDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +23,7 @@ from app.core.identity import Persona
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.models import PersonasModel, UsersModel
-from app.ui.widgets import JsonView
+from app.ui.widgets import make_table, JsonView
 
 
 class UsersPane(QWidget):
@@ -41,8 +38,8 @@ class UsersPane(QWidget):
         self._bridge = bridge
         self.personas_model = PersonasModel(self)
         self.users_model = UsersModel(bridge.workspace.identity.persona_by_openid, self)
-        self.roster = _table(self.personas_model)
-        self.users = _table(self.users_model)
+        self.roster = make_table(self.personas_model)
+        self.users = make_table(self.users_model)
         self.roster_message = InlineMessage()
         self.login_message = InlineMessage()
         self.code_edit = QLineEdit()
@@ -209,15 +206,3 @@ class UsersPane(QWidget):
 
     def _refresh_users(self) -> None:
         self.users_model.set_users(self._bridge.users())
-
-
-def _table(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    return view
