@@ -92,3 +92,30 @@ def test_runaway_allocation_is_stopped(project, tmp_path):
     code, value, _ = wxsim(project, tmp_path, "call", "hog")
     assert code == 1 and value["errCode"] == -404011
     assert wxsim(project, tmp_path, "call", "add", "--data", '{"a": 2, "b": 3}')[1]["result"] == 5
+
+
+def test_concurrent_invocations_do_not_corrupt_the_database(tmp_path):
+    """Four functions writing at once through the SDK: every document lands, once."""
+    import threading
+
+    from app.core.functions.sdk import call_function
+    from app.core.requests import Caller
+    from app.core.workspace import Workspace
+
+    code = ("const cloud = require('wx-server-sdk'); cloud.init(); const db = cloud.database()\n"
+            "exports.main = async (e) => { for (let i = 0; i < 20; i++) await db.collection('c').add({ data: { w: e.w, i } }); return 1 }")
+    ws = Workspace.open(tmp_path / "d", make_project(tmp_path / "p", {"writer": code}))
+    try:
+        ws.database.create_collection("c")
+        results = []
+        threads = [threading.Thread(target=lambda w=w: results.append(
+            call_function(ws.handle, Caller.admin(), "writer", {"w": w}).value)) for w in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [r.get("result") for r in results] == [1, 1, 1, 1], results
+        docs = ws.database.browse("c")
+        assert len(docs) == 80 and len({(d["w"], d["i"]) for d in docs}) == 80
+    finally:
+        ws.close()
