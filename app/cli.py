@@ -13,7 +13,7 @@ from app import __version__
 from app.core.errors import InputError, SimulatorError
 from app.core.workspace import Workspace
 
-COMMANDS = ("personas", "db", "call", "run-client")
+COMMANDS = ("personas", "db", "call", "run-client", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     who = call.add_mutually_exclusive_group()
     who.add_argument("--as", dest="persona", metavar="PERSONA", help="call as this persona's mini program")
     who.add_argument("--openid", metavar="OPENID", help="call as a mini program user with this openid")
+    call.add_argument("--runtime", choices=("v8", "node"),
+                      help="v8: the embedded engine; node: real Node.js with the function's own "
+                      "node_modules (default: the function's saved choice, else v8)")
+    call.add_argument("--node", metavar="PATH", help="the Node.js to use with --runtime node")
     _add_location_options(call, argparse.SUPPRESS)
     client = commands.add_parser(
         "run-client",
@@ -58,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--as", dest="persona", metavar="PERSONA", help="run as this persona (default: the first)")
     who.add_argument("--openid", metavar="OPENID", help="run as a mini program user with this openid")
     _add_location_options(client, argparse.SUPPRESS)
+    serve = commands.add_parser(
+        "serve", help="run the workspace headless with the loopback gateway the real wx-server-sdk talks to"
+    )
+    serve.add_argument("--port", type=int, default=0, help="the gateway's port on 127.0.0.1 (default: a free one)")
+    _add_location_options(serve, argparse.SUPPRESS)
     return parser
 
 
@@ -117,6 +126,8 @@ def run(args: argparse.Namespace, workspace_for: Callable[[argparse.Namespace], 
             return _call(args, workspace)
         if args.command == "run-client":
             return _run_client(args, workspace)
+        if args.command == "serve":
+            return _serve(args, workspace)
         return _db(args, workspace)
     except SimulatorError as exc:
         print(f"wxsim: {_message(exc)}", file=sys.stderr)
@@ -190,6 +201,13 @@ def _call(args: argparse.Namespace, workspace: Workspace) -> int:
         caller = Caller.client(args.openid, workspace.settings.appid)
     else:
         caller = Caller.admin(SOURCE_CLI)
+    if args.node:
+        workspace.set_node_path(args.node)
+    if args.runtime == "node" or (args.runtime is None and workspace.function_runtime(args.name) == "node"):
+        problem = workspace.node_runtime_problem(args.name)
+        if problem:
+            raise InputError(problem)
+    workspace.functions.set_runtime_override(args.name, args.runtime)
     # A console test run (no --as) still answers in the mini program's shape (DESIGN §5).
     outcome = call_function(workspace.handle, caller, args.name, data, client_shape=True)
     for invocation in workspace.functions.history(args.name)[:1]:
@@ -225,3 +243,28 @@ def _run_client(args: argparse.Namespace, workspace: Workspace) -> int:
         return 0
     print(json.dumps(result, ensure_ascii=False))
     return 1
+
+
+def _serve(args: argparse.Namespace, workspace: Workspace) -> int:
+    import signal
+    import threading
+
+    from app.core.functions.triggers import TriggerScheduler
+    from app.core.gateway import serve_info
+
+    workspace.gateway.start(args.port)  # a busy port is an InputError with the reason
+    triggers = TriggerScheduler(workspace.functions.functions, workspace.handle)
+    triggers.start()
+    print(json.dumps(serve_info(workspace.gateway, workspace), ensure_ascii=False), flush=True)
+    print(f"wxsim: serving {workspace.settings.env_id} at {workspace.gateway.url}; Ctrl+C stops",
+          file=sys.stderr)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        triggers.stop()
+    return 0

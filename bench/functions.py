@@ -83,7 +83,24 @@ def main() -> int:
     print(f"  overhead over the function body     {warm - direct:7.2f} ms   (budget ≤ 2 ms)")
     print(f"first call after a code change        {statistics.median(changes) * 1000:7.1f} ms")
     print(f"`wxsim call` as a whole process       {statistics.median(whole):7.2f} s    (budget ≤ 0.6 s)")
+    print_node_comparison(args.runs)
     return 0
+
+
+def print_node_comparison(runs: int) -> None:
+    """The Node.js runtime next to the embedded one, same run (issue 7)."""
+    import shutil
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from node_runtime import rows
+
+    if shutil.which("node") is None:
+        print("\n(node is not on the PATH: no Node.js runtime figures)")
+        return
+    print(f"\n{'runtime pools, same trivial function':44} {'embedded':>9} {'node':>9}")
+    for label, embedded, node in rows(runs):
+        left = f"{embedded:9.2f}" if embedded is not None else f"{'':>9}"
+        print(f"{label:44} {left} {node:9.2f} ms")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ from app.core.demo_seed import seed_database, seed_storage
 from app.core.dispatcher import Dispatcher
 from app.core.functions.actions import function_actions
 from app.core.functions.catalog import Catalog
+from app.core.functions.nodepool import find_node, sdk_problem
 from app.core.functions.runner import FunctionRunner
+from app.core.gateway import Gateway, gateway_actions
 from app.core.errors import InputError
 from app.core.events import Event, EventLog
 from app.core.identity import Identity, Persona, derive_openid
@@ -35,6 +37,7 @@ WORKSPACE_FILE = "workspace.json"
 FORMAT_VERSION = 1
 DEFAULT_PERSONAS = (("学生A", "#1F7AE0"), ("学生B", "#07C160"), ("老师", "#FA9D3B"))
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+RUNTIMES = ("v8", "node")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class Workspace:
         self._db_modes = dict(db_modes)
         self._storage_mode = storage_mode
         self._presets: dict[str, dict[str, str]] = {}
+        self._runtimes: dict[str, str] = {}  # function name -> "v8" | "node"
+        self._node_path: str | None = None
         self.events = EventLog(data_dir / "events.jsonl")
         self.identity = Identity(settings.seed, personas, self._save_personas, data_dir / "auth.json", clock)
         self.database = DatabaseService(DocumentStore(data_dir / "db"), self.db_mode, clock)
@@ -80,10 +85,14 @@ class Workspace:
         self._dispatcher.register(storage_actions(self.storage, self._set_storage_mode))
         self.storage.attach(self.handle)  # uploads over HTTP are logged as requests too
         root = project.cloudfunction_root if project else None
+        # The loopback gateway the real wx-server-sdk talks to (Node runtime, `wxsim serve`).
+        self.gateway = Gateway(self.handle, settings.env_id, appid=settings.appid)
         self.functions = FunctionRunner(
-            Catalog(root), settings.env_id, settings.appid, self.handle, data_dir / "invocations.jsonl", clock
+            Catalog(root), settings.env_id, settings.appid, self.handle, data_dir / "invocations.jsonl", clock,
+            runtime_for=self.function_runtime, node_path=lambda: self._node_path, gateway=self.gateway,
         )
         self._dispatcher.register(function_actions(self.functions))
+        self._dispatcher.register(gateway_actions(self._dispatcher.actions()))
 
     @classmethod
     def open(
@@ -131,6 +140,8 @@ class Workspace:
         workspace = cls(data_dir, settings, project, personas, db_modes, clock, storage_mode)
         workspace._lock_file = lock
         workspace._presets = (state or {}).get("function_presets", {})
+        workspace._runtimes = {k: v for k, v in (state or {}).get("function_runtimes", {}).items() if v in RUNTIMES}
+        workspace._node_path = (state or {}).get("node_path")
         if state is None and demo_data is not None:
             seed_database(workspace.database, workspace._set_db_mode, personas, demo_data)
             seed_storage(workspace.storage, personas, demo_data)
@@ -183,6 +194,33 @@ class Workspace:
             self._storage_mode = mode
         self._save()
 
+    def function_runtime(self, function: str) -> str:
+        """Where a function runs: "v8" (embedded, the default) or "node" (real Node.js)."""
+        with self._lock:
+            return self._runtimes.get(function, "v8")
+
+    def set_function_runtime(self, function: str, runtime: str) -> None:
+        if runtime not in RUNTIMES:
+            raise InputError(f"The runtime must be v8 or node, not {runtime!r}.")
+        with self._lock:
+            self._runtimes[function] = runtime
+        self._save()
+
+    def set_node_path(self, path: str | None) -> None:
+        """Use this Node.js (a path, a folder holding node, or a name on PATH); None: search."""
+        with self._lock:
+            self._node_path = path or None
+        self.functions.reset_node_pool()
+        self._save()
+
+    def node_runtime_problem(self, function: str) -> str | None:
+        """Why ``function`` cannot run on Node.js here, in words; None if it can."""
+        if find_node(self._node_path) is None:
+            return ("Node.js was not found" + (f" at {self._node_path}" if self._node_path else " on the PATH")
+                    + ". Install it, or run this function on the embedded runtime.")
+        info = self.functions.catalog.find(function)
+        return sdk_problem(info.folder) if info else None
+
     def function_presets(self, function: str) -> dict[str, str]:
         """Saved event payloads of a function, by label (the console's test templates)."""
         with self._lock:
@@ -202,6 +240,7 @@ class Workspace:
 
     def close(self) -> None:
         """Stop the JS workers and compact the database journals (writes are already durable)."""
+        self.gateway.stop()  # first: no HTTP request may arrive while the services shut down
         self.functions.close()
         self.storage.close()
         self.database.store.close()
@@ -228,6 +267,8 @@ class Workspace:
                     "personas": [asdict(p) for p in self._personas],
                     "database_permissions": dict(sorted(self._db_modes.items())),
                     "function_presets": self._presets,
+                    "function_runtimes": self._runtimes,
+                    "node_path": self._node_path,
                     "storage_permission": self._storage_mode,
                 },
             )

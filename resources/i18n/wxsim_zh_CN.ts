@@ -67,113 +67,113 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="43" />
+        <location filename="../../app/ui/panes/database_pane.py" line="40" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="86" />
+        <location filename="../../app/ui/panes/database_pane.py" line="83" />
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="87" />
+        <location filename="../../app/ui/panes/database_pane.py" line="84" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="93" />
+        <location filename="../../app/ui/panes/database_pane.py" line="90" />
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="95" />
+        <location filename="../../app/ui/panes/database_pane.py" line="92" />
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="103" />
+        <location filename="../../app/ui/panes/database_pane.py" line="100" />
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="104" />
+        <location filename="../../app/ui/panes/database_pane.py" line="101" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="105" />
-        <location filename="../../app/ui/panes/database_pane.py" line="288" />
+        <location filename="../../app/ui/panes/database_pane.py" line="102" />
+        <location filename="../../app/ui/panes/database_pane.py" line="285" />
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="146" />
+        <location filename="../../app/ui/panes/database_pane.py" line="143" />
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="146" />
+        <location filename="../../app/ui/panes/database_pane.py" line="143" />
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="152" />
+        <location filename="../../app/ui/panes/database_pane.py" line="149" />
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="153" />
+        <location filename="../../app/ui/panes/database_pane.py" line="150" />
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="176" />
+        <location filename="../../app/ui/panes/database_pane.py" line="173" />
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="179" />
+        <location filename="../../app/ui/panes/database_pane.py" line="176" />
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="217" />
+        <location filename="../../app/ui/panes/database_pane.py" line="214" />
         <source>a signed-out visitor</source>
         <translation>未登录的访客</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="218" />
+        <location filename="../../app/ui/panes/database_pane.py" line="215" />
         <source>{who} cannot see this document: {why}</source>
         <translation>{who} 看不到这条记录：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="225" />
+        <location filename="../../app/ui/panes/database_pane.py" line="222" />
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="253" />
+        <location filename="../../app/ui/panes/database_pane.py" line="250" />
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="261" />
+        <location filename="../../app/ui/panes/database_pane.py" line="258" />
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="267" />
+        <location filename="../../app/ui/panes/database_pane.py" line="264" />
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="280" />
+        <location filename="../../app/ui/panes/database_pane.py" line="277" />
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="289" />
+        <location filename="../../app/ui/panes/database_pane.py" line="286" />
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -255,102 +255,127 @@
 <context>
     <name>FunctionsPane</name>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="42" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="39" />
         <source>Functions</source>
         <translation>云函数</translation>
     </message>
     <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="60" />
+        <source>Embedded (V8)</source>
+        <translation>内置（V8）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="61" />
+        <source>Node.js</source>
+        <translation>Node.js</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/panes/functions_pane.py" line="62" />
+        <source>Node.js runs the function with its own node_modules and the real wx-server-sdk</source>
+        <translation>Node.js 用函数自己的 node_modules 和真正的 wx-server-sdk 运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="63" />
+        <source>Use the embedded runtime</source>
+        <translation>改用内置运行环境</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="65" />
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="63" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="66" />
         <source>Run trigger now</source>
         <translation>立即触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="81" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="86" />
         <source>Run as</source>
         <translation>调用身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="83" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="88" />
         <source>Preset</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="85" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="90" />
         <source>Save preset…</source>
         <translation>保存模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="86" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="91" />
         <source>Delete preset</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="93" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="96" />
+        <source>Runtime</source>
+        <translation>运行环境</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="100" />
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="98" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="105" />
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="99" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="106" />
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="100" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="107" />
         <source>History (日志)</source>
         <translation>调用记录（日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="106" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="113" />
         <source>Event (JSON)</source>
         <translation>测试参数 event（JSON）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="148" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="159" />
         <source>Console test (no user)</source>
         <translation>云端测试（无用户）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="160" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="192" />
         <source>Select a function first.</source>
         <translation>请先选择一个云函数。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="189" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="221" />
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="190" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="222" />
         <source>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</source>
         <translation>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="220" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="252" />
         <source>Save preset</source>
         <translation>保存模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="220" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="252" />
         <source>Preset name:</source>
         <translation>模板名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="247" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="279" />
         <source>The event is not valid JSON: {error}</source>
         <translation>event 不是有效的 JSON：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="249" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="281" />
         <source>The event must be a JSON object, like {"a": 1}.</source>
         <translation>event 必须是 JSON 对象，例如 {"a": 1}。</translation>
     </message>
@@ -942,127 +967,127 @@
 <context>
     <name>UsersPane</name>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="37" />
+        <location filename="../../app/ui/panes/users_pane.py" line="34" />
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="49" />
+        <location filename="../../app/ui/panes/users_pane.py" line="46" />
         <source>the code from wx.login(), or any text to try</source>
         <translation>wx.login() 返回的 code，也可以随便输入试试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="72" />
+        <location filename="../../app/ui/panes/users_pane.py" line="69" />
         <source>Personas</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="75" />
+        <location filename="../../app/ui/panes/users_pane.py" line="72" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="76" />
+        <location filename="../../app/ui/panes/users_pane.py" line="73" />
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="77" />
+        <location filename="../../app/ui/panes/users_pane.py" line="74" />
         <source>Colour…</source>
         <translation>颜色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="78" />
+        <location filename="../../app/ui/panes/users_pane.py" line="75" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="79" />
+        <location filename="../../app/ui/panes/users_pane.py" line="76" />
         <source>Copy openid</source>
         <translation>复制 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="94" />
+        <location filename="../../app/ui/panes/users_pane.py" line="91" />
         <source>Login: wx.login → code2Session</source>
         <translation>登录：wx.login → code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="95" />
+        <location filename="../../app/ui/panes/users_pane.py" line="92" />
         <source>wx.cloud.init({traceUser: true})</source>
         <translation>wx.cloud.init({traceUser: true})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="96" />
+        <location filename="../../app/ui/panes/users_pane.py" line="93" />
         <source>wx.login()</source>
         <translation>wx.login()</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="97" />
+        <location filename="../../app/ui/panes/users_pane.py" line="94" />
         <source>code2Session</source>
         <translation>code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="114" />
+        <location filename="../../app/ui/panes/users_pane.py" line="111" />
         <source>Users (用户管理): visits recorded with traceUser, latest first</source>
         <translation>用户管理：通过 traceUser 记录的访问，最近访问在前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="124" />
+        <location filename="../../app/ui/panes/users_pane.py" line="121" />
         <source>Select a persona in the list first.</source>
         <translation>请先在列表中选择一个身份。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="128" />
+        <location filename="../../app/ui/panes/users_pane.py" line="125" />
         <source>Add persona</source>
         <translation>添加身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="128" />
+        <location filename="../../app/ui/panes/users_pane.py" line="125" />
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="137" />
+        <location filename="../../app/ui/panes/users_pane.py" line="134" />
         <source>Rename persona</source>
         <translation>重命名身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="137" />
+        <location filename="../../app/ui/panes/users_pane.py" line="134" />
         <source>New name (the openid stays the same):</source>
         <translation>新名称（openid 保持不变）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="147" />
+        <location filename="../../app/ui/panes/users_pane.py" line="144" />
         <source>Persona colour</source>
         <translation>身份颜色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="157" />
+        <location filename="../../app/ui/panes/users_pane.py" line="154" />
         <source>Delete persona</source>
         <translation>删除身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="158" />
+        <location filename="../../app/ui/panes/users_pane.py" line="155" />
         <source>Delete {name}? Data this user owns keeps its openid {openid}.</source>
         <translation>删除 {name}？该用户拥有的数据仍保留其 openid {openid}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="169" />
+        <location filename="../../app/ui/panes/users_pane.py" line="166" />
         <source>Copied the openid of {name}</source>
         <translation>已复制 {name} 的 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="183" />
+        <location filename="../../app/ui/panes/users_pane.py" line="180" />
         <source>As {name}:</source>
         <translation>以 {name} 身份：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="183" />
+        <location filename="../../app/ui/panes/users_pane.py" line="180" />
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="206" />
+        <location filename="../../app/ui/panes/users_pane.py" line="203" />
         <source>Exchanged. Exchange the same code again to see WeChat refuse it.</source>
         <translation>换取成功。再用同一个 code 换取一次，可以看到微信如何拒绝。</translation>
     </message>

@@ -93,3 +93,13 @@ def test_new_function_on_disk_appears(qtbot, qloop, tmp_path, qapp):
     finally:
         bridge.close()
         ws.close()
+
+
+def test_node_runtime_without_npm_install_says_so_and_offers_the_embedded_one(qtbot, demo):
+    pane = open_pane(qtbot, demo, "todos")
+    pane.set_runtime("node")
+    assert demo.workspace.function_runtime("todos") == "node"
+    assert "wx-server-sdk is not installed" in pane.message.text() or "Node.js was not found" in pane.message.text()
+    assert pane.embedded_button.isVisible()
+    pane.embedded_button.click()
+    assert demo.workspace.function_runtime("todos") == "v8" and not pane.embedded_button.isVisible()

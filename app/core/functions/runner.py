@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.functions.catalog import Catalog, FunctionInfo
-from app.core.functions.jspool import JsPool
+from app.core.functions.jspool import JsError, JsOutcome, JsPool
+from app.core.functions.nodepool import NodePool, find_node, sdk_problem
 from app.core.requests import Caller, Request
 from app.core.storage.paths import numeric_app_id
 
@@ -70,6 +71,10 @@ class FunctionRunner:
         dispatch: Callable[[Request], dict],
         history_file: Path,
         clock: Callable[[], float] = time.time,
+        *,
+        runtime_for: Callable[[str], str] = lambda _name: "v8",
+        node_path: Callable[[], str | None] = lambda: None,
+        gateway=None,
     ) -> None:
         self.catalog = catalog
         self._env_id = env_id
@@ -79,6 +84,11 @@ class FunctionRunner:
         self._clock = clock
         self._lock = threading.Lock()
         self._pool: JsPool | None = None
+        self._node_pool: NodePool | None = None
+        self._runtime_for = runtime_for
+        self._node_path = node_path
+        self._gateway = gateway
+        self._runtime_override: dict[str, str] = {}  # e.g. `wxsim call --runtime node`, not saved
         self._active: dict[str, _Active] = {}  # request id -> who is running, for nested calls
         self._history: deque[Invocation] = deque(_load(history_file), maxlen=HISTORY)
 
@@ -143,14 +153,57 @@ class FunctionRunner:
             "tencentcloud_appid": int(numeric_app_id(self._appid)),  # the one in fileIDs too
             "tencentcloud_uin": int(numeric_app_id(self._appid)),
         }
+        caller = Caller("admin", source, openid, self._appid, unionid)
+        if self.runtime(info.name) == "node":
+            return self._run_node(info, event, context, request_id, source, openid, unionid, caller)
         env = {**info.env_variables, **self._platform_env(source, openid, unionid, request_id)}
         context["environment"] = json.dumps(env)
-        caller = Caller("admin", source, openid, self._appid, unionid)
 
         def host(action: str, params: dict) -> dict:
             return _as_cloud_error(self._dispatch, Request(action, params, caller, parent_id=request_id))
 
         return self.pool().invoke(info.folder, event, context, env, info.timeout_s, host)
+
+    def runtime(self, name: str) -> str:
+        return self._runtime_override.get(name) or self._runtime_for(name)
+
+    def set_runtime_override(self, name: str, runtime: str | None) -> None:
+        """Run ``name`` on ``runtime`` in this process only (the saved choice stays)."""
+        if runtime is None:
+            self._runtime_override.pop(name, None)
+        else:
+            self._runtime_override[name] = runtime
+
+    def _run_node(self, info, event, context, request_id, source, openid, unionid, caller) -> JsOutcome:
+        """Real Node.js and the function's own wx-server-sdk, talking to our gateway over HTTP."""
+        problem = sdk_problem(info.folder)
+        try:
+            pool = None if problem else self.node_pool()
+        except SimulatorError as exc:
+            problem = str(exc)
+        if problem:
+            return JsOutcome(None, JsError("Error", problem, ""), False, [], 0.0)
+        self._gateway.url or self._gateway.start()
+        env = {**info.env_variables, **self._gateway.node_env(source, openid, self._appid, unionid, request_id)}
+        context["environment"] = json.dumps(env)
+        with self._gateway.register_invocation(request_id, caller, request_id):
+            return pool.invoke(info.folder, event, context, env, info.timeout_s, None)
+
+    def node_pool(self) -> NodePool:
+        with self._lock:
+            if self._node_pool is None:
+                node = find_node(self._node_path())
+                if node is None:
+                    raise SimulatorError("Node.js was not found; install it or use the embedded runtime.")
+                self._node_pool = NodePool(node)
+            return self._node_pool
+
+    def reset_node_pool(self) -> None:
+        """Forget the Node pool, e.g. after the Node.js path changed."""
+        with self._lock:
+            pool, self._node_pool = self._node_pool, None
+        if pool is not None:
+            pool.close()
 
     def run_client(self, script: Path, caller: Caller, temp_dir: Path):
         """Run a mini program script (``exports.main``) with a global ``wx``, as ``caller``.
@@ -227,9 +280,11 @@ class FunctionRunner:
 
     def close(self) -> None:
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close()
+            pools = [self._pool, self._node_pool]
+            self._pool = self._node_pool = None
+        for pool in pools:
+            if pool is not None:
+                pool.close()
 
 
 def sdk_builtins() -> dict[str, Path]:

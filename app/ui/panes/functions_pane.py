@@ -56,6 +56,12 @@ class FunctionsPane(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result = JsonView()
         self.logs = JsonView()
+        self.runtime_box = QComboBox()
+        self.runtime_box.addItem(self.tr("Embedded (V8)"), "v8")
+        self.runtime_box.addItem(self.tr("Node.js"), "node")
+        self.runtime_box.setToolTip(self.tr("Node.js runs the function with its own node_modules and the real wx-server-sdk"))
+        self.embedded_button = QPushButton(self.tr("Use the embedded runtime"))
+        self.embedded_button.hide()
         self.run_button = QPushButton(self.tr("Run"))
         self.trigger_button = QPushButton(self.tr("Run trigger now"))
         self._rescan = QTimer(self)  # edits on disk show up without a restart
@@ -66,6 +72,8 @@ class FunctionsPane(QWidget):
         self.function_view.selectionModel().currentRowChanged.connect(self._on_function_changed)
         self.history_view.selectionModel().currentRowChanged.connect(self._on_history_changed)
         self.preset_box.activated.connect(self._on_preset_activated)
+        self.runtime_box.activated.connect(self._on_runtime_activated)
+        self.embedded_button.clicked.connect(lambda: self.set_runtime("v8"))
         self.run_button.clicked.connect(self.run)
         self.trigger_button.clicked.connect(self.run_trigger)
         bridge.personas_changed.connect(self._fill_callers)
@@ -85,6 +93,8 @@ class FunctionsPane(QWidget):
             button.clicked.connect(slot)
             presets.addWidget(button)
         actions = QHBoxLayout()
+        actions.addWidget(QLabel(self.tr("Runtime")))
+        actions.addWidget(self.runtime_box)
         actions.addWidget(self.run_button)
         actions.addWidget(self.trigger_button)
         folder = QPushButton(self.tr("Open folder"))
@@ -104,6 +114,7 @@ class FunctionsPane(QWidget):
         column.addWidget(self.payload, 1)
         column.addLayout(actions)
         column.addWidget(self.message)
+        column.addWidget(self.embedded_button)
         column.addWidget(self.summary)
         column.addWidget(tabs, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -129,10 +140,13 @@ class FunctionsPane(QWidget):
         self._fill_presets()
         self._refresh_history()
         self._update_buttons()
+        if info:
+            self.runtime_box.setCurrentIndex(self.runtime_box.findData(self._bridge.workspace.function_runtime(info.name)))
         if info and info.problem:
             self.message.show_error(info.problem)
         else:
             self.message.clear_message()
+            self._show_runtime_problem()
 
     def _update_buttons(self) -> None:
         info = self.functions.function_at(self.functions.row_of(self._name))
@@ -146,6 +160,27 @@ class FunctionsPane(QWidget):
         for persona in self._bridge.personas():
             self.caller_box.addItem(color_dot(persona.color), persona.name, persona.name)
         self.caller_box.setCurrentIndex(max(0, self.caller_box.findData(current)))
+
+    def _on_runtime_activated(self) -> None:
+        self.set_runtime(self.runtime_box.currentData())
+
+    def set_runtime(self, runtime: str) -> None:
+        """Run the selected function on ``runtime`` from now on (saved in the workspace)."""
+        if self._name is None:
+            return
+        self._bridge.workspace.set_function_runtime(self._name, runtime)
+        self.runtime_box.setCurrentIndex(self.runtime_box.findData(runtime))
+        self.message.clear_message()
+        self._show_runtime_problem()
+
+    def _show_runtime_problem(self) -> None:
+        """On Node.js, say up front what is missing (node, or npm install) and offer the way out."""
+        problem = None
+        if self._name and self._bridge.workspace.function_runtime(self._name) == "node":
+            problem = self._bridge.workspace.node_runtime_problem(self._name)
+        self.embedded_button.setVisible(problem is not None)
+        if problem:
+            self.message.show_error(problem)
 
     # -- runs ----------------------------------------------------------------------------------
 

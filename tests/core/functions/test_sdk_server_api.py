@@ -179,7 +179,8 @@ def test_transactions_without_backend_support(run_js, workspace):  # noqa: F811
     host = workspace_host(workspace, Caller.admin("scf"))
     result = ok(run_js(server_main("return settle(db.runTransaction(async () => 1))"), host=host))
     assert result["err"]["errMsg"] == (
-        "startTransaction:fail -501007 invalid parameters. action database.startTransaction is not supported")
+        "startTransaction:fail -502001 database request fail. transactions are not supported by wxsim yet "
+        "(database.startTransaction)")
 
 
 def test_openapi_and_other_cloud_only_apis_reject(run_js):

@@ -1,0 +1,73 @@
+"""The environment of a Node process whose wx-server-sdk should talk to the gateway (tcb-wire §2).
+
+``wxsim serve`` prints it for processes started by hand; a run we start adds the caller's
+identity (``WX_*``, read locally by ``getWXContext()``) and its invocation id (``TCB_SEQID``,
+which node-sdk puts at the front of every request's seqId).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.core.gateway.server import Gateway
+    from app.core.workspace import Workspace
+
+SERVE_SOURCE = "wx_devtools"  # a developer running a function by hand, as DevTools' local debugging
+# Any non-empty value: the SDK signs locally and dies without them; the gateway never checks.
+DUMMY_SECRET = "wxsim-local"
+
+
+def node_env(
+    url: str,
+    env_id: str,
+    *,
+    source: str,
+    openid: str | None = None,
+    appid: str | None = None,
+    unionid: str | None = None,
+    seq_id: str | None = None,
+) -> dict[str, str]:
+    """Every variable SCF would set for wx-server-sdk, pointing it at ``url``."""
+    env = {
+        # SCF mode: no metadata.tencentyun.com probe, and X-TCB-Source gets ",scf".
+        "TENCENTCLOUD_RUNENV": "SCF",
+        "TENCENTCLOUD_REGION": "ap-shanghai",
+        "SCF_NAMESPACE": env_id,
+        "TCB_ENV": env_id,
+        "TENCENTCLOUD_SECRETID": DUMMY_SECRET,
+        "TENCENTCLOUD_SECRETKEY": DUMMY_SECRET,
+        "TENCENTCLOUD_SESSIONTOKEN": DUMMY_SECRET,
+        "TCB_CONTEXT_CNFG": json.dumps({"URL": url}),
+        "TCB_SOURCE": source,
+        "TCB_CONTEXT_KEYS": "TCB_ENV,TCB_SEQID,TCB_SOURCE",  # node-sdk sees only the TCB_* listed
+        "WX_CONTEXT_KEYS": "WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_CLIENTIPV6",
+        "WX_CLIENTIP": "127.0.0.1",
+        "WX_CLIENTIPV6": "::1",
+        # Stops the 3 s "slow request" timer, which would keep a finished process alive.
+        "SILENCE": "true",
+    }
+    for key, value in (("WX_OPENID", openid), ("WX_APPID", appid), ("WX_UNIONID", unionid), ("TCB_SEQID", seq_id)):
+        if value:
+            env[key] = value
+    if source == "wx_trigger":
+        env["TRIGGER_SRC"] = "timer"
+    return env
+
+
+def serve_info(gateway: Gateway, workspace: Workspace) -> dict:
+    """The one JSON line ``wxsim serve`` prints (DESIGN §5): where to send calls, and how.
+
+    ``env`` is ready for ``env`` / ``export``: a Node process started with it (and with
+    ``NODE_PATH`` reaching a ``wx-server-sdk`` install) sends its cloud calls to the gateway.
+    """
+    url = gateway.url or gateway.start()
+    settings = workspace.settings
+    return {
+        "url": url,
+        "envId": settings.env_id,
+        "appid": settings.appid,
+        "dataDir": str(workspace.data_dir),
+        "env": gateway.node_env(SERVE_SOURCE, appid=settings.appid),
+    }

@@ -1,0 +1,147 @@
+"""``wx.openApi`` on the wire (tcb-wire §4): a multipart form whose ``requestData`` is protobuf.
+
+Only the few protobuf fields the SDK uses are read and written, by hand (varints and
+length-delimited fields), so no protobuf package is needed:
+
+    CommApiData     { 1: apiType int32 (0 OPEN_API, 2 SVRKIT_API), 2: openapiData OpenApiData,
+                      4: svrkitData { 1: apiName string, 2: reqData bytes }, 6: appid string }
+    OpenApiData     { 1: repeated KeyValuePair }
+    KeyValuePair    { 1: key string, 2: value bytes (the JSON of one parameter),
+                      3: contenttype string, 4: filename string }
+    CommOpenApiResp { 1: respData bytes, 2: contentType string, 3: errorCode int32, 4: httpCode uint32 }
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from app.core.storage.http_body import BadBody, MultipartReader, Reader
+
+API_TYPE_OPEN = 0
+API_TYPE_SVRKIT = 2
+JSON_TYPE = "application/json; charset=utf-8"
+_FIELD_LIMIT = 16 << 20
+
+
+class BadProtobuf(ValueError):
+    """``requestData`` is not a CommApiData message."""
+
+
+def read_form(body: Reader, boundary: str) -> dict[str, bytes]:
+    """Every field of a multipart form, as bytes (the form is small: parameters, not files)."""
+    fields: dict[str, bytes] = {}
+    total = 0
+    for part in MultipartReader(body, boundary).parts():
+        chunks = []
+        while data := part.read():
+            total += len(data)
+            if total > _FIELD_LIMIT:
+                raise BadBody(f"the openapi form is over {_FIELD_LIMIT} bytes")
+            chunks.append(data)
+        fields[part.name] = b"".join(chunks)
+    return fields
+
+
+def decode_request(blob: bytes) -> dict[str, Any]:
+    """A CommApiData message as ``{"apiType", "appid", "data": {param: value}}``.
+
+    Each OPEN_API parameter's value is its JSON, decoded; a file-like pair (with a
+    contenttype or filename) is summarised rather than kept.
+    """
+    out: dict[str, Any] = {"apiType": API_TYPE_OPEN, "data": {}}
+    for number, value in _fields(blob):
+        if number == 1 and isinstance(value, int):
+            out["apiType"] = value
+        elif number == 2 and isinstance(value, bytes):
+            for pair_number, pair in _fields(value):
+                if pair_number == 1 and isinstance(pair, bytes):
+                    key, item = _pair(pair)
+                    out["data"][key] = item
+        elif number == 4 and isinstance(value, bytes):
+            svrkit = dict(_fields(value))
+            out["svrkitApi"] = _text(svrkit.get(1, b""))
+        elif number == 6 and isinstance(value, bytes):
+            out["appid"] = _text(value)
+    return out
+
+
+def _pair(blob: bytes) -> tuple[str, Any]:
+    fields = dict(_fields(blob))
+    key, raw = _text(fields.get(1, b"")), fields.get(2, b"")
+    content_type, filename = fields.get(3), fields.get(4)
+    if content_type or filename:
+        return key, {"contentType": _text(content_type or b""), "filename": _text(filename or b""), "size": len(raw)}
+    try:
+        return key, json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return key, raw.decode("utf-8", errors="replace")
+
+
+def encode_response(resp_data: bytes, content_type: str = JSON_TYPE, http_code: int = 200) -> bytes:
+    """A CommOpenApiResp: the API's answer body, its content type and HTTP status."""
+    return (
+        _length_delimited(1, resp_data)
+        + _length_delimited(2, content_type.encode("utf-8"))
+        + _key(4, 0) + _varint(http_code)
+    )
+
+
+# -- protobuf wire format -------------------------------------------------------------------------
+
+
+def _fields(blob: bytes) -> Iterator[tuple[int, int | bytes]]:
+    """``(field number, value)`` of a message: ints for varints, bytes for length-delimited."""
+    pos = 0
+    while pos < len(blob):
+        key, pos = _read_varint(blob, pos)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, pos = _read_varint(blob, pos)
+            yield number, value
+        elif wire_type == 2:
+            size, pos = _read_varint(blob, pos)
+            if pos + size > len(blob):
+                raise BadProtobuf("a field runs past the end of the message")
+            yield number, blob[pos:pos + size]
+            pos += size
+        elif wire_type in (1, 5):
+            pos += 8 if wire_type == 1 else 4
+        else:
+            raise BadProtobuf(f"unsupported wire type {wire_type}")
+
+
+def _read_varint(blob: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if pos >= len(blob) or shift > 63:
+            raise BadProtobuf("a varint is cut short")
+        byte = blob[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+
+
+def _varint(value: int) -> bytes:
+    value &= (1 << 64) - 1  # negative int32s are sent as 10-byte two's complement
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _key(number: int, wire_type: int) -> bytes:
+    return _varint(number << 3 | wire_type)
+
+
+def _length_delimited(number: int, payload: bytes) -> bytes:
+    return _key(number, 2) + _varint(len(payload)) + payload
+
+
+def _text(value: int | bytes) -> str:
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)

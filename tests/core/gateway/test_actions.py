@@ -1,0 +1,35 @@
+"""The actions the gateway registers: open APIs, and refusals for what is not served yet."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.errors import CloudError
+from app.core.gateway import gateway_actions
+from app.core.gateway.actions import PENDING
+from app.core.requests import Caller, Request
+from app.core.workspace import Workspace
+
+
+def test_only_missing_actions_are_added():
+    everything = set(gateway_actions())
+    assert everything == {"wx.openApi", "wx.wxPayApi", *PENDING}
+    assert set(gateway_actions(["wx.openApi", "database.startTransaction"])) == everything - {
+        "wx.openApi", "database.startTransaction"}
+    assert gateway_actions(everything) == {}
+    assert set(gateway_actions(pending=False)) == {"wx.openApi", "wx.wxPayApi"}
+
+
+def test_pending_actions_refuse_in_words(tmp_path):
+    """Registered on a workspace, a transaction start fails as a database error, never a conflict."""
+    workspace = Workspace.open(tmp_path)
+    try:
+        dispatcher = workspace._dispatcher  # until workspace.py registers gateway_actions itself
+        dispatcher.register(gateway_actions(dispatcher.actions()))
+        with pytest.raises(CloudError) as refused:
+            workspace.handle(Request("database.startTransaction", {}, Caller.admin("scf")))
+        assert (refused.value.code, refused.value.tcb_code) == (-502001, "DATABASE_REQUEST_FAILED")
+        assert refused.value.detail == "transactions are not supported by wxsim yet (database.startTransaction)"
+        assert workspace.events.recent()[-1].action == "database.startTransaction"
+    finally:
+        workspace.close()
