@@ -50,26 +50,43 @@ TODOS = [
 
 
 def install_sdk(version: str) -> Path:
-    """The ``node_modules`` holding ``wx-server-sdk@version``, installed on first use."""
+    """The ``node_modules`` holding ``wx-server-sdk@version``, installed on first use.
+
+    npm has now and then left a package without its ``dist/`` here (seen twice in fresh
+    clones, never reproduced on demand), so an install counts only once Node can load the SDK;
+    otherwise it is tried again from a clean folder, the last time bypassing npm's cache.
+    """
     target = CACHE / f"npm-sdk-{version}"
-    if _installed(target) == version:
+    if _installed(target) == version and _loads(target):
         return target / "node_modules"
-    staging = CACHE / f"npm-sdk-{version}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    (staging / "package.json").write_text(json.dumps({"name": "wxsim-sdk-cache", "private": True}), encoding="utf-8")
-    command = [NPM, "install", "--no-audit", "--no-fund", "--ignore-scripts", f"wx-server-sdk@{version}"]
-    try:
-        done = subprocess.run(command, cwd=staging, capture_output=True, text=True, timeout=900, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    problems = []
+    for attempt in range(3):
+        staging = CACHE / f"npm-sdk-{version}.partial-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        pytest.fail(f"`{' '.join(command)}` could not run: {exc}", pytrace=False)
-    if done.returncode != 0 or _installed(staging) != version:
+        staging.mkdir(parents=True)
+        (staging / "package.json").write_text(json.dumps({"name": "wxsim-sdk-cache", "private": True}), encoding="utf-8")
+        command = [NPM, "install", "--no-audit", "--no-fund", "--ignore-scripts", f"wx-server-sdk@{version}"]
+        if attempt == 2:
+            command.append("--prefer-online")
+        try:
+            done = subprocess.run(command, cwd=staging, capture_output=True, text=True, timeout=900, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            pytest.fail(f"`{' '.join(command)}` could not run: {exc}", pytrace=False)
+        if done.returncode == 0 and _installed(staging) == version and _loads(staging):
+            shutil.rmtree(target, ignore_errors=True)
+            staging.rename(target)
+            return target / "node_modules"
+        problems.append(f"`{' '.join(command)}` (exit {done.returncode}):\n{done.stderr[-2000:]}")
         shutil.rmtree(staging, ignore_errors=True)
-        pytest.fail(f"`{' '.join(command)}` failed (exit {done.returncode}):\n{done.stderr[-4000:]}", pytrace=False)
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
-    return target / "node_modules"
+    pytest.fail("wx-server-sdk could not be installed:\n" + "\n".join(problems), pytrace=False)
+
+
+def _loads(folder: Path) -> bool:
+    """Whether Node can load the installed SDK (every file its packages point at is there)."""
+    done = subprocess.run([NODE, "-e", "require('wx-server-sdk')"], cwd=folder, capture_output=True,
+                          text=True, timeout=120, check=False)
+    return done.returncode == 0
 
 
 def _installed(folder: Path) -> str | None:
