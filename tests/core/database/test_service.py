@@ -311,3 +311,17 @@ def test_modes_persist_and_drop_forgets(tmp_path):
     again.handle(Request("database.deleteCollection", {"collectionName": "c"}, Caller.admin()))
     assert again.db_mode("c") == "PRIVATE"
     again.close()
+
+
+def test_update_argument_checks_u42_u43(server):
+    """U42/U43 as the SDK reports them; the document is unchanged."""
+    assert "不能更新_id的值" in server.doc_update("todos", "t1", {"_id": "x", "a": 1}).value["errMsg"]
+    out = server.doc_update("todos", "t1", {})
+    assert out.value["errMsg"].endswith("options.data must not be empty") and not out.ok
+    assert server.doc_get("todos", "t1").value["data"] == T[0]
+
+
+def test_inc_on_null_is_a_database_error_u44(server):
+    out = server.doc_update("todos", "t4", {"progress": {"$inc": 1}})
+    assert out.value["errCode"] == -502001 and "Cannot apply $inc to a value of non-numeric type null" in out.value["errMsg"]
+    assert server.doc_get("todos", "t4").value["data"]["progress"] is None
