@@ -15,6 +15,7 @@ from app.core.database.actions import database_actions
 from app.core.database.permissions import DEFAULT_MODE
 from app.core.database.service import DatabaseService
 from app.core.database.store import DocumentStore
+from app.core.database.transactions import Transactions
 from app.core.demo_seed import seed_database, seed_storage
 from app.core.dispatcher import Dispatcher
 from app.core.functions.actions import function_actions
@@ -77,7 +78,9 @@ class Workspace:
         self.database = DatabaseService(DocumentStore(data_dir / "db"), self.db_mode, clock)
         self._dispatcher = Dispatcher(self.events, self._record_visit)
         self._dispatcher.register(identity_actions(self.identity))
-        self._dispatcher.register(database_actions(self.database, self._set_db_mode))
+        self._dispatcher.register(
+            database_actions(self.database, self._set_db_mode, Transactions(self.database.store))
+        )
         self.storage = StorageService(
             data_dir / "storage", data_dir / "storage-index.json",
             settings.env_id, settings.appid, self.storage_mode, clock,

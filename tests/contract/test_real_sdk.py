@@ -45,7 +45,11 @@ EXPECTED_ACTIONS = [
     "database.modifyDocument", "database.modifyDocument", "database.modifyDocument",  # where update, set, set
     "database.removeDocument",
     "database.getDocument", "database.getDocument", "database.getDocument",  # missing doc ×2, collection
-    "database.aggregateDocuments", "database.startTransaction",
+    "database.aggregateDocuments",
+    # runTransaction: start, read-modify in the transaction, get, commit; then the rollback run
+    "database.startTransaction", "database.modifyDocument", "database.getDocument", "database.commitTransaction",
+    "database.startTransaction", "database.modifyDocument", "database.abortTransaction",
+    "database.getDocument",  # afterTransactions
     "storage.getUploadMetadata", "storage.putObject",  # uploadFile: metadata, then the bytes
     "storage.batchGetDownloadUrl", "storage.batchGetDownloadUrl",  # getTempFileURL, downloadFile
     "storage.batchDeleteFile", "storage.batchGetDownloadUrl",  # deleteFile, download of the deleted
@@ -102,9 +106,10 @@ def test_database_errors(contract_run):
     }
     code, message = VERSION_ERRORS[run.version]["aggregate"]
     assert err(run, "aggregate") == {"errCode": code, "errMsg": message}
-    # Both versions surface startTransaction's failure without an errCode.
-    assert err(run, "transaction") == {
-        "errMsg": "transactions are not supported by wxsim yet (database.startTransaction)"}
+    # X1/X2 with the real SDK: commit returns the callback's value; rollback rejects with the reason.
+    assert ok(run, "transaction") == 13  # n was 1, +2 by update, +10 in the transaction
+    assert err(run, "rollback") == {"errMsg": "nope"}
+    assert ok(run, "afterTransactions") == {"data": {"n": 13}, "errMsg": "document.get:ok"}
 
 
 def test_storage_calls(contract_run):
@@ -175,7 +180,7 @@ def test_every_call_is_in_the_event_log_as_the_runs_caller(contract_run):
         ("admin", "wx_client", persona.openid, persona.name)
     }
     failed = {e.action for e in run.events if e.outcome != "ok"}
-    assert failed == {"database.getDocument", "database.aggregateDocuments", "database.startTransaction",
+    assert failed == {"database.getDocument", "database.aggregateDocuments",
                       "functions.invokeFunction", "wx.openApi"}
 
 

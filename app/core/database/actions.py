@@ -7,16 +7,21 @@ from typing import Any
 from app.core.database import ejson
 from app.core.database.permissions import MODES, Access
 from app.core.database.service import DatabaseService, PermissionDenied
+from app.core.database.transactions import Transactions
+from app.core.database.update import apply_update
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.requests import Decision, Request, Trace
 
 
-def database_actions(service: DatabaseService, set_mode) -> dict[str, Action]:
+def database_actions(service: DatabaseService, set_mode, transactions: Transactions) -> dict[str, Action]:
     """Handlers for every database action; ``set_mode(collection, mode)`` persists a mode."""
+    in_tx = _TransactionOps(service, transactions)
 
     def get_document(request: Request, trace: Trace) -> dict:
         p = _Params(request, trace, service)
+        if p.transaction is not None:
+            return in_tx.get(p)
         docs, access = service.get(
             request.caller, p.collection, p.query,
             order=p.order(), skip=p.int("offset"), limit=p.int("limit"),
@@ -36,6 +41,8 @@ def database_actions(service: DatabaseService, set_mode) -> dict[str, Action]:
         data = request.params.get("data")
         docs = data if isinstance(data, list) else [data]
         decoded = [service.resolve_server_dates(_decode(item)) for item in docs]
+        if p.transaction is not None:
+            return in_tx.insert(p, decoded)
         ids, access = service.insert(request.caller, p.collection, decoded)
         p.allow(access, f"{len(ids)} added")
         return {"insertedIds": ids}
@@ -45,6 +52,8 @@ def database_actions(service: DatabaseService, set_mode) -> dict[str, Action]:
         data = service.resolve_server_dates(p.ejson("data"))
         if not isinstance(data, dict) or not data:
             raise CloudError(-501007, "data must be a non-empty object")
+        if p.transaction is not None:
+            return in_tx.modify(p, data, merge=p.flag("merge", True))
         modified, access = service.modify(
             request.caller, p.collection, p.query, data,
             multi=p.flag("multi", not p.is_doc), merge=p.flag("merge", True),
@@ -55,6 +64,8 @@ def database_actions(service: DatabaseService, set_mode) -> dict[str, Action]:
 
     def remove_document(request: Request, trace: Trace) -> dict:
         p = _Params(request, trace, service)
+        if p.transaction is not None:
+            return in_tx.remove(p)
         deleted, access = service.remove(
             request.caller, p.collection, p.query, multi=p.flag("multi", not p.is_doc)
         )
@@ -72,6 +83,23 @@ def database_actions(service: DatabaseService, set_mode) -> dict[str, Action]:
         trace.target = str(request.params.get("collectionName", ""))
         service.drop_collection(trace.target)
         set_mode(trace.target, None)
+        return {}
+
+    def start_transaction(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        trace.target = transaction_id = transactions.start()
+        return {"transactionId": transaction_id}
+
+    def commit_transaction(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        trace.target = str(request.params.get("transactionId", ""))
+        transactions.commit(request.params.get("transactionId"))
+        return {}
+
+    def abort_transaction(request: Request, trace: Trace) -> dict:
+        _admin_only(request)
+        trace.target = str(request.params.get("transactionId", ""))
+        transactions.abort(request.params.get("transactionId"))
         return {}
 
     def import_documents(request: Request, trace: Trace) -> dict:
@@ -111,6 +139,9 @@ def database_actions(service: DatabaseService, set_mode) -> dict[str, Action]:
         "database.deleteCollection": Action(drop_collection),
         "database.setPermission": Action(set_permission),
         "database.importDocuments": Action(import_documents),
+        "database.startTransaction": Action(start_transaction),
+        "database.commitTransaction": Action(commit_transaction),
+        "database.abortTransaction": Action(abort_transaction),
     }
 
 
@@ -124,6 +155,9 @@ class _Params:
         if not isinstance(self.collection, str) or not self.collection:
             raise CloudError(-501007, "collectionName is required")
         self.is_doc = self._params.get("queryType") == "DOC"
+        self.transaction = self._params.get("transactionId")
+        if self.transaction is not None and request.caller.is_client:
+            raise CloudError(-601004, "transactions are for cloud functions (server side) only")
         self.query = service.resolve_server_dates(self.ejson("query"))
         if self.query is not None and not isinstance(self.query, dict):
             raise CloudError(-501007, "query must be an object")
@@ -181,3 +215,60 @@ def _denials(handler):
 def _admin_only(request: Request) -> None:
     if request.caller.is_client:
         raise CloudError(-601004, "only cloud functions and the console can do this")
+
+
+class _TransactionOps:
+    """Single-document reads and writes inside a transaction (spec §3.13)."""
+
+    def __init__(self, service: DatabaseService, transactions: Transactions) -> None:
+        self._service = service
+        self._tx = transactions
+
+    def _target(self, p: _Params):
+        doc_id = (p.query or {}).get("_id")
+        if not p.is_doc or type(doc_id) not in (str, int, float):
+            raise CloudError(-501007, "only single-document operations by _id are allowed in a transaction")
+        self._service.require_collection(p.collection)
+        return self._tx.get(p.transaction), doc_id
+
+    def get(self, p: _Params) -> dict:
+        tx, doc_id = self._target(p)
+        doc = self._tx.read(tx, p.collection, doc_id)
+        return {"list": [ejson.to_ejson(doc)] if doc is not None else []}
+
+    def insert(self, p: _Params, docs: list) -> dict:
+        self._service.require_collection(p.collection)
+        tx = self._tx.get(p.transaction)
+        ids = []
+        for data in docs:
+            if not isinstance(data, dict):
+                raise CloudError(-501007, "data should be object")
+            doc_id = data["_id"] if "_id" in data else self._service.new_id()
+            if self._tx.read(tx, p.collection, doc_id) is not None:
+                raise CloudError(-502001, f"E11000 duplicate key error collection: {p.collection} dup key: {{ _id: {doc_id!r} }}")
+            self._tx.write(tx, p.collection, doc_id, {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}})
+            ids.append(doc_id)
+        return {"insertedIds": ids}
+
+    def modify(self, p: _Params, data: dict, *, merge: bool) -> dict:
+        tx, doc_id = self._target(p)
+        current = self._tx.read(tx, p.collection, doc_id)
+        if merge:
+            if current is None:
+                return {"updated": 0, "upsert_id": None}
+            result = apply_update(current, data, now=self._service.now())
+            if result.changed:
+                self._tx.write(tx, p.collection, doc_id, result.document)
+            return {"updated": int(result.changed), "upsert_id": None}
+        new = {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}}
+        self._tx.write(tx, p.collection, doc_id, new)
+        if current is None:
+            return {"updated": 0, "upsert_id": doc_id}
+        return {"updated": int(new != current), "upsert_id": None}
+
+    def remove(self, p: _Params) -> dict:
+        tx, doc_id = self._target(p)
+        if self._tx.read(tx, p.collection, doc_id) is None:
+            return {"deleted": 0}
+        self._tx.write(tx, p.collection, doc_id, None)
+        return {"deleted": 1}

@@ -1,4 +1,4 @@
-"""Actions the gateway adds to the dispatcher: ``wx.openApi``, and clear refusals for the
+"""Actions the gateway adds to the dispatcher: ``wx.openApi``, and a clear refusal for the
 wire actions the workspace does not implement yet (so they still show in the timeline).
 
 WeChat's open APIs need WeChat's servers. ``subscribeMessage.send`` is the one wxsim fakes: it
@@ -22,9 +22,6 @@ OFFLINE_CODE = -604100
 # Wire actions of tcb-wire §4 that the workspace may not serve yet: what to tell the user.
 PENDING = {
     "database.aggregateDocuments": "aggregate() is not supported by wxsim yet",
-    "database.startTransaction": "transactions are not supported by wxsim yet",
-    "database.commitTransaction": "transactions are not supported by wxsim yet",
-    "database.abortTransaction": "transactions are not supported by wxsim yet",
 }
 _PENDING_CODE = -502001  # DATABASE_REQUEST_FAILED: never DATABASE_TRANSACTION_CONFLICT, which retries
 

@@ -68,7 +68,15 @@ async function main () {
   await step('missingDocLenient', () => lenient.collection('todos').doc('no-such-id').get())
   await step('missingCollection', () => db.collection('no_such_collection').get())
   await step('aggregate', () => todos.aggregate().match({ done: false }).end())
-  await step('transaction', () => db.startTransaction())
+  await step('transaction', () => db.runTransaction(async (t) => {
+    await t.collection('todos').doc(addedId).update({ data: { n: _.inc(10) } })
+    return (await t.collection('todos').doc(addedId).get()).data.n
+  }))
+  await step('rollback', () => db.runTransaction(async (t) => {
+    await t.collection('todos').doc(addedId).update({ data: { n: 0 } })
+    await t.rollback('nope')
+  }))
+  await step('afterTransactions', () => todos.doc(addedId).field({ _id: false, n: true }).get())
 
   let fileID = null
   await step('uploadFile', async () => {

@@ -21,15 +21,13 @@ def test_only_missing_actions_are_added():
 
 
 def test_pending_actions_refuse_in_words(tmp_path):
-    """Registered on a workspace, a transaction start fails as a database error, never a conflict."""
+    """Registered on a workspace, a pending action (aggregation) fails as a database error in words."""
     workspace = Workspace.open(tmp_path)
     try:
-        dispatcher = workspace._dispatcher  # until workspace.py registers gateway_actions itself
-        dispatcher.register(gateway_actions(dispatcher.actions()))
         with pytest.raises(CloudError) as refused:
-            workspace.handle(Request("database.startTransaction", {}, Caller.admin("scf")))
+            workspace.handle(Request("database.aggregateDocuments", {}, Caller.admin("scf")))
         assert (refused.value.code, refused.value.tcb_code) == (-502001, "DATABASE_REQUEST_FAILED")
-        assert refused.value.detail == "transactions are not supported by wxsim yet (database.startTransaction)"
-        assert workspace.events.recent()[-1].action == "database.startTransaction"
+        assert refused.value.detail == "aggregate() is not supported by wxsim yet (database.aggregateDocuments)"
+        assert workspace.events.recent()[-1].action == "database.aggregateDocuments"
     finally:
         workspace.close()
