@@ -1,19 +1,14 @@
-"""The parent's handle on one JS worker process: spawn, send, receive with a deadline, kill."""
+"""The parent's handle on one embedded-V8 worker process: how to start it, when it is stale."""
 
 from __future__ import annotations
 
-import collections
-import json
 import os
-import queue
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
-STDERR_TAIL_BYTES = 4096
-_EOF = object()
+from app.core.functions.workerprocess import STDERR_TAIL_BYTES, PipeWorker, WorkerExited
+
+__all__ = ["STDERR_TAIL_BYTES", "WorkerExited", "WorkerProcess", "worker_command"]
 
 
 def worker_command() -> list[str]:
@@ -36,116 +31,14 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-class WorkerExited(Exception):
-    """The worker process ended (crash, kill, or failed start)."""
+class WorkerProcess(PipeWorker):
+    """One embedded-V8 worker process; used by one invocation at a time (the pool guarantees that)."""
 
-    def __init__(self, returncode: int | None, stderr_tail: str) -> None:
-        self.returncode = returncode
-        self.stderr_tail = stderr_tail
-        super().__init__(f"JS worker exited with code {returncode}")
-
-
-class WorkerProcess:
-    """One worker process; used by one invocation at a time (the pool guarantees that)."""
+    label = "JS worker"
 
     def __init__(self, init: dict) -> None:
-        self._proc = subprocess.Popen(
-            worker_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_worker_env(),
-            # A console window per worker would flash up under the windowed app on Windows.
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
-        self._messages: queue.SimpleQueue = queue.SimpleQueue()
-        self._stderr: collections.deque[bytes] = collections.deque()
-        self._stderr_lock = threading.Lock()
-        self.ready = False
-        self.function_dir: str | None = None  # set when the pool binds it to a function
         self.files: dict[str, list[int]] = {}  # what its instance loaded: path -> [mtime_ns, size]
-        self.last_used = 0.0  # monotonic time its last call ended (the pool's LRU)
-        self._stderr_thread = threading.Thread(target=self._read_stderr, daemon=True)
-        self._stderr_thread.start()
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        self.send(init)
-
-    @property
-    def pid(self) -> int:
-        return self._proc.pid
-
-    def _read_stdout(self) -> None:
-        # Parsing here keeps JSON decoding off the invoking thread's critical path.
-        for line in self._proc.stdout:
-            try:
-                self._messages.put(json.loads(line.decode("utf-8", "surrogatepass")))
-            except ValueError:
-                continue  # not ours (the worker sends stray output to stderr, but be safe)
-        self._messages.put(_EOF)
-
-    def _read_stderr(self) -> None:
-        size = 0
-        for chunk in iter(lambda: self._proc.stderr.read1(4096), b""):
-            with self._stderr_lock:
-                self._stderr.append(chunk)
-                size += len(chunk)
-                while size > STDERR_TAIL_BYTES and len(self._stderr) > 1:
-                    size -= len(self._stderr.popleft())
-
-    def stderr_tail(self) -> str:
-        """The last few KB the worker wrote to stderr (V8's and Python's last words)."""
-        with self._stderr_lock:
-            data = b"".join(self._stderr)
-        return data.decode("utf-8", "replace")[-STDERR_TAIL_BYTES:]
-
-    def send(self, msg: dict) -> None:
-        """Write one message; raises WorkerExited if the process is gone."""
-        try:
-            self._proc.stdin.write(json.dumps(msg).encode("utf-8", "surrogatepass") + b"\n")
-            self._proc.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
-            raise self._exited() from None
-
-    def _next(self, timeout: float) -> dict | None:
-        try:
-            msg = self._messages.get(timeout=max(0.0, timeout))
-        except queue.Empty:
-            return None
-        if msg is _EOF:
-            self._messages.put(_EOF)  # every later receive must see the end too
-            raise self._exited()
-        return msg
-
-    def receive(self, timeout: float) -> dict | None:
-        """The next message other than ``ready``, or None when ``timeout`` passes first."""
-        deadline = time.monotonic() + timeout
-        while True:
-            msg = self._next(deadline - time.monotonic())
-            if msg is None or msg.get("type") != "ready":
-                return msg
-            self.ready = True
-
-    def drain(self) -> list[dict]:
-        """Messages already received, without waiting (e.g. logs of a worker we just killed)."""
-        out = []
-        while True:
-            try:
-                msg = self._messages.get_nowait()
-            except queue.Empty:
-                return out
-            if msg is not _EOF:
-                out.append(msg)
-
-    def wait_ready(self, timeout: float) -> None:
-        """Block until the worker said ready; raises WorkerExited or TimeoutError."""
-        deadline = time.monotonic() + timeout
-        while not self.ready:
-            msg = self._next(deadline - time.monotonic())
-            if msg is None:
-                raise TimeoutError(f"JS worker {self.pid} did not start within {timeout:.0f} s")
-            if msg.get("type") != "ready":
-                raise RuntimeError(f"JS worker spoke before it was ready: {msg.get('type')}")
-            self.ready = True
+        super().__init__(worker_command(), _worker_env(), init)
 
     def is_stale(self) -> bool:
         """True if any file this instance loaded changed since (it must not be reused)."""
@@ -157,26 +50,3 @@ class WorkerProcess:
             if st.st_mtime_ns != mtime_ns or st.st_size != size:
                 return True
         return False
-
-    def alive(self) -> bool:
-        return self._proc.poll() is None
-
-    def kill(self) -> None:
-        """Stop the process wherever its JS is; reaping happens off the caller's thread."""
-        if self._proc.poll() is None:
-            self._proc.kill()
-        try:
-            self._proc.stdin.close()
-        except OSError:
-            pass
-        # Tearing down a V8 process takes a few ms; a call that evicts an idle instance or
-        # times out should not wait for that.
-        threading.Thread(target=self._proc.wait, daemon=True).start()
-
-    def _exited(self) -> WorkerExited:
-        try:
-            code = self._proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            code = None
-        self._stderr_thread.join(timeout=1)  # its last words explain the crash
-        return WorkerExited(code, self.stderr_tail())

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import collections
 import json
 import os
-import queue
 import shutil
-import subprocess
-import threading
-import time
 from pathlib import Path
 
-from app.core.functions.jsprocess import WorkerExited
+from app.core.functions.workerprocess import PipeWorker
 
 WORKER_JS = Path(__file__).resolve().parent / "js" / "node" / "worker.js"
-STDERR_TAIL_BYTES = 4096
-_EOF = object()
 
 # What a function process inherits from ours: enough to run tools and find temp/home, nothing
 # that changes Node itself (NODE_OPTIONS, NODE_PATH) or leaks the user's shell into the function.
@@ -123,119 +116,16 @@ def worker_env() -> dict[str, str]:
     return {**inherited, **SDK_ENV_DEFAULTS}
 
 
-class NodeProcess:
+class NodeProcess(PipeWorker):
     """One ``node worker.js`` process; one invocation at a time (the pool guarantees that)."""
 
+    label = "Node.js worker"
+
     def __init__(self, node: str, heap_mb: int, init: dict) -> None:
-        self._proc = subprocess.Popen(
-            [node, f"--max-old-space-size={heap_mb}", str(WORKER_JS)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=worker_env(),
-            # A console window per worker would flash up under the windowed app on Windows.
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
-        self._messages: queue.SimpleQueue = queue.SimpleQueue()
-        self._stderr: collections.deque[bytes] = collections.deque()
-        self._stderr_lock = threading.Lock()
-        self.ready = False
         self.node_version = ""
-        self.function_dir: str | None = None  # set when the pool binds it to a function
-        self.last_used = 0.0  # monotonic time its last call ended (the pool's LRU)
-        self._stderr_thread = threading.Thread(target=self._read_stderr, daemon=True)
-        self._stderr_thread.start()
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        self.send(init)
+        argv = [node, f"--max-old-space-size={heap_mb}", str(WORKER_JS)]
+        super().__init__(argv, worker_env(), init)
 
-    @property
-    def pid(self) -> int:
-        return self._proc.pid
-
-    def _read_stdout(self) -> None:
-        for line in self._proc.stdout:
-            try:
-                self._messages.put(json.loads(line))
-            except ValueError:
-                continue  # a line cut short by a kill
-        self._messages.put(_EOF)
-
-    def _read_stderr(self) -> None:
-        size = 0
-        for chunk in iter(lambda: self._proc.stderr.read1(4096), b""):
-            with self._stderr_lock:
-                self._stderr.append(chunk)
-                size += len(chunk)
-                while size > STDERR_TAIL_BYTES and len(self._stderr) > 1:
-                    size -= len(self._stderr.popleft())
-
-    def stderr_tail(self) -> str:
-        """The last few KB the process wrote to stderr (Node's last words on a crash)."""
-        with self._stderr_lock:
-            data = b"".join(self._stderr)
-        return data.decode("utf-8", "replace")[-STDERR_TAIL_BYTES:]
-
-    def send(self, msg: dict) -> None:
-        """Write one message; raises WorkerExited if the process is gone."""
-        try:
-            self._proc.stdin.write(json.dumps(msg).encode("ascii") + b"\n")
-            self._proc.stdin.flush()
-        except (OSError, ValueError):
-            raise self._exited() from None
-
-    def receive(self, timeout: float) -> dict | None:
-        """The next message, or None when ``timeout`` passes first; raises WorkerExited."""
-        try:
-            msg = self._messages.get(timeout=max(0.0, timeout))
-        except queue.Empty:
-            return None
-        if msg is _EOF:
-            self._messages.put(_EOF)  # every later receive must see the end too
-            raise self._exited()
-        return msg
-
-    def drain(self) -> list[dict]:
-        """Messages already received, without waiting (e.g. logs of a process just killed)."""
-        out = []
-        while True:
-            try:
-                msg = self._messages.get_nowait()
-            except queue.Empty:
-                return out
-            if msg is not _EOF:
-                out.append(msg)
-
-    def wait_ready(self, timeout: float) -> None:
-        """Block until the worker said ready; raises WorkerExited or TimeoutError."""
-        deadline = time.monotonic() + timeout
-        while not self.ready:
-            msg = self.receive(deadline - time.monotonic())
-            if msg is None:
-                raise TimeoutError(
-                    f"Node.js worker {self.pid} did not start within {timeout:.0f} s"
-                )
-            if msg.get("type") != "ready":
-                raise RuntimeError(f"Node.js worker spoke before it was ready: {msg.get('type')}")
-            self.node_version = str(msg.get("node", ""))
-            self.ready = True
-
-    def alive(self) -> bool:
-        return self._proc.poll() is None
-
-    def kill(self) -> None:
-        """Stop the process wherever its JS is (SIGKILL); reaping happens off this thread."""
-        if self._proc.poll() is None:
-            self._proc.kill()
-        try:
-            self._proc.stdin.close()
-        except OSError:
-            pass
-        threading.Thread(target=self._proc.wait, daemon=True).start()
-
-    def _exited(self) -> WorkerExited:
-        try:
-            code = self._proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            code = None
-        self._stderr_thread.join(timeout=1)  # its last words explain the crash
-        return WorkerExited(code, self.stderr_tail())
+    def _on_ready(self, msg: dict) -> None:
+        self.node_version = str(msg.get("node", ""))
+        super()._on_ready(msg)
