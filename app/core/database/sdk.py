@@ -73,10 +73,10 @@ class SdkDatabase:
 
     def add(self, collection: str, data: Any) -> SdkOutcome:
         if isinstance(data, list) and self._caller.is_client:
-            return _fail("collection.add", -1, "parameter.data should be object instead of array")
+            return _fail("collection.add", -1, "parameter.data should be object instead of array", client=True)
         items = data if isinstance(data, list) else [data]
         if not items or not all(isinstance(d, dict) for d in items):
-            return _fail("collection.add", -1, "parameter.data should be object")
+            return _fail("collection.add", -1, "parameter.data should be object", client=self._caller.is_client)
         params = {"collectionName": collection, "data": [ejson.encode(d) for d in items]}
         outcome = self._call("collection.add", "database.insertDocument", params)
         if outcome.ok and isinstance(data, list):
@@ -84,7 +84,7 @@ class SdkDatabase:
         return outcome
 
     def update(self, collection: str, where: Mapping | None, data: Mapping, *, multi: bool = True) -> SdkOutcome:
-        problem = _check_update("collection.update", data)
+        problem = _check_update("collection.update", data, self._caller.is_client)
         if problem:
             return problem
         params = {"collectionName": collection, "queryType": "WHERE", "data": ejson.encode(dict(data)),
@@ -108,7 +108,7 @@ class SdkDatabase:
         return outcome
 
     def doc_update(self, collection: str, doc_id: Any, data: Mapping) -> SdkOutcome:
-        problem = _check_update("document.update", data)
+        problem = _check_update("document.update", data, self._caller.is_client)
         if problem:
             return problem
         params = {**self._doc(collection, doc_id), "data": ejson.encode(dict(data)),
@@ -116,11 +116,12 @@ class SdkDatabase:
         return self._call("document.update", "database.modifyDocument", params)
 
     def doc_set(self, collection: str, doc_id: Any, data: Mapping) -> SdkOutcome:
-        problem = _check_update("document.set", data)
+        problem = _check_update("document.set", data, self._caller.is_client)
         if problem:
             return problem
         if _has_operator(data):
-            return _fail("document.set", -502001, "update operator complicit")
+            error = CloudError(-502001, "update operator complicit")
+            return SdkOutcome(False, shape_error("document.set", error, is_client=self._caller.is_client))
         params = {**self._doc(collection, doc_id), "data": ejson.encode(dict(data)),
                   "merge": False, "upsert": True}
         return self._call("document.set", "database.modifyDocument", params, doc_id=doc_id)
@@ -150,18 +151,22 @@ def _put(params: dict, key: str, value: Mapping | None) -> None:
         params[key] = ejson.encode(value)
 
 
-def _fail(api: str, code: int, reason: str) -> SdkOutcome:
+def _fail(api: str, code: int, reason: str, *, client: bool) -> SdkOutcome:
+    """An SDK assertion: wx-server-sdk's errMsg is the bare reason (spec §2.2), the client's is prefixed."""
+    if not client:
+        return SdkOutcome(False, {"errCode": code, "errMsg": reason})
     return SdkOutcome(False, {"errCode": code, "errMsg": f"{api}:fail {reason}"})
 
 
-def _check_update(api: str, data: Any) -> SdkOutcome | None:
+def _check_update(api: str, data: Any, client: bool) -> SdkOutcome | None:
     """The SDK's own assertions before anything is sent (spec §3.1)."""
     if not isinstance(data, Mapping):
-        return _fail(api, -1, f"parameter.data should be object instead of {type(data).__name__}")
+        return _fail(api, -1, f"parameter.data should be object instead of {type(data).__name__}", client=client)
     if not data:
-        return _fail(api, -1, "options.data must not be empty")
+        return _fail(api, -1, "options.data must not be empty", client=client)
     if "_id" in data:
-        return _fail(api, -501007, "-501007 invalid parameters. 不能更新_id的值")
+        # Raised by the SDK in the backend's words, so it reads like a backend error (U42).
+        return SdkOutcome(False, shape_error(api, CloudError(-501007, "不能更新_id的值"), is_client=client))
     return None
 
 

@@ -119,3 +119,30 @@ def test_concurrent_invocations_do_not_corrupt_the_database(tmp_path):
         assert len(docs) == 80 and len({(d["w"], d["i"]) for d in docs}) == 80
     finally:
         ws.close()
+
+
+def test_sdk_assertions_read_the_same_in_js_and_in_the_python_mirror(tmp_path):
+    """The console panes (Python mirror) and a cloud function (JS shim) word SDK errors alike."""
+    from app.core.database.sdk import SdkDatabase
+    from app.core.functions.sdk import call_function
+    from app.core.requests import Caller
+    from app.core.workspace import Workspace
+
+    code = ("const cloud = require('wx-server-sdk'); cloud.init(); const db = cloud.database()\n"
+            "const s = (p) => p.then((ok) => ({ ok }), (e) => ({ errCode: e.errCode, errMsg: e.errMsg }))\n"
+            "exports.main = async () => ({\n"
+            "  idUpd: await s(db.collection('c').doc('a').update({ data: { _id: 'x', a: 1 } })),\n"
+            "  empty: await s(db.collection('c').doc('a').update({ data: {} })),\n"
+            "  setOp: await s(db.collection('c').doc('a').set({ data: { a: db.command.inc(1) } })) })")
+    ws = Workspace.open(tmp_path / "d", make_project(tmp_path / "p", {"f": code}))
+    try:
+        ws.database.create_collection("c")
+        in_js = call_function(ws.handle, Caller.admin(), "f").value["result"]
+        mirror = SdkDatabase(ws.handle, Caller.admin("scf"))
+        in_python = {"idUpd": mirror.doc_update("c", "a", {"_id": "x", "a": 1}).value,
+                     "empty": mirror.doc_update("c", "a", {}).value,
+                     "setOp": mirror.doc_set("c", "a", {"a": {"$inc": 1}}).value}
+        assert in_js == in_python
+        assert in_js["empty"] == {"errCode": -1, "errMsg": "options.data must not be empty"}
+    finally:
+        ws.close()
