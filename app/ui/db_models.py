@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.core.database.ejson import iso_date, to_ejson
+from app.ui.rows_model import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 FETCH_BATCH = 500  # rows handed to the view at a time: 100k documents open instantly
@@ -18,34 +19,19 @@ MAX_COLUMNS = 40
 CELL_CHARS = 80
 
 
-class CollectionsModel(QAbstractTableModel):
+class CollectionsModel(RowsModel[tuple[str, int]]):
     """Collection names and their document counts."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[str, int]] = []
+    set_collections = RowsModel.set_rows
 
-    def set_collections(self, rows: list[tuple[str, int]]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Collection"), self.tr("Documents"))
 
     def name_at(self, row: int) -> str | None:
         return self._rows[row][0] if 0 <= row < len(self._rows) else None
 
     def row_of(self, name: str | None) -> int:
         return next((i for i, (n, _) in enumerate(self._rows) if n == name), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 2
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Collection"), self.tr("Documents"))[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not 0 <= index.row() < len(self._rows):

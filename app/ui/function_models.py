@@ -4,44 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from app.core.functions.catalog import FunctionInfo
 from app.core.functions.runner import Invocation
+from app.ui.rows_model import RowsModel
 from app.ui.widgets import format_time
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class FunctionsModel(QAbstractTableModel):
+class FunctionsModel(RowsModel[FunctionInfo]):
     """Name, timeout, timer trigger and when the code last changed."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[FunctionInfo] = []
+    set_functions = RowsModel.set_rows
+    function_at = RowsModel.row_at
 
-    def set_functions(self, rows: list[FunctionInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def function_at(self, row: int) -> FunctionInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Function"), self.tr("Timeout"), self.tr("Timer trigger"), self.tr("Changed"))
 
     def row_of(self, name: str | None) -> int:
         return next((i for i, f in enumerate(self._rows) if f.name == name), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 4
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Function"), self.tr("Timeout"), self.tr("Timer trigger"), self.tr("Changed"))[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         info = self.function_at(index.row())
@@ -63,31 +47,14 @@ class FunctionsModel(QAbstractTableModel):
         return None
 
 
-class InvocationsModel(QAbstractTableModel):
+class InvocationsModel(RowsModel[Invocation]):
     """The function's runs, newest first, like the console's 日志 page."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Invocation] = []
+    set_invocations = RowsModel.set_rows
+    invocation_at = RowsModel.row_at
 
-    def set_invocations(self, rows: list[Invocation]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def invocation_at(self, row: int) -> Invocation | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 5
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Time"), self.tr("Source"), self.tr("Persona"), self.tr("Duration"), self.tr("Result"))[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Time"), self.tr("Source"), self.tr("Persona"), self.tr("Duration"), self.tr("Result"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         run = self.invocation_at(index.row())

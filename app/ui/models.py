@@ -4,41 +4,25 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app.core.identity import Persona, UserRecord
+from app.ui.rows_model import RowsModel
 from app.ui.widgets import color_dot, format_time
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class PersonasModel(QAbstractTableModel):
+class PersonasModel(RowsModel[Persona]):
     """The persona roster: name (with its colour), openid, unionid."""
 
     NAME, OPENID, UNIONID = range(3)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Persona] = []
+    set_personas = RowsModel.set_rows
+    persona_at = RowsModel.row_at
 
-    def set_personas(self, personas: list[Persona]) -> None:
-        self.beginResetModel()
-        self._rows = list(personas)
-        self.endResetModel()
-
-    def persona_at(self, row: int) -> Persona | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Persona"), self.tr("openid"), self.tr("unionid"))[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Persona"), self.tr("openid"), self.tr("unionid"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         persona = self.persona_at(index.row())
@@ -52,37 +36,23 @@ class PersonasModel(QAbstractTableModel):
         return None
 
 
-class UsersModel(QAbstractTableModel):
+class UsersModel(RowsModel[UserRecord]):
     """用户管理: who visited with traceUser, most recent first."""
 
     OPENID, PERSONA, FIRST, LAST, VISITS = range(5)
 
-    def __init__(self, persona_of: Callable[[str], Persona | None], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._persona_of = persona_of
-        self._rows: list[UserRecord] = []
+    set_users = RowsModel.set_rows
 
-    def set_users(self, users: list[UserRecord]) -> None:
-        self.beginResetModel()
-        self._rows = list(users)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 5
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (
-                self.tr("openid"),
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("openid"),
                 self.tr("Persona"),
                 self.tr("First visit"),
                 self.tr("Last visit"),
-                self.tr("Visits"),
-            )[section]
-        return None
+                self.tr("Visits"))
+
+    def __init__(self, persona_of: Callable[[str], Persona | None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._persona_of = persona_of
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not 0 <= index.row() < len(self._rows):

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from posixpath import basename
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from app.core.requests import Decision
 from app.core.storage.index import FileRecord
+from app.ui.rows_model import RowsModel
 from app.ui.widgets import color_dot, format_time
 
 Index = QModelIndex | QPersistentModelIndex
@@ -25,34 +26,14 @@ class FileRow:
     write: Decision
 
 
-class FilesModel(QAbstractTableModel):
+class FilesModel(RowsModel[FileRow]):
     """Name, size, owner, upload time, type, and whether the viewer may read / delete it."""
 
     NAME, SIZE, OWNER, TIME, TYPE, READ, WRITE = range(7)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[FileRow] = []
-
-    def set_rows(self, rows: list[FileRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> FileRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 7
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Name"), self.tr("Size"), self.tr("Owner"), self.tr("Uploaded"),
-                    self.tr("Type"), self.tr("Read"), self.tr("Delete"))[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Name"), self.tr("Size"), self.tr("Owner"), self.tr("Uploaded"),
+                self.tr("Type"), self.tr("Read"), self.tr("Delete"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row())
