@@ -163,7 +163,7 @@ def measure_pane(data_dir: Path) -> None:
     from app.ui.bridge import WorkspaceBridge
     from app.ui.panes.database_pane import DatabasePane
 
-    app = QApplication([])
+    _app = QApplication([])  # must stay referenced while the pane runs
     result = {}
 
     async def measure():

@@ -90,17 +90,14 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         trace.target = transaction_id = transactions.start()
         return {"transactionId": transaction_id}
 
-    def commit_transaction(request: Request, trace: Trace) -> dict:
-        _admin_only(request)
-        trace.target = str(request.params.get("transactionId", ""))
-        transactions.commit(request.params.get("transactionId"))
-        return {}
+    def end_transaction(commit: bool):
+        def end(request: Request, trace: Trace) -> dict:
+            _admin_only(request)
+            trace.target = str(request.params.get("transactionId", ""))
+            (transactions.commit if commit else transactions.abort)(request.params.get("transactionId"))
+            return {}
 
-    def abort_transaction(request: Request, trace: Trace) -> dict:
-        _admin_only(request)
-        trace.target = str(request.params.get("transactionId", ""))
-        transactions.abort(request.params.get("transactionId"))
-        return {}
+        return end
 
     def import_documents(request: Request, trace: Trace) -> dict:
         _admin_only(request)
@@ -140,8 +137,8 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         "database.setPermission": Action(set_permission),
         "database.importDocuments": Action(import_documents),
         "database.startTransaction": Action(start_transaction),
-        "database.commitTransaction": Action(commit_transaction),
-        "database.abortTransaction": Action(abort_transaction),
+        "database.commitTransaction": Action(end_transaction(commit=True)),
+        "database.abortTransaction": Action(end_transaction(commit=False)),
     }
 
 

@@ -224,8 +224,9 @@ class DatabaseService:
                     f"E11000 duplicate key error: {len(conflicts)} _id(s) already exist, e.g. "
                     f"{conflicts[0]!r}; nothing was imported",
                 )
-            replaced = [d for d in pending.values() if self.store.get(collection, d["_id"]) is not None]
-            fresh = [d for d in pending.values() if self.store.get(collection, d["_id"]) is None]
+            replaced, fresh = [], []
+            for doc in pending.values():
+                (replaced if self.store.get(collection, doc["_id"]) is not None else fresh).append(doc)
             with self.store.batch():
                 if replaced:
                     self.store.replace(collection, replaced)

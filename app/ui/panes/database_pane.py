@@ -43,6 +43,7 @@ class DatabasePane(QWidget):
         super().__init__(parent)
         self._bridge = bridge
         self._collection: str | None = None
+        self._last_spec = None  # the query shown, re-run quietly when data changes
         self.collections = CollectionsModel(self)
         self.documents = DocumentsModel(self)
         self.collection_view = make_table(self.collections)
@@ -230,7 +231,7 @@ class DatabasePane(QWidget):
 
     def _on_reload_due(self) -> None:
         self.refresh_collections()
-        spec = getattr(self, "_last_spec", None)
+        spec = self._last_spec
         if spec is not None and self._collection is not None:
             self._reload_quietly(spec)
 

@@ -50,6 +50,7 @@ class StoragePane(QWidget):
         self._bridge = bridge
         self._storage = bridge.workspace.storage
         self._folder = ""
+        self._known_folders: set[str] | None = None  # rebuild the tree only when they change
         self.folders = QStandardItemModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.folders)
@@ -183,7 +184,7 @@ class StoragePane(QWidget):
         for record in records:
             parts = record.path.split("/")[:-1]
             folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
-        if folders == getattr(self, "_known_folders", None):
+        if folders == self._known_folders:
             return
         self._known_folders = folders
         self.folders.clear()
