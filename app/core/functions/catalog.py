@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,12 +95,14 @@ def _trigger(triggers: object) -> TimerTrigger | None:
 
 
 def _newest_mtime(folder: Path) -> float:
+    # node_modules is pruned, not filtered: the pane rescans every few seconds, and an
+    # installed wx-server-sdk alone is hundreds of files.
     newest = 0.0
-    for path in folder.rglob("*"):
-        if "node_modules" in path.relative_to(folder).parts:
-            continue
-        try:
-            newest = max(newest, path.stat().st_mtime)
-        except OSError:
-            continue
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "node_modules"]
+        for name in files:
+            try:
+                newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
+            except OSError:
+                continue
     return newest
