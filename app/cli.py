@@ -154,12 +154,12 @@ def _db(args: argparse.Namespace, workspace: Workspace) -> int:
         if args.mode == "CUSTOM":
             raise InputError("CUSTOM security rules are not supported yet; use one of the four simple modes.")
         params = {"collectionName": args.collection, "mode": args.mode}
-        workspace.handle(Request("database.setPermission", params, Caller.admin(SOURCE_CLI)))
+        workspace.handle(Request("database.setPermission", params, Caller.console(SOURCE_CLI)))
         print(json.dumps(params, ensure_ascii=False))
         return 0
     if args.db_command == "import":
         if not workspace.database.store.has_collection(args.collection):
-            workspace.handle(Request("database.addCollection", {"collectionName": args.collection}, Caller.admin(SOURCE_CLI)))
+            workspace.handle(Request("database.addCollection", {"collectionName": args.collection}, Caller.console(SOURCE_CLI)))
             print(f"created collection {args.collection}", file=sys.stderr)
         outcome = console_ops.import_file(
             workspace.handle, args.collection, args.file,
@@ -200,7 +200,7 @@ def _call(args: argparse.Namespace, workspace: Workspace) -> int:
     elif args.openid:
         caller = Caller.client(args.openid, workspace.settings.appid)
     else:
-        caller = Caller.admin(SOURCE_CLI)
+        caller = Caller.console(SOURCE_CLI)
     if args.node:
         workspace.set_node_path(args.node)
     if args.runtime == "node" or (args.runtime is None and workspace.function_runtime(args.name) == "node"):

@@ -47,5 +47,5 @@ def seed_storage(storage, personas: list[Persona], folder: Path) -> None:
     by_name = {p.name: p for p in personas}
     for path, owner in owners.items():
         persona = by_name.get(owner)
-        caller = Caller.client(persona.openid, "", persona=persona.name) if persona else Caller.admin("seed")
+        caller = Caller.client(persona.openid, "", persona=persona.name) if persona else Caller.console("seed")
         storage.upload(caller, path, folder / "storage" / path)

@@ -16,10 +16,13 @@ Handler = Callable[[Request, Trace], dict]
 
 @dataclass(frozen=True)
 class Action:
-    """A handler and whether a client call to it counts as a visit (traceUser)."""
+    """A handler, whether a client call to it counts as a visit (traceUser), and whether only
+    the person at the console may ask for it (simulator-only actions: personas, settings,
+    imports, collection admin)."""
 
     handler: Handler
     counts_as_visit: bool = True
+    console_only: bool = False
 
 
 class Dispatcher:
@@ -50,6 +53,9 @@ class Dispatcher:
         try:
             if action is None:
                 raise CloudError(-501007, f"action {request.action} is not supported")
+            if action.console_only and not request.caller.is_console:
+                raise CloudError(-601004, f"{request.action} is a wxsim console operation; "
+                                          "cloud functions and mini program code cannot call it")
             if request.caller.is_client and request.caller.trace_user and action.counts_as_visit:
                 self._on_visit(request)
             result = action.handler(request, trace)

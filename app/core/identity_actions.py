@@ -57,8 +57,8 @@ def identity_actions(identity: Identity) -> dict[str, Action]:
         "auth.wxLogin": Action(wx_login, counts_as_visit=False),
         "auth.code2Session": Action(code2session, counts_as_visit=False),
         "auth.initCloud": Action(init_cloud),
-        "personas.add": Action(add),
-        "personas.rename": Action(rename),
-        "personas.recolor": Action(recolor),
-        "personas.remove": Action(remove),
+        "personas.add": Action(add, console_only=True),
+        "personas.rename": Action(rename, console_only=True),
+        "personas.recolor": Action(recolor, console_only=True),
+        "personas.remove": Action(remove, console_only=True),
     }

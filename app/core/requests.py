@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 # SOURCE values of getWXContext (spec §2.4), plus the simulator's own front ends.
@@ -13,9 +14,16 @@ SOURCE_CLI = "cli"
 
 @dataclass(frozen=True)
 class Caller:
-    """Who makes a request: a mini program user (rules apply) or an admin (no rules)."""
+    """Who makes a request: a mini program user (rules apply), server code, or the console.
 
-    kind: Literal["client", "admin"]
+    ``admin`` is server-side code (a cloud function, a real wx-server-sdk over the gateway):
+    no security rules, server limits, but untrusted, so simulator-only actions and host
+    paths are closed to it. ``console`` is the person at wxsim itself (the panes, the CLI's
+    own arguments): the only caller that may manage personas, settings and imports, or name
+    a host file.
+    """
+
+    kind: Literal["client", "admin", "console"]
     source: str
     openid: str | None = None
     appid: str | None = None
@@ -37,12 +45,22 @@ class Caller:
         return cls("client", source, openid, appid, unionid, persona, trace_user)
 
     @classmethod
-    def admin(cls, source: str = SOURCE_CONSOLE) -> "Caller":
+    def admin(cls, source: str = "wx_devtools") -> "Caller":
+        """Server-side code: a cloud function or an outside wx-server-sdk."""
         return cls("admin", source)
+
+    @classmethod
+    def console(cls, source: str = SOURCE_CONSOLE) -> "Caller":
+        """The person at wxsim: a pane, or a command-line argument."""
+        return cls("console", source)
 
     @property
     def is_client(self) -> bool:
         return self.kind == "client"
+
+    @property
+    def is_console(self) -> bool:
+        return self.kind == "console"
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,9 @@ class Request:
     params: dict[str, Any]
     caller: Caller
     parent_id: str | None = None  # the enclosing request (a function's own calls nest under it)
+    # Host folders the person at the console let this request read or write (e.g. run-client's
+    # own folder): code may name a local file only inside them. The console itself needs none.
+    local_roots: tuple[Path, ...] = ()
 
     @property
     def service(self) -> str:

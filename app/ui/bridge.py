@@ -79,7 +79,7 @@ class WorkspaceBridge(QObject):
 
     async def request(self, action: str, params: dict[str, Any] | None = None) -> dict:
         """An admin request from the console; raises SimulatorError for expected failures."""
-        return await self._handle(Request(action, params or {}, Caller.admin(SOURCE_CONSOLE)))
+        return await self._handle(Request(action, params or {}, Caller.console(SOURCE_CONSOLE)))
 
     async def client_request(self, action: str, params: dict[str, Any] | None = None) -> dict:
         """A request from the mini program, made as the persona being acted as."""
@@ -97,7 +97,7 @@ class WorkspaceBridge(QObject):
     def caller_for(self, persona: str | None | object) -> Caller:
         """The caller a console view acts as: ADMIN, or a persona's mini program (None: signed out)."""
         if persona is ADMIN:
-            return Caller.admin(SOURCE_CONSOLE)
+            return Caller.console(SOURCE_CONSOLE)
         return self._workspace.client_caller(persona)
 
     async def _handle(self, request: Request) -> dict:

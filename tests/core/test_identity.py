@@ -14,7 +14,7 @@ from app.core.workspace import Workspace
 from app.paths import demo_project
 
 OPENID = re.compile(r"^o[A-Za-z0-9_-]{27}$")
-ADMIN = Caller.admin()
+ADMIN = Caller.console()
 
 
 def login(ws: Workspace, persona: str) -> str:

@@ -76,9 +76,9 @@ def test_every_request_is_logged_with_who_what_and_outcome(workspace):
     workspace.subscribe(heard.append)
     caller = workspace.client_caller("学生A")
     code = workspace.handle(Request("auth.wxLogin", {}, caller))["code"]
-    workspace.handle(Request("auth.code2Session", {"js_code": code}, Caller.admin()))
+    workspace.handle(Request("auth.code2Session", {"js_code": code}, Caller.console()))
     with pytest.raises(Exception):
-        workspace.handle(Request("auth.code2Session", {"js_code": code}, Caller.admin()))
+        workspace.handle(Request("auth.code2Session", {"js_code": code}, Caller.console()))
     assert [(e.action, e.outcome, e.error_code) for e in heard] == [
         ("auth.wxLogin", "ok", None),
         ("auth.code2Session", "ok", None),

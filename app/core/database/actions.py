@@ -79,7 +79,6 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         return {}
 
     def drop_collection(request: Request, trace: Trace) -> dict:
-        _admin_only(request)
         trace.target = str(request.params.get("collectionName", ""))
         service.drop_collection(trace.target)
         set_mode(trace.target, None)
@@ -100,7 +99,6 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         return end
 
     def import_documents(request: Request, trace: Trace) -> dict:
-        _admin_only(request)
         params = request.params
         trace.target = str(params.get("collectionName", ""))
         if params.get("conflict", "insert") not in ("insert", "upsert"):
@@ -114,7 +112,6 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         return {"inserted": report.inserted, "replaced": report.replaced, "conflicts": report.conflicts}
 
     def set_permission(request: Request, trace: Trace) -> dict:
-        _admin_only(request)
         name, mode = request.params.get("collectionName"), request.params.get("mode")
         trace.target = str(name)
         if mode == "CUSTOM":
@@ -133,9 +130,9 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         "database.removeDocument": Action(_denials(remove_document)),
         "database.addCollection": Action(add_collection),
         # Console operations (simulator-only names, same style).
-        "database.deleteCollection": Action(drop_collection),
-        "database.setPermission": Action(set_permission),
-        "database.importDocuments": Action(import_documents),
+        "database.deleteCollection": Action(drop_collection, console_only=True),
+        "database.setPermission": Action(set_permission, console_only=True),
+        "database.importDocuments": Action(import_documents, console_only=True),
         "database.startTransaction": Action(start_transaction),
         "database.commitTransaction": Action(end_transaction(commit=True)),
         "database.abortTransaction": Action(end_transaction(commit=False)),

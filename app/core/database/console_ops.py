@@ -66,7 +66,7 @@ def import_file(
         "conflict": "upsert" if upsert else "insert",
         "atomic": atomic,
     }
-    report = handle(Request("database.importDocuments", params, Caller.admin(source)))
+    report = handle(Request("database.importDocuments", params, Caller.console(source)))
     return ImportOutcome(report["inserted"], report["replaced"], parsed.errors, report["conflicts"])
 
 

@@ -20,6 +20,8 @@ from app.core.database.update import apply_update
 from app.core.errors import CloudError
 from app.core.requests import Caller
 
+_MISSING = object()
+
 COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 CLIENT_LIMIT = 20  # spec §3.6: the mini program's default and maximum
 SERVER_LIMIT, SERVER_MAX = 100, 1000
@@ -161,6 +163,9 @@ class DatabaseService:
             changed = []
             for doc in mine:
                 result = apply_update(doc, data, now=now)
+                if caller.is_client and result.document.get("_openid", _MISSING) != doc.get("_openid", _MISSING):
+                    # Belt and braces: whatever path an operator took, a user's identity stays.
+                    raise CloudError(-502003, "mini program users cannot change _openid")
                 if result.changed:
                     changed.append(result.document)
             if changed:
@@ -323,10 +328,17 @@ def _check_name(name: Any) -> None:
 
 
 def _touches_openid(update: Mapping) -> bool:
+    """Whether an update names ``_openid`` as a path it writes: a key, or a ``$rename`` target."""
     for key, value in update.items():
         if key.startswith("$") and isinstance(value, Mapping):
-            if any(path.split(".")[0] == "_openid" for path in value):
+            if any(_is_openid_path(path) for path in value):
                 return True
-        elif key.split(".")[0] == "_openid":
+            if key == "$rename" and any(isinstance(to, str) and _is_openid_path(to) for to in value.values()):
+                return True
+        elif _is_openid_path(key):
             return True
     return False
+
+
+def _is_openid_path(path: str) -> bool:
+    return path.split(".")[0] == "_openid"

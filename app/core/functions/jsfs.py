@@ -30,15 +30,9 @@ class FunctionFiles:
         if any(p in (".", "..") for p in parts):
             return None
         path = self._root.joinpath(*parts)
-        try:
-            real = path.resolve()
-        except OSError:
-            return None
         # Symlinks (pnpm) may point anywhere; only what stays inside the function is loadable,
         # as on the real platform, where only the function's folder is uploaded.
-        if real != self._root and self._root not in real.parents:
-            return None
-        return path
+        return path if self._inside(path) else None
 
     def listing(self, vdir: str) -> dict:
         """One unit as ``{"dirs": {vdir: {name: "f" | "d"}}, "files": {vpath: text | None}}``."""
@@ -99,7 +93,18 @@ class FunctionFiles:
             elif deep and os.path.splitext(entry.name)[1] in CODE_SUFFIXES:
                 out["files"][vchild] = self._read(Path(entry.path), track)
 
+    def _inside(self, path: Path) -> bool:
+        """Whether ``path``, symlinks followed, is still inside the function directory."""
+        try:
+            real = path.resolve()
+        except OSError:
+            return False
+        return real == self._root or self._root in real.parents
+
     def _read(self, path: Path, track: bool) -> str | None:
+        # A symlinked file that leaves the function is refused like a missing one, never read.
+        if not self._inside(path):
+            return None
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 return None

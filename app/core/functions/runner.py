@@ -215,11 +215,13 @@ class FunctionRunner:
         if not script.is_file():
             raise InputError(f"{script} is not a file.")
         state = {"caller": caller}
+        # The mini program's local files: the script's own folder tree and the temp folder.
+        roots = (script.parent, temp_dir.expanduser().resolve())
 
         def host(action: str, params: dict) -> dict:
             if action == "auth.initCloud":
                 state["caller"] = replace(state["caller"], trace_user=bool(params.get("traceUser")))
-            return _as_cloud_error(self._dispatch, Request(action, params, state["caller"]))
+            return _as_cloud_error(self._dispatch, Request(action, params, state["caller"], local_roots=roots))
 
         env = {"TCB_ENV": self._env_id, "WXSIM_TMPDIR": str(temp_dir)}
         return self.pool().invoke(script.parent, {}, {}, env, CLIENT_SCRIPT_TIMEOUT_S, host,

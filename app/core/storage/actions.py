@@ -48,7 +48,7 @@ def storage_actions(service: StorageService, set_mode: Callable[[str], None]) ->
         content_type = params.get("contentType")
         if content_type is not None and not isinstance(content_type, str):
             raise CloudError(-501007, "contentType must be a string")
-        record, trace.decision = service.upload(request.caller, path, _source(params), content_type)
+        record, trace.decision = service.upload(request.caller, path, _source(request), content_type)
         return {"fileID": service.file_id(path), "size": record.size}
 
     def download_file(request: Request, trace: Trace) -> dict:
@@ -60,7 +60,7 @@ def storage_actions(service: StorageService, set_mode: Callable[[str], None]) ->
             data, record, trace.decision = service.read_bytes(request.caller, path, INLINE_LIMIT)
             answer["contentBase64"] = base64.b64encode(data).decode("ascii")
         else:
-            record, trace.decision = service.download(request.caller, path, _local(local))
+            record, trace.decision = service.download(request.caller, path, _local(request, local))
             answer["localPath"] = str(local)
         return {**answer, "size": record.size, "contentType": record.content_type}
 
@@ -108,7 +108,6 @@ def storage_actions(service: StorageService, set_mode: Callable[[str], None]) ->
         return {"delete_list": answers}
 
     def list_files(request: Request, trace: Trace) -> dict:
-        _admin_only(request)
         prefix = request.params.get("prefix") or ""
         if not isinstance(prefix, str):
             raise CloudError(-501007, "prefix must be a string")
@@ -121,7 +120,6 @@ def storage_actions(service: StorageService, set_mode: Callable[[str], None]) ->
         return {"files": files, "mode": service.mode}
 
     def set_permission(request: Request, trace: Trace) -> dict:
-        _admin_only(request)
         mode = request.params.get("mode")
         trace.target = str(mode)
         if mode not in MODES:
@@ -139,8 +137,8 @@ def storage_actions(service: StorageService, set_mode: Callable[[str], None]) ->
         "storage.uploadFile": Action(_denials(upload_file)),
         "storage.downloadFile": Action(_denials(download_file)),
         # Console operations.
-        "storage.listFiles": Action(list_files),
-        "storage.setPermission": Action(set_permission),
+        "storage.listFiles": Action(list_files, console_only=True),
+        "storage.setPermission": Action(set_permission, console_only=True),
     }
 
 
@@ -189,7 +187,8 @@ def _batch(items: object, name: str) -> list:
     return items
 
 
-def _source(params: dict) -> Path | bytes:
+def _source(request: Request) -> Path | bytes:
+    params = request.params
     local, inline = params.get("localPath"), params.get("contentBase64")
     if (local is None) == (inline is None):
         raise CloudError(-501007, "give exactly one of localPath and contentBase64")
@@ -200,16 +199,31 @@ def _source(params: dict) -> Path | bytes:
             return base64.b64decode(inline, validate=True)
         except (binascii.Error, ValueError):
             raise CloudError(-501007, "contentBase64 is not valid base64") from None
-    path = _local(local)
+    path = _local(request, local)
     if not path.is_file():
         raise CloudError(-501007, f"localPath {str(path)!r} is not a file")
     return path
 
 
-def _local(value: object) -> Path:
+def _local(request: Request, value: object) -> Path:
+    """The host file a request names, if its caller may name one (SECURITY.md: host files).
+
+    The person at the console names any path. Code (client scripts) names only paths inside
+    the folders the console chose for it (``request.local_roots``), symlinks resolved first;
+    cloud functions and the gateway have no roots, so no host path at all.
+    """
     if not isinstance(value, str) or not value:
         raise CloudError(-501007, "localPath must be a non-empty string")
-    return Path(value).expanduser()
+    if request.caller.is_console:
+        return Path(value).expanduser()
+    roots = [root.resolve() for root in request.local_roots]
+    if roots:
+        path = Path(value)
+        resolved = (path if path.is_absolute() else roots[0] / path).resolve()
+        if any(resolved.is_relative_to(root) for root in roots):
+            return resolved
+    where = " or ".join(str(root) for root in roots) or "nowhere: only the person at wxsim names host files"
+    raise CloudError(-501007, f"localPath {value!r} is outside the folders this code may use ({where})")
 
 
 def _denials(handler):
@@ -224,7 +238,3 @@ def _denials(handler):
 
     return wrapped
 
-
-def _admin_only(request: Request) -> None:
-    if request.caller.is_client:
-        raise CloudError(-601004, "only cloud functions and the console can do this")

@@ -48,6 +48,9 @@ class StorageSdk:
         self._caller = caller
         self._download_dir = download_dir or Path(tempfile.gettempdir())
         self._parent = parent_id
+        # Like run-client's host: code names local files only under the folders chosen for it
+        # (its downloads and the system temp folder, where spools and test files live).
+        self._local_roots = (self._download_dir, Path(tempfile.gettempdir()))
 
     def upload_file(self, cloud_path: Any, file_path: str | Path | None = None, *,
                     file_content: bytes | BinaryIO | None = None) -> SdkOutcome:
@@ -148,7 +151,7 @@ class StorageSdk:
 
     def _call(self, api: str, action: str, params: dict) -> SdkOutcome:
         try:
-            return SdkOutcome(True, self._handle(Request(action, params, self._caller, self._parent)))
+            return SdkOutcome(True, self._handle(Request(action, params, self._caller, self._parent, self._local_roots)))
         except CloudError as error:
             return SdkOutcome(False, shape_error(api, error, is_client=self._client))
 

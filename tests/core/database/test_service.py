@@ -71,7 +71,7 @@ def test_server_default_and_max_limit(server, workspace):
 
 def test_client_default_and_max_limit(server, workspace):
     """Q67: the mini program gets 20, asked or not."""
-    workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "READONLY"}, Caller.admin()))
+    workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "READONLY"}, Caller.console()))
     server.add("todos", [{"i": i} for i in range(150)])
     a = client(workspace, "学生A")
     assert len(ids(a.get("todos"))) == 20
@@ -96,7 +96,7 @@ def test_doc_get_shapes(server, workspace):
         "errCode": -1, "errMsg": "document.get:fail document with _id nope does not exist"}
     quiet = SdkDatabase(workspace.handle, Caller.admin("scf"), throw_on_not_found=False)
     assert quiet.doc_get("todos", "nope").value == {"data": None, "errMsg": "document.get:ok"}
-    workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "READONLY"}, Caller.admin()))
+    workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "READONLY"}, Caller.console()))
     assert client(workspace, "学生A").doc_get("todos", "nope").value == {
         "errCode": -1,
         "errMsg": "document.get:fail document.get:fail cannot find document with _id nope, please make "
@@ -142,7 +142,7 @@ def test_server_add_has_no_openid_and_a_real_id(server):
 
 def test_client_add_stamps_openid_never_forged(server, workspace):
     """W6."""
-    workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "READONLY"}, Caller.admin()))
+    workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "READONLY"}, Caller.console()))
     a = client(workspace, "学生A")
     new_id = a.add("todos", {"title": "e", "_openid": "fake"}).raise_for_error()["_id"]
     assert server.doc_get("todos", new_id).value["data"]["_openid"] == workspace.identity.persona("学生A").openid
@@ -213,7 +213,7 @@ def notes(workspace):
 
 
 def set_mode(workspace, mode: str) -> None:
-    workspace.handle(Request("database.setPermission", {"collectionName": "notes", "mode": mode}, Caller.admin()))
+    workspace.handle(Request("database.setPermission", {"collectionName": "notes", "mode": mode}, Caller.console()))
 
 
 def test_code_created_collections_start_private(workspace, notes):
@@ -304,11 +304,11 @@ def test_modes_persist_and_drop_forgets(tmp_path):
 
     ws = Workspace.open(tmp_path)
     SdkDatabase(ws.handle, Caller.admin()).create_collection("c")
-    ws.handle(Request("database.setPermission", {"collectionName": "c", "mode": "READONLY"}, Caller.admin()))
+    ws.handle(Request("database.setPermission", {"collectionName": "c", "mode": "READONLY"}, Caller.console()))
     ws.close()
     again = Workspace.open(tmp_path)
     assert again.db_mode("c") == "READONLY"
-    again.handle(Request("database.deleteCollection", {"collectionName": "c"}, Caller.admin()))
+    again.handle(Request("database.deleteCollection", {"collectionName": "c"}, Caller.console()))
     assert again.db_mode("c") == "PRIVATE"
     again.close()
 

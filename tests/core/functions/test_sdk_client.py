@@ -34,7 +34,7 @@ def user_a(workspace):
 
 
 def admin(workspace, action: str, params: dict) -> dict:
-    return workspace.handle(Request(action, params, Caller.admin("console")))
+    return workspace.handle(Request(action, params, Caller.console()))
 
 
 def test_promise_without_callbacks_callbacks_otherwise(run_js):

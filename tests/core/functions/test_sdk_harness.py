@@ -93,16 +93,17 @@ class FakeHost:
         return found
 
 
-def workspace_host(workspace, caller: Caller) -> Callable[[str, dict], dict]:
+def workspace_host(workspace, caller: Caller, local_roots: tuple[Path, ...] = ()) -> Callable[[str, dict], dict]:
     """A host over a real workspace, as the runner builds it; for a client caller it also keeps
-    the traceUser that ``wx.cloud.init`` announces with ``auth.initCloud``."""
+    the traceUser that ``wx.cloud.init`` announces with ``auth.initCloud``; ``local_roots`` are
+    the host folders its code may name (run-client gives its script's folder and temp folder)."""
     state = {"caller": caller}
 
     def host(action: str, params: dict) -> dict:
         if action == "auth.initCloud" and state["caller"].is_client:
             state["caller"] = replace(state["caller"], trace_user=bool(params.get("traceUser")))
         try:
-            return workspace.handle(Request(action, params, state["caller"]))
+            return workspace.handle(Request(action, params, state["caller"], local_roots=local_roots))
         except CloudError:
             raise
         except SimulatorError as exc:  # only CloudError crosses to JS as a rejection

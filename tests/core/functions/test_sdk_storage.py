@@ -43,7 +43,8 @@ class Storage:
             if action == "auth.initCloud":
                 return {"errMsg": "cloud.init:ok"}
             try:
-                return self.dispatcher.handle(Request(action, params, caller))
+                # As run-client's host: the client's local files live under the test's folder.
+                return self.dispatcher.handle(Request(action, params, caller, local_roots=(self.data,)))
             except CloudError:
                 raise
             except SimulatorError as exc:
@@ -174,7 +175,8 @@ def test_client_storage_matches_the_mirror(run_js, storage):
 def test_client_cannot_delete_someone_elses_file(run_js, storage):
     """Default storage mode: only the creator writes; another user's delete fails per item."""
     file_id = storage.dispatcher.handle(Request("storage.uploadFile", {
-        "cloudPath": "a/mine.txt", "localPath": str(storage.local("mine.txt", b"x"))}, storage.a))["fileID"]
+        "cloudPath": "a/mine.txt", "localPath": str(storage.local("mine.txt", b"x"))}, storage.a,
+        local_roots=(storage.data,)))["fileID"]
     result = ok(run_js(CLIENT + f"""return wx.cloud.deleteFile({{ fileList: ['{file_id}'] }})
     }}""", host=storage.host(storage.b)))
     assert result == {"fileList": [{"fileID": file_id, "status": -1, "errMsg": "STORAGE_EXCEED_AUTHORITY"}],

@@ -32,6 +32,7 @@ class StorageEnv:
         self.b = Caller.client(OPENID_B, "wxabc", persona="学生B")
         self.visitor = Caller.client(None, "wxabc")
         self.admin = Caller.admin("scf")
+        self.console = Caller.console()
 
     def open(self) -> StorageService:
         service = StorageService(self.data / "storage", self.data / "storage-index.json", ENV_ID, APPID,
@@ -50,7 +51,10 @@ class StorageEnv:
         self.mode = mode
 
     def handle(self, action: str, params: dict, caller: Caller | None = None) -> dict:
-        return self.dispatcher.handle(Request(action, params, caller or self.admin))
+        """A request as ``caller`` (default: the console); like run-client's code, any caller
+        may name local files under the test's folder."""
+        request = Request(action, params, caller or self.console, local_roots=(self.data,))
+        return self.dispatcher.handle(request)
 
     def sdk(self, caller: Caller) -> StorageSdk:
         return StorageSdk(self.dispatcher.handle, caller, download_dir=self.data / "downloads")
