@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import time
 from datetime import datetime, timezone
 
 import pytest
@@ -482,8 +481,9 @@ def test_parse_field_list_refuses(text, message):
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_100k_lines_parse_quickly_with_progress(fmt):
-    """A 100,000-line file parses in a few seconds, streamed, reporting progress."""
+def test_100k_lines_parse_streamed_with_progress(fmt):
+    """A 100,000-line file parses from an iterator of lines, reporting progress as it goes
+    (its speed is bench/db.py's business, not a test's)."""
     count = 100_000
     if fmt == "jsonl":
         lines = (f'{{"_id": "id{i}", "n": {i}, "name": "名字{i}", "tags": ["a", "b"], '
@@ -493,14 +493,11 @@ def test_100k_lines_parse_quickly_with_progress(fmt):
         lines = iter(["_id,n,name,style.color,tags\n"]
                      + [f'id{i},{i},名字{i},red,"[""a"",""b""]"\n' for i in range(count - 1)])
     reports: list[int] = []
-    started = time.perf_counter()
     parsed = parse_import(lines, fmt, progress=reports.append)  # type: ignore[arg-type]
-    elapsed = time.perf_counter() - started
     assert parsed.errors == []
     assert len(parsed.documents) == (count if fmt == "jsonl" else count - 1)
     assert parsed.documents[5]["style"] == {"color": "red"}
     assert reports == list(range(1000, count + 1, 1000))
-    assert elapsed < 5, f"{fmt}: {elapsed:.2f}s"
 
 
 def test_import_progress_ends_with_the_line_count():

@@ -1,9 +1,13 @@
 """Child of test_large.py and bench/storage.py: moves one big file every way storage can.
 
-    python large_file_child.py DATA_DIR SIZE_MB
+    python large_file_child.py DATA_DIR SIZE_MB [--trace-allocations]
 
 Prints one JSON object: for each route, the growth of peak RSS (MB) while it ran, and its
-time. The file is sparse, so making it costs nothing; every route reads and writes it all.
+time (bench/storage.py reads those). With ``--trace-allocations`` each route also reports
+the peak of Python's own allocations (tracemalloc) while it ran: a count of bytes held, not
+a measure of the machine, so test_large.py can check that a route streams in bounded chunks
+instead of holding the file, however busy the machine is. The file is sparse, so making it
+costs nothing; every route reads and writes it all.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import resource
 import sys
 import time
+import tracemalloc
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,6 +60,9 @@ def reset_peak() -> None:
 
 def main() -> None:
     data, size = Path(sys.argv[1]), int(sys.argv[2]) * MB
+    trace = "--trace-allocations" in sys.argv[3:]
+    if trace:
+        tracemalloc.start()
     data.mkdir(parents=True, exist_ok=True)
     source = data / "big.bin"
     with source.open("wb") as handle:
@@ -64,7 +72,7 @@ def main() -> None:
     dispatcher = Dispatcher(EventLog(None), lambda request: None)
     dispatcher.register(storage_actions(service, lambda mode: None))
     service.attach(dispatcher.handle)
-    admin = Caller.admin("scf")
+    admin = Caller.console()
     client = Caller.client("oA" + "a" * 26, "wxabc", persona="A")
 
     def call(action: str, params: dict, caller: Caller = admin) -> dict:
@@ -127,6 +135,9 @@ def main() -> None:
     results = {"size_mb": size // MB, "baseline_rss_mb": round(current_mb(), 1)}
     for route in (upload_in_process, download_in_process, put_chunked_http, post_multipart_http, get_http):
         reset_peak()
+        if trace:
+            tracemalloc.reset_peak()
+            traced_before = tracemalloc.get_traced_memory()[0]
         before = max(current_mb(), peak_mb()) if not Path("/proc/self/clear_refs").exists() else current_mb()
         started = time.perf_counter()
         route()
@@ -134,6 +145,9 @@ def main() -> None:
             "peak_growth_mb": round(peak_mb() - before, 1),
             "seconds": round(time.perf_counter() - started, 2),
         }
+        if trace:
+            held = tracemalloc.get_traced_memory()[1] - traced_before
+            results[route.__name__]["allocated_peak_mb"] = round(held / MB, 2)
     results["peak_rss_mb"] = round(peak_mb(), 1)
     service.close()
     print(json.dumps(results))
