@@ -23,11 +23,12 @@ from app.core.functions.catalog import Catalog
 from app.core.functions.nodepool import find_node, sdk_problem
 from app.core.functions.runner import FunctionRunner
 from app.core.gateway import Gateway, gateway_actions
+from app.core.gateway.credentials import load_or_create as load_gateway_secret
 from app.core.errors import InputError
 from app.core.events import Event, EventLog
 from app.core.identity import Identity, Persona, derive_openid
 from app.core.identity_actions import identity_actions
-from app.core.jsonfile import read_json, remove_stale_temp_files, write_json
+from app.core.jsonfile import make_private_dir, read_json, remove_stale_temp_files, write_json
 from app.core.project import Project
 from app.core.requests import Caller, Request
 from app.core.storage import StorageService, storage_actions
@@ -89,7 +90,9 @@ class Workspace:
         self.storage.attach(self.handle)  # uploads over HTTP are logged as requests too
         root = project.cloudfunction_root if project else None
         # The loopback gateway the real wx-server-sdk talks to (Node runtime, `wxsim serve`).
-        self.gateway = Gateway(self.handle, settings.env_id, appid=settings.appid)
+        # It answers only requests signed with the workspace secret (DESIGN §7).
+        self.gateway = Gateway(self.handle, settings.env_id, appid=settings.appid,
+                               credentials=load_gateway_secret(data_dir))
         self.functions = FunctionRunner(
             Catalog(root), settings.env_id, settings.appid, self.handle, data_dir / "invocations.jsonl", clock,
             runtime_for=self.function_runtime, node_path=lambda: self._node_path, gateway=self.gateway,
@@ -115,7 +118,7 @@ class Workspace:
         data_dir = data_dir.expanduser().resolve()
         if data_dir.exists() and not data_dir.is_dir():
             raise InputError(f"The data folder {data_dir} is a file, not a folder.")
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(data_dir)
         lock = WorkspaceLock(data_dir)
         try:
             return cls._open_locked(data_dir, project, seed, demo_data, clock, lock)

@@ -11,34 +11,38 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from app.core.gateway.credentials import Credentials
     from app.core.gateway.server import Gateway
     from app.core.workspace import Workspace
 
 SERVE_SOURCE = "wx_devtools"  # a developer running a function by hand, as DevTools' local debugging
-# Any non-empty value: the SDK signs locally and dies without them; the gateway never checks.
-DUMMY_SECRET = "wxsim-local"
 
 
 def node_env(
     url: str,
     env_id: str,
     *,
+    credentials: Credentials,
     source: str,
     openid: str | None = None,
     appid: str | None = None,
     unionid: str | None = None,
     seq_id: str | None = None,
 ) -> dict[str, str]:
-    """Every variable SCF would set for wx-server-sdk, pointing it at ``url``."""
+    """Every variable SCF would set for wx-server-sdk, pointing it at ``url``.
+
+    The SDK signs each request with the TENCENTCLOUD_* credentials (and sends the session
+    token in its body); the gateway answers only requests signed with the workspace's.
+    """
     env = {
         # SCF mode: no metadata.tencentyun.com probe, and X-TCB-Source gets ",scf".
         "TENCENTCLOUD_RUNENV": "SCF",
         "TENCENTCLOUD_REGION": "ap-shanghai",
         "SCF_NAMESPACE": env_id,
         "TCB_ENV": env_id,
-        "TENCENTCLOUD_SECRETID": DUMMY_SECRET,
-        "TENCENTCLOUD_SECRETKEY": DUMMY_SECRET,
-        "TENCENTCLOUD_SESSIONTOKEN": DUMMY_SECRET,
+        "TENCENTCLOUD_SECRETID": credentials.secret_id,
+        "TENCENTCLOUD_SECRETKEY": credentials.secret_key,
+        "TENCENTCLOUD_SESSIONTOKEN": credentials.session_token,
         "TCB_CONTEXT_CNFG": json.dumps({"URL": url}),
         "TCB_SOURCE": source,
         "TCB_CONTEXT_KEYS": "TCB_ENV,TCB_SEQID,TCB_SOURCE",  # node-sdk sees only the TCB_* listed
@@ -60,7 +64,8 @@ def serve_info(gateway: Gateway, workspace: Workspace) -> dict:
     """The one JSON line ``wxsim serve`` prints (DESIGN §5): where to send calls, and how.
 
     ``env`` is ready for ``env`` / ``export``: a Node process started with it (and with
-    ``NODE_PATH`` reaching a ``wx-server-sdk`` install) sends its cloud calls to the gateway.
+    ``NODE_PATH`` reaching a ``wx-server-sdk`` install) sends its cloud calls to the gateway,
+    signed with the workspace secret it carries (so this line is for the user's eyes only).
     """
     url = gateway.url or gateway.start()
     settings = workspace.settings

@@ -5,6 +5,11 @@ A Node process started with ``Gateway.node_env(...)`` sends every cloud API call
 dispatcher, so it is served by the same code and lands in the same event log as calls from
 the GUI or the embedded runtime. Object uploads and downloads go to the storage server,
 whose URLs ``storage.getUploadMetadata`` and ``storage.batchGetDownloadUrl`` hand out.
+
+Only local programs holding the workspace secret get answers (DESIGN §7): a request must name
+a loopback ``Host``, carry no ``Origin`` (browsers add one; Node never does), and be signed
+with the secret as the SDK signs (``signature.py``). Anything else is refused before it is
+dispatched, in the backend's error shape, so the SDK shows the reason.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +27,7 @@ from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.gateway import envelope
 from app.core.gateway.actions import OPEN_API
 from app.core.gateway.callers import InvocationRegistry, Origin, source_of
+from app.core.gateway.credentials import Credentials
 from app.core.gateway.envelope import BadEnvelope, WireCall
 from app.core.gateway.environment import node_env
 from app.core.gateway.openapi import (
@@ -28,11 +35,12 @@ from app.core.gateway.openapi import (
     BadProtobuf,
     decode_request,
     encode_response,
-    read_form,
 )
+from app.core.gateway.signature import BadSignature, Verifier, json_members
 from app.core.gateway.wire import to_wire
+from app.core.loopback import host_refusal, origin_refusal
 from app.core.requests import Caller, Request
-from app.core.storage.http_body import BadBody, ChunkedReader, LengthReader, Reader
+from app.core.storage.http_body import BadBody, ChunkedReader, LengthReader, MultipartReader, Reader
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
@@ -40,6 +48,11 @@ PATH = "/admin"
 MAX_BODY = 64 << 20  # far above the SDK's own limits; keeps a stray client from filling memory
 JSON_TYPE = "application/json; charset=utf-8"  # for wx.openApi this exact type means "an error"
 PROTOBUF_TYPE = "application/octet-stream"
+# A browser-ish request (foreign Host, an Origin) is from no SDK; -501008 "invalid request source"
+# is the backend's own word for a caller it does not serve.
+INVALID_REQUEST_SOURCE = "INVALID_REQUEST_SOURCE"
+_FORM_LIMIT = 16 << 20  # a wx.openApi form holds parameters, not files
+_DRAIN_LIMIT = 1 << 20
 
 
 class Gateway:
@@ -48,12 +61,19 @@ class Gateway:
     Requests carrying the seqId of a run registered with ``register_invocation`` are made
     as that run's caller, under its invocation; any other request is an admin one whose
     SOURCE comes from its ``X-TCB-Source`` header.
+
+    Every request must be signed with ``credentials`` (the workspace secret; without one, a
+    gateway makes up its own, so there is never an open one). ``clock`` is the real time the
+    signatures are dated in, not a workspace's simulated clock.
     """
 
-    def __init__(self, handle: Callable[[Request], dict], env_id: str, *, appid: str | None = None) -> None:
+    def __init__(self, handle: Callable[[Request], dict], env_id: str, *, appid: str | None = None,
+                 credentials: Credentials | None = None, clock: Callable[[], float] = time.time) -> None:
         self._handle = handle
         self.env_id = env_id
         self.appid = appid
+        self.credentials = credentials or Credentials.generate()
+        self.verifier = Verifier(self.credentials, clock)
         self._registry = InvocationRegistry()
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -114,8 +134,8 @@ class Gateway:
         url = self.url
         if url is None:
             raise RuntimeError("start the gateway before asking for its environment")
-        return node_env(url, self.env_id, source=source, openid=openid, appid=appid or self.appid,
-                        unionid=unionid, seq_id=seq_id)
+        return node_env(url, self.env_id, credentials=self.credentials, source=source, openid=openid,
+                        appid=appid or self.appid, unionid=unionid, seq_id=seq_id)
 
     def origin(self, seq_id: str | None, source_header: str | None) -> Origin:
         """Whom a request is from: a registered run by its seqId, else an admin by its header."""
@@ -190,27 +210,69 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
     def do_POST(self) -> None:
-        source = self.headers.get("X-TCB-Source")
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        source = headers.get("x-tcb-source")
+        verifier = self.gateway.verifier
+        reader: Reader | None = None
         try:
+            _check_sender(headers)
+            auth = verifier.check_headers(headers)  # before reading a body it would refuse anyway
             reader = self._body()
-            kind, _, params = self.headers.get("Content-Type", "").partition(";")
+            kind, _, params = headers.get("content-type", "").partition(";")
             if kind.strip().lower() == "multipart/form-data":
-                fields = read_form(reader, _param(params, "boundary"))
+                fields, buffers = _read_form(reader, _param(params, "boundary"))
                 # The form's epilogue (and a chunked body's last chunk) must not be left on
                 # the socket: the next request on this connection would start with it.
                 _read_all(reader)
+                signed = {name: value if name in buffers else value.decode("utf-8", "replace")
+                          for name, value in fields.items()}
+                verifier.check_payload(auth, self.command, self.path, headers, signed)
                 body, content_type = self.gateway.answer_form(self.path, fields, source)
             else:
-                call = envelope.parse_json_call(self.path, _read_all(reader))
+                raw = _read_all(reader)
+                try:
+                    members = json_members(raw)
+                except RecursionError:  # far past what the envelope accepts, signed or not
+                    raise BadEnvelope("the request body is nested too deep") from None
+                # A body that is not a JSON object was signed (by wxsim's own signer) as one string.
+                verifier.check_payload(auth, self.command, self.path, headers, raw if members is None else members)
+                call = envelope.parse_json_call(self.path, raw)
                 body, content_type = _json(self.gateway.answer(call, source))
+        except (ForeignSender, BadSignature) as exc:
+            self._refuse(exc, reader)
+            return
         except (BadBody, BadEnvelope) as exc:
             self.close_connection = True
             body, content_type = _json(envelope.failure(envelope.new_request_id(), BadEnvelope(str(exc))))
         self._send(200, body, content_type)  # errors too: the SDK reads them from the body
 
     def do_GET(self) -> None:
-        """A liveness answer, so ``curl <url>`` shows what is listening."""
+        """A liveness answer, so ``curl <url>`` shows what is listening (to local programs only)."""
+        try:
+            _check_sender({name.lower(): value for name, value in self.headers.items()})
+        except ForeignSender as exc:
+            self._refuse(exc, None)
+            return
         self._send(200, envelope.encode({"service": "wxsim gateway", "env": self.gateway.env_id}), JSON_TYPE)
+
+    def _refuse(self, refusal: ForeignSender | BadSignature, reader: Reader | None) -> None:
+        """Answer a refused request as the backend does (HTTP 200, ``{code, message, requestId}``).
+
+        What is left of its body is read first, up to a limit: closing a socket with unread
+        data resets it, and the client could lose the answer that says what is wrong.
+        """
+        log.warning("gateway refused %s %s: %s", self.command, self.path.partition("?")[0], refusal)
+        try:
+            if reader is None:
+                reader = self._body()
+            left = _DRAIN_LIMIT
+            while left > 0 and (data := reader.read(min(left, 1 << 16))):
+                left -= len(data)
+        except (BadBody, OSError):
+            pass
+        self.close_connection = True
+        answer = {"code": refusal.code, "message": str(refusal), "requestId": envelope.new_request_id()}
+        self._send(200, envelope.encode(answer), JSON_TYPE)
 
     def _body(self) -> Reader:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -230,6 +292,43 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
+
+
+class ForeignSender(Exception):
+    """The request comes from a web page (DNS rebinding, cross-site), not a local program."""
+
+    code = INVALID_REQUEST_SOURCE
+
+
+def _check_sender(headers: dict[str, str]) -> None:
+    """Refuse a non-loopback ``Host`` or any ``Origin``, before anything else is looked at."""
+    problem = host_refusal(headers.get("host")) or origin_refusal(headers.get("origin"))
+    if problem:
+        raise ForeignSender(problem)
+
+
+def _read_form(reader: Reader, boundary: str) -> tuple[dict[str, bytes], set[str]]:
+    """Every field of a multipart form, and which were Buffers to the signer.
+
+    The form-data package gives a Buffer part a ``Content-Type`` and a string part none; the
+    signer hashes a Buffer's bytes as they are but a string trimmed, so the two must be told apart.
+    """
+    fields: dict[str, bytes] = {}
+    buffers: set[str] = set()
+    total = 0
+    for part in MultipartReader(reader, boundary).parts():
+        chunks = []
+        while data := part.read():
+            total += len(data)
+            if total > _FORM_LIMIT:
+                raise BadBody(f"the form is over {_FORM_LIMIT} bytes")
+            chunks.append(data)
+        fields[part.name] = b"".join(chunks)
+        if "content-type" in part.headers:
+            buffers.add(part.name)
+        else:
+            buffers.discard(part.name)
+    return fields, buffers
 
 
 def _read_all(reader: Reader) -> bytes:

@@ -12,6 +12,12 @@ Routes, all under ``/<bucket>/<cloudPath>``:
 Errors come as COS's XML (``<Error><Code/><Message/><RequestId/><TraceId/></Error>``), all
 four elements present as the SDK requires. Binds 127.0.0.1 only; one daemon thread per
 connection; nothing here knows about permissions: ``ObjectBackend`` decides.
+
+Web pages are kept out as at the gateway (``app.core.loopback``): every route wants a loopback
+``Host`` (no DNS rebinding), and the upload routes refuse an ``Origin`` (no cross-site form or
+fetch can write). Downloads keep answering one: a temp URL is meant to be opened in a
+browser, and though a top-level navigation sends no ``Origin``, an ``<img>`` with
+``crossorigin`` or a page's ``fetch`` of it does; the URL's signature guards what is read.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import BinaryIO, Protocol
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
+from app.core.loopback import host_refusal, origin_refusal
 from app.core.storage.http_body import BadBody, ChunkedReader, LengthReader, MultipartReader, Reader
 
 log = logging.getLogger(__name__)
@@ -110,6 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         try:
+            self._check_host()
             raw, query = self._target()
             served = self.backend.open_signed(raw, _first(query, "sign"), _first(query, "t"))
         except Refusal as refusal:
@@ -147,12 +155,14 @@ class _Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
 
     def _put(self) -> None:
+        self._check_writer()
         raw, _ = self._target()
         body = self._body()
         self.backend.receive_upload(raw, self.headers.get("x-cos-security-token"), body)
         self._empty(200)
 
     def _post(self) -> None:
+        self._check_writer()
         raw, _ = self._target()
         kind, _, params = self.headers.get("Content-Type", "").partition(";")
         if kind.strip().lower() != "multipart/form-data":
@@ -190,6 +200,19 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("storage upload failed")
             self.close_connection = True
             self._error(Refusal(500, "InternalError", "the simulator could not store the upload"))
+
+    def _check_host(self) -> None:
+        problem = host_refusal(self.headers.get("Host"))
+        if problem:
+            raise Refusal(403, "AccessDenied", problem)
+
+    def _check_writer(self) -> None:
+        """Uploads come from the SDK in Node, never from a page: browsers send an Origin with
+        every POST and PUT (and a cross-site form needs no CORS preflight to send one)."""
+        self._check_host()
+        problem = origin_refusal(self.headers.get("Origin"))
+        if problem:
+            raise Refusal(403, "AccessDenied", problem)
 
     def _target(self) -> tuple[str, dict]:
         parts = urlsplit(self.path)

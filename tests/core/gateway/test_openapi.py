@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.core.gateway.conftest import post
+from tests.core.gateway.conftest import CREDENTIALS, post
 
 BOUNDARY = "--------------------------515890814546601021194782"
 
@@ -68,9 +68,10 @@ def form(fields: dict[str, str | bytes]) -> bytes:
 
 
 def open_api(url: str, api: str, params: dict, *, action: str = "wx.openApi", api_type: int = 0):
-    body = form({"action": action, "apiName": api, "requestData": comm_api_data(params, api_type),
-                 "envName": "demo-x", "wxCloudApiToken": "", "tcb_sessionToken": "", "sessionToken": "s"})
-    status, content_type, answer = post(url, body, query="?env=demo-x&seqId=18c0f_1", headers={
+    fields = {"action": action, "apiName": api, "requestData": comm_api_data(params, api_type),
+              "envName": "demo-x", "wxCloudApiToken": "", "tcb_sessionToken": "",
+              "sessionToken": CREDENTIALS.session_token}
+    status, content_type, answer = post(url, form(fields), query="?env=demo-x&seqId=18c0f_1", params=fields, headers={
         "Content-Type": f"multipart/form-data; boundary={BOUNDARY}", "X-TCB-Source": "wx_client,scf"})
     assert status == 200
     return content_type, answer
@@ -117,8 +118,8 @@ def test_svrkit_and_pay_apis_fail_with_a_json_error(gateway):
 
 
 def test_a_broken_request_data_is_invalid_param(gateway):
-    body = form({"action": "wx.openApi", "apiName": "x", "requestData": b"\x0a\xff\xff"})
+    fields = {"action": "wx.openApi", "apiName": "x", "requestData": b"\x0a\xff\xff"}
     headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
-    _, content_type, answer = post(gateway.url, body, headers=headers)
+    _, content_type, answer = post(gateway.url, form(fields), headers=headers, params=fields)
     assert content_type == "application/json; charset=utf-8"
     assert json.loads(answer)["code"] == "INVALID_PARAM"
