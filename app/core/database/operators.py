@@ -13,6 +13,7 @@ from typing import Any
 
 from app.core.database.failures import invalid_command, request_failed
 from app.core.database.regex import is_pattern, regex_literal
+from app.core.database.regex_budget import current_budget, matcher
 from app.core.database.values import (
     MISSING,
     RANK_NULL,
@@ -90,9 +91,10 @@ def in_test(targets: Any, op: str = "$in") -> ValueTest:
     if type(targets) is not list:
         raise request_failed(f"{op} needs an array")
     literals = [regex_literal(t) for t in targets]
-    patterns = [p for p in literals if p is not None]
+    patterns = [matcher(p) for p in literals if p is not None]
     keys = {value_key(t) for t, p in zip(targets, literals) if p is None}
     wants_null = (RANK_NULL,) in keys
+    search = current_budget().search
 
     def test(value: Any) -> bool:
         if value is MISSING:
@@ -100,16 +102,20 @@ def in_test(targets: Any, op: str = "$in") -> ValueTest:
         if value_key(value) in keys:
             return True
         if patterns and type(value) is str:
-            return any(p.search(value) for p in patterns)
+            return any(search(p, value) for p in patterns)
         return False
 
     return test
 
 
 def regex_test(pattern: Any) -> ValueTest:
-    """Strings the pattern finds a match in (regexes never match other types)."""
-    search = pattern.search
-    return lambda value: type(value) is str and search(value) is not None
+    """Strings the pattern finds a match in (regexes never match other types).
+
+    Matching spends from the time budget of the query being compiled (see regex_budget).
+    """
+    twin = matcher(pattern)
+    search = current_budget().search
+    return lambda value: type(value) is str and search(twin, value)
 
 
 def mod_test(arg: Any) -> ValueTest:

@@ -28,6 +28,7 @@ from app.core.database.operators import (
 )
 from app.core.database.paths import Parts, split_path, walk_doc
 from app.core.database.regex import compile_regex, regex_literal
+from app.core.database.regex_budget import regex_budget
 from app.core.database.values import MISSING, truthy
 
 Predicate = Callable[[dict], bool]
@@ -45,7 +46,16 @@ def _never(doc: dict) -> bool:
 
 
 def compile_query(query: Mapping[str, Any] | None) -> Predicate:
-    """A predicate that is True for the documents the query matches; {} or None match all."""
+    """A predicate that is True for the documents the query matches; {} or None match all.
+
+    Its regex tests share one time budget (the caller's, if it opened one with
+    ``regex_budget``); past it, the predicate raises a CloudError.
+    """
+    with regex_budget():
+        return _compile_query(query)
+
+
+def _compile_query(query: Mapping[str, Any] | None) -> Predicate:
     if query is None:
         return _always
     if not isinstance(query, Mapping):

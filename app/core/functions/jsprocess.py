@@ -19,7 +19,9 @@ def worker_command() -> list[str]:
     """
     if getattr(sys, "frozen", False):
         return [sys.executable, "--wxsim-js-worker"]
-    return [sys.executable, "-m", "app.core.functions.jsworker"]
+    # -P: `-m` would otherwise put the working directory first on sys.path, so an `app/`
+    # folder wherever wxsim was started (say, inside a project being tested) would run as us.
+    return [sys.executable, "-P", "-m", "app.core.functions.jsworker"]
 
 
 def _worker_env() -> dict[str, str]:
@@ -38,7 +40,26 @@ class WorkerProcess(PipeWorker):
 
     def __init__(self, init: dict) -> None:
         self.files: dict[str, list[int]] = {}  # what its instance loaded: path -> [mtime_ns, size]
+        self._pings = 0
         super().__init__(worker_command(), _worker_env(), init)
+
+    def ping(self, timeout: float) -> bool:
+        """Whether its V8 answers within ``timeout`` (asked while idle, between calls).
+
+        The worker answers from inside the engine, so a timer spinning there leaves the ping
+        unanswered even though the worker's own I/O loop is fine. The answer also says whether
+        timers or host calls are still pending (if not, the worker is clean again).
+        """
+        self._pings += 1
+        try:
+            self.send({"type": "ping", "id": self._pings})
+            answer = self.receive(timeout)
+        except WorkerExited:
+            return False
+        if answer is None or answer.get("type") != "pong" or answer.get("id") != self._pings:
+            return False  # silent, or out of step with us: either way not fit to reuse
+        self.has_pending_work = bool(answer.get("pending"))
+        return True
 
     def is_stale(self) -> bool:
         """True if any file this instance loaded changed since (it must not be reused)."""

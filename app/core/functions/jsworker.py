@@ -22,9 +22,15 @@ Worker -> parent:
 - ``{"type":"logs","id":…,"logs":[{"level","text","time"}]}``: new console lines, every 50 ms
   while the call runs, so lines written before a runaway loop survive the kill.
 - ``{"type":"done","id":…,"result":…,"error":null|{"name","message","stack","code"?},
-  "logs":[…the rest…],"files":{path:[mtime_ns,size]},"recycle":bool}``. ``files`` lists what
-  the instance read since its last done, so the parent can spot edits; ``recycle`` says this
-  instance must not be reused (heap limit hit, uncaught exception, failed initialisation).
+  "logs":[…the rest…],"files":{path:[mtime_ns,size]},"recycle":bool,"pending":N}``. ``files``
+  lists what the instance read since its last done, so the parent can spot edits; ``recycle``
+  says this instance must not be reused (heap limit hit, uncaught exception, failed
+  initialisation); ``pending`` counts the timers and host calls still outstanding, which may
+  run while the instance is idle.
+
+Between calls the parent may also send ``{"type":"ping","id":…}``; the worker answers
+``{"type":"pong","id":…,"pending":N}`` from inside V8, so no answer means the engine is busy
+(e.g. a timer spinning after its call returned) and the parent replaces the worker.
 """
 
 from __future__ import annotations
@@ -110,6 +116,8 @@ class Worker:
         msg = json.loads(line)
         if msg["type"] == "invoke":
             asyncio.ensure_future(self._invoke(msg))
+        elif msg["type"] == "ping":
+            asyncio.ensure_future(self._pong(msg["id"]))
         elif msg["type"] == "reply":
             future = self._calls.pop(msg["id"], None)
             if future is not None and not future.done():
@@ -119,6 +127,11 @@ class Worker:
         line = msg if isinstance(msg, str) else json.dumps(msg)
         self._out.write(line.encode("utf-8", "surrogatepass") + b"\n")
         self._out.flush()
+
+    async def _pong(self, ping_id: Any) -> None:
+        # Through V8, not just this loop: if a timer spins in the isolate, this never answers.
+        pending = await self._mr.eval_cancelable("__wxsim.pendingWork()")
+        self._send({"type": "pong", "id": ping_id, "pending": int(pending)})
 
     async def _invoke(self, msg: dict) -> None:
         """Run one call: start the JS, watch it until it reports back, then send done."""
@@ -198,6 +211,8 @@ class Worker:
             "error": error,
             "files": self._files.take_seen() if self._files else {},
             "recycle": meta["recycle"],
+            # Timers left behind and host calls not yet answered: JS that may run while idle.
+            "pending": meta.get("pending", 0),
         }
         self._send(
             json.dumps(done)[:-1] + ',"logs":' + self._new_logs() + ',"result":' + result + "}"

@@ -15,6 +15,7 @@ from app.core.errors import CloudError, SimulatorError
 from app.core.functions.jsrecords import JsOutcome, LogLine
 from app.core.functions.nodeprocess import SDK_ENV_DEFAULTS, NodeProcess, find_node, sdk_problem
 from app.core.functions.workerpool import Host, WorkerPool
+from app.core.functions.workerslots import WorkerSlots
 
 __all__ = ["SDK_ENV_DEFAULTS", "NodePool", "find_node", "sdk_problem"]
 
@@ -36,6 +37,8 @@ class NodePool(WorkerPool[NodeProcess]):
         spare_workers: started processes kept ready for the next cold call.
         max_idle_per_function, max_idle: how many warm instances to keep (LRU beyond).
         start_timeout_s: how long a process may take to start before the call fails.
+        slots: the workspace's cap on worker processes, shared with its other pool; None gives
+            this pool a cap of its own sized to the machine.
 
     Raises:
         SimulatorError: ``node`` cannot be found.
@@ -56,6 +59,7 @@ class NodePool(WorkerPool[NodeProcess]):
         max_idle_per_function: int = 2,
         max_idle: int = 8,
         start_timeout_s: float = 30.0,
+        slots: WorkerSlots | None = None,
     ) -> None:
         found = find_node(node)
         if found is None:
@@ -80,6 +84,7 @@ class NodePool(WorkerPool[NodeProcess]):
             max_idle_per_function=max_idle_per_function,
             max_idle=max_idle,
             start_timeout_s=start_timeout_s,
+            slots=slots,
         )
 
     def invoke(
@@ -94,12 +99,17 @@ class NodePool(WorkerPool[NodeProcess]):
         entry: str = "index.js",
         handler: str = "main",
         prelude: tuple[str, ...] = (),
+        nested: bool = False,
     ) -> JsOutcome:
         """Run ``exports[handler](event, context)`` of the function in ``function_dir``.
 
         ``env`` is applied to ``process.env`` for this call (over :data:`SDK_ENV_DEFAULTS`).
         ``host`` is ignored: the SDK reaches the simulator over HTTP. ``prelude`` names
-        modules (resolved from the function folder) required before the entry.
+        modules (resolved from the function folder) required before the entry. ``nested``:
+        called by a running function (it cannot wait for a worker under the cap).
+
+        Raises:
+            CloudError: -501004, no worker process may be started under the cap.
         """
         key = str(Path(function_dir).resolve())
         message = {
@@ -107,7 +117,7 @@ class NodePool(WorkerPool[NodeProcess]):
             "handler": handler, "prelude": list(prelude), "event": event,
             "context": context, "env": {k: str(v) for k, v in env.items()},
         }  # fmt: skip
-        return self._call(key, message, timeout_s, host)
+        return self._call(key, message, timeout_s, host, nested)
 
     # --- the Node.js side of the pool -------------------------------------------------------
 

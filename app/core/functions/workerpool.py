@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from app.core.errors import SimulatorError
 from app.core.functions.jsrecords import JsError, JsOutcome, LogLine
 from app.core.functions.workerprocess import PipeWorker, WorkerExited
+from app.core.functions.workerslots import WorkerSlots
 
-__all__ = ["IDLE_TTL_S", "REFILL_DELAY_S", "Host", "WorkerPool"]
+__all__ = ["IDLE_TTL_S", "REFILL_DELAY_S", "WATCH_INTERVAL_S", "Host", "PoolStats", "WorkerPool"]
 
 Host = Callable[[str, dict], dict]
 REFILL_DELAY_S = 0.3
 IDLE_TTL_S = 15 * 60
+# How often idle workers whose last call left timers (or host calls) pending are checked: one
+# that spins in a timer burns a core for about this long, plus the ping timeout, before it dies.
+WATCH_INTERVAL_S = 1.0
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    """What a pool holds now, and how often it had to check or replace idle workers."""
+
+    busy: int
+    idle: int
+    spares: int
+    pings: int  # responsiveness checks of idle workers whose last call left work pending
+    recycled_unresponsive: int  # idle workers killed because they did not answer one
+
+    @property
+    def processes(self) -> int:
+        return self.busy + self.idle + self.spares
 
 W = TypeVar("W", bound=PipeWorker)
 
@@ -29,8 +50,15 @@ class WorkerPool(Generic[W]):
     process, and a crashed one is replaced by the next call.
 
     A subclass brings the runtime: ``_spawn`` starts a worker, ``_logs_in``/``_serve``/``_finish``
-    read its messages, and the class constants word its errors. It sets up whatever ``_spawn``
-    needs before calling ``__init__``, because ``__init__`` starts the first spare at once.
+    read its messages, ``_responsive`` checks an idle one, and the class constants word its
+    errors. It sets up whatever ``_spawn`` needs before calling ``__init__``, because
+    ``__init__`` starts the first spare at once.
+
+    Processes are capped by ``slots`` (shared by a workspace's pools, see workerslots.py). A
+    call whose function returned with timers or host calls still pending leaves a "dirty"
+    worker: that JS may run while it is idle. It is pinged before reuse, and a watchdog pings
+    it while idle; one that does not answer (a timer spinning after the call returned) is
+    killed and replaced. Clean workers are never pinged.
     """
 
     CLOSED: ClassVar[str]  # invoke after close()
@@ -47,6 +75,8 @@ class WorkerPool(Generic[W]):
         max_idle_per_function: int,
         max_idle: int,
         start_timeout_s: float,
+        slots: WorkerSlots | None = None,
+        watch_interval_s: float | None = WATCH_INTERVAL_S,
     ) -> None:
         self._heap_mb = heap_mb
         self._spare_count = spare_workers
@@ -60,6 +90,13 @@ class WorkerPool(Generic[W]):
         self._closed = False
         self._refilling = False
         self._next_id = 0
+        self._slots = slots if slots is not None else WorkerSlots()
+        self._slots.add_reclaimer(self._reclaim_one)
+        self._watch_interval_s = watch_interval_s  # None: no watchdog (tests of the reuse check)
+        self._watching = False
+        self._stop_watching = threading.Event()
+        self._pings = 0
+        self._recycled_unresponsive = 0
         self._refill_soon(delay_s=0)
 
     def __enter__(self) -> Self:
@@ -74,8 +111,18 @@ class WorkerPool(Generic[W]):
             self._closed = True
             workers = self._idle + self._spares + list(self._busy)
             self._idle, self._spares = [], []
+        self._stop_watching.set()
+        self._slots.remove_reclaimer(self._reclaim_one)
         for worker in workers:
             worker.kill()
+        self._slots.freed_up()  # calls waiting for a slot wake up and see the pool closed
+
+    def stats(self) -> PoolStats:
+        with self._lock:
+            return PoolStats(
+                busy=len(self._busy), idle=len(self._idle), spares=len(self._spares),
+                pings=self._pings, recycled_unresponsive=self._recycled_unresponsive,
+            )  # fmt: skip
 
     # --- what the runtime supplies ----------------------------------------------------------
 
@@ -85,6 +132,10 @@ class WorkerPool(Generic[W]):
 
     def _reusable(self, worker: W) -> bool:
         """Whether a live warm instance may run this function again (its files unchanged)."""
+        return True
+
+    def _responsive(self, worker: W) -> bool:
+        """Whether an idle worker's engine answers promptly (only asked of dirty workers)."""
         return True
 
     def _logs_in(self, msg: dict) -> list[LogLine]:
@@ -98,6 +149,7 @@ class WorkerPool(Generic[W]):
         self, worker: W, done: dict, logs: list[LogLine], started: float
     ) -> JsOutcome | None:
         """Turn the call's final message into its outcome; None runs it again on a fresh worker."""
+        worker.has_pending_work = bool(done.get("pending"))
         self._release(worker, recycle=done["recycle"])
         return _outcome(done["result"], _error(done["error"]), False, logs, started)
 
@@ -108,11 +160,19 @@ class WorkerPool(Generic[W]):
             self._next_id += 1
             return self._next_id
 
-    def _call(self, key: str, message: dict, timeout_s: float, host: Host | None) -> JsOutcome:
-        """Run ``message`` on an instance of the function ``key`` until it has an outcome."""
+    def _call(
+        self, key: str, message: dict, timeout_s: float, host: Host | None, nested: bool
+    ) -> JsOutcome:
+        """Run ``message`` on an instance of the function ``key`` until it has an outcome.
+
+        ``nested``: the call is made by another call that holds a worker (see workerslots.py);
+        one made from a host call on this thread is recognised as nested anyway.
+        """
         try:
             while True:
-                outcome = self._run(self._acquire(key), message, timeout_s, host)
+                worker = self._acquire(key, nested=nested, wait_s=timeout_s)
+                with self._slots.holding():
+                    outcome = self._run(worker, message, timeout_s, host)
                 if outcome is not None:
                     return outcome
         finally:
@@ -177,33 +237,117 @@ class WorkerPool(Generic[W]):
 
     # --- worker bookkeeping -----------------------------------------------------------------
 
-    def _acquire(self, key: str) -> W:
-        """The newest warm instance of ``key`` that may be reused, else a spare, else a new one."""
+    def _acquire(self, key: str, *, nested: bool, wait_s: float) -> W:
+        """A warm instance of ``key`` that may be reused, else a spare, else a new process.
+
+        A new process needs a free slot under the cap: one held by an unused worker is
+        reclaimed; if every worker is busy, a top-level call waits up to ``wait_s`` and a nested
+        one fails at once (CloudError -501004).
+        """
+        nested = nested or self._slots.held_by_this_thread()
+        deadline = time.monotonic() + wait_s
+        while True:
+            seen = self._slots.version()  # anything freed after this wakes the wait below
+            worker = self._warm(key) or self._spare(key)
+            if worker is not None:
+                return worker
+            if self._slots.try_take():
+                return self._spawn_for(key)
+            if self._slots.reclaim(self._reclaim_one):
+                continue
+            if nested:
+                raise self._slots.nested_refusal()
+            if not self._slots.wait_for_change(seen, deadline):
+                raise self._slots.wait_refusal(wait_s)
+
+    def _warm(self, key: str) -> W | None:
+        """The newest warm instance of ``key`` that is fit to run it again, if any."""
         while True:
             with self._lock:
                 if self._closed:
                     raise SimulatorError(self.CLOSED)
                 warm = next((w for w in reversed(self._idle) if w.function_dir == key), None)
-                if warm is not None:
-                    self._idle.remove(warm)
-                    self._busy.add(warm)
-            if warm is None:
-                break
+                if warm is None:
+                    return None
+                self._idle.remove(warm)
+                self._busy.add(warm)
             # Check outside the lock: statting a big function's file list takes a moment.
-            if warm.alive() and self._reusable(warm):
+            if warm.alive() and self._reusable(warm) and self._answers(warm):
                 return warm
-            self._discard(warm)  # edited since it loaded, or died while idle: start afresh
+            self._discard(warm)  # edited, died, or spinning in a timer while idle: start afresh
+
+    def _answers(self, worker: W) -> bool:
+        """True for a worker whose last call left nothing running; else it must answer a ping."""
+        if not worker.has_pending_work:
+            return True  # the hot path: well-behaved functions are never pinged
+        with self._lock:
+            self._pings += 1
+        if self._responsive(worker):
+            return True
+        with self._lock:
+            self._recycled_unresponsive += 1
+        return False
+
+    def _spare(self, key: str) -> W | None:
+        """A started spare process, bound to ``key`` now."""
         with self._lock:
             spares, self._spares = self._spares, []
         alive = [w for w in spares if w.alive()]  # one may have died while it waited
         for dead in (w for w in spares if w not in alive):
             dead.kill()
-        worker = alive.pop(0) if alive else self._spawn()  # the oldest is likeliest up
-        worker.function_dir = key
+        worker = alive.pop(0) if alive else None  # the oldest is likeliest up
         with self._lock:
             self._spares = alive + self._spares
+            if worker is not None:
+                worker.function_dir = key
+                self._busy.add(worker)
+        return worker
+
+    def _spawn_for(self, key: str) -> W:
+        """A new process for ``key``, on a slot the caller has taken."""
+        worker = self._spawn_holding_slot()
+        worker.function_dir = key
+        with self._lock:
             self._busy.add(worker)
         return worker
+
+    def _spawn_holding_slot(self) -> W:
+        """Start a process on a slot already taken; killing it gives the slot back."""
+        try:
+            worker = self._spawn()
+        except BaseException:
+            self._slots.give_back()
+            raise
+        worker.on_kill = self._slots.give_back
+        return worker
+
+    def _make_room_for_spare(self) -> bool:
+        """At the cap, trade this pool's least recently used idle instance for a spare; True
+        if that freed a slot and this took it.
+
+        A spare saves the next cold call its ~100 ms start, which is worth more than the oldest
+        of several warm instances (as under max_idle). It never takes a slot a call waits
+        for, another pool's worker, or the last warm instance (that would make a function called
+        in a loop start cold every time).
+        """
+        with self._lock:
+            if self._slots.waiters or len(self._idle) < 2:
+                return False
+            victim = self._idle.pop(0)
+        victim.kill()
+        return self._slots.try_take()
+
+    def _reclaim_one(self) -> bool:
+        """Kill a spare, else the least recently used idle worker, to free a slot; False if none."""
+        with self._lock:
+            if self._spares:
+                victim = self._spares.pop(0)
+            elif self._idle:
+                victim = self._idle.pop(0)
+            else:
+                return False
+        victim.kill()
+        return True
 
     def _release(self, worker: W, recycle: bool) -> None:
         evicted: list[W] = []
@@ -231,6 +375,10 @@ class WorkerPool(Generic[W]):
                 self._idle = self._idle[overflow:]
         for w in evicted:
             w.kill()
+        if not recycle:
+            self._slots.freed_up()  # an idle worker can be reclaimed by a call waiting for a slot
+            if worker.has_pending_work:
+                self._watch_soon()
 
     def _discard(self, worker: W) -> None:
         with self._lock:
@@ -255,8 +403,10 @@ class WorkerPool(Generic[W]):
                 with self._lock:
                     if self._closed or len(self._spares) >= self._spare_count:
                         return
+                if not self._slots.try_take() and not self._make_room_for_spare():
+                    return
                 try:
-                    worker = self._spawn()
+                    worker = self._spawn_holding_slot()
                 except SimulatorError:
                     return  # the next call starts its own and reports the problem
                 with self._lock:
@@ -269,6 +419,51 @@ class WorkerPool(Generic[W]):
         finally:
             with self._lock:
                 self._refilling = False
+
+    # --- the watchdog of idle workers with pending timers -----------------------------------
+
+    def _watch_soon(self) -> None:
+        with self._lock:
+            if self._watching or self._closed or self._watch_interval_s is None:
+                return
+            self._watching = True
+        threading.Thread(target=self._watch, name="wxsim-idle-watchdog", daemon=True).start()
+
+    def _watch(self) -> None:
+        """Ping the idle workers whose timers may still run; kill those that do not answer.
+
+        Runs while there are such workers. A timer that spins after its call returned would
+        otherwise burn a core until the worker is next used or evicted.
+        """
+        while not self._stop_watching.wait(self._watch_interval_s):
+            with self._lock:
+                dirty = [w for w in self._idle if w.has_pending_work]
+                if not dirty:
+                    self._watching = False
+                    return
+                # Out of the idle list while being checked, so no call picks one up meanwhile.
+                self._idle = [w for w in self._idle if not w.has_pending_work]
+                self._busy.update(dirty)
+            for worker in dirty:
+                if worker.alive() and self._answers(worker):
+                    self._back_to_idle(worker)
+                else:
+                    self._discard(worker)
+        with self._lock:
+            self._watching = False
+
+    def _back_to_idle(self, worker: W) -> None:
+        """Return a checked worker to its place in the LRU order."""
+        with self._lock:
+            self._busy.discard(worker)
+            closed = self._closed
+            if not closed:
+                keys = [w.last_used for w in self._idle]
+                self._idle.insert(bisect.bisect(keys, worker.last_used), worker)
+        if closed:
+            worker.kill()
+        else:
+            self._slots.freed_up()
 
 
 def _error(raw: dict | None) -> JsError | None:

@@ -150,9 +150,17 @@
   G.global = G
 
   // --- host calls (used by built-in shims through require('wxsim:host')) -------------------
+  let hostCallsInFlight = 0
   W.host = {
     async call (action, params) {
-      const reply = JSON.parse(await W.callRaw(String(action), JSON.stringify(params === undefined ? {} : params)))
+      let replyText
+      hostCallsInFlight++
+      try {
+        replyText = await W.callRaw(String(action), JSON.stringify(params === undefined ? {} : params))
+      } finally {
+        hostCallsInFlight--
+      }
+      const reply = JSON.parse(replyText)
       if (reply.error) {
         const error = new Error(reply.error.message)
         error.errCode = reply.error.code
@@ -162,4 +170,11 @@
       return reply.result
     }
   }
+
+  // Work that may still run JS after a call returned: timers not yet fired (or intervals) and
+  // host calls not yet answered (a promise the function did not await). It would run while
+  // the instance is idle, so the worker reports it and the pool checks that the instance
+  // still answers before reusing it. Counted here, in the same turn as the return, so a reply
+  // arriving meanwhile cannot hide it.
+  W.pendingWork = () => pending.size + hostCallsInFlight
 })(globalThis.__wxsim)

@@ -288,6 +288,7 @@
     }
     W.end()
     meta.recycle = !!W.mustRecycle
+    meta.pending = W.pendingWork()
     W.doneRaw(JSON.stringify(meta) + '\n' + text)
   }
 
