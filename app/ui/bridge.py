@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -86,9 +87,11 @@ class WorkspaceBridge(QObject):
         caller = self._workspace.client_caller(self.acting_as())
         return await self._handle(Request(action, params or {}, caller))
 
-    async def request_as(self, caller: Caller, action: str, params: dict[str, Any]) -> dict:
-        """A request made as ``caller`` (e.g. the pane's "act as" choice)."""
-        return await self._handle(Request(action, params, caller))
+    async def request_as(self, caller: Caller, action: str, params: dict[str, Any], *,
+                         local_roots: tuple[Path, ...] = ()) -> dict:
+        """A request made as ``caller`` (e.g. the pane's "act as" choice); ``local_roots`` are
+        host paths the person chose for it (a dropped file, a save-as target)."""
+        return await self._handle(Request(action, params, caller, local_roots=local_roots))
 
     async def run(self, function, *args, **kwargs):
         """Run a slow core function (a scan, a file) off the GUI thread."""

@@ -276,8 +276,11 @@ class StoragePane(QWidget):
             try:
                 for done, path in enumerate(files, 1):
                     cloud_path = f"{self._folder}/{path.name}" if self._folder else path.name
+                    # The file the person dropped, uploaded as the persona: the one host path
+                    # this request may read (SECURITY.md, host files).
                     await self._bridge.request_as(self._caller(), "storage.uploadFile",
-                                                  {"cloudPath": cloud_path, "localPath": str(path)})
+                                                  {"cloudPath": cloud_path, "localPath": str(path)},
+                                                  local_roots=(path,))
                     self.progress.setValue(done)
             finally:
                 self.progress.hide()
@@ -297,7 +300,8 @@ class StoragePane(QWidget):
         with self.message.reporting():
             row = self._require_file()
             await self._bridge.request_as(self._caller(), "storage.downloadFile",
-                                          {"fileID": self._storage.file_id(row.record.path), "localPath": str(target)})
+                                          {"fileID": self._storage.file_id(row.record.path), "localPath": str(target)},
+                                          local_roots=(target,))
             self.message.show_info(self.tr("Saved to {path}").format(path=target))
 
     def _on_delete_clicked(self) -> None:
