@@ -158,14 +158,14 @@ def _db(args: argparse.Namespace, workspace: Workspace) -> int:
         print(json.dumps(params, ensure_ascii=False))
         return 0
     if args.db_command == "import":
-        if not workspace.database.store.has_collection(args.collection):
-            workspace.handle(Request("database.addCollection", {"collectionName": args.collection}, Caller.console(SOURCE_CLI)))
-            print(f"created collection {args.collection}", file=sys.stderr)
+        # The collection is made with its documents, so a refused import leaves none behind.
         outcome = console_ops.import_file(
             workspace.handle, args.collection, args.file,
             fmt=console_ops.format_of(args.file, args.format), upsert=args.conflict == "upsert",
-            atomic=not args.partial, source=SOURCE_CLI,
+            atomic=not args.partial, source=SOURCE_CLI, create=True,
         )
+        if outcome.created:
+            print(f"created collection {args.collection}", file=sys.stderr)
         for error in outcome.line_errors[:50]:
             print(error.message, file=sys.stderr)
         report = {"inserted": outcome.inserted, "replaced": outcome.replaced,
@@ -189,10 +189,9 @@ def _call(args: argparse.Namespace, workspace: Workspace) -> int:
     from app.core.functions.sdk import call_function
     from app.core.requests import SOURCE_CLI, Caller
 
-    try:
-        data = json.loads(args.data)
-    except ValueError as exc:
-        raise InputError(f"--data is not valid JSON: {exc}") from None
+    from app.core import jsontext
+
+    data = jsontext.loads(args.data, what="--data")  # NaN, deep nesting, … refused here
     if not isinstance(data, dict):
         raise InputError("--data must be a JSON object, e.g. '{\"a\": 1}'")
     if args.persona:

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from app.core.jsonfile import open_log
+
 log = logging.getLogger(__name__)
 
 OUTCOME_OK = "ok"
@@ -111,11 +113,11 @@ class EventLog:
             return
         try:
             if self._handle is None:
-                self._handle = self._path.open("a", encoding="utf-8")
+                self._handle = open_log(self._path)
             elif self._handle.tell() > ROTATE_BYTES:
                 self._handle.close()
                 self._path.replace(self._path.with_suffix(".1.jsonl"))
-                self._handle = self._path.open("a", encoding="utf-8")
+                self._handle = open_log(self._path)
             # One write of a whole line, flushed: a kill leaves at most a cut last line.
             self._handle.write(event.to_json() + "\n")
             self._handle.flush()

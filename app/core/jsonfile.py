@@ -1,4 +1,10 @@
-"""Crash-safe JSON state files: write a temp file, fsync, then atomically replace."""
+"""Crash-safe JSON state files (temp file, fsync, atomic replace), all private to the user.
+
+Data files and logs are 0600 and the data folder 0700 (DESIGN §7): personas, documents and
+request logs are the user's, not other accounts' on a shared machine. Every writer of the
+data folder opens its files through this module, so the rule lives in one place. On Windows
+the modes are ignored (files there inherit the folder's ACL, which is the user's profile).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,11 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 TEMP_PREFIX = ".wxsim-tmp-"
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 
 def write_json(path: Path, data: Any, *, indent: int | None = 2) -> None:
@@ -19,6 +27,8 @@ def write_json(path: Path, data: Any, *, indent: int | None = 2) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp makes the file 0600 from its first byte, and os.replace keeps that mode: the
+    # state file is private whatever mode an older copy had.
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -30,6 +40,38 @@ def write_text_atomic(path: Path, text: str) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if missing; the folder made here is 0700.
+
+    A folder that already exists keeps its mode: it may be one the user chose and shares.
+    """
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    try:
+        os.chmod(folder, PRIVATE_DIR)  # mkdir's mode passes through the umask
+    except OSError:
+        pass
+
+
+def open_private(path: Path, flags: int) -> int:
+    """``os.open`` a data file so that it is 0600, including one an older wxsim left 0644."""
+    fd = os.open(path, flags, PRIVATE_FILE)
+    if hasattr(os, "fchmod"):  # not on Windows
+        try:
+            if os.fstat(fd).st_mode & 0o077:
+                os.fchmod(fd, PRIVATE_FILE)
+        except OSError:
+            pass
+    return fd
+
+
+def open_log(path: Path) -> TextIO:
+    """A private text file opened for appending lines (the event log, the invocation history)."""
+    fd = open_private(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    return os.fdopen(fd, "a", encoding="utf-8")
 
 
 def fsync_dir(folder: Path) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core import jsontext
 from app.core.errors import InputError
 
 APPID = re.compile(r"^wx[0-9a-f]{16}$")
@@ -35,9 +35,10 @@ class Project:
                 "Choose the folder you open in WeChat DevTools."
             )
         try:
-            config = json.loads(config_file.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InputError(f"{config_file} is not valid JSON: {exc}") from exc
+            # A project folder may come from anyone: read strictly (no traceback on 10,000 levels).
+            config = jsontext.loads(config_file.read_text(encoding="utf-8"), what=str(config_file))
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{config_file} is not UTF-8 text: {exc}") from exc
         if not isinstance(config, dict):
             raise InputError(f"{config_file} must hold a JSON object.")
         appid = str(config.get("appid") or "")

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from app.core.errors import InputError
+from app.core.jsonfile import open_private
 
 try:
     import fcntl
@@ -19,7 +20,7 @@ class WorkspaceLock:
 
     def __init__(self, data_dir: Path) -> None:
         self._path = data_dir / ".lock"
-        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        self._fd = open_private(self._path, os.O_RDWR | os.O_CREAT)
         try:
             if fcntl is not None:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

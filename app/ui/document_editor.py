@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 from qasync import asyncSlot
 
 from app.core.database.console import parse_document
+from app.core.jsontext import check_value
 from app.ui.messages import InlineMessage
 from app.ui.widgets import JsonView
 
@@ -42,5 +43,7 @@ class DocumentEditor(QDialog):
     @asyncSlot()
     async def _on_save_clicked(self) -> None:
         with self.message.reporting():
-            await self._save(parse_document(self.editor.toPlainText()))
+            document = parse_document(self.editor.toPlainText())
+            check_value(document, what=self.tr("The document"))  # NaN, Infinity, 1e999: not storable
+            await self._save(document)
             self.accept()

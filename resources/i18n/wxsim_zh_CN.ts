@@ -1,34 +1,35 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ClientConsolePane</name>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="32" />
+        <location filename="../../app/ui/panes/client_console_pane.py" line="32"/>
         <source>Client console</source>
         <translation>客户端控制台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="45" />
+        <location filename="../../app/ui/panes/client_console_pane.py" line="45"/>
         <source>Mini program code with a global wx (wx.cloud is initialised with traceUser: true). One expression shows its value; statements can return one.</source>
         <translation>小程序端代码，可直接使用全局 wx（wx.cloud 已用 traceUser: true 初始化）。单个表达式会显示它的值；多条语句可以用 return 返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="62" />
+        <location filename="../../app/ui/panes/client_console_pane.py" line="62"/>
         <source>History (click to reuse)</source>
         <translation>历史记录（点击可再次使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="74" />
+        <location filename="../../app/ui/panes/client_console_pane.py" line="74"/>
         <source>Run as {name}</source>
         <translation>以 {name} 身份运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="74" />
+        <location filename="../../app/ui/panes/client_console_pane.py" line="74"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="82" />
+        <location filename="../../app/ui/panes/client_console_pane.py" line="82"/>
         <source>Type some mini program code first.</source>
         <translation>请先输入小程序端代码。</translation>
     </message>
@@ -36,12 +37,12 @@
 <context>
     <name>CollectionsModel</name>
     <message>
-        <location filename="../../app/ui/db_models.py" line="47" />
+        <location filename="../../app/ui/db_models.py" line="28"/>
         <source>Collection</source>
         <translation>集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/db_models.py" line="47" />
+        <location filename="../../app/ui/db_models.py" line="28"/>
         <source>Documents</source>
         <translation>记录数</translation>
     </message>
@@ -49,17 +50,17 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../app/ui/messages.py" line="67" />
+        <location filename="../../app/ui/messages.py" line="67"/>
         <source>Something went wrong</source>
         <translation>出错了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/messages.py" line="71" />
+        <location filename="../../app/ui/messages.py" line="71"/>
         <source>wxsim hit an unexpected error. Your data is safe and you can keep working. Please copy the details below into a bug report.</source>
         <translation>wxsim 遇到了意外错误。你的数据是安全的，可以继续使用。请复制下面的详细信息附在问题报告里。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/messages.py" line="78" />
+        <location filename="../../app/ui/messages.py" line="78"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
@@ -67,113 +68,113 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="40" />
+        <location filename="../../app/ui/panes/database_pane.py" line="40"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="83" />
+        <location filename="../../app/ui/panes/database_pane.py" line="84"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="84" />
+        <location filename="../../app/ui/panes/database_pane.py" line="85"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="90" />
+        <location filename="../../app/ui/panes/database_pane.py" line="91"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="92" />
+        <location filename="../../app/ui/panes/database_pane.py" line="93"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="100" />
+        <location filename="../../app/ui/panes/database_pane.py" line="101"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="101" />
+        <location filename="../../app/ui/panes/database_pane.py" line="102"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="102" />
-        <location filename="../../app/ui/panes/database_pane.py" line="285" />
+        <location filename="../../app/ui/panes/database_pane.py" line="103"/>
+        <location filename="../../app/ui/panes/database_pane.py" line="286"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="143" />
+        <location filename="../../app/ui/panes/database_pane.py" line="144"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="143" />
+        <location filename="../../app/ui/panes/database_pane.py" line="144"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="149" />
+        <location filename="../../app/ui/panes/database_pane.py" line="150"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="150" />
+        <location filename="../../app/ui/panes/database_pane.py" line="151"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="173" />
+        <location filename="../../app/ui/panes/database_pane.py" line="174"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="176" />
+        <location filename="../../app/ui/panes/database_pane.py" line="177"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="214" />
+        <location filename="../../app/ui/panes/database_pane.py" line="215"/>
         <source>a signed-out visitor</source>
         <translation>未登录的访客</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="215" />
+        <location filename="../../app/ui/panes/database_pane.py" line="216"/>
         <source>{who} cannot see this document: {why}</source>
         <translation>{who} 看不到这条记录：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="222" />
+        <location filename="../../app/ui/panes/database_pane.py" line="223"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="250" />
+        <location filename="../../app/ui/panes/database_pane.py" line="251"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="258" />
+        <location filename="../../app/ui/panes/database_pane.py" line="259"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="264" />
+        <location filename="../../app/ui/panes/database_pane.py" line="265"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="277" />
+        <location filename="../../app/ui/panes/database_pane.py" line="278"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="286" />
+        <location filename="../../app/ui/panes/database_pane.py" line="287"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -181,50 +182,55 @@
 <context>
     <name>DocumentEditor</name>
     <message>
-        <location filename="../../app/ui/document_editor.py" line="28" />
-        <source>JSON or a JS object, e.g. {title: '学习云开发', done: false, due: new Date('2025-01-01')}</source>
-        <translation>JSON 或 JS 对象，例如 {title: '学习云开发', done: false, due: new Date('2025-01-01')}</translation>
+        <location filename="../../app/ui/document_editor.py" line="29"/>
+        <source>JSON or a JS object, e.g. {title: &apos;学习云开发&apos;, done: false, due: new Date(&apos;2025-01-01&apos;)}</source>
+        <translation>JSON 或 JS 对象，例如 {title: &apos;学习云开发&apos;, done: false, due: new Date(&apos;2025-01-01&apos;)}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/document_editor.py" line="47"/>
+        <source>The document</source>
+        <translation>文档</translation>
     </message>
 </context>
 <context>
     <name>FilesModel</name>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="53" />
+        <location filename="../../app/ui/storage_models.py" line="35"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="53" />
+        <location filename="../../app/ui/storage_models.py" line="35"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="53" />
+        <location filename="../../app/ui/storage_models.py" line="35"/>
         <source>Owner</source>
         <translation>上传者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="53" />
+        <location filename="../../app/ui/storage_models.py" line="35"/>
         <source>Uploaded</source>
         <translation>上传时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="54" />
+        <location filename="../../app/ui/storage_models.py" line="36"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="54" />
+        <location filename="../../app/ui/storage_models.py" line="36"/>
         <source>Read</source>
         <translation>可读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="54" />
+        <location filename="../../app/ui/storage_models.py" line="36"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="68" />
+        <location filename="../../app/ui/storage_models.py" line="49"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
@@ -232,22 +238,22 @@
 <context>
     <name>FunctionsModel</name>
     <message>
-        <location filename="../../app/ui/function_models.py" line="43" />
+        <location filename="../../app/ui/function_models.py" line="25"/>
         <source>Function</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="43" />
+        <location filename="../../app/ui/function_models.py" line="25"/>
         <source>Timeout</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="43" />
+        <location filename="../../app/ui/function_models.py" line="25"/>
         <source>Timer trigger</source>
         <translation>定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="43" />
+        <location filename="../../app/ui/function_models.py" line="25"/>
         <source>Changed</source>
         <translation>修改时间</translation>
     </message>
@@ -255,170 +261,175 @@
 <context>
     <name>FunctionsPane</name>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="39" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="38"/>
         <source>Functions</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="60" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="59"/>
         <source>Embedded (V8)</source>
         <translation>内置（V8）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="61" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="60"/>
         <source>Node.js</source>
         <translation>Node.js</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="62" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="61"/>
         <source>Node.js runs the function with its own node_modules and the real wx-server-sdk</source>
         <translation>Node.js 用函数自己的 node_modules 和真正的 wx-server-sdk 运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="63" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="62"/>
         <source>Use the embedded runtime</source>
         <translation>改用内置运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="65" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="64"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="66" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="65"/>
         <source>Run trigger now</source>
         <translation>立即触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="86" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="85"/>
         <source>Run as</source>
         <translation>调用身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="88" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="87"/>
         <source>Preset</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="90" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="89"/>
         <source>Save preset…</source>
         <translation>保存模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="91" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="90"/>
         <source>Delete preset</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="96" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="95"/>
         <source>Runtime</source>
         <translation>运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="100" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="99"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="105" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="104"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="106" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="105"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="107" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="106"/>
         <source>History (日志)</source>
         <translation>调用记录（日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="113" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="112"/>
         <source>Event (JSON)</source>
         <translation>测试参数 event（JSON）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="159" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="158"/>
         <source>Console test (no user)</source>
         <translation>云端测试（无用户）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="192" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="191"/>
         <source>Select a function first.</source>
         <translation>请先选择一个云函数。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="221" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="220"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="222" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="221"/>
         <source>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</source>
         <translation>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="252" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="251"/>
         <source>Save preset</source>
         <translation>保存模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="252" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="251"/>
         <source>Preset name:</source>
         <translation>模板名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="279" />
+        <location filename="../../app/ui/panes/functions_pane.py" line="276"/>
+        <source>The event</source>
+        <translation>event</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions_pane.py" line="280"/>
         <source>The event is not valid JSON: {error}</source>
         <translation>event 不是有效的 JSON：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="281" />
-        <source>The event must be a JSON object, like {"a": 1}.</source>
-        <translation>event 必须是 JSON 对象，例如 {"a": 1}。</translation>
+        <location filename="../../app/ui/panes/functions_pane.py" line="282"/>
+        <source>The event must be a JSON object, like {&quot;a&quot;: 1}.</source>
+        <translation>event 必须是 JSON 对象，例如 {&quot;a&quot;: 1}。</translation>
     </message>
 </context>
 <context>
     <name>InvocationsModel</name>
     <message>
-        <location filename="../../app/ui/function_models.py" line="89" />
+        <location filename="../../app/ui/function_models.py" line="57"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="89" />
+        <location filename="../../app/ui/function_models.py" line="57"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="89" />
+        <location filename="../../app/ui/function_models.py" line="57"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="89" />
+        <location filename="../../app/ui/function_models.py" line="57"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="89" />
+        <location filename="../../app/ui/function_models.py" line="57"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="103" />
+        <location filename="../../app/ui/function_models.py" line="70"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="103" />
+        <location filename="../../app/ui/function_models.py" line="70"/>
         <source>timed out</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="103" />
+        <location filename="../../app/ui/function_models.py" line="70"/>
         <source>error</source>
         <translation>失败</translation>
     </message>
@@ -426,79 +437,79 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="52" />
+        <location filename="../../app/ui/main_window.py" line="52"/>
         <source>wxsim — {project} ({env})</source>
         <translation>wxsim 微信云开发模拟器 — {project}（{env}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="70" />
+        <location filename="../../app/ui/main_window.py" line="70"/>
         <source>Acting as</source>
         <translation>当前身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="76" />
+        <location filename="../../app/ui/main_window.py" line="76"/>
         <source>Timeline</source>
         <translation>请求时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="83" />
+        <location filename="../../app/ui/main_window.py" line="83"/>
         <source>env {env} · appid {appid} · data {data}</source>
         <translation>环境 {env} · AppID {appid} · 数据 {data}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="94" />
+        <location filename="../../app/ui/main_window.py" line="94"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="95" />
+        <location filename="../../app/ui/main_window.py" line="95"/>
         <source>&amp;Open mini program project…</source>
         <translation>打开小程序项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="98" />
+        <location filename="../../app/ui/main_window.py" line="98"/>
         <source>Recent projects</source>
         <translation>最近的项目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="104" />
+        <location filename="../../app/ui/main_window.py" line="104"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="107" />
+        <location filename="../../app/ui/main_window.py" line="107"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="114" />
+        <location filename="../../app/ui/main_window.py" line="114"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="115" />
+        <location filename="../../app/ui/main_window.py" line="115"/>
         <source>&amp;About wxsim</source>
         <translation>关于 wxsim(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="119" />
+        <location filename="../../app/ui/main_window.py" line="119"/>
         <source>Open a mini program project (the folder with project.config.json)</source>
         <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
+        <location filename="../../app/ui/main_window.py" line="127"/>
         <source>About wxsim</source>
         <translation>关于 wxsim</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129" />
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>wxsim {version}
 微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
         <translation>wxsim {version}
 微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140" />
+        <location filename="../../app/ui/main_window.py" line="140"/>
         <source>wxsim</source>
         <translation>wxsim</translation>
     </message>
@@ -506,22 +517,22 @@
 <context>
     <name>PersonaSwitcher</name>
     <message>
-        <location filename="../../app/ui/persona_switcher.py" line="23" />
+        <location filename="../../app/ui/persona_switcher.py" line="23"/>
         <source>Acting as:</source>
         <translation>当前身份：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/persona_switcher.py" line="35" />
+        <location filename="../../app/ui/persona_switcher.py" line="35"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/persona_switcher.py" line="57" />
+        <location filename="../../app/ui/persona_switcher.py" line="57"/>
         <source>Act as a visitor who is not signed in (no openid)</source>
         <translation>以未登录的访客身份操作（没有 openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/persona_switcher.py" line="59" />
+        <location filename="../../app/ui/persona_switcher.py" line="59"/>
         <source>Act as {name} ({openid})</source>
         <translation>以 {name} 的身份操作（{openid}）</translation>
     </message>
@@ -529,17 +540,17 @@
 <context>
     <name>PersonasModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="40" />
+        <location filename="../../app/ui/models.py" line="25"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="40" />
+        <location filename="../../app/ui/models.py" line="25"/>
         <source>openid</source>
         <translation>openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="40" />
+        <location filename="../../app/ui/models.py" line="25"/>
         <source>unionid</source>
         <translation>unionid</translation>
     </message>
@@ -547,32 +558,32 @@
 <context>
     <name>QueryBar</name>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="36" />
+        <location filename="../../app/ui/query_bar.py" line="36"/>
         <source>where, e.g. {done: false, progress: _.gt(10)}</source>
         <translation>where 条件，例如 {done: false, progress: _.gt(10)}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="38" />
-        <source>orderBy('progress', 'desc')</source>
-        <translation>orderBy('progress', 'desc')</translation>
+        <location filename="../../app/ui/query_bar.py" line="38"/>
+        <source>orderBy(&apos;progress&apos;, &apos;desc&apos;)</source>
+        <translation>orderBy(&apos;progress&apos;, &apos;desc&apos;)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="40" />
+        <location filename="../../app/ui/query_bar.py" line="40"/>
         <source>field, e.g. {title: true}</source>
         <translation>field 字段，例如 {title: true}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="45" />
+        <location filename="../../app/ui/query_bar.py" line="45"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="46" />
+        <location filename="../../app/ui/query_bar.py" line="46"/>
         <source>Run query</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="47" />
+        <location filename="../../app/ui/query_bar.py" line="47"/>
         <source>Reset</source>
         <translation>重置</translation>
     </message>
@@ -580,134 +591,134 @@
 <context>
     <name>StoragePane</name>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="46" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="46"/>
         <source>Storage</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="78" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="79"/>
         <source>Select a file to preview it.</source>
         <translation>选择一个文件即可预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="102" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="103"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="104" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="105"/>
         <source>Act as</source>
         <translation>操作身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="107" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="108"/>
         <source>Upload…</source>
         <translation>上传…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="108" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="109"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="109" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="110"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="110" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="111"/>
         <source>Copy fileID</source>
         <translation>复制 fileID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="111" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="112"/>
         <source>Copy temp URL</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="112" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="113"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="129" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="130"/>
         <source>Drop files here to upload them into the selected folder.</source>
         <translation>把文件拖到这里，即可上传到选中的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="144" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="145"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="148" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="149"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="149" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="150"/>
         <source>Acting persona ({name})</source>
         <translation>当前身份（{name}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="217" />
-        <location filename="../../app/ui/panes/storage_pane.py" line="288" />
-        <location filename="../../app/ui/panes/storage_pane.py" line="305" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="218"/>
+        <location filename="../../app/ui/panes/storage_pane.py" line="289"/>
+        <location filename="../../app/ui/panes/storage_pane.py" line="306"/>
         <source>Select a file first.</source>
         <translation>请先选择一个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="245" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="246"/>
         <source>No preview for {type}.</source>
         <translation>{type} 类型的文件无法预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="251" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="252"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="271" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="272"/>
         <source>Only files can be uploaded, not folders.</source>
         <translation>只能上传文件，不能上传文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="283" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="284"/>
         <source>Uploaded {n} file(s).</source>
         <translation>已上传 {n} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="290" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="291"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="300" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="301"/>
         <source>Saved to {path}</source>
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="307" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="308"/>
         <source>Delete file</source>
         <translation>删除文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="307" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="308"/>
         <source>Delete {path}?</source>
         <translation>删除 {path}？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="321" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="322"/>
         <source>Deleted {path}</source>
         <translation>已删除 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="327" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="328"/>
         <source>Copied {id}</source>
         <translation>已复制 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="341" />
+        <location filename="../../app/ui/panes/storage_pane.py" line="342"/>
         <source>Copied a link valid for {hours} hours: {url}</source>
         <translation>已复制链接（{hours} 小时内有效）：{url}</translation>
     </message>
@@ -715,27 +726,27 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="185" />
+        <location filename="../../app/ui/timeline.py" line="185"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="186" />
+        <location filename="../../app/ui/timeline.py" line="186"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="191" />
+        <location filename="../../app/ui/timeline.py" line="191"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="193" />
+        <location filename="../../app/ui/timeline.py" line="193"/>
         <source>denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="195" />
+        <location filename="../../app/ui/timeline.py" line="195"/>
         <source>error</source>
         <translation>失败</translation>
     </message>
@@ -743,37 +754,37 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="138" />
+        <location filename="../../app/ui/timeline.py" line="138"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="139" />
+        <location filename="../../app/ui/timeline.py" line="139"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="140" />
+        <location filename="../../app/ui/timeline.py" line="140"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="141" />
+        <location filename="../../app/ui/timeline.py" line="141"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="142" />
+        <location filename="../../app/ui/timeline.py" line="142"/>
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="143" />
+        <location filename="../../app/ui/timeline.py" line="143"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="144" />
+        <location filename="../../app/ui/timeline.py" line="144"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
@@ -781,54 +792,54 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="257" />
+        <location filename="../../app/ui/timeline.py" line="257"/>
         <source>Click a request to see what was asked and answered.</source>
         <translation>点击一条请求，查看请求内容和返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="271" />
+        <location filename="../../app/ui/timeline.py" line="271"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="272" />
+        <location filename="../../app/ui/timeline.py" line="272"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="273" />
+        <location filename="../../app/ui/timeline.py" line="273"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="294" />
-        <location filename="../../app/ui/timeline.py" line="297" />
-        <location filename="../../app/ui/timeline.py" line="306" />
+        <location filename="../../app/ui/timeline.py" line="294"/>
+        <location filename="../../app/ui/timeline.py" line="297"/>
+        <location filename="../../app/ui/timeline.py" line="306"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="298" />
+        <location filename="../../app/ui/timeline.py" line="298"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="299" />
+        <location filename="../../app/ui/timeline.py" line="299"/>
         <source>error</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="300" />
+        <location filename="../../app/ui/timeline.py" line="300"/>
         <source>denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="309" />
+        <location filename="../../app/ui/timeline.py" line="309"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="310" />
+        <location filename="../../app/ui/timeline.py" line="310"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
@@ -836,97 +847,97 @@
 <context>
     <name>TransferBar</name>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="53" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="53"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="54" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="54"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="56" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="56"/>
         <source>Insert (existing _id is an error)</source>
         <translation>Insert（_id 已存在时报错）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="57" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="57"/>
         <source>Upsert (existing _id is replaced)</source>
         <translation>Upsert（_id 已存在时替换）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="58" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="58"/>
         <source>All or nothing</source>
         <translation>全部成功才导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="60" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="60"/>
         <source>If any line is bad, import nothing</source>
         <translation>只要有一行有误，就什么都不导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="76" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="76"/>
         <source>Import into the collection</source>
         <translation>导入到集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="77" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="77"/>
         <source>JSON Lines (*.json *.jsonl);;CSV (*.csv);;All files (*)</source>
         <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="88" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="88"/>
         <source>Select a collection to import into.</source>
         <translation>请先选择要导入的集合。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="104" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="104"/>
         <source>… and {n} more bad lines</source>
         <translation>……另有 {n} 行有误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="106" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="106"/>
         <source>{n} _id(s) already existed and were skipped</source>
         <translation>{n} 个 _id 已存在，已跳过</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="107" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="107"/>
         <source>Imported {inserted} new and replaced {replaced} document(s).</source>
         <translation>新导入 {inserted} 条，替换 {replaced} 条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="111" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="111"/>
         <source>Nothing was imported: the file has bad lines.</source>
         <translation>未导入任何记录：文件中有错误的行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="120" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="120"/>
         <source>Select a collection to export.</source>
         <translation>请先选择要导出的集合。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="123" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="123"/>
         <source>Export the documents shown</source>
         <translation>导出当前显示的记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="124" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="124"/>
         <source>JSON Lines (*.json *.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="132" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="132"/>
         <source>Fields for CSV</source>
         <translation>CSV 字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="132" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="132"/>
         <source>Fields, comma separated:</source>
         <translation>字段（用逗号分隔）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="154" />
+        <location filename="../../app/ui/panes/db_transfer.py" line="154"/>
         <source>Exported {n} document(s) to {path}</source>
         <translation>已导出 {n} 条记录到 {path}</translation>
     </message>
@@ -934,32 +945,32 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="79" />
+        <location filename="../../app/ui/models.py" line="47"/>
         <source>openid</source>
         <translation>openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="80" />
+        <location filename="../../app/ui/models.py" line="48"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="81" />
+        <location filename="../../app/ui/models.py" line="49"/>
         <source>First visit</source>
         <translation>首次访问</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="82" />
+        <location filename="../../app/ui/models.py" line="50"/>
         <source>Last visit</source>
         <translation>最近访问</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="83" />
+        <location filename="../../app/ui/models.py" line="51"/>
         <source>Visits</source>
         <translation>访问次数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="96" />
+        <location filename="../../app/ui/models.py" line="66"/>
         <source>(deleted persona)</source>
         <translation>（已删除的身份）</translation>
     </message>
@@ -967,127 +978,127 @@
 <context>
     <name>UsersPane</name>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="34" />
+        <location filename="../../app/ui/panes/users_pane.py" line="34"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="46" />
+        <location filename="../../app/ui/panes/users_pane.py" line="46"/>
         <source>the code from wx.login(), or any text to try</source>
         <translation>wx.login() 返回的 code，也可以随便输入试试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="69" />
+        <location filename="../../app/ui/panes/users_pane.py" line="69"/>
         <source>Personas</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="72" />
+        <location filename="../../app/ui/panes/users_pane.py" line="72"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="73" />
+        <location filename="../../app/ui/panes/users_pane.py" line="73"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="74" />
+        <location filename="../../app/ui/panes/users_pane.py" line="74"/>
         <source>Colour…</source>
         <translation>颜色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="75" />
+        <location filename="../../app/ui/panes/users_pane.py" line="75"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="76" />
+        <location filename="../../app/ui/panes/users_pane.py" line="76"/>
         <source>Copy openid</source>
         <translation>复制 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="91" />
+        <location filename="../../app/ui/panes/users_pane.py" line="91"/>
         <source>Login: wx.login → code2Session</source>
         <translation>登录：wx.login → code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="92" />
+        <location filename="../../app/ui/panes/users_pane.py" line="92"/>
         <source>wx.cloud.init({traceUser: true})</source>
         <translation>wx.cloud.init({traceUser: true})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="93" />
+        <location filename="../../app/ui/panes/users_pane.py" line="93"/>
         <source>wx.login()</source>
         <translation>wx.login()</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="94" />
+        <location filename="../../app/ui/panes/users_pane.py" line="94"/>
         <source>code2Session</source>
         <translation>code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="111" />
+        <location filename="../../app/ui/panes/users_pane.py" line="111"/>
         <source>Users (用户管理): visits recorded with traceUser, latest first</source>
         <translation>用户管理：通过 traceUser 记录的访问，最近访问在前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="121" />
+        <location filename="../../app/ui/panes/users_pane.py" line="121"/>
         <source>Select a persona in the list first.</source>
         <translation>请先在列表中选择一个身份。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="125" />
+        <location filename="../../app/ui/panes/users_pane.py" line="125"/>
         <source>Add persona</source>
         <translation>添加身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="125" />
+        <location filename="../../app/ui/panes/users_pane.py" line="125"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="134" />
+        <location filename="../../app/ui/panes/users_pane.py" line="134"/>
         <source>Rename persona</source>
         <translation>重命名身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="134" />
+        <location filename="../../app/ui/panes/users_pane.py" line="134"/>
         <source>New name (the openid stays the same):</source>
         <translation>新名称（openid 保持不变）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="144" />
+        <location filename="../../app/ui/panes/users_pane.py" line="144"/>
         <source>Persona colour</source>
         <translation>身份颜色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="154" />
+        <location filename="../../app/ui/panes/users_pane.py" line="154"/>
         <source>Delete persona</source>
         <translation>删除身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="155" />
+        <location filename="../../app/ui/panes/users_pane.py" line="155"/>
         <source>Delete {name}? Data this user owns keeps its openid {openid}.</source>
         <translation>删除 {name}？该用户拥有的数据仍保留其 openid {openid}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="166" />
+        <location filename="../../app/ui/panes/users_pane.py" line="166"/>
         <source>Copied the openid of {name}</source>
         <translation>已复制 {name} 的 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="180" />
+        <location filename="../../app/ui/panes/users_pane.py" line="180"/>
         <source>As {name}:</source>
         <translation>以 {name} 身份：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="180" />
+        <location filename="../../app/ui/panes/users_pane.py" line="180"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="203" />
+        <location filename="../../app/ui/panes/users_pane.py" line="203"/>
         <source>Exchanged. Exchange the same code again to see WeChat refuse it.</source>
         <translation>换取成功。再用同一个 code 换取一次，可以看到微信如何拒绝。</translation>
     </message>

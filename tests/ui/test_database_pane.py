@@ -115,6 +115,22 @@ def test_add_document_refuses_bad_json_then_saves(qtbot, qloop, demo):
     assert "_openid" not in saved  # the console is admin
 
 
+def test_editor_refuses_nan_where_the_user_typed_it(qtbot, qloop, demo):
+    """NaN and Infinity cannot be stored (JSON has no such numbers): said in the editor."""
+    pane = open_pane(qtbot, qloop, demo)
+    pane._on_add_clicked()
+    editor = pane.editor
+    editor.editor.setPlainText("{_id: 'nan1', score: NaN, top: Infinity}")
+
+    async def scenario():
+        editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        await eventually(editor.message.isVisible)
+
+    qloop.run_until_complete(scenario())
+    assert "not a JSON number" in editor.message.text() and "score" in editor.message.text()
+    assert demo.workspace.database.store.get("todos", "nan1") is None
+
+
 def test_edit_keeps_field_order_and_refuses_id_change(qtbot, qloop, demo):
     pane = open_pane(qtbot, qloop, demo)
     pane.document_view.selectRow(rows(pane).index("todo-a1"))
@@ -191,7 +207,7 @@ def test_writes_elsewhere_refresh_the_table_once(qtbot, qloop, demo):
 
 def test_large_collection_opens_in_batches(qtbot, qloop, demo):
     ws = demo.workspace
-    ws.handle(Request("database.addCollection", {"collectionName": "big"}, Caller.admin()))
+    ws.handle(Request("database.addCollection", {"collectionName": "big"}, Caller.console()))
     ws.database.import_documents("big", [{"_id": i, "n": i} for i in range(20_000)], upsert=False, atomic=True)
     pane = open_pane(qtbot, qloop, demo, "big")
     assert pane.documents.total() == 20_000

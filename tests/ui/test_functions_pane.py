@@ -54,6 +54,14 @@ def test_bad_payload_is_refused_inline(qtbot, qloop, demo):
     assert "not valid JSON" in pane.message.text() and pane.history.rowCount() == 0
 
 
+def test_payload_with_nan_is_refused_inline(qtbot, qloop, demo):
+    """NaN used to reach the function and hang it to its timeout."""
+    pane = open_pane(qtbot, demo)
+    pane.payload.setPlainText('{"a": NaN}')
+    qloop.run_until_complete(pane.run())
+    assert "NaN is not a JSON number" in pane.message.text() and pane.history.rowCount() == 0
+
+
 def test_presets_are_saved_per_function(qtbot, demo):
     pane = open_pane(qtbot, demo)
     pane.payload.setPlainText('{"action": "stats"}')

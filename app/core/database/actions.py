@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core import jsontext
 from app.core.database import ejson
 from app.core.database.permissions import MODES, Access
 from app.core.database.service import DatabaseService, PermissionDenied
@@ -107,9 +108,11 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
             raise CloudError(-501007, "documents must be a list of objects")
         report = service.import_documents(
-            trace.target, docs, upsert=params.get("conflict") == "upsert", atomic=bool(params.get("atomic", True))
+            trace.target, docs, upsert=params.get("conflict") == "upsert", atomic=bool(params.get("atomic", True)),
+            create=bool(params.get("createCollection", False)),
         )
-        return {"inserted": report.inserted, "replaced": report.replaced, "conflicts": report.conflicts}
+        return {"inserted": report.inserted, "replaced": report.replaced, "conflicts": report.conflicts,
+                "created": report.created}
 
     def set_permission(request: Request, trace: Trace) -> dict:
         name, mode = request.params.get("collectionName"), request.params.get("mode")
@@ -182,15 +185,22 @@ class _Params:
 
 
 def _decode(value: Any) -> Any:
-    """EJSON arrives as a string on the wire, or already parsed from in-process callers."""
+    """EJSON arrives as a string on the wire, or already parsed from in-process callers.
+
+    Either way it is read by the strict reader (``ejson.decode``): a value from code is
+    encoded first, so NaN and lone surrogates are refused the same way; its depth is bounded
+    by the encoder's recursion here and by the store's document limit.
+    """
     if value is None:
         return None
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, str):
             return ejson.decode(value)
-        except ValueError as exc:
-            raise CloudError(-501007, f"invalid EJSON: {exc}") from None
-    return ejson.decode(ejson.encode(value))
+        return ejson.decode(ejson.encode(value), encoded_here=True)
+    except ValueError as exc:  # JsonTextError included
+        raise CloudError(-501007, f"invalid EJSON: {exc}") from None
+    except RecursionError:  # a value from code nested far past the limit, met while encoding
+        raise CloudError(-501007, f"invalid EJSON: nested more than {jsontext.MAX_DEPTH} levels deep") from None
 
 
 def _denials(handler):

@@ -26,6 +26,7 @@ class ImportOutcome:
     replaced: int = 0
     line_errors: list[LineError] = field(default_factory=list)
     conflicts: list = field(default_factory=list)
+    created: bool = False  # the collection did not exist and the import made it
 
     @property
     def imported_anything(self) -> bool:
@@ -51,8 +52,13 @@ def import_file(
     atomic: bool,
     source: str,
     progress: Progress = None,
+    create: bool = False,
 ) -> ImportOutcome:
-    """Parse ``path`` and import it as admin; with ``atomic`` any bad line imports nothing."""
+    """Parse ``path`` and import it as admin; with ``atomic`` any bad line imports nothing.
+
+    With ``create`` a missing collection is made together with the documents, never before
+    them: a refused or interrupted import leaves no empty collection.
+    """
     try:
         with path.open(encoding="utf-8", newline="") as stream:
             parsed = parse_import(stream, fmt, progress=progress)
@@ -65,9 +71,11 @@ def import_file(
         "documents": [ejson.to_ejson(doc) for doc in parsed.documents],
         "conflict": "upsert" if upsert else "insert",
         "atomic": atomic,
+        "createCollection": create,
     }
     report = handle(Request("database.importDocuments", params, Caller.console(source)))
-    return ImportOutcome(report["inserted"], report["replaced"], parsed.errors, report["conflicts"])
+    return ImportOutcome(report["inserted"], report["replaced"], parsed.errors, report["conflicts"],
+                         report.get("created", False))
 
 
 def export_file(

@@ -16,6 +16,7 @@ from bson import json_util
 from bson.int64 import Int64
 from bson.regex import Regex
 
+from app.core import jsontext
 from app.core.database.regex import compile_regex
 
 _DECODE = json_util.JSONOptions(tz_aware=True, tzinfo=timezone.utc)
@@ -23,15 +24,30 @@ _PATTERN = type(re.compile(""))
 _PY_TO_JS_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
 
 
-def decode(text: str | None) -> Any:
-    """Parse an EJSON string (canonical or relaxed) into engine values."""
+def decode(text: str | None, *, encoded_here: bool = False) -> Any:
+    """Parse an EJSON string (canonical or relaxed) into engine values.
+
+    The text comes from outside (the wire, a function, an import), so it is read strictly
+    (``jsontext``): JsonTextError, a ValueError, for NaN, deep nesting, lone surrogates. The
+    depth allows for EJSON's own wrappers; the store holds documents to the real limit.
+    ``encoded_here``: the text is :func:`encode` of a value in this process (see
+    ``jsontext.loads(scan=False)``).
+    """
     if text is None:
         return None
-    return _plain(json.loads(text, object_pairs_hook=_hook))
+    value = jsontext.loads(text, what="Extended JSON", max_depth=jsontext.MAX_DEPTH + jsontext.WRAPPER_LEVELS,
+                           object_pairs_hook=_hook, scan=not encoded_here)
+    return _plain(value)
 
 
 def _hook(pairs: list[tuple[str, Any]]) -> Any:
-    return json_util.object_pairs_hook(pairs, _DECODE)
+    value = json_util.object_pairs_hook(pairs, _DECODE)
+    # {"$numberDouble": "NaN"} is valid EJSON, but no JSON can carry the value back out.
+    if value.__class__ is float and value - value != 0.0:
+        raise jsontext.JsonTextError(
+            "Extended JSON", f"{pairs[0][1]!r} is not a finite number; use null or a finite number"
+        )
+    return value
 
 
 def _plain(value: Any) -> Any:

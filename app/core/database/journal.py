@@ -31,8 +31,9 @@ from typing import Any
 
 from app.core.database.ejson import decode as decode_ejson
 from app.core.database.ejson import iso_date, to_ejson
+from app.core.database.limits import not_finite, stored_form, too_deep
 from app.core.errors import SimulatorError
-from app.core.jsonfile import TEMP_PREFIX, fsync_dir
+from app.core.jsonfile import TEMP_PREFIX, fsync_dir, open_private
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +260,7 @@ class Journal:
         self._retired = [path for _gen, path in gens[:-1]]
         self._gen = gens[-1][0] if gens else 1
         self._path = self._folder / f"_journal.{self._gen:08d}.log"
-        self._fd = os.open(self._path, _OPEN_FLAGS, 0o644)
+        self._fd = open_private(self._path, _OPEN_FLAGS)
         self.size = os.fstat(self._fd).st_size
 
     def append(self, seq: int, ops: list) -> None:
@@ -268,7 +269,7 @@ class Journal:
             raise RuntimeError("the document store is closed")
         if self._damaged is not None:
             raise OSError(f"the database journal could not be repaired: {self._damaged}")
-        payload = dumps({"s": seq, "o": ops}).encode("utf-8")
+        payload = record_payload(seq, ops)  # may refuse a document: then nothing is written
         line = b"%08x %s\n" % (zlib.crc32(payload), payload)
         try:
             view = memoryview(line)
@@ -288,7 +289,7 @@ class Journal:
         """Send appends to a new generation; returns every generation a compaction now covers."""
         if self.size > 0 and self._fd is not None:
             path = self._folder / f"_journal.{self._gen + 1:08d}.log"
-            fd = os.open(path, _OPEN_FLAGS, 0o644)
+            fd = open_private(path, _OPEN_FLAGS)
             os.close(self._fd)
             self._retired.append(self._path)
             self._fd, self._path, self._gen, self.size = fd, path, self._gen + 1, 0
@@ -319,6 +320,37 @@ class Journal:
         self._fd = None
         if self.size == 0:
             self._path.unlink(missing_ok=True)
+
+
+def record_payload(seq: int, ops: list) -> bytes:
+    """``{"s": seq, "o": ops}`` as UTF-8 JSON, each inserted or replaced document checked.
+
+    The same text ``dumps`` gives, built one document at a time so that each one's stored
+    size and depth are known (``limits.stored_form``) and a NaN, an infinity or a lone
+    surrogate is refused with a CloudError instead of writing JSON nobody can read back.
+    """
+    parts = []
+    for kind, name, data in ops:
+        if kind == INSERT or kind == REPLACE:
+            docs = b",".join([document_bytes(doc, update=kind == REPLACE) for doc in data])
+            parts.append(b"[%s,%s,[%s]]" % (dumps(kind).encode(), dumps(name).encode("utf-8"), docs))
+        else:
+            parts.append(dumps([kind, name, data]).encode("utf-8"))
+    return b'{"s":%d,"o":[%s]}' % (seq, b",".join(parts))
+
+
+def document_bytes(doc: dict, *, update: bool) -> bytes:
+    """One document as the journal stores it (UTF-8 compact JSON), or the CloudError refusing it."""
+    try:
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=_special,
+                          allow_nan=False)
+    except ValueError as exc:
+        if "Out of range float" in str(exc):  # allow_nan=False: NaN or ±Infinity
+            raise not_finite() from None
+        raise
+    except RecursionError:  # far past the depth limit: the encoder itself gave up
+        raise too_deep(update=update) from None
+    return stored_form(text, update=update)
 
 
 def _parse(data: bytes) -> tuple[list[tuple[int, list]], int]:

@@ -15,6 +15,7 @@ from app.core.database.find import find
 from app.core.database.ordering import sort_documents
 from app.core.database.permissions import Access, decide, owns
 from app.core.database.query import compile_query
+from app.core.database.regex_budget import regex_budget
 from app.core.database.store import DocumentStore, DuplicateIdError
 from app.core.database.update import apply_update
 from app.core.errors import CloudError
@@ -34,6 +35,7 @@ class ImportReport:
     inserted: int
     replaced: int
     conflicts: list
+    created: bool = False  # the import made the collection (``create``)
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,16 @@ class DatabaseService:
     # -- collections ---------------------------------------------------------------------------
 
     def create_collection(self, name: str) -> None:
-        _check_name(name)
         with self.store.lock:
-            if self.store.has_collection(name):
-                raise CloudError(-502001, f"Table exist: {name}")
-            if len(self.store.collection_names()) >= MAX_COLLECTIONS:
-                raise CloudError(-502004, f"at most {MAX_COLLECTIONS} collections per environment")
+            self._check_new_collection(name)
             self.store.create_collection(name)
+
+    def _check_new_collection(self, name: str) -> None:
+        _check_name(name)
+        if self.store.has_collection(name):
+            raise CloudError(-502001, f"Table exist: {name}")
+        if len(self.store.collection_names()) >= MAX_COLLECTIONS:
+            raise CloudError(-502004, f"at most {MAX_COLLECTIONS} collections per environment")
 
     def drop_collection(self, name: str) -> None:
         self.require_collection(name)
@@ -152,7 +157,8 @@ class DatabaseService:
         if caller.is_client and merge and _touches_openid(data):
             raise CloudError(-502003, "mini program users cannot change _openid")
         now = self.now()
-        with self.store.lock:
+        # One regex budget for the query and every $pull condition applied below.
+        with self.store.lock, regex_budget():
             match = compile_query(query)
             matched = [d for d in self._candidates(collection, query, None) if match(d)]
             mine = [d for d in matched if owns(d, access.owner)]
@@ -205,21 +211,27 @@ class DatabaseService:
             return self.store.remove(collection, [d["_id"] for d in hits]), access
 
     def import_documents(
-        self, collection: str, docs: list[dict], *, upsert: bool, atomic: bool
+        self, collection: str, docs: list[dict], *, upsert: bool, atomic: bool, create: bool = False
     ) -> "ImportReport":
         """The console's import: Insert fails on an existing ``_id``, Upsert replaces it.
 
         With ``atomic`` one conflict imports nothing; otherwise the others still go in.
+        With ``create`` a missing collection is made in the same journal record as its
+        documents, so an import that fails or is killed leaves no empty collection behind.
         """
-        self.require_collection(collection)
         pending: dict[tuple, dict] = {}  # later lines win under Upsert
         conflicts = []
         with self.store.lock:
+            new = create and not self._exists(collection)
+            if new:
+                self._check_new_collection(collection)
+            else:
+                self.require_collection(collection)
             for data in docs:
                 doc_id = data["_id"] if "_id" in data else self.new_id()
                 doc = {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}}
                 key = (type(doc_id), doc_id)
-                if not upsert and (key in pending or self.store.get(collection, doc_id) is not None):
+                if not upsert and (key in pending or (not new and self.store.get(collection, doc_id) is not None)):
                     conflicts.append(doc_id)
                     continue
                 pending[key] = doc
@@ -231,13 +243,16 @@ class DatabaseService:
                 )
             replaced, fresh = [], []
             for doc in pending.values():
-                (replaced if self.store.get(collection, doc["_id"]) is not None else fresh).append(doc)
-            with self.store.batch():
+                exists = not new and self.store.get(collection, doc["_id"]) is not None
+                (replaced if exists else fresh).append(doc)
+            with self.store.batch():  # one journal record: all of it, or (after a crash) none
+                if new:
+                    self.store.create_collection(collection)
                 if replaced:
                     self.store.replace(collection, replaced)
                 if fresh:
                     self.store.insert(collection, fresh)
-        return ImportReport(inserted=len(fresh), replaced=len(replaced), conflicts=conflicts)
+        return ImportReport(inserted=len(fresh), replaced=len(replaced), conflicts=conflicts, created=new)
 
     def browse(
         self,

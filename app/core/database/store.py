@@ -38,7 +38,7 @@ from app.core.database.journal import (
     write_collection,
 )
 from app.core.errors import CloudError
-from app.core.jsonfile import remove_stale_temp_files, fsync_dir
+from app.core.jsonfile import fsync_dir, make_private_dir, remove_stale_temp_files
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +284,7 @@ class DocumentStore:
         return self._dir / f"{name}.json"
 
     def _load(self) -> None:
-        self._dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self._dir)
         remove_stale_temp_files(self._dir)
         with _gc_paused():
             self._read_files()

@@ -8,11 +8,20 @@ Dots mean nesting at any depth, so ``{"a.b": 1}`` is stored as ``{"a": {"b": 1}}
 console stores it, and names setting one field twice (``a`` twice, ``a`` with ``a.b``) are
 ambiguous: refused in files, headers and export field lists alike. ``_id`` may be a
 non-empty string or a finite number. :func:`_cell` says how CSV cells get their types.
+JSON is read strictly (``jsontext``): NaN, Infinity, lone surrogates and nesting past 100
+levels are bad lines, and a document the store would refuse as over 16 MB is one too.
+
+CSV export guards spreadsheets against formula injection (OWASP "CSV Injection"): a text
+cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a
+leading ``'``, which spreadsheets show as "this is text" and do not evaluate. The import
+takes that quote off again (so export → import gives back the same strings), and so does
+a text cell starting with ``'`` and one of those characters, which is escaped the same way.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -21,8 +30,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TextIO
 
+from app.core import jsontext
 from app.core.database import ejson
-from app.core.errors import InputError
+from app.core.database.journal import document_bytes
+from app.core.database.limits import MAX_DOCUMENT_BYTES
+from app.core.errors import CloudError, InputError
 
 Format = Literal["jsonl", "csv"]
 Progress = Callable[[int], None] | None
@@ -37,6 +49,13 @@ _ENGINE_TYPES = (dict, list, str, int, float, bool, type(None), datetime, re.Pat
 _KINDS = {dict: "an object", list: "an array", str: "a string", int: "a number",
           float: "a number", datetime: "a date", bool: "true/false", type(None): "null"}
 _MISSING = object()
+# Text cells starting with one of these would be a formula (or hide one) in a spreadsheet.
+_FORMULA_START = frozenset("=+-@\t\r")
+_ESCAPED_START = _FORMULA_START | {"'"}
+# Lines or rows this long are measured as the store will measure them, so a partial import
+# skips just the too-large documents. Shorter ones practically always fit (UTF-8 spends at
+# most 4 bytes a character); one that does not is still refused by the store, import and all.
+_MEASURE_FROM = MAX_DOCUMENT_BYTES // 4
 
 
 @dataclass(frozen=True)
@@ -84,8 +103,8 @@ def export_documents(
     paths = [(name, name.split(".")) for name in fields or ()]
     _check_names([name for name, _ in paths], "In the field list")
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(fields)
+        writer = _CsvRows(out)
+        writer.writerow([_escape(name) for name in fields])
     count = 0
     for count, doc in enumerate(docs, 1):
         if fmt == "csv":
@@ -136,7 +155,7 @@ def _parse_jsonl(lines: Iterator[str]) -> ParsedImport:
                 "one JSON object per line, not wrapped in [ ] and not separated by commas."
             )
         try:
-            documents.append(_document(_decode(text)))
+            documents.append(_sized(_document(_decode(text)), len(text)))
         except json.JSONDecodeError as exc:
             errors.append(LineError(number, f"Line {number}: {_json_problem(exc, text)}"))
         except _Bad as exc:
@@ -154,7 +173,7 @@ def _parse_csv(lines: Iterator[str]) -> ParsedImport:
         header = next(reader, None)
         if header == []:
             raise InputError("Line 1: the first row must name the fields, e.g. _id,name,age")
-        names = [cell.strip() for cell in header or ()]
+        names = [_unescape(cell.strip()) for cell in header or ()]
         _check_names(names, "Line 1 (the header)")
         done = reader.line_num
         for row in reader:
@@ -166,7 +185,7 @@ def _parse_csv(lines: Iterator[str]) -> ParsedImport:
                 if len(row) > len(names):
                     raise _Bad(f"{len(row)} values but the header names only {len(names)} fields")
                 pairs = [(name, _cell(name, text)) for name, text in zip(names, row) if text]
-                documents.append(_document(_nest(pairs)))
+                documents.append(_sized(_document(_nest(pairs)), sum(map(len, row))))
             except _Bad as exc:
                 errors.append(LineError(line, f"Line {line}: {exc}"))
     except csv.Error as exc:
@@ -182,7 +201,13 @@ def _cell(name: str, text: str) -> Any:
     a float that overflows and a leading zero (``007``) stay text; a cell starting with ``{``
     or ``[`` that is valid EJSON becomes that object or array. Everything else, including ISO
     date text, stays a string. An empty cell never gets here: its field is left out.
+    A cell our export escaped (``'=1+1``, ``'-5``) is that text without the quote, never a
+    number or a formula.
     """
+    if text[0] == "'":
+        unescaped = _unescape(text)
+        if unescaped is not text:
+            return unescaped
     if name == "_id":
         return text
     if text in _LITERALS:
@@ -213,10 +238,18 @@ def _hook(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def _decode(text: str) -> Any:
-    """JSON text → engine values, field names checked and nested, EJSON wrappers decoded."""
+    """JSON text → engine values, field names checked and nested, EJSON wrappers decoded.
+
+    Raises json.JSONDecodeError for text that is not JSON at all, _Bad for JSON refused.
+    """
     # Checking needs the raw pairs (a dict has already dropped a repeated name), so the hook
     # checks in a first parse; a text that may hold "$" names gets a second one, by ejson.
-    value = json.loads(text, object_pairs_hook=_hook)
+    try:
+        value = jsontext.loads(text, what="", object_pairs_hook=_hook)
+    except jsontext.JsonTextError as exc:
+        if exc.decode_error is not None:
+            raise exc.decode_error from None
+        raise _Bad(exc.problem + (f" at {exc.where}" if exc.where else "")) from None
     if "$" not in text and "\\u" not in text:
         return value
     try:
@@ -247,6 +280,16 @@ def _document(value: Any) -> dict:
     if doc_id == "" or (type(doc_id) is float and not math.isfinite(doc_id)):
         raise _Bad(f"_id {json.dumps(doc_id)} cannot name a record")
     return value
+
+
+def _sized(doc: dict, text_length: int) -> dict:
+    """``doc``, unless it is one the store would refuse as over 16 MB (measured as it does)."""
+    if text_length > _MEASURE_FROM:
+        try:
+            document_bytes(doc, update=False)
+        except CloudError as exc:
+            raise _Bad(exc.detail) from None
+    return doc
 
 
 def _json_problem(exc: json.JSONDecodeError, text: str) -> str:
@@ -341,7 +384,39 @@ def _csv_text(value: Any) -> str:
     if value is None or isinstance(value, (bool, int, float)):
         return json.dumps(value)
     if isinstance(value, str):
-        return value
+        return _escape(value)
     if isinstance(value, datetime):
         return ejson.iso_date(value)
     return ejson.encode(value)
+
+
+class _CsvRows:
+    """csv.writer with ``\n`` line ends that still quotes a cell holding a carriage return.
+
+    Python's writer quotes only the characters of its own line terminator, so with ``\n`` a
+    ``\r`` in a cell went out bare and split the row on import. Rows are written with
+    ``\r\n`` (quoting both) into a buffer and end in ``\n`` on the way out.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def writerow(self, row: list[str]) -> None:
+        self._writer.writerow(row)
+        self._out.write(self._buffer.getvalue()[:-2] + "\n")
+        self._buffer.seek(0)
+        self._buffer.truncate()
+
+
+def _escape(text: str) -> str:
+    """A text cell no spreadsheet runs as a formula: ``=1+1`` → ``'=1+1`` (see the module doc)."""
+    if text and (text[0] in _FORMULA_START or (text[0] == "'" and text[1:2] and text[1] in _ESCAPED_START)):
+        return "'" + text
+    return text
+
+
+def _unescape(text: str) -> str:
+    """The text :func:`_escape` protected, as it was."""
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in _ESCAPED_START else text

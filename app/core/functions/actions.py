@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+from app.core import jsontext
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.functions.runner import FunctionRunner
@@ -20,10 +21,20 @@ def function_actions(runner: FunctionRunner) -> dict[str, Action]:
             raise CloudError(-501007, "function_name should be string")
         data = params.get("data")
         if "request_data" in params:
+            # From the gateway, a function or the console: read strictly, so an event the
+            # function's JS could not parse (NaN, …) is refused here instead of hanging it.
+            raw = params["request_data"] or "{}"
+            if not isinstance(raw, str):
+                raise CloudError(-501007, "request_data must be a JSON string")
             try:
-                data = json.loads(params["request_data"] or "{}")
-            except (TypeError, ValueError) as exc:
-                raise CloudError(-501007, f"request_data is not JSON: {exc}") from None
+                data = jsontext.loads(raw, what="request_data")
+            except jsontext.JsonTextError as exc:
+                raise CloudError(-501007, str(exc)) from None
+        else:
+            try:  # an event given as a value rather than JSON text: the same rules
+                jsontext.check_value(data, what="data")
+            except jsontext.JsonTextError as exc:
+                raise CloudError(-501007, str(exc)) from None
         # The invocation's requestID is its event id, so the timeline and the history agree.
         request_id = str(uuid.UUID(trace.id))
         invocation = runner.invoke(name, data, request.caller, request_id=request_id, parent_id=request.parent_id)

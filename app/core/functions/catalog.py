@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core import jsontext
 from app.core.functions.cron import Cron, CronError
 
 DEFAULT_TIMEOUT_S = 3.0  # spec §2.6
@@ -62,7 +62,7 @@ def read_function(folder: Path) -> FunctionInfo:
     if not config_file.is_file():
         return FunctionInfo(folder.name, folder, modified=modified)
     try:
-        config = json.loads(config_file.read_text(encoding="utf-8"))
+        config = jsontext.loads(config_file.read_text(encoding="utf-8"), what="")  # project code: untrusted
         if not isinstance(config, dict):
             raise ValueError("it must hold a JSON object")
         timeout = _timeout(config.get("timeout", DEFAULT_TIMEOUT_S))

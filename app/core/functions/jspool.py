@@ -8,9 +8,15 @@ from pathlib import Path
 from app.core.errors import CloudError
 from app.core.functions.jsprocess import WorkerProcess
 from app.core.functions.jsrecords import JsError, JsOutcome, LogLine
-from app.core.functions.workerpool import Host, WorkerPool
+from app.core.functions.workerpool import WATCH_INTERVAL_S, Host, WorkerPool
+from app.core.functions.workerslots import WorkerSlots
 
 __all__ = ["Host", "JsError", "JsOutcome", "JsPool", "LogLine"]
+
+# How long an idle worker whose last call left timers pending may take to answer a ping before
+# it is taken for spinning and killed. A healthy V8 answers in well under a millisecond; a
+# timer that merely does some work first only costs its instance when it is slower than this.
+PING_TIMEOUT_S = 0.5
 
 
 class JsPool(WorkerPool[WorkerProcess]):
@@ -28,6 +34,10 @@ class JsPool(WorkerPool[WorkerProcess]):
         builtins: extra ``require()``-able modules, name -> JS file (e.g. the SDK shim);
             they win over ``node_modules`` and may ``require('wxsim:host')``.
         start_timeout_s: how long a worker may take to start before the call fails.
+        slots: the workspace's cap on worker processes, shared with its other pool; None gives
+            this pool a cap of its own sized to the machine.
+        watch_interval_s: how often idle workers with pending timers are pinged (None: only
+            before reuse).
     """
 
     CLOSED = "The JavaScript runtime is closed."
@@ -44,6 +54,8 @@ class JsPool(WorkerPool[WorkerProcess]):
         max_idle: int = 8,
         builtins: Mapping[str, Path] | None = None,
         start_timeout_s: float = 30.0,
+        slots: WorkerSlots | None = None,
+        watch_interval_s: float | None = WATCH_INTERVAL_S,
     ) -> None:
         self._init = {
             "type": "init",
@@ -56,6 +68,8 @@ class JsPool(WorkerPool[WorkerProcess]):
             max_idle_per_function=max_idle_per_function,
             max_idle=max_idle,
             start_timeout_s=start_timeout_s,
+            slots=slots,
+            watch_interval_s=watch_interval_s,
         )
 
     def invoke(
@@ -70,11 +84,16 @@ class JsPool(WorkerPool[WorkerProcess]):
         entry: str = "index.js",
         handler: str = "main",
         prelude: tuple[str, ...] = (),
+        nested: bool = False,
     ) -> JsOutcome:
         """Run ``exports[handler](event, context)`` of the function in ``function_dir``.
 
         ``prelude`` names built-ins loaded before the entry, e.g. one that installs the
-        mini program's global ``wx`` for client scripts.
+        mini program's global ``wx`` for client scripts. ``nested``: called by a running
+        function (it cannot wait for a worker under the cap; see workerslots.py).
+
+        Raises:
+            CloudError: -501004, no worker process may be started under the cap.
         """
         key = str(Path(function_dir).resolve())
         message = {
@@ -89,7 +108,7 @@ class JsPool(WorkerPool[WorkerProcess]):
             "env": env,
             "timeout_ms": round(timeout_s * 1000),
         }
-        return self._call(key, message, timeout_s, host)
+        return self._call(key, message, timeout_s, host, nested)
 
     # --- the embedded runtime's side of the pool ---------------------------------------------
 
@@ -98,6 +117,9 @@ class JsPool(WorkerPool[WorkerProcess]):
 
     def _reusable(self, worker: WorkerProcess) -> bool:
         return not worker.is_stale()
+
+    def _responsive(self, worker: WorkerProcess) -> bool:
+        return worker.ping(PING_TIMEOUT_S)
 
     def _logs_in(self, msg: dict) -> list[LogLine]:
         return _log_lines(msg["logs"]) if msg.get("type") == "logs" else []
@@ -116,6 +138,9 @@ class JsPool(WorkerPool[WorkerProcess]):
 
 def _answer(host: Host, call: dict) -> dict:
     """Run one host call; a CloudError becomes the error reply the JS helper turns into a throw."""
+    if "refused" in call:  # its line was refused by the strict reader (workerprocess._stand_in)
+        error = CloudError(-501007, call["refused"])
+        return {"type": "reply", "id": call["id"], "error": {"code": error.code, "message": str(error)}}
     try:
         return {"type": "reply", "id": call["id"], "result": host(call["action"], call["params"])}
     except CloudError as e:

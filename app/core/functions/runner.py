@@ -14,6 +14,8 @@ from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.functions.catalog import Catalog, FunctionInfo
 from app.core.functions.jspool import JsError, JsOutcome, JsPool
 from app.core.functions.nodepool import NodePool, find_node, sdk_problem
+from app.core.functions.workerslots import WorkerSlots
+from app.core.jsonfile import open_log
 from app.core.requests import Caller, Request
 from app.core.storage.paths import numeric_app_id
 
@@ -61,6 +63,8 @@ class FunctionRunner:
         env_id, appid: the environment the functions run in.
         dispatch: handles the requests a function makes (database, storage, nested calls).
         history_file: invocations.jsonl, so the history survives a restart.
+        max_workers: how many worker processes (JS and Node.js together) may run at once; None
+            sizes the cap to the machine (workerslots.default_worker_cap).
     """
 
     def __init__(
@@ -75,6 +79,7 @@ class FunctionRunner:
         runtime_for: Callable[[str], str] = lambda _name: "v8",
         node_path: Callable[[], str | None] = lambda: None,
         gateway=None,
+        max_workers: int | None = None,
     ) -> None:
         self.catalog = catalog
         self._env_id = env_id
@@ -90,10 +95,19 @@ class FunctionRunner:
         self._gateway = gateway
         self._runtime_override: dict[str, str] = {}  # e.g. `wxsim call --runtime node`, not saved
         self._active: dict[str, _Active] = {}  # request id -> who is running, for nested calls
+        self._slots = WorkerSlots(max_workers)  # one cap for both pools: they share the machine
         self._history: deque[Invocation] = deque(_load(history_file), maxlen=HISTORY)
 
     def functions(self) -> list[FunctionInfo]:
         return self.catalog.functions()
+
+    @property
+    def max_workers(self) -> int:
+        return self._slots.limit
+
+    def set_max_workers(self, limit: int) -> None:
+        """Change the cap on worker processes (a setting); busy workers above it finish first."""
+        self._slots.set_limit(limit)
 
     def history(self, name: str | None = None) -> list[Invocation]:
         """Invocations, newest first."""
@@ -110,7 +124,7 @@ class FunctionRunner:
             data = {}
         if not isinstance(data, dict):
             raise CloudError(-501007, "parameter.data should be object")
-        source, openid, unionid = self._who(caller, parent_id)
+        source, openid, unionid, nested = self._who(caller, parent_id)
         event = dict(data)
         if caller.is_client or (parent_id and openid):
             # The platform injects userInfo for calls that began in the mini program, nested
@@ -120,27 +134,30 @@ class FunctionRunner:
         with self._lock:
             self._active[request_id] = _Active(source, openid, unionid)
         try:
-            outcome = self._run(info, event, request_id, source, openid, unionid)
+            outcome = self._run(info, event, request_id, source, openid, unionid, nested)
         finally:
             with self._lock:
                 self._active.pop(request_id, None)
         invocation = self._record(info, caller, source, openid, started, event, request_id, outcome)
         return invocation
 
-    def _who(self, caller: Caller, parent_id: str | None) -> tuple[str, str | None, str | None]:
-        """SOURCE and the user a run acts for: a nested call keeps its caller's user (§10 #14)."""
+    def _who(self, caller: Caller, parent_id: str | None) -> tuple[str, str | None, str | None, bool]:
+        """SOURCE, the user a run acts for, and whether a running function made the call.
+
+        A nested call keeps its caller's user (§10 #14).
+        """
         with self._lock:
             parent = self._active.get(parent_id) if parent_id else None
         if parent is not None:
-            return f"{parent.source},scf", parent.openid, parent.unionid
+            return f"{parent.source},scf", parent.openid, parent.unionid, True
         if caller.is_client:
-            return "wx_client", caller.openid, caller.unionid
+            return "wx_client", caller.openid, caller.unionid, False
         if caller.source == "wx_trigger":
-            return "wx_trigger", None, None
-        return "wx_devtools", None, None  # a console or command-line test run
+            return "wx_trigger", None, None, False
+        return "wx_devtools", None, None, False  # a console or command-line test run
 
     def _run(self, info: FunctionInfo, event: dict, request_id: str, source: str,
-             openid: str | None, unionid: str | None):
+             openid: str | None, unionid: str | None, nested: bool):
         context = {
             "callbackWaitsForEmptyEventLoop": False,
             "memory_limit_in_mb": 256,
@@ -155,14 +172,14 @@ class FunctionRunner:
         }
         caller = Caller("admin", source, openid, self._appid, unionid)
         if self.runtime(info.name) == "node":
-            return self._run_node(info, event, context, request_id, source, openid, unionid, caller)
+            return self._run_node(info, event, context, request_id, source, openid, unionid, caller, nested)
         env = {**info.env_variables, **self._platform_env(source, openid, unionid, request_id)}
         context["environment"] = json.dumps(env)
 
         def host(action: str, params: dict) -> dict:
             return _as_cloud_error(self._dispatch, Request(action, params, caller, parent_id=request_id))
 
-        return self.pool().invoke(info.folder, event, context, env, info.timeout_s, host)
+        return self.pool().invoke(info.folder, event, context, env, info.timeout_s, host, nested=nested)
 
     def runtime(self, name: str) -> str:
         return self._runtime_override.get(name) or self._runtime_for(name)
@@ -174,7 +191,7 @@ class FunctionRunner:
         else:
             self._runtime_override[name] = runtime
 
-    def _run_node(self, info, event, context, request_id, source, openid, unionid, caller) -> JsOutcome:
+    def _run_node(self, info, event, context, request_id, source, openid, unionid, caller, nested) -> JsOutcome:
         """Real Node.js and the function's own wx-server-sdk, talking to our gateway over HTTP."""
         problem = sdk_problem(info.folder)
         try:
@@ -187,7 +204,7 @@ class FunctionRunner:
         env = {**info.env_variables, **self._gateway.node_env(source, openid, self._appid, unionid, request_id)}
         context["environment"] = json.dumps(env)
         with self._gateway.register_invocation(request_id, caller, request_id):
-            return pool.invoke(info.folder, event, context, env, info.timeout_s, None)
+            return pool.invoke(info.folder, event, context, env, info.timeout_s, None, nested=nested)
 
     def node_pool(self) -> NodePool:
         with self._lock:
@@ -195,7 +212,7 @@ class FunctionRunner:
                 node = find_node(self._node_path())
                 if node is None:
                     raise SimulatorError("Node.js was not found; install it or use the embedded runtime.")
-                self._node_pool = NodePool(node)
+                self._node_pool = NodePool(node, slots=self._slots)
             return self._node_pool
 
     def reset_node_pool(self) -> None:
@@ -268,7 +285,7 @@ class FunctionRunner:
         with self._lock:
             self._history.append(invocation)
             try:
-                with self._history_file.open("a", encoding="utf-8") as handle:
+                with open_log(self._history_file) as handle:
                     handle.write(json.dumps(asdict(invocation), ensure_ascii=False, default=str) + "\n")
             except OSError:
                 pass  # the history is a convenience; the run itself already happened
@@ -277,7 +294,7 @@ class FunctionRunner:
     def pool(self) -> JsPool:
         with self._lock:
             if self._pool is None:
-                self._pool = JsPool(builtins=sdk_builtins())
+                self._pool = JsPool(builtins=sdk_builtins(), slots=self._slots)
             return self._pool
 
     def close(self) -> None:

@@ -5,14 +5,23 @@ from __future__ import annotations
 import collections
 import json
 import queue
+import re
 import subprocess
 import threading
 import time
+from collections.abc import Callable
+
+from app.core import jsontext
 
 __all__ = ["STDERR_TAIL_BYTES", "PipeWorker", "WorkerExited"]
 
 STDERR_TAIL_BYTES = 4096
 _EOF = object()
+# A message holds a result or a host call's params one or two levels down.
+_MESSAGE_DEPTH = jsontext.MAX_DEPTH + jsontext.WRAPPER_LEVELS
+# The start of each message the workers write: jsworker.py's json.dumps has spaces, JS's
+# JSON.stringify (worker.js, the V8 host call line) has none.
+_HEAD = re.compile(rb'\{"type": ?"(call|done|logs|log)", ?"id": ?(\d+)')
 
 
 class WorkerExited(Exception):
@@ -49,6 +58,11 @@ class PipeWorker:
         self.ready = False
         self.function_dir: str | None = None  # set when the pool binds it to a function
         self.last_used = 0.0  # monotonic time its last call ended (the pool's LRU)
+        # Its last call returned with timers or host calls still pending: they may run (or spin)
+        # while it is idle, so the pool checks that it answers before reusing it.
+        self.has_pending_work = False
+        self.on_kill: Callable[[], None] | None = None  # run once, at the first kill (frees its slot)
+        self._kill_lock = threading.Lock()
         self._stderr_thread = threading.Thread(target=self._read_stderr, daemon=True)
         self._stderr_thread.start()
         threading.Thread(target=self._read_stdout, daemon=True).start()
@@ -59,12 +73,18 @@ class PipeWorker:
         return self._proc.pid
 
     def _read_stdout(self) -> None:
-        # Parsing here keeps JSON decoding off the invoking thread's critical path.
+        # Parsing here keeps JSON decoding off the invoking thread's critical path. The lines
+        # carry what user code made, so they are read strictly: a result or a host call too
+        # deep for the parser, or holding a lone surrogate, must not kill this thread (the
+        # call would then hang to its timeout) nor reach the database or the logs.
         for line in self._proc.stdout:
             try:
-                self._messages.put(json.loads(line.decode("utf-8", "surrogatepass")))
-            except ValueError:
-                continue  # a line cut short by a kill, or stray output that is not ours
+                msg = jsontext.loads(line, what=f"A message from the {self.label}", max_depth=_MESSAGE_DEPTH)
+            except jsontext.JsonTextError as exc:
+                msg = _stand_in(line, exc.problem)
+                if msg is None:
+                    continue  # a line cut short by a kill, or stray output that is not ours
+            self._messages.put(msg)
         self._messages.put(_EOF)
 
     def _read_stderr(self) -> None:
@@ -141,8 +161,12 @@ class PipeWorker:
 
     def kill(self) -> None:
         """Stop the process wherever its JS is (SIGKILL); reaping happens off the caller's thread."""
+        with self._kill_lock:
+            on_kill, self.on_kill = self.on_kill, None
         if self._proc.poll() is None:
             self._proc.kill()
+        if on_kill is not None:
+            on_kill()
         try:
             self._proc.stdin.close()
         except OSError:
@@ -158,3 +182,28 @@ class PipeWorker:
             code = None
         self._stderr_thread.join(timeout=1)  # its last words explain the crash
         return WorkerExited(code, self.stderr_tail())
+
+
+def _stand_in(line: bytes, problem: str) -> dict | None:
+    """A message the pool understands in place of one the strict reader refused.
+
+    A host call is answered with the refusal (the pool replies an error the function can
+    catch), a final message becomes the call's error, a log message a warning line. A line
+    that is not one of ours gives None.
+    """
+    head = _HEAD.match(line)
+    if head is None:
+        return None
+    kind, call_id = head.group(1).decode(), int(head.group(2))
+    text = f"wxsim refused what the function sent: {problem}"
+    if kind == "call":
+        return {"type": "call", "id": call_id, "refused": text}
+    if kind == "done":
+        error = {"name": "Error", "message": text, "stack": f"Error: {text}"}
+        # Its files list is lost with the line, so the instance cannot be checked: recycle it.
+        return {"type": "done", "id": call_id, "result": None, "error": error,
+                "logs": [], "files": {}, "recycle": True}
+    line_out = {"level": "warn", "text": f"{text} (a console line was dropped)", "time": time.time()}
+    if kind == "log":  # Node: one line per message
+        return {"type": "log", "id": call_id, **line_out}
+    return {"type": "logs", "id": call_id, "logs": [line_out]}

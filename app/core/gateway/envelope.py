@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from app.core import jsontext
 from app.core.errors import CloudError, SimulatorError, WxApiError
 
 # Fields node-sdk adds to every action's params (tcb-wire §3); none is a parameter of ours.
@@ -22,6 +23,10 @@ COMMON_FIELDS = frozenset({
     "action", "envName", "eventId", "wxCloudApiToken", "wxCloudbaseAccesstoken",
     "tcb_sessionToken", "sessionToken", "crossAuthorizationToken",
 })
+# What one JSON body may be: server.py's MAX_BODY, which refuses a longer body before it is
+# read (the SDK's own limits are far below it); and a document's depth plus what wraps it.
+MAX_BODY_BYTES = jsontext.MAX_TEXT_BYTES
+BODY_DEPTH = jsontext.MAX_DEPTH + jsontext.WRAPPER_LEVELS
 SYS_ERR = "SYS_ERR"
 INVALID_PARAM = "INVALID_PARAM"
 # functions.invokeFunction errors carry "requestID <id>, <message>" for the embedded SDK;
@@ -59,11 +64,18 @@ def split_params(fields: dict[str, Any], query: dict[str, str]) -> WireCall:
 
 
 def parse_json_call(target: str, body: bytes) -> WireCall:
-    """A JSON-bodied call (every action except ``wx.openApi``)."""
+    """A JSON-bodied call (every action except ``wx.openApi``); raises only BadEnvelope.
+
+    The body is untrusted: it is read strictly (``jsontext``), so NaN, lone surrogates,
+    nesting past the limit (a 10,000-level body would overflow the parser's stack) and
+    bodies over MAX_BODY_BYTES become a BadEnvelope, which the server answers as an
+    INVALID_PARAM error like any other, instead of dropping the connection.
+    """
     try:
-        fields = json.loads(body.decode("utf-8")) if body else None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadEnvelope(f"the body is not JSON: {exc}") from None
+        fields = jsontext.loads(body, what="the request body", max_depth=BODY_DEPTH,
+                                max_bytes=MAX_BODY_BYTES) if body else None
+    except jsontext.JsonTextError as exc:
+        raise BadEnvelope(str(exc)) from None
     if not isinstance(fields, dict):
         raise BadEnvelope("the body must be a JSON object")
     return split_params(fields, query_of(target))

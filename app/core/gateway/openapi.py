@@ -13,10 +13,10 @@ length-delimited fields), so no protobuf package is needed:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from app.core import jsontext
 from app.core.storage.http_body import BadBody, MultipartReader, Reader
 
 API_TYPE_OPEN = 0
@@ -74,9 +74,16 @@ def _pair(blob: bytes) -> tuple[str, Any]:
     if content_type or filename:
         return key, {"contentType": _text(content_type or b""), "filename": _text(filename or b""), "size": len(raw)}
     try:
-        return key, json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
         return key, raw.decode("utf-8", errors="replace")
+    try:
+        return key, jsontext.loads(text, what=f"the value of {key!r}",
+                                   max_depth=jsontext.MAX_DEPTH + jsontext.WRAPPER_LEVELS)
+    except jsontext.JsonTextError as exc:
+        if exc.decode_error is not None:
+            return key, text  # not JSON: the API takes it as text
+        raise BadProtobuf(str(exc)) from None  # JSON we refuse (NaN, too deep, …): say so
 
 
 def encode_response(resp_data: bytes, content_type: str = JSON_TYPE, http_code: int = 200) -> bytes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -23,6 +21,7 @@ from qasync import asyncSlot
 from app.core.errors import InputError
 from app.core.functions.sdk import call_function
 from app.core.functions.triggers import trigger_request
+from app.core.jsontext import JsonTextError, loads
 from app.ui.bridge import ADMIN, WorkspaceBridge
 from app.ui.function_models import FunctionsModel, InvocationsModel
 from app.ui.messages import InlineMessage
@@ -274,9 +273,11 @@ class FunctionsPane(QWidget):
 def _payload(text: str) -> dict:
     """The event as the console's test box takes it: a JSON object."""
     try:
-        data = json.loads(text or "{}")
-    except ValueError as exc:
-        raise InputError(QCoreApplication.translate("FunctionsPane", "The event is not valid JSON: {error}").format(error=exc)) from None
+        data = loads(text or "{}", what=QCoreApplication.translate("FunctionsPane", "The event"))
+    except JsonTextError as exc:
+        if exc.decode_error is None:
+            raise  # NaN, too deep, …: the strict reader's own words, with where
+        raise InputError(QCoreApplication.translate("FunctionsPane", "The event is not valid JSON: {error}").format(error=exc.decode_error)) from None
     if not isinstance(data, dict):
         raise InputError(QCoreApplication.translate("FunctionsPane", "The event must be a JSON object, like {\"a\": 1}."))
     return data
