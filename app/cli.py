@@ -146,7 +146,7 @@ def _personas(workspace: Workspace) -> int:
 
 
 def _db(args: argparse.Namespace, workspace: Workspace) -> int:
-    from app.core.database import console_ops
+    from app.core.database import files as database_files
     from app.core.database.transfer import parse_field_list
     from app.core.requests import SOURCE_CLI, Caller, Request
 
@@ -159,9 +159,9 @@ def _db(args: argparse.Namespace, workspace: Workspace) -> int:
         return 0
     if args.db_command == "import":
         # The collection is made with its documents, so a refused import leaves none behind.
-        outcome = console_ops.import_file(
+        outcome = database_files.import_file(
             workspace.handle, args.collection, args.file,
-            fmt=console_ops.format_of(args.file, args.format), upsert=args.conflict == "upsert",
+            fmt=database_files.format_of(args.file, args.format), upsert=args.conflict == "upsert",
             atomic=not args.partial, source=SOURCE_CLI, create=True,
         )
         if outcome.created:
@@ -174,7 +174,7 @@ def _db(args: argparse.Namespace, workspace: Workspace) -> int:
         return 0 if not outcome.line_errors and not outcome.conflicts else 1
     fields = parse_field_list(args.fields) if args.fields else None
     workspace.database.require_collection(args.collection)
-    count = console_ops.export_file(
+    count = database_files.export_file(
         workspace.database, args.collection, args.out, sys.stdout, fmt=args.format, fields=fields
     )
     print(f"exported {count} document(s)", file=sys.stderr)
@@ -249,12 +249,11 @@ def _serve(args: argparse.Namespace, workspace: Workspace) -> int:
     import threading
 
     from app.core.functions.triggers import TriggerScheduler
-    from app.core.gateway import serve_info
 
     workspace.gateway.start(args.port)  # a busy port is an InputError with the reason
     triggers = TriggerScheduler(workspace.functions.functions, workspace.handle)
     triggers.start()
-    print(json.dumps(serve_info(workspace.gateway, workspace), ensure_ascii=False), flush=True)
+    print(json.dumps(workspace.gateway.serve_info(workspace.data_dir), ensure_ascii=False), flush=True)
     print(f"wxsim: serving {workspace.settings.env_id} at {workspace.gateway.url}; Ctrl+C stops",
           file=sys.stderr)
     stop = threading.Event()

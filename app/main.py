@@ -22,9 +22,9 @@ log = logging.getLogger("wxsim")
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [WORKER_FLAG]:  # the one-file binary re-runs itself as a JS worker
-        from app.core.functions import jsworker
+        from app.core.functions.runtime.child import v8_worker
 
-        return jsworker.main()
+        return v8_worker.main()
     args = cli.build_parser().parse_args(argv)
     if args.command:
         _setup_logging(verbose=False)
@@ -124,9 +124,9 @@ class GuiSession:
         from app.ui.bridge import WorkspaceBridge
         from app.ui.main_window import MainWindow
         from app.ui.panes.client_console_pane import ClientConsolePane
-        from app.ui.panes.database_pane import DatabasePane
-        from app.ui.panes.functions_pane import FunctionsPane
-        from app.ui.panes.storage_pane import StoragePane
+        from app.ui.panes.database.pane import DatabasePane
+        from app.ui.panes.functions.pane import FunctionsPane
+        from app.ui.panes.storage.pane import StoragePane
         from app.ui.panes.users_pane import UsersPane
         from PySide6.QtGui import QIcon
 

@@ -161,7 +161,7 @@ def measure_pane(data_dir: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.ui.bridge import WorkspaceBridge
-    from app.ui.panes.database_pane import DatabasePane
+    from app.ui.panes.database.pane import DatabasePane
 
     _app = QApplication([])  # must stay referenced while the pane runs
     result = {}

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core.functions.jspool import JsPool
-from app.core.functions.jsprocess import WorkerProcess
+from app.core.functions.runtime.v8 import JsPool
+from app.core.functions.runtime.v8_process import WorkerProcess
 
 BODY = "let s = 0; for (let i = 0; i < 300000; i++) s += i % 7; await new Promise(r => setTimeout(r, 2)); return s"
 FUNCTIONS = {

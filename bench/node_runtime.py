@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core.functions.jspool import JsPool
-from app.core.functions.nodepool import NodePool, find_node
-from app.core.functions.nodeprocess import NodeProcess
+from app.core.functions.runtime.v8 import JsPool
+from app.core.functions.runtime.node import NodePool, find_node
+from app.core.functions.runtime.node_process import NodeProcess
 
 BODY = "let s = 0; for (let i = 0; i < 300000; i++) s += i % 7; await new Promise(r => setTimeout(r, 2)); return s"
 FUNCTIONS = {

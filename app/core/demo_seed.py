@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.database.transfer import parse_import
-from app.core.identity import Persona
+from app.core.identity.service import Persona
 
 
 def seed_database(database, set_mode, personas: list[Persona], folder: Path) -> None:

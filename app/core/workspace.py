@@ -20,14 +20,15 @@ from app.core.demo_seed import seed_database, seed_storage
 from app.core.dispatcher import Dispatcher
 from app.core.functions.actions import function_actions
 from app.core.functions.catalog import Catalog
-from app.core.functions.nodepool import find_node, sdk_problem
+from app.core.functions.runtime.node import find_node, sdk_problem
 from app.core.functions.runner import FunctionRunner
-from app.core.gateway import Gateway, gateway_actions
+from app.core.gateway import gateway_actions
+from app.core.http.gateway_server import Gateway
 from app.core.gateway.credentials import load_or_create as load_gateway_secret
 from app.core.errors import InputError
 from app.core.events import Event, EventLog
-from app.core.identity import Identity, Persona, derive_openid
-from app.core.identity_actions import identity_actions
+from app.core.identity.service import Identity, Persona, derive_openid
+from app.core.identity.actions import identity_actions
 from app.core.jsonfile import make_private_dir, read_json, remove_stale_temp_files, write_json
 from app.core.project import Project
 from app.core.requests import Caller, Request
@@ -85,9 +86,9 @@ class Workspace:
         self.storage = StorageService(
             data_dir / "storage", data_dir / "storage-index.json",
             settings.env_id, settings.appid, self.storage_mode, clock,
+            handle=self.handle,  # uploads over HTTP are logged as requests too
         )
         self._dispatcher.register(storage_actions(self.storage, self._set_storage_mode))
-        self.storage.attach(self.handle)  # uploads over HTTP are logged as requests too
         root = project.cloudfunction_root if project else None
         # The loopback gateway the real wx-server-sdk talks to (Node runtime, `wxsim serve`).
         # It answers only requests signed with the workspace secret (DESIGN §7).

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.core.events import Event
-from app.core.identity import Persona, UserRecord
+from app.core.identity.service import Persona, UserRecord
 from app.core.requests import SOURCE_CONSOLE, Caller, Request
 from app.core.workspace import Workspace
 

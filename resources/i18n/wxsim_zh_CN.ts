@@ -37,12 +37,12 @@
 <context>
     <name>CollectionsModel</name>
     <message>
-        <location filename="../../app/ui/db_models.py" line="28"/>
+        <location filename="../../app/ui/panes/database/models.py" line="28"/>
         <source>Collection</source>
         <translation>集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/db_models.py" line="28"/>
+        <location filename="../../app/ui/panes/database/models.py" line="28"/>
         <source>Documents</source>
         <translation>记录数</translation>
     </message>
@@ -68,113 +68,113 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="40"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="40"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="84"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="84"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="85"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="85"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="91"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="91"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="93"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="93"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="101"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="101"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="102"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="102"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="103"/>
-        <location filename="../../app/ui/panes/database_pane.py" line="286"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="103"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="286"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="144"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="144"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="144"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="144"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="150"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="150"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="151"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="151"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="174"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="174"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="177"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="177"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="215"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="215"/>
         <source>a signed-out visitor</source>
         <translation>未登录的访客</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="216"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="216"/>
         <source>{who} cannot see this document: {why}</source>
         <translation>{who} 看不到这条记录：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="223"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="223"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="251"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="251"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="259"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="259"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="265"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="265"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="278"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="278"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database_pane.py" line="287"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="287"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -182,12 +182,12 @@
 <context>
     <name>DocumentEditor</name>
     <message>
-        <location filename="../../app/ui/document_editor.py" line="29"/>
+        <location filename="../../app/ui/panes/database/editor.py" line="29"/>
         <source>JSON or a JS object, e.g. {title: &apos;学习云开发&apos;, done: false, due: new Date(&apos;2025-01-01&apos;)}</source>
         <translation>JSON 或 JS 对象，例如 {title: &apos;学习云开发&apos;, done: false, due: new Date(&apos;2025-01-01&apos;)}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/document_editor.py" line="47"/>
+        <location filename="../../app/ui/panes/database/editor.py" line="47"/>
         <source>The document</source>
         <translation>文档</translation>
     </message>
@@ -195,42 +195,42 @@
 <context>
     <name>FilesModel</name>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="35"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="35"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="35"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="35"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="35"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="35"/>
         <source>Owner</source>
         <translation>上传者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="35"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="35"/>
         <source>Uploaded</source>
         <translation>上传时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="36"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="36"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="36"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="36"/>
         <source>Read</source>
         <translation>可读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="36"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="36"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/storage_models.py" line="49"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="49"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
@@ -238,22 +238,22 @@
 <context>
     <name>FunctionsModel</name>
     <message>
-        <location filename="../../app/ui/function_models.py" line="25"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="25"/>
         <source>Function</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="25"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="25"/>
         <source>Timeout</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="25"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="25"/>
         <source>Timer trigger</source>
         <translation>定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="25"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="25"/>
         <source>Changed</source>
         <translation>修改时间</translation>
     </message>
@@ -261,132 +261,132 @@
 <context>
     <name>FunctionsPane</name>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="38"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="38"/>
         <source>Functions</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="59"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="59"/>
         <source>Embedded (V8)</source>
         <translation>内置（V8）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="60"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="60"/>
         <source>Node.js</source>
         <translation>Node.js</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="61"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="61"/>
         <source>Node.js runs the function with its own node_modules and the real wx-server-sdk</source>
         <translation>Node.js 用函数自己的 node_modules 和真正的 wx-server-sdk 运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="62"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="62"/>
         <source>Use the embedded runtime</source>
         <translation>改用内置运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="64"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="64"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="65"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="65"/>
         <source>Run trigger now</source>
         <translation>立即触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="85"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="85"/>
         <source>Run as</source>
         <translation>调用身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="87"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="87"/>
         <source>Preset</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="89"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="89"/>
         <source>Save preset…</source>
         <translation>保存模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="90"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="90"/>
         <source>Delete preset</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="95"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="95"/>
         <source>Runtime</source>
         <translation>运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="99"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="99"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="104"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="104"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="105"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="105"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="106"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="106"/>
         <source>History (日志)</source>
         <translation>调用记录（日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="112"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="112"/>
         <source>Event (JSON)</source>
         <translation>测试参数 event（JSON）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="158"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="158"/>
         <source>Console test (no user)</source>
         <translation>云端测试（无用户）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="191"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="191"/>
         <source>Select a function first.</source>
         <translation>请先选择一个云函数。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="220"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="220"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="221"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="221"/>
         <source>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</source>
         <translation>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="251"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="251"/>
         <source>Save preset</source>
         <translation>保存模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="251"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="251"/>
         <source>Preset name:</source>
         <translation>模板名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="276"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="276"/>
         <source>The event</source>
         <translation>event</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="280"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="280"/>
         <source>The event is not valid JSON: {error}</source>
         <translation>event 不是有效的 JSON：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions_pane.py" line="282"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="282"/>
         <source>The event must be a JSON object, like {&quot;a&quot;: 1}.</source>
         <translation>event 必须是 JSON 对象，例如 {&quot;a&quot;: 1}。</translation>
     </message>
@@ -394,42 +394,42 @@
 <context>
     <name>InvocationsModel</name>
     <message>
-        <location filename="../../app/ui/function_models.py" line="57"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="57"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="57"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="57"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="57"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="57"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="57"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="57"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="57"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="57"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="70"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="70"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="70"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="70"/>
         <source>timed out</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/function_models.py" line="70"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="70"/>
         <source>error</source>
         <translation>失败</translation>
     </message>
@@ -558,32 +558,32 @@
 <context>
     <name>QueryBar</name>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="36"/>
+        <location filename="../../app/ui/panes/database/query_bar.py" line="36"/>
         <source>where, e.g. {done: false, progress: _.gt(10)}</source>
         <translation>where 条件，例如 {done: false, progress: _.gt(10)}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="38"/>
+        <location filename="../../app/ui/panes/database/query_bar.py" line="38"/>
         <source>orderBy(&apos;progress&apos;, &apos;desc&apos;)</source>
         <translation>orderBy(&apos;progress&apos;, &apos;desc&apos;)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="40"/>
+        <location filename="../../app/ui/panes/database/query_bar.py" line="40"/>
         <source>field, e.g. {title: true}</source>
         <translation>field 字段，例如 {title: true}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="45"/>
+        <location filename="../../app/ui/panes/database/query_bar.py" line="45"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="46"/>
+        <location filename="../../app/ui/panes/database/query_bar.py" line="46"/>
         <source>Run query</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/query_bar.py" line="47"/>
+        <location filename="../../app/ui/panes/database/query_bar.py" line="47"/>
         <source>Reset</source>
         <translation>重置</translation>
     </message>
@@ -591,134 +591,134 @@
 <context>
     <name>StoragePane</name>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="46"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="46"/>
         <source>Storage</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="79"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="79"/>
         <source>Select a file to preview it.</source>
         <translation>选择一个文件即可预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="103"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="103"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="105"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="105"/>
         <source>Act as</source>
         <translation>操作身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="108"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="108"/>
         <source>Upload…</source>
         <translation>上传…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="109"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="109"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="110"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="110"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="111"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="111"/>
         <source>Copy fileID</source>
         <translation>复制 fileID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="112"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="112"/>
         <source>Copy temp URL</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="113"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="113"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="130"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="130"/>
         <source>Drop files here to upload them into the selected folder.</source>
         <translation>把文件拖到这里，即可上传到选中的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="145"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="145"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="149"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="149"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="150"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="150"/>
         <source>Acting persona ({name})</source>
         <translation>当前身份（{name}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="218"/>
-        <location filename="../../app/ui/panes/storage_pane.py" line="289"/>
-        <location filename="../../app/ui/panes/storage_pane.py" line="306"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="218"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="292"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="310"/>
         <source>Select a file first.</source>
         <translation>请先选择一个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="246"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="246"/>
         <source>No preview for {type}.</source>
         <translation>{type} 类型的文件无法预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="252"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="252"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="272"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="272"/>
         <source>Only files can be uploaded, not folders.</source>
         <translation>只能上传文件，不能上传文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="284"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="287"/>
         <source>Uploaded {n} file(s).</source>
         <translation>已上传 {n} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="291"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="294"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="301"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="305"/>
         <source>Saved to {path}</source>
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="308"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="312"/>
         <source>Delete file</source>
         <translation>删除文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="308"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="312"/>
         <source>Delete {path}?</source>
         <translation>删除 {path}？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="322"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="326"/>
         <source>Deleted {path}</source>
         <translation>已删除 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="328"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="332"/>
         <source>Copied {id}</source>
         <translation>已复制 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage_pane.py" line="342"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="346"/>
         <source>Copied a link valid for {hours} hours: {url}</source>
         <translation>已复制链接（{hours} 小时内有效）：{url}</translation>
     </message>
@@ -847,97 +847,97 @@
 <context>
     <name>TransferBar</name>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="53"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="53"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="54"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="54"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="56"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="56"/>
         <source>Insert (existing _id is an error)</source>
         <translation>Insert（_id 已存在时报错）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="57"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="57"/>
         <source>Upsert (existing _id is replaced)</source>
         <translation>Upsert（_id 已存在时替换）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="58"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="58"/>
         <source>All or nothing</source>
         <translation>全部成功才导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="60"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="60"/>
         <source>If any line is bad, import nothing</source>
         <translation>只要有一行有误，就什么都不导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="76"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="76"/>
         <source>Import into the collection</source>
         <translation>导入到集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="77"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="77"/>
         <source>JSON Lines (*.json *.jsonl);;CSV (*.csv);;All files (*)</source>
         <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="88"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="88"/>
         <source>Select a collection to import into.</source>
         <translation>请先选择要导入的集合。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="104"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="104"/>
         <source>… and {n} more bad lines</source>
         <translation>……另有 {n} 行有误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="106"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="106"/>
         <source>{n} _id(s) already existed and were skipped</source>
         <translation>{n} 个 _id 已存在，已跳过</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="107"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="107"/>
         <source>Imported {inserted} new and replaced {replaced} document(s).</source>
         <translation>新导入 {inserted} 条，替换 {replaced} 条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="111"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="111"/>
         <source>Nothing was imported: the file has bad lines.</source>
         <translation>未导入任何记录：文件中有错误的行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="120"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="120"/>
         <source>Select a collection to export.</source>
         <translation>请先选择要导出的集合。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="123"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="123"/>
         <source>Export the documents shown</source>
         <translation>导出当前显示的记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="124"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="124"/>
         <source>JSON Lines (*.json *.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="132"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="132"/>
         <source>Fields for CSV</source>
         <translation>CSV 字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="132"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="132"/>
         <source>Fields, comma separated:</source>
         <translation>字段（用逗号分隔）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/db_transfer.py" line="154"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="154"/>
         <source>Exported {n} document(s) to {path}</source>
         <translation>已导出 {n} 条记录到 {path}</translation>
     </message>

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from app.core.events import Event
-from app.core.gateway import Gateway
+from app.core.http.gateway_server import Gateway
 from app.core.requests import Caller, Request
 from app.core.workspace import Workspace
 

@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from app.core.errors import CloudError
-from app.core.gateway import serve_info
+
 from app.core.requests import Caller, Request
 from tests.contract.conftest import APPID, NEEDS_NODE, ContractRun, run_node
 
@@ -187,7 +187,7 @@ def test_every_call_is_in_the_event_log_as_the_runs_caller(contract_run):
 def test_an_outside_process_with_the_serve_environment(contract_run):
     """``wxsim serve``'s env: no registered seqId, so an admin whose SOURCE is its header's."""
     run = contract_run
-    info = serve_info(run.gateway, run.workspace)
+    info = run.gateway.serve_info(run.workspace.data_dir)
     before = len(run.workspace.events.recent())
     printed = run_node("outside.js", info["env"], run.node_path)
     assert printed == {

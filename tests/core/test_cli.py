@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app import __version__
-from app.core.identity import derive_openid
+from app.core.identity.service import derive_openid
 
 ROOT = Path(__file__).resolve().parents[2]
 

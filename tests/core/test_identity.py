@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app.core.errors import InputError, WxApiError
-from app.core.identity import derive_openid
+from app.core.identity.service import derive_openid
 from app.core.requests import Caller, Request
 from app.core.workspace import Workspace
 from app.paths import demo_project

@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.core import jsontext
-from app.core.database import console_ops, ejson
+from app.core.database import ejson
+from app.core.database import files as database_files
 from app.core.database.limits import MAX_DOCUMENT_BYTES
 from app.core.database.transfer import export_documents, parse_import
 from app.core.errors import CloudError
@@ -216,7 +217,7 @@ def test_the_gateway_answers_a_deeply_nested_body(tmp_path: Path, levels: int):
 
 def test_the_gateway_states_and_enforces_its_body_limit(tmp_path: Path):
     """Guard (not a hole): a body announced over MAX_BODY is answered, not read."""
-    from app.core.gateway.server import MAX_BODY
+    from app.core.http.gateway_server import MAX_BODY
 
     assert MAX_BODY == envelope.MAX_BODY_BYTES
     with workspace_at(tmp_path) as ws:
@@ -258,7 +259,7 @@ def test_documents_over_16_mb_are_refused_on_insert_update_and_import(tmp_path: 
 
         source = tmp_path / "big.jsonl"
         source.write_text(json.dumps({"_id": "big", "s": big}) + '\n{"_id": "small"}\n', encoding="utf-8")
-        outcome = console_ops.import_file(ws.handle, "c", source, fmt="jsonl", upsert=False,
+        outcome = database_files.import_file(ws.handle, "c", source, fmt="jsonl", upsert=False,
                                           atomic=False, source="test")
         assert [e.line for e in outcome.line_errors] == [1]
         assert "object to insert too large" in outcome.line_errors[0].message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.functions.jspool import JsPool
+from app.core.functions.runtime.v8 import JsPool
 
 
 def test_a_planted_app_package_in_the_working_directory_is_not_run(tmp_path: Path, monkeypatch):

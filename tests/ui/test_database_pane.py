@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from app.core.database import ejson
 from app.core.requests import Caller, Request
 from app.ui.bridge import ADMIN
-from app.ui.db_models import FETCH_BATCH
-from app.ui.panes.database_pane import DatabasePane
+from app.ui.panes.database.models import FETCH_BATCH
+from app.ui.panes.database.pane import DatabasePane
 from tests.ui.conftest import eventually
 
 

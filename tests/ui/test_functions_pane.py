@@ -7,7 +7,7 @@ import json
 
 from app.core.workspace import Workspace
 from app.ui.bridge import ADMIN, WorkspaceBridge
-from app.ui.panes.functions_pane import FunctionsPane
+from app.ui.panes.functions.pane import FunctionsPane
 from tests.core.functions.test_runner import make_project
 
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.paths import resource
 from app.ui.bridge import ADMIN
-from app.ui.panes.storage_pane import StoragePane
-from app.ui.storage_models import FilesModel
+from app.ui.panes.storage.pane import StoragePane
+from app.ui.panes.storage.models import FilesModel
 from tests.ui.conftest import eventually
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from app.core.database.failures import invalid_param
-from app.core.database.paths import Parts, reached_values, split_path
+from app.core.database.fieldpaths import Parts, reached_values, split_path
 from app.core.database.values import (
     MISSING,
     RANK_MISSING,

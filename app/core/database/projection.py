@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.core.database.failures import invalid_command, request_failed
-from app.core.database.paths import Parts, split_path
+from app.core.database.fieldpaths import Parts, split_path
 from app.core.database.query import element_matcher
 from app.core.database.values import clone, is_number, is_whole
 

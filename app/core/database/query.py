@@ -26,7 +26,7 @@ from app.core.database.operators import (
     type_test,
     unsupported,
 )
-from app.core.database.paths import Parts, split_path, walk_doc
+from app.core.database.fieldpaths import Parts, split_path, walk_doc
 from app.core.database.regex import compile_regex, regex_literal
 from app.core.database.regex_budget import regex_budget
 from app.core.database.values import MISSING, truthy

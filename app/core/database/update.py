@@ -14,7 +14,7 @@ from typing import Any
 
 from app.core.database import update_arrays
 from app.core.database.failures import invalid_command, invalid_param, request_failed
-from app.core.database.paths import (
+from app.core.database.fieldpaths import (
     Parts,
     check_conflicts,
     get_path,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.database.failures import request_failed
-from app.core.database.paths import Parts, get_path, set_path
+from app.core.database.fieldpaths import Parts, get_path, set_path
 from app.core.database.query import compile_query, is_operator_object
 from app.core.database.regex import regex_literal
 from app.core.database.values import (

@@ -12,12 +12,12 @@ from typing import Any, Callable
 
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.functions.catalog import Catalog, FunctionInfo
-from app.core.functions.jspool import JsError, JsOutcome, JsPool
-from app.core.functions.nodepool import NodePool, find_node, sdk_problem
-from app.core.functions.workerslots import WorkerSlots
+from app.core.functions.runtime.v8 import JsError, JsOutcome, JsPool
+from app.core.functions.runtime.node import NodePool, find_node, sdk_problem
+from app.core.functions.runtime.slots import WorkerSlots
 from app.core.jsonfile import open_log
 from app.core.requests import Caller, Request
-from app.core.storage.paths import numeric_app_id
+from app.core.storage.cloudpaths import numeric_app_id
 
 MAX_RESULT_BYTES = 1024 * 1024  # spec §2.6
 HISTORY = 500

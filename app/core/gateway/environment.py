@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.core.gateway.credentials import Credentials
-    from app.core.gateway.server import Gateway
-    from app.core.workspace import Workspace
 
 SERVE_SOURCE = "wx_devtools"  # a developer running a function by hand, as DevTools' local debugging
 
@@ -58,21 +56,3 @@ def node_env(
     if source == "wx_trigger":
         env["TRIGGER_SRC"] = "timer"
     return env
-
-
-def serve_info(gateway: Gateway, workspace: Workspace) -> dict:
-    """The one JSON line ``wxsim serve`` prints (DESIGN §5): where to send calls, and how.
-
-    ``env`` is ready for ``env`` / ``export``: a Node process started with it (and with
-    ``NODE_PATH`` reaching a ``wx-server-sdk`` install) sends its cloud calls to the gateway,
-    signed with the workspace secret it carries (so this line is for the user's eyes only).
-    """
-    url = gateway.url or gateway.start()
-    settings = workspace.settings
-    return {
-        "url": url,
-        "envId": settings.env_id,
-        "appid": settings.appid,
-        "dataDir": str(workspace.data_dir),
-        "env": gateway.node_env(SERVE_SOURCE, appid=settings.appid),
-    }

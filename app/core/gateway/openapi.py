@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from app.core import jsontext
-from app.core.storage.http_body import BadBody, MultipartReader, Reader
+from app.core.http.body import BadBody, MultipartReader, Reader
 
 API_TYPE_OPEN = 0
 API_TYPE_SVRKIT = 2

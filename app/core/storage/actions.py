@@ -18,7 +18,7 @@ from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.requests import Decision, Request, Trace
 from app.core.storage.objects import PUT_OBJECT
-from app.core.storage.paths import normalize_cloud_path
+from app.core.storage.cloudpaths import normalize_cloud_path
 from app.core.storage.permissions import LABELS_EN, LABELS_ZH, MODES, StorageDenied
 from app.core.storage.service import StorageService
 from app.core.storage.tempurl import check_max_age

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from app.core.errors import CloudError
 from app.core.jsonfile import TEMP_PREFIX, read_json, write_json
-from app.core.storage.paths import disk_path, normalize_cloud_path
+from app.core.storage.cloudpaths import disk_path, normalize_cloud_path
 
 log = logging.getLogger(__name__)
 

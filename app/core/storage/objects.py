@@ -17,17 +17,29 @@ import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import IO, Callable, Protocol
 
 from app.core.errors import CloudError
 from app.core.requests import Caller, Request
-from app.core.storage.http_body import Reader
-from app.core.storage.http_server import ObjectServer, Refusal, Served
-from app.core.storage.paths import normalize_cloud_path, url_path
-from app.core.storage.tempurl import path_candidates
+from app.core.http.body import Reader
+from app.core.http.object_server import ObjectServer, Refusal, Served
+from app.core.storage.cloudpaths import normalize_cloud_path, url_path
+from app.core.storage.index import FileIndex
+from app.core.storage.tempurl import UrlSigner, path_candidates
 
-if TYPE_CHECKING:
-    from app.core.storage.service import StorageService
+
+class StorageBackend(Protocol):
+    """What the object desk needs of the storage service (kept apart, so neither imports the other)."""
+
+    index: FileIndex
+    signer: UrlSigner
+    bucket: str
+
+    def file_id(self, path: str) -> str: ...
+    def disk(self, path: str) -> Path: ...
+    def stage(self, path: str, source: IO[bytes]) -> Path: ...
+    def commit(self, caller: Caller, path: str, temp: Path): ...
+    def discard(self, temp: Path) -> None: ...
 
 UPLOAD_TOKEN_SECONDS = 900
 PUT_OBJECT = "storage.putObject"
@@ -46,7 +58,8 @@ class UploadGrant:
 class ObjectDesk:
     """Serves ``ObjectServer`` for one storage service; starts it on first need."""
 
-    def __init__(self, service: "StorageService", clock: Callable[[], float]) -> None:
+    def __init__(self, service: StorageBackend, clock: Callable[[], float],
+                 handle: Callable[[Request], dict] | None = None) -> None:
         self._service = service
         self._clock = clock
         self.bucket = service.bucket
@@ -54,9 +67,8 @@ class ObjectDesk:
         self._server: ObjectServer | None = None
         self._grants: dict[str, UploadGrant] = {}
         self._staged: dict[str, tuple[Path, UploadGrant]] = {}
-        self._handle: Callable[[Request], dict] | None = None
-
-    def attach(self, handle: Callable[[Request], dict]) -> None:
+        # Uploads over HTTP become requests through this (the workspace's dispatcher), so they
+        # are logged and decided like any other; without one (a bare service) they commit directly.
         self._handle = handle
 
     def base_url(self) -> str:

@@ -17,7 +17,7 @@ from app.core.errors import CloudError
 from app.core.requests import Caller, Decision, Request
 from app.core.storage.index import FileIndex, FileRecord, guess_content_type
 from app.core.storage.objects import ObjectDesk
-from app.core.storage.paths import FileIds, disk_path
+from app.core.storage.cloudpaths import FileIds, disk_path
 from app.core.storage.permissions import DEFAULT_MODE, MODES, Operation, StorageDenied, decide
 from app.core.storage.staging import Source, check_case, copy_out, prune_empty, put_in_place, remove, stage
 from app.core.storage.tempurl import UrlSigner
@@ -44,6 +44,7 @@ class StorageService:
         clock: Callable[[], float] = time.time,
         *,
         numeric_id: str | None = None,
+        handle: Callable[[Request], dict] | None = None,
     ) -> None:
         self.root = root
         self.ids = FileIds(env_id, appid, numeric_id)
@@ -51,7 +52,7 @@ class StorageService:
         self.signer = UrlSigner(self.index.secret, clock)
         self._mode_of = mode_of
         self._clock = clock
-        self.objects = ObjectDesk(self, clock)
+        self.objects = ObjectDesk(self, clock, handle)
 
     # -- names ---------------------------------------------------------------------------------
 
@@ -72,10 +73,6 @@ class StorageService:
     def mode(self) -> str:
         mode = self._mode_of()
         return mode if mode in MODES else DEFAULT_MODE
-
-    def attach(self, handle: Callable[[Request], dict]) -> None:
-        """Route the HTTP server's uploads through ``handle`` (the workspace's dispatcher)."""
-        self.objects.attach(handle)
 
     # -- permissions ---------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import BinaryIO, Union
 
 from app.core.errors import CloudError
 from app.core.jsonfile import TEMP_PREFIX, fsync_dir
-from app.core.storage.http_body import BLOCK, Reader
+from app.core.http.body import BLOCK, Reader
 
 Source = Union[Path, bytes, BinaryIO, Reader]
 

@@ -14,7 +14,7 @@ import math
 from typing import Callable
 from urllib.parse import unquote
 
-from app.core.storage.paths import url_path
+from app.core.storage.cloudpaths import url_path
 
 DEFAULT_MAX_AGE = 86400  # seconds (spec §10 #3)
 MAX_MAX_AGE = 10 * 365 * 86400  # keeps t a plain Unix time; far beyond any real use

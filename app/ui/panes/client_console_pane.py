@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from app.core.errors import InputError
-from app.core.functions.client_console import run_snippet
+from app.core.functions.client_snippets import run_snippet
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.widgets import JsonView, pretty_json

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from app.core.errors import WxApiError
-from app.core.identity import Persona
+from app.core.identity.service import Persona
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.models import PersonasModel, UsersModel

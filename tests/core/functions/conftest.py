@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.functions.jspool import JsOutcome, JsPool
+from app.core.functions.runtime.v8 import JsOutcome, JsPool
 
 _names = itertools.count()
 

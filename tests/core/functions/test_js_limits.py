@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.functions.jspool import JsPool
+from app.core.functions.runtime.v8 import JsPool
 
 SPINNER = """
 if (process.env.SPIN_AT_LOAD) { console.log('loading'); while (true) {} }

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.functions.jsrecords import JsOutcome
-from app.core.functions.nodepool import NodePool, find_node
+from app.core.functions.runtime.outcome import JsOutcome
+from app.core.functions.runtime.node import NodePool, find_node
 
 pytestmark = pytest.mark.skipif(
     find_node() is None, reason="Node.js (node) is not installed: the Node runtime needs it"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import SimulatorError
-from app.core.functions.nodepool import NodePool, find_node
+from app.core.functions.runtime.node import NodePool, find_node
 
 pytestmark = pytest.mark.skipif(
     find_node() is None, reason="Node.js (node) is not installed: the Node runtime needs it"

@@ -19,7 +19,7 @@ from typing import ClassVar
 
 import pytest
 
-from app.core.functions.nodepool import NodePool, find_node, sdk_problem
+from app.core.functions.runtime.node import NodePool, find_node, sdk_problem
 
 pytestmark = pytest.mark.skipif(
     find_node() is None, reason="Node.js (node) is not installed: the Node runtime needs it"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from app.core.errors import CloudError, SimulatorError
-from app.core.functions.jspool import JsOutcome, JsPool
+from app.core.functions.runtime.v8 import JsOutcome, JsPool
 from app.core.requests import Caller, Request
 
 JS_DIR = Path(__file__).resolve().parents[3] / "app" / "core" / "functions" / "js"

@@ -29,11 +29,10 @@ class Storage:
 
     def __init__(self, data: Path, clock) -> None:
         self.data = data
-        self.service = StorageService(data / "storage", data / "storage-index.json", ENV_ID, APPID,
-                                      lambda: DEFAULT_MODE, clock)
         self.dispatcher = Dispatcher(EventLog(None), lambda request: None)
+        self.service = StorageService(data / "storage", data / "storage-index.json", ENV_ID, APPID,
+                                      lambda: DEFAULT_MODE, clock, handle=self.dispatcher.handle)
         self.dispatcher.register(storage_actions(self.service, lambda mode: None))
-        self.service.attach(self.dispatcher.handle)
         self.admin = Caller.admin("scf")
         self.a = Caller.client(OPENID_A, APPID)
         self.b = Caller.client(OPENID_B, APPID)

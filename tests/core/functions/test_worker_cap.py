@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import CloudError
-from app.core.functions.jspool import JsPool
-from app.core.functions.workerslots import CAP_CODE, WorkerSlots, default_worker_cap
+from app.core.functions.runtime.v8 import JsPool
+from app.core.functions.runtime.slots import CAP_CODE, WorkerSlots, default_worker_cap
 
 WAIT_S = 60
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from app.core.gateway import Gateway, gateway_actions
+from app.core.gateway import gateway_actions
+from app.core.http.gateway_server import Gateway
 from app.core.gateway.credentials import Credentials
 from app.core.gateway.signature import json_members, sign
 from app.core.requests import Caller, Request

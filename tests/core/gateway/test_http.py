@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from app.core.errors import InputError
-from app.core.gateway import Gateway, serve_info
+from app.core.http.gateway_server import Gateway
 from app.core.requests import Caller
 from tests.core.gateway.conftest import call, post
 
@@ -105,7 +105,7 @@ def test_node_env_points_node_sdk_here_as_the_caller(gateway, workspace):
 
 
 def test_serve_info_is_one_json_line(gateway, workspace):
-    info = serve_info(gateway, workspace)
+    info = gateway.serve_info(workspace.data_dir)
     assert json.loads(json.dumps(info, ensure_ascii=False)) == info and "\n" not in json.dumps(info)
     assert info["url"] == gateway.url and info["envId"] == workspace.settings.env_id
     assert info["appid"] == workspace.settings.appid and info["dataDir"] == str(workspace.data_dir)

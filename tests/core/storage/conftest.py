@@ -35,11 +35,10 @@ class StorageEnv:
         self.console = Caller.console()
 
     def open(self) -> StorageService:
-        service = StorageService(self.data / "storage", self.data / "storage-index.json", ENV_ID, APPID,
-                                 lambda: self.mode, self.clock)
         self.dispatcher = Dispatcher(self.events, lambda request: None)
+        service = StorageService(self.data / "storage", self.data / "storage-index.json", ENV_ID, APPID,
+                                 lambda: self.mode, self.clock, handle=self.dispatcher.handle)
         self.dispatcher.register(storage_actions(service, self._set_mode))
-        service.attach(self.dispatcher.handle)
         return service
 
     def reopen(self) -> StorageService:

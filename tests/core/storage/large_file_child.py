@@ -67,11 +67,10 @@ def main() -> None:
     source = data / "big.bin"
     with source.open("wb") as handle:
         handle.truncate(size)
-    service = StorageService(data / "storage", data / "storage-index.json", "test-x1dzi", "1257000000",
-                             lambda: "READONLY")
     dispatcher = Dispatcher(EventLog(None), lambda request: None)
+    service = StorageService(data / "storage", data / "storage-index.json", "test-x1dzi", "1257000000",
+                             lambda: "READONLY", handle=dispatcher.handle)
     dispatcher.register(storage_actions(service, lambda mode: None))
-    service.attach(dispatcher.handle)
     admin = Caller.console()
     client = Caller.client("oA" + "a" * 26, "wxabc", persona="A")
 

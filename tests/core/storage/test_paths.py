@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from app.core.errors import CloudError
-from app.core.storage.paths import FileIds, disk_path, normalize_cloud_path, numeric_app_id
+from app.core.storage.cloudpaths import FileIds, disk_path, normalize_cloud_path, numeric_app_id
 
 from .conftest import APPID, BUCKET, ENV_ID, PREFIX
 

@@ -1,6 +1,6 @@
 // A persistent Node.js worker that runs one cloud function folder with real Node semantics.
 //
-// Started by app/core/functions/nodeprocess.py as `node --max-old-space-size=N worker.js`.
+// Started by app/core/functions/runtime/node_process.py as `node --max-old-space-size=N worker.js`.
 // One JSON object per line: the parent writes to our stdin, we write to fd 1; stderr is for
 // diagnostics. User code never sees fd 0/1: process.stdin/stdout/stderr are replaced by
 // stand-ins, so nothing it prints can corrupt the protocol.

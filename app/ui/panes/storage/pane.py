@@ -31,7 +31,7 @@ from app.core.errors import CloudError, InputError
 from app.core.storage.permissions import LABELS_EN, LABELS_ZH, MODES, decide
 from app.ui.bridge import ADMIN, WorkspaceBridge
 from app.ui.messages import InlineMessage
-from app.ui.storage_models import FileRow, FilesModel
+from app.ui.panes.storage.models import FileRow, FilesModel
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 PREVIEW_TEXT_BYTES = 64 * 1024

@@ -24,11 +24,11 @@ from app.core.database.projection import compile_projection
 from app.core.database.sdk import SdkDatabase
 from app.core.errors import InputError
 from app.ui.bridge import ADMIN, WorkspaceBridge
-from app.ui.db_models import CollectionsModel, DocumentsModel
-from app.ui.document_editor import DocumentEditor
+from app.ui.panes.database.models import CollectionsModel, DocumentsModel
+from app.ui.panes.database.editor import DocumentEditor
 from app.ui.messages import InlineMessage
-from app.ui.panes.db_transfer import TransferBar
-from app.ui.query_bar import QueryBar
+from app.ui.panes.database.transfer import TransferBar
+from app.ui.panes.database.query_bar import QueryBar
 from app.ui.widgets import make_table, JsonView, color_dot
 
 

@@ -1,6 +1,6 @@
 """Worker process: one V8 context (mini-racer) running one cloud function, driven over pipes.
 
-Start it with ``worker_command()`` (``python -m app.core.functions.jsworker``; in the PyInstaller
+Start it with ``worker_command()`` (``python -m app.core.functions.runtime.child.v8_worker``; in the PyInstaller
 build ``<app> --wxsim-js-worker``, which the app's entry point must hand to ``main()``). It runs
 user code in a process of its own because mini-racer cannot stop a busy loop that runs after an
 ``await`` or in a timer (feasibility §6): the parent enforces timeouts by killing the process.
@@ -47,9 +47,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from app.core.errors import CloudError
-from app.core.functions.jsfs import FunctionFiles
+from app.core.functions.runtime.child.function_files import FunctionFiles
 
-JS_DIR = Path(__file__).parent / "js"
+JS_DIR = Path(__file__).resolve().parents[2] / "js"  # app/core/functions/js
 PRELUDE = ("buffer.js", "inspect.js", "globals.js", "loader.js")
 NODE_BUILTINS = ("path", "util", "events", "crypto", "buffer")  # order shows in error messages
 RESULT_LIMIT = 1024 * 1024

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from app.core.functions.workerprocess import STDERR_TAIL_BYTES, PipeWorker, WorkerExited
+from app.core.functions.runtime.process import STDERR_TAIL_BYTES, PipeWorker, WorkerExited
 
 __all__ = ["STDERR_TAIL_BYTES", "WorkerExited", "WorkerProcess", "worker_command"]
 
@@ -14,21 +14,21 @@ __all__ = ["STDERR_TAIL_BYTES", "WorkerExited", "WorkerProcess", "worker_command
 def worker_command() -> list[str]:
     """The argv that starts a worker: ``-m`` from source, a flag of the one-file binary when frozen.
 
-    The frozen binary's entry point must call ``app.core.functions.jsworker.main()`` when its
+    The frozen binary's entry point must call ``app.core.functions.runtime.child.v8_worker.main()`` when its
     first argument is ``--wxsim-js-worker``; the child then reuses the parent's unpacked bundle.
     """
     if getattr(sys, "frozen", False):
         return [sys.executable, "--wxsim-js-worker"]
     # -P: `-m` would otherwise put the working directory first on sys.path, so an `app/`
     # folder wherever wxsim was started (say, inside a project being tested) would run as us.
-    return [sys.executable, "-P", "-m", "app.core.functions.jsworker"]
+    return [sys.executable, "-P", "-m", "app.core.functions.runtime.child.v8_worker"]
 
 
 def _worker_env() -> dict[str, str]:
     env = dict(os.environ)
     if not getattr(sys, "frozen", False):
         # -m must find the `app` package whatever the parent's working directory is.
-        source_root = str(Path(__file__).resolve().parents[3])
+        source_root = str(Path(__file__).resolve().parents[4])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (source_root, env.get("PYTHONPATH")) if p)
     return env
 

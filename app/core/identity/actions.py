@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from app.core.dispatcher import Action
 from app.core.errors import InputError
-from app.core.identity import Identity
+from app.core.identity.service import Identity
 from app.core.requests import Request, Trace
 
 

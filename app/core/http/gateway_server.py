@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Self
 
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
@@ -29,7 +29,7 @@ from app.core.gateway.actions import OPEN_API
 from app.core.gateway.callers import InvocationRegistry, Origin, source_of
 from app.core.gateway.credentials import Credentials
 from app.core.gateway.envelope import BadEnvelope, WireCall
-from app.core.gateway.environment import node_env
+from app.core.gateway.environment import SERVE_SOURCE, node_env
 from app.core.gateway.openapi import (
     API_TYPE_OPEN,
     BadProtobuf,
@@ -38,12 +38,12 @@ from app.core.gateway.openapi import (
 )
 from app.core.gateway.signature import BadSignature, Verifier, json_members
 from app.core.gateway.wire import to_wire
-from app.core.loopback import host_refusal, origin_refusal
+from app.core.http.base import HOST, LoopbackHandler, LoopbackServer
+from app.core.http.loopback import host_refusal, origin_refusal
 from app.core.requests import Caller, Request
-from app.core.storage.http_body import BadBody, ChunkedReader, LengthReader, MultipartReader, Reader
+from app.core.http.body import BadBody, MultipartReader, Reader
 
 log = logging.getLogger(__name__)
-HOST = "127.0.0.1"
 PATH = "/admin"
 MAX_BODY = 64 << 20  # far above the SDK's own limits; keeps a stray client from filling memory
 JSON_TYPE = "application/json; charset=utf-8"  # for wx.openApi this exact type means "an error"
@@ -52,7 +52,6 @@ PROTOBUF_TYPE = "application/octet-stream"
 # is the backend's own word for a caller it does not serve.
 INVALID_REQUEST_SOURCE = "INVALID_REQUEST_SOURCE"
 _FORM_LIMIT = 16 << 20  # a wx.openApi form holds parameters, not files
-_DRAIN_LIMIT = 1 << 20
 
 
 class Gateway:
@@ -76,8 +75,7 @@ class Gateway:
         self.verifier = Verifier(self.credentials, clock)
         self._registry = InvocationRegistry()
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -85,7 +83,7 @@ class Gateway:
     def url(self) -> str | None:
         """``http://127.0.0.1:<port>/admin`` while serving, else None."""
         with self._lock:
-            return f"http://{HOST}:{self._httpd.server_address[1]}{PATH}" if self._httpd else None
+            return f"{self._server.base_url}{PATH}" if self._server else None
 
     def start(self, port: int = 0) -> str:
         """Listen on 127.0.0.1 (``port`` 0: any free port) and return the URL.
@@ -93,27 +91,20 @@ class Gateway:
         Idempotent: a gateway already serving keeps its port and returns its URL.
         """
         with self._lock:
-            if self._httpd is None:
+            if self._server is None:
                 handler = type("BoundGatewayHandler", (_Handler,), {"gateway": self})
                 try:
-                    httpd = ThreadingHTTPServer((HOST, port), handler)
+                    self._server = LoopbackServer(handler, port, name="wxsim-gateway")
                 except OSError as exc:
                     raise InputError(f"wxsim cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
-                httpd.daemon_threads = True
-                # A short poll keeps stop() (and the app's quit) quick.
-                thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name="wxsim-gateway", daemon=True)
-                thread.start()
-                self._httpd, self._thread = httpd, thread
         return self.url
 
     def stop(self) -> None:
         """Stop listening; a request being served finishes on its own thread."""
         with self._lock:
-            httpd, thread, self._httpd, self._thread = self._httpd, self._thread, None, None
-        if httpd is not None:
-            httpd.shutdown()
-            httpd.server_close()
-            thread.join(timeout=5)
+            server, self._server = self._server, None
+        if server is not None:
+            server.close()
 
     def __enter__(self) -> Self:
         return self
@@ -136,6 +127,22 @@ class Gateway:
             raise RuntimeError("start the gateway before asking for its environment")
         return node_env(url, self.env_id, credentials=self.credentials, source=source, openid=openid,
                         appid=appid or self.appid, unionid=unionid, seq_id=seq_id)
+
+    def serve_info(self, data_dir: Path) -> dict:
+        """The one JSON line ``wxsim serve`` prints (DESIGN §5): where to send calls, and how.
+
+        ``env`` is ready for ``env`` / ``export``: a Node process started with it (and with
+        ``NODE_PATH`` reaching a ``wx-server-sdk`` install) sends its cloud calls here, signed
+        with the workspace secret it carries (so this line is for the user's eyes only).
+        """
+        url = self.url or self.start()
+        return {
+            "url": url,
+            "envId": self.env_id,
+            "appid": self.appid,
+            "dataDir": str(data_dir),
+            "env": self.node_env(SERVE_SOURCE, appid=self.appid),
+        }
 
     def origin(self, seq_id: str | None, source_header: str | None) -> Origin:
         """Whom a request is from: a registered run by its seqId, else an admin by its header."""
@@ -197,17 +204,14 @@ def _protobuf(result: dict) -> tuple[bytes, str]:
     return encode_response(body), PROTOBUF_TYPE
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     # Small JSON answers would otherwise wait for the client's delayed ACK (Nagle): ~40 ms
     # per SDK request instead of well under one.
     disable_nagle_algorithm = True
-    protocol_version = "HTTP/1.1"
     server_version = "wxsim-gateway"
-    timeout = 120  # a stalled client frees its thread
+    max_body = MAX_BODY
+    missing_length_is_empty = True
     gateway: Gateway
-
-    def log_message(self, format: str, *args) -> None:
-        log.debug("%s %s", self.address_string(), format % args)
 
     def do_POST(self) -> None:
         headers = {name.lower(): value for name, value in self.headers.items()}
@@ -217,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             _check_sender(headers)
             auth = verifier.check_headers(headers)  # before reading a body it would refuse anyway
-            reader = self._body()
+            reader = self.body_reader()
             kind, _, params = headers.get("content-type", "").partition(";")
             if kind.strip().lower() == "multipart/form-data":
                 fields, buffers = _read_form(reader, _param(params, "boundary"))
@@ -262,27 +266,9 @@ class _Handler(BaseHTTPRequestHandler):
         data resets it, and the client could lose the answer that says what is wrong.
         """
         log.warning("gateway refused %s %s: %s", self.command, self.path.partition("?")[0], refusal)
-        try:
-            if reader is None:
-                reader = self._body()
-            left = _DRAIN_LIMIT
-            while left > 0 and (data := reader.read(min(left, 1 << 16))):
-                left -= len(data)
-        except (BadBody, OSError):
-            pass
-        self.close_connection = True
+        self.drain(reader)
         answer = {"code": refusal.code, "message": str(refusal), "requestId": envelope.new_request_id()}
         self._send(200, envelope.encode(answer), JSON_TYPE)
-
-    def _body(self) -> Reader:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return ChunkedReader(self.rfile)
-        length = self.headers.get("Content-Length", "0")
-        if not length.isdigit():
-            raise BadBody("send a Content-Length or a chunked body")
-        if int(length) > MAX_BODY:
-            raise BadBody(f"the body is {length} bytes; at most {MAX_BODY} are accepted")
-        return LengthReader(self.rfile, int(length))
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)

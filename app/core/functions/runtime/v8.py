@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from app.core.errors import CloudError
-from app.core.functions.jsprocess import WorkerProcess
-from app.core.functions.jsrecords import JsError, JsOutcome, LogLine
-from app.core.functions.workerpool import WATCH_INTERVAL_S, Host, WorkerPool
-from app.core.functions.workerslots import WorkerSlots
+from app.core.functions.runtime.v8_process import WorkerProcess
+from app.core.functions.runtime.outcome import JsError, JsOutcome, LogLine
+from app.core.functions.runtime.pool import WATCH_INTERVAL_S, Host, WorkerPool
+from app.core.functions.runtime.slots import WorkerSlots
 
 __all__ = ["Host", "JsError", "JsOutcome", "JsPool", "LogLine"]
 

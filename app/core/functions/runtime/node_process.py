@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from app.core.functions.workerprocess import PipeWorker
+from app.core.functions.runtime.process import PipeWorker
 
-WORKER_JS = Path(__file__).resolve().parent / "js" / "node" / "worker.js"
+WORKER_JS = Path(__file__).resolve().parents[1] / "js" / "node" / "worker.js"
 
 # What a function process inherits from ours: enough to run tools and find temp/home, nothing
 # that changes Node itself (NODE_OPTIONS, NODE_PATH) or leaks the user's shell into the function.

@@ -23,7 +23,7 @@ from app.core.functions.sdk import call_function
 from app.core.functions.triggers import trigger_request
 from app.core.jsontext import JsonTextError, loads
 from app.ui.bridge import ADMIN, WorkspaceBridge
-from app.ui.function_models import FunctionsModel, InvocationsModel
+from app.ui.panes.functions.models import FunctionsModel, InvocationsModel
 from app.ui.messages import InlineMessage
 from app.ui.widgets import make_table, JsonView, color_dot, format_time
 

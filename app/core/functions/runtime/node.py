@@ -1,6 +1,6 @@
 """Runs cloud functions in real Node.js processes, with their own node_modules (wx-server-sdk).
 
-The counterpart of :class:`~app.core.functions.jspool.JsPool`: the same ``invoke`` and the same
+The counterpart of :class:`~app.core.functions.runtime.v8.JsPool`: the same ``invoke`` and the same
 :class:`JsOutcome`, so the runner can pick either per function. The function's database,
 storage and nested-call requests do not come back through the pool: the real wx-server-sdk
 sends them over HTTP to the URL in ``TCB_CONTEXT_CNFG``, which the caller puts in ``env``
@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.core.errors import CloudError, SimulatorError
-from app.core.functions.jsrecords import JsOutcome, LogLine
-from app.core.functions.nodeprocess import SDK_ENV_DEFAULTS, NodeProcess, find_node, sdk_problem
-from app.core.functions.workerpool import Host, WorkerPool
-from app.core.functions.workerslots import WorkerSlots
+from app.core.functions.runtime.outcome import JsOutcome, LogLine
+from app.core.functions.runtime.node_process import SDK_ENV_DEFAULTS, NodeProcess, find_node, sdk_problem
+from app.core.functions.runtime.pool import Host, WorkerPool
+from app.core.functions.runtime.slots import WorkerSlots
 
 __all__ = ["SDK_ENV_DEFAULTS", "NodePool", "find_node", "sdk_problem"]
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.core.database import console_ops
+from app.core.database import files as database_files
 from app.core.database.transfer import parse_field_list
 from app.core.errors import InputError
 from app.core.requests import SOURCE_CONSOLE
@@ -89,8 +89,8 @@ class TransferBar(QWidget):
             self._start(await self._bridge.run(_count_lines, path))
             try:
                 outcome = await self._bridge.run(
-                    console_ops.import_file, self._bridge.workspace.handle, collection, path,
-                    fmt=console_ops.format_of(path), upsert=self.conflict.currentData(),
+                    database_files.import_file, self._bridge.workspace.handle, collection, path,
+                    fmt=database_files.format_of(path), upsert=self.conflict.currentData(),
                     atomic=self.atomic.isChecked(), source=SOURCE_CONSOLE,
                     progress=self._signals.advanced.emit,
                 )
@@ -98,7 +98,7 @@ class TransferBar(QWidget):
                 self.progress.hide()
             self._report(outcome)
 
-    def _report(self, outcome: console_ops.ImportOutcome) -> None:
+    def _report(self, outcome: database_files.ImportOutcome) -> None:
         lines = [e.message for e in outcome.line_errors[:SHOWN_LINE_ERRORS]]
         if len(outcome.line_errors) > SHOWN_LINE_ERRORS:
             lines.append(self.tr("… and {n} more bad lines").format(n=len(outcome.line_errors) - SHOWN_LINE_ERRORS))
@@ -145,8 +145,8 @@ class TransferBar(QWidget):
             self._start(len(docs))
             try:
                 count = await self._bridge.run(
-                    console_ops.export_file, self._bridge.workspace.database, self._collection(), path,
-                    fmt=console_ops.format_of(path, "csv" if names else "jsonl"), fields=names, docs=docs,
+                    database_files.export_file, self._bridge.workspace.database, self._collection(), path,
+                    fmt=database_files.format_of(path, "csv" if names else "jsonl"), fields=names, docs=docs,
                     progress=self._signals.advanced.emit,
                 )
             finally:

@@ -13,7 +13,7 @@ Errors come as COS's XML (``<Error><Code/><Message/><RequestId/><TraceId/></Erro
 four elements present as the SDK requires. Binds 127.0.0.1 only; one daemon thread per
 connection; nothing here knows about permissions: ``ObjectBackend`` decides.
 
-Web pages are kept out as at the gateway (``app.core.loopback``): every route wants a loopback
+Web pages are kept out as at the gateway (``app.core.http.loopback``): every route wants a loopback
 ``Host`` (no DNS rebinding), and the upload routes refuse an ``Origin`` (no cross-site form or
 fetch can write). Downloads keep answering one: a temp URL is meant to be opened in a
 browser, and though a top-level navigation sends no ``Origin``, an ``<img>`` with
@@ -23,20 +23,18 @@ browser, and though a top-level navigation sends no ``Origin``, an ``<img>`` wit
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from dataclasses import dataclass
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import BinaryIO, Protocol
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
-from app.core.loopback import host_refusal, origin_refusal
-from app.core.storage.http_body import BadBody, ChunkedReader, LengthReader, MultipartReader, Reader
+from app.core.http.loopback import host_refusal, origin_refusal
+from app.core.http.base import LoopbackHandler, LoopbackServer
+from app.core.http.body import BadBody, MultipartReader, Reader
 
 log = logging.getLogger(__name__)
-HOST = "127.0.0.1"
 _DRAIN_LIMIT = 4 << 20
 
 
@@ -66,40 +64,18 @@ class ObjectBackend(Protocol):
     def receive_upload(self, raw_path: str, token: str | None, body: Reader) -> str: ...
 
 
-class ObjectServer:
+class ObjectServer(LoopbackServer):
     """Owns the listening socket and its serving thread; ``close`` stops both."""
 
     def __init__(self, backend: ObjectBackend, port: int = 0) -> None:
         handler = type("BoundHandler", (_Handler,), {"backend": backend})
-        try:
-            self._httpd = ThreadingHTTPServer((HOST, port), handler)
-        except OSError:
-            if not port:
-                raise
-            self._httpd = ThreadingHTTPServer((HOST, 0), handler)  # the old port is taken
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self.base_url = f"http://{HOST}:{self.port}"
-        # A short poll keeps close() (and the app's quit) quick; idle cost is negligible.
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, args=(0.05,), name="wxsim-storage-http", daemon=True
-        )
-        self._thread.start()
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(handler, port, name="wxsim-storage-http", fallback=True)  # the old port may be taken
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(LoopbackHandler):
     server_version = "wxsim-storage"
-    timeout = 120  # a stalled client frees its thread
     backend: ObjectBackend
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        log.debug("%s %s", self.address_string(), format % args)
+    _reader: Reader | None = None
 
     def do_GET(self) -> None:
         self._serve(head=False)
@@ -222,34 +198,18 @@ class _Handler(BaseHTTPRequestHandler):
         return (segments[1] if len(segments) > 1 else ""), parse_qs(parts.query)
 
     def _body(self) -> Reader:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            self._reader = ChunkedReader(self.rfile)
-            return self._reader
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
-            raise Refusal(411, "MissingContentLength", "send a Content-Length or a chunked body")
-        self._reader = LengthReader(self.rfile, int(length))
+        try:
+            self._reader = self.body_reader()
+        except BadBody as exc:
+            raise Refusal(411, "MissingContentLength", str(exc)) from None
         return self._reader
 
     def _drain(self) -> None:
-        """Read what is left of a refused upload's body, up to a limit, before answering.
-
-        Closing a socket with unread data makes the kernel reset the connection, and the
-        client may then lose the error answer; a huge body is cut off instead.
-        """
+        """Read what is left of a refused upload's body (a bounded amount) before answering."""
         if self._reader is None:
             self.close_connection = True
             return
-        left = _DRAIN_LIMIT
-        try:
-            while left > 0:
-                data = self._reader.read(min(left, 1 << 16))
-                if not data:
-                    return
-                left -= len(data)
-        except (BadBody, OSError):
-            pass
-        self.close_connection = True
+        self.drain(self._reader, _DRAIN_LIMIT)
 
     def _empty(self, status: int) -> None:
         self.send_response(status)

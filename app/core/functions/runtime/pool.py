@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from app.core.errors import SimulatorError
-from app.core.functions.jsrecords import JsError, JsOutcome, LogLine
-from app.core.functions.workerprocess import PipeWorker, WorkerExited
-from app.core.functions.workerslots import WorkerSlots
+from app.core.functions.runtime.outcome import JsError, JsOutcome, LogLine
+from app.core.functions.runtime.process import PipeWorker, WorkerExited
+from app.core.functions.runtime.slots import WorkerSlots
 
 __all__ = ["IDLE_TTL_S", "REFILL_DELAY_S", "WATCH_INTERVAL_S", "Host", "PoolStats", "WorkerPool"]
 

@@ -1,0 +1,1 @@
+"""Personas, openids, wx.login codes, code2Session and the user list."""

@@ -1,0 +1,1 @@
+"""The database pane and its helpers."""

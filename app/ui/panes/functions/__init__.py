@@ -1,0 +1,1 @@
+"""The functions pane and its models."""

@@ -1,0 +1,1 @@
+"""The storage pane and its models."""
