@@ -5,13 +5,41 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
 from app import __version__
-from app.core.errors import InputError, SimulatorError
-from app.core.workspace import Workspace
+from app.core.api import (
+    SOURCE_CLI,
+    Caller,
+    HolderUnreachable,
+    InputError,
+    ProjectError,
+    RemoteApi,
+    SimulatorError,
+    WorkspaceApi,
+    call_function,
+    jsontext,
+)
+
+Api = WorkspaceApi | RemoteApi
+
+# Exit codes scripts can rely on (DESIGN §5; README "Command line").
+EXIT_OK = 0
+EXIT_FAILED = 1  # the operation failed as the platform fails it (errMsg printed)
+EXIT_USAGE = 2  # a usage or input error: bad flags, bad --data JSON, an unknown persona
+EXIT_UNREACHABLE = 3  # the workspace could not be reached or opened
+EPILOG = """Every command works on the workspace whether or not another wxsim holds it: when the desktop
+app or `wxsim serve` has it open, the command sends its requests there (they appear in that
+app's timeline); otherwise it opens the workspace itself, and commands started meanwhile use it.
+
+exit codes:
+  0  ok
+  1  the operation failed as the platform fails it (the function threw or does not exist;
+     the errMsg is printed)
+  2  a usage or input error (bad flags, bad --data JSON, an unknown persona, an unreadable file)
+  3  the workspace could not be reached or opened
+"""
 
 COMMANDS = ("personas", "db", "call", "run-client", "serve")
 
@@ -22,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="wxsim",
         description="wxsim (微信云开发模拟器): an offline simulator of WeChat Mini Program Cloud "
         "Development. Without a command it opens the desktop app on the bundled demo project.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"wxsim {__version__}")
     _add_location_options(parser, None)
@@ -110,152 +139,180 @@ def _add_location_options(parser: argparse.ArgumentParser, default: object) -> N
         "--data-dir", type=Path, default=default, metavar="DIR",
         help="where the workspace state lives; default: the user data folder",
     )
+    if default is argparse.SUPPRESS:  # a headless command
+        parser.add_argument(
+            "--wait", type=float, default=argparse.SUPPRESS, metavar="SECONDS",
+            help="how long to wait for a workspace another wxsim is opening or closing (default: 60)",
+        )
 
 
-def run(args: argparse.Namespace, workspace_for: Callable[[argparse.Namespace], Workspace]) -> int:
-    """Run a headless command; ``workspace_for(args)`` opens the workspace it acts on."""
+def run(args: argparse.Namespace, api_for: Callable[[argparse.Namespace], Api]) -> int:
+    """Run a headless command; ``api_for(args)`` attaches to or opens the workspace it acts on."""
     try:
-        workspace = workspace_for(args)
+        api = api_for(args)
+    except ProjectError as exc:  # --project names no mini program project: the flag is wrong
+        print(f"wxsim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except SimulatorError as exc:
         print(f"wxsim: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_UNREACHABLE
     try:
         if args.command == "personas":
-            return _personas(workspace)
+            return _personas(api)
         if args.command == "call":
-            return _call(args, workspace)
+            return _call(args, api)
         if args.command == "run-client":
-            return _run_client(args, workspace)
+            return _run_client(args, api)
         if args.command == "serve":
-            return _serve(args, workspace)
-        return _db(args, workspace)
+            return _serve(args, api)
+        return _db(args, api)
+    except HolderUnreachable as exc:
+        print(f"wxsim: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except InputError as exc:
+        print(f"wxsim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except SimulatorError as exc:
-        print(f"wxsim: {_message(exc)}", file=sys.stderr)
-        return 1
+        print(f"wxsim: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
-        workspace.close()
+        api.close()
 
 
-def _personas(workspace: Workspace) -> int:
-    roster = [asdict(p) for p in workspace.identity.personas()]
-    print(json.dumps(
-        {"env": workspace.settings.env_id, "appid": workspace.settings.appid, "personas": roster},
-        ensure_ascii=False, indent=2,
-    ))
+def _personas(api: Api) -> int:
+    print(json.dumps(api.request("personas.list"), ensure_ascii=False, indent=2))
     return 0
 
 
-def _db(args: argparse.Namespace, workspace: Workspace) -> int:
-    from app.core.database import files as database_files
-    from app.core.database.transfer import parse_field_list
-    from app.core.requests import SOURCE_CLI, Caller, Request
-
+def _db(args: argparse.Namespace, api: Api) -> int:
     if args.db_command == "permission":
         if args.mode == "CUSTOM":
             raise InputError("CUSTOM security rules are not supported yet; use one of the four simple modes.")
         params = {"collectionName": args.collection, "mode": args.mode}
-        workspace.handle(Request("database.setPermission", params, Caller.console(SOURCE_CLI)))
+        api.request("database.setPermission", params)
         print(json.dumps(params, ensure_ascii=False))
         return 0
     if args.db_command == "import":
         # The collection is made with its documents, so a refused import leaves none behind.
-        outcome = database_files.import_file(
-            workspace.handle, args.collection, args.file,
-            fmt=database_files.format_of(args.file, args.format), upsert=args.conflict == "upsert",
-            atomic=not args.partial, source=SOURCE_CLI, create=True,
-        )
-        if outcome.created:
+        report = api.request("database.importFile", {
+            "collectionName": args.collection, "localPath": str(args.file.expanduser().resolve()),
+            "format": args.format, "conflict": args.conflict, "atomic": not args.partial,
+            "createCollection": True,
+        })
+        if report["created"]:
             print(f"created collection {args.collection}", file=sys.stderr)
-        for error in outcome.line_errors[:50]:
-            print(error.message, file=sys.stderr)
-        report = {"inserted": outcome.inserted, "replaced": outcome.replaced,
-                  "badLines": len(outcome.line_errors), "conflicts": outcome.conflicts}
-        print(json.dumps(report, ensure_ascii=False))
-        return 0 if not outcome.line_errors and not outcome.conflicts else 1
-    fields = parse_field_list(args.fields) if args.fields else None
-    workspace.database.require_collection(args.collection)
-    count = database_files.export_file(
-        workspace.database, args.collection, args.out, sys.stdout, fmt=args.format, fields=fields
-    )
-    print(f"exported {count} document(s)", file=sys.stderr)
+        for error in report["lineErrors"][:50]:
+            print(error["message"], file=sys.stderr)
+        summary = {"inserted": report["inserted"], "replaced": report["replaced"],
+                   "badLines": len(report["lineErrors"]), "conflicts": report["conflicts"]}
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0 if not report["lineErrors"] and not report["conflicts"] else 1
+    return _export(args, api)
+
+
+def _export(args: argparse.Namespace, api: Api) -> int:
+    import os
+    import shutil
+    import tempfile
+
+    params = {"collectionName": args.collection, "format": args.format, "fields": args.fields}
+    if args.out is not None:
+        report = api.request("database.exportFile", {**params, "localPath": str(args.out.expanduser().resolve())})
+    else:
+        # The export is written whole to a private temp file, then copied to stdout.
+        fd, temp = tempfile.mkstemp(prefix="wxsim-export-", suffix=f".{args.format}")
+        os.close(fd)
+        try:
+            report = api.request("database.exportFile", {**params, "localPath": temp})
+            with open(temp, encoding="utf-8", newline="") as stream:
+                shutil.copyfileobj(stream, sys.stdout)
+            sys.stdout.flush()
+        finally:
+            os.unlink(temp)
+    print(f"exported {report['exported']} document(s)", file=sys.stderr)
     return 0
 
 
-def _message(exc: SimulatorError) -> str:
-    return str(exc)
+def _caller(args: argparse.Namespace, api: Api) -> Caller | None:
+    """The mini program user a command acts as, or None for the console's own test run."""
+    if getattr(args, "persona", None):
+        return api.client_caller(args.persona)
+    if getattr(args, "openid", None):
+        return api.openid_caller(args.openid)
+    return None
 
 
-def _call(args: argparse.Namespace, workspace: Workspace) -> int:
-    from app.core.functions.sdk import call_function
-    from app.core.requests import SOURCE_CLI, Caller
-
-    from app.core import jsontext
-
+def _call(args: argparse.Namespace, api: Api) -> int:
     data = jsontext.loads(args.data, what="--data")  # NaN, deep nesting, … refused here
     if not isinstance(data, dict):
         raise InputError("--data must be a JSON object, e.g. '{\"a\": 1}'")
-    if args.persona:
-        caller = workspace.client_caller(args.persona)
-    elif args.openid:
-        caller = Caller.client(args.openid, workspace.settings.appid)
-    else:
-        caller = Caller.console(SOURCE_CLI)
     if args.node:
-        workspace.set_node_path(args.node)
-    if args.runtime == "node" or (args.runtime is None and workspace.function_runtime(args.name) == "node"):
-        problem = workspace.node_runtime_problem(args.name)
-        if problem:
-            raise InputError(problem)
-    workspace.functions.set_runtime_override(args.name, args.runtime)
-    # A console test run (no --as) still answers in the mini program's shape (DESIGN §5).
-    outcome = call_function(workspace.handle, caller, args.name, data, client_shape=True)
-    for invocation in workspace.functions.history(args.name)[:1]:
-        for line in invocation.logs:
-            print(f"[{line['level']}] {line['text']}", file=sys.stderr)
+        api.request("functions.setNodePath", {"path": args.node})
+    if args.runtime:
+        answer = api.request("functions.setRuntime", {"name": args.name, "runtime": args.runtime, "thisRunOnly": True})
+    else:
+        listed = {f["name"]: f for f in api.request("functions.list")["functions"]}
+        answer = listed.get(args.name, {})
+    if answer.get("nodeProblem"):
+        raise InputError(answer["nodeProblem"])
+    caller = _caller(args, api) or Caller.console(SOURCE_CLI)
+    try:
+        # A console test run (no --as) still answers in the mini program's shape (DESIGN §5).
+        outcome = call_function(lambda request: api.request(request.action, request.params, request.caller),
+                                caller, args.name, data, client_shape=True)
+    finally:
+        if args.runtime:
+            api.request("functions.setRuntime", {"name": args.name, "runtime": None, "thisRunOnly": True})
+    request_id = outcome.value.get("requestID") or _request_id_of(outcome.value.get("errMsg", ""))
+    if request_id:
+        for invocation in api.request("functions.history", {"name": args.name, "requestId": request_id})["invocations"]:
+            for line in invocation["logs"]:
+                print(f"[{line['level']}] {line['text']}", file=sys.stderr)
     print(json.dumps(outcome.value, ensure_ascii=False))
     return 0 if outcome.ok else 1
 
 
-def _run_client(args: argparse.Namespace, workspace: Workspace) -> int:
+def _request_id_of(err_msg: str) -> str | None:
+    import re
+
+    found = re.search(r"requestID ([0-9a-f-]{36})", err_msg)
+    return found.group(1) if found else None
+
+
+def _run_client(args: argparse.Namespace, api: Api) -> int:
     import tempfile
 
-    from app.core.requests import Caller
-
+    params: dict = {"localPath": str(args.file.expanduser().resolve())}
     if args.openid:
-        caller = Caller.client(args.openid, workspace.settings.appid)
+        params["openid"] = args.openid
     else:
-        personas = workspace.identity.personas()
-        caller = workspace.client_caller(args.persona or (personas[0].name if personas else None))
+        personas = api.personas()
+        params["persona"] = args.persona or (personas[0].name if personas else None)
+    if not args.file.is_file():
+        raise InputError(f"{args.file} is not a file.")
     with tempfile.TemporaryDirectory(prefix="wxsim-client-") as temp:
-        outcome = workspace.functions.run_client(args.file, caller, Path(temp))
-    for line in outcome.logs:
-        print(f"[{line.level}] {line.text}", file=sys.stderr)
-    if outcome.timed_out:
-        result = {"errCode": -1, "errMsg": f"{args.file.name} did not finish within 60 seconds"}
-    elif outcome.error is not None:
-        if outcome.error.code is None and outcome.error.stack:
-            print(outcome.error.stack, file=sys.stderr)
-        result = {"errCode": outcome.error.code if outcome.error.code is not None else -1,
-                  "errMsg": outcome.error.err_msg or outcome.error.message}
-    else:
-        print(json.dumps(outcome.result, ensure_ascii=False))
-        return 0
-    print(json.dumps(result, ensure_ascii=False))
-    return 1
+        answer = api.request("client.runScript", {**params, "tempDir": temp})
+    for line in answer["logs"]:
+        print(f"[{line['level']}] {line['text']}", file=sys.stderr)
+    if "stack" in answer:
+        print(answer["stack"], file=sys.stderr)
+    print(json.dumps(answer["value"], ensure_ascii=False))
+    return 0 if answer["ok"] else 1
 
 
-def _serve(args: argparse.Namespace, workspace: Workspace) -> int:
+def _serve(args: argparse.Namespace, api: Api) -> int:
     import signal
     import threading
 
-    from app.core.functions.triggers import TriggerScheduler
-
-    workspace.gateway.start(args.port)  # a busy port is an InputError with the reason
-    triggers = TriggerScheduler(workspace.functions.functions, workspace.handle)
-    triggers.start()
-    print(json.dumps(workspace.gateway.serve_info(workspace.data_dir), ensure_ascii=False), flush=True)
-    print(f"wxsim: serving {workspace.settings.env_id} at {workspace.gateway.url}; Ctrl+C stops",
-          file=sys.stderr)
+    info = api.serve(args.port)  # a busy port is an InputError with the reason
+    print(json.dumps(info, ensure_ascii=False), flush=True)
+    if isinstance(api, RemoteApi):
+        # Another wxsim holds the workspace: its gateway serves, with its timeline and triggers.
+        print(f"wxsim: the workspace is held by process {api.holder_pid}, whose gateway serves {api.env_id} "
+              f"at {info['url']}", file=sys.stderr)
+        return EXIT_OK
+    api.start_triggers()
+    print(f"wxsim: serving {api.env_id} at {info['url']}; Ctrl+C stops", file=sys.stderr)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -263,6 +320,4 @@ def _serve(args: argparse.Namespace, workspace: Workspace) -> int:
             pass
     except KeyboardInterrupt:
         pass
-    finally:
-        triggers.stop()
-    return 0
+    return EXIT_OK

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 from app import cli, paths
-from app.core.errors import SimulatorError
-from app.core.workspace import Workspace
+from app.core.api import SOURCE_CLI, SOURCE_CONSOLE, SimulatorError, WorkspaceApi, connect
 
 _LAUNCHED = time.time()
 WORKER_FLAG = "--wxsim-js-worker"
+GUI_LINGER_S = 5.0  # a closing window lets attached terminal commands finish, but not for long
 log = logging.getLogger("wxsim")
 
 
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command:
         _setup_logging(verbose=False)
         try:
-            return cli.run(args, open_workspace)
+            return cli.run(args, attach_or_open)
         except BrokenPipeError:  # `wxsim db export … | head`: the reader has what it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
@@ -42,16 +42,26 @@ def main(argv: list[str] | None = None) -> int:
     return run_gui(args, workspace)
 
 
-def open_workspace(args: argparse.Namespace) -> Workspace:
+def attach_or_open(args: argparse.Namespace):
+    """A command's workspace: the process holding it serves the requests, else it opens here."""
     chosen = paths.Paths.decide(getattr(args, "project", None), getattr(args, "data_dir", None))
-    return open_paths(chosen)
+    is_demo = chosen.project_dir == paths.demo_project().resolve()
+    return connect(chosen.data_dir, chosen.project_dir, demo_data=paths.resource("demo-data") if is_demo else None,
+                   source=SOURCE_CLI, wait_s=getattr(args, "wait", 60.0),
+                   on_wait=lambda message: print(f"wxsim: {message}", file=sys.stderr, flush=True))
 
 
-def open_paths(chosen: paths.Paths) -> Workspace:
+def open_workspace(args: argparse.Namespace, source: str = SOURCE_CONSOLE) -> WorkspaceApi:
+    chosen = paths.Paths.decide(getattr(args, "project", None), getattr(args, "data_dir", None))
+    return open_paths(chosen, source)
+
+
+def open_paths(chosen: paths.Paths, source: str = SOURCE_CONSOLE) -> WorkspaceApi:
     """Open a project's workspace; the bundled demo comes with its sample collections."""
     is_demo = chosen.project_dir == paths.demo_project().resolve()
-    return Workspace.open(
-        chosen.data_dir, chosen.project_dir, demo_data=paths.resource("demo-data") if is_demo else None
+    return WorkspaceApi.open(
+        chosen.data_dir, chosen.project_dir, demo_data=paths.resource("demo-data") if is_demo else None,
+        source=source,
     )
 
 
@@ -70,7 +80,7 @@ def _setup_logging(verbose: bool) -> None:
     )
 
 
-def run_gui(args: argparse.Namespace, workspace: Workspace) -> int:
+def run_gui(args: argparse.Namespace, workspace: WorkspaceApi) -> int:
     """Build the Qt application around ``workspace`` and run it until the window closes."""
     import asyncio
 
@@ -115,12 +125,11 @@ class GuiSession:
         self._settings = settings
         self._translations = translations
         self._explicit_data_dir = explicit_data_dir
-        self._workspace: Workspace | None = None
+        self._workspace: WorkspaceApi | None = None
         self._bridge = None
-        self._triggers = None
         self.window = None
 
-    def show(self, workspace: Workspace) -> None:
+    def show(self, workspace: WorkspaceApi) -> None:
         from app.ui.bridge import WorkspaceBridge
         from app.ui.main_window import MainWindow
         from app.ui.panes.client_console_pane import ClientConsolePane
@@ -144,27 +153,19 @@ class GuiSession:
         window.project_requested.connect(self._open_project)
         window.language_requested.connect(self._switch_language)
         if workspace is not self._workspace:
-            self._start_triggers(workspace)
+            workspace.start_triggers()  # timer triggers fire while the app shows this workspace
+            workspace.publish()  # `wxsim call …` in a terminal now runs here, in this timeline
         old_window, old_bridge, old_workspace = self.window, self._bridge, self._workspace
         self.window, self._bridge, self._workspace = window, bridge, workspace
-        if workspace.project and workspace.project.root != paths.demo_project().resolve():
-            self._settings.remember_project(workspace.project.root)
+        if workspace.project_root and workspace.project_root != paths.demo_project().resolve():
+            self._settings.remember_project(workspace.project_root)
         window.show()
         if old_window is not None:
             old_window.hide()
             old_window.deleteLater()
             old_bridge.close()
             if old_workspace is not workspace:
-                old_workspace.close()
-
-    def _start_triggers(self, workspace: Workspace) -> None:
-        """Timer triggers fire while the app shows this workspace."""
-        from app.core.functions.triggers import TriggerScheduler
-
-        if self._triggers is not None:
-            self._triggers.stop()
-        self._triggers = TriggerScheduler(workspace.functions.functions, workspace.handle)
-        self._triggers.start()
+                old_workspace.close(linger_s=GUI_LINGER_S)
 
     def _open_project(self, project: Path) -> None:
         # A data dir given on the command line belongs to the project it was given with.
@@ -206,9 +207,7 @@ class GuiSession:
         window.installEventFilter(self._first_paint)
 
     def close(self) -> None:
-        if self._triggers is not None:
-            self._triggers.stop()
         if self._bridge is not None:
             self._bridge.close()
         if self._workspace is not None:
-            self._workspace.close()
+            self._workspace.close(linger_s=GUI_LINGER_S)

@@ -28,8 +28,8 @@ from tinydb import Query, TinyDB  # noqa: E402
 from tinydb.middlewares import CachingMiddleware  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
-from app.core.database.sdk import SdkDatabase  # noqa: E402
-from app.core.requests import Caller  # noqa: E402
+from app.core.database import ejson  # noqa: E402
+from app.core.requests import Caller, Request  # noqa: E402
 from app.core.workspace import Workspace  # noqa: E402
 
 CITIES = ["上海", "北京", "广州", "深圳", "杭州", "成都"]
@@ -39,6 +39,27 @@ def make_doc(i: int) -> dict:
     return {"_id": f"d{i:08d}", "_openid": f"o{i % 50:027d}", "name": f"用户{i}", "age": i % 90,
             "city": CITIES[i % len(CITIES)], "score": (i * 37) % 100, "tags": ["a", "b"][: i % 3],
             "profile": {"vip": i % 7 == 0, "level": i % 5}}
+
+
+class ServerDb:
+    """What a cloud function's db calls send (tcb-wire §4), through the workspace's dispatcher."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+        self._caller = Caller.admin("scf")
+
+    def _send(self, action: str, params: dict) -> dict:
+        return self._ws.handle(Request(action, params, self._caller))
+
+    def create_collection(self, name: str) -> None:
+        self._send("database.addCollection", {"collectionName": name})
+
+    def add(self, collection: str, doc: dict) -> dict:
+        return self._send("database.insertDocument", {"collectionName": collection, "data": [ejson.encode(doc)]})
+
+    def doc_get(self, collection: str, doc_id) -> dict:
+        return self._send("database.getDocument", {"collectionName": collection, "queryType": "DOC",
+                                                   "query": ejson.encode({"_id": doc_id}), "multi": False})
 
 
 def timed(fn, repeat: int = 5) -> float:
@@ -66,7 +87,7 @@ def bench_size(n: int, scratch: Path) -> None:
     print(f"\n{n:,} documents")
     docs = [make_doc(i) for i in range(n)]
     ws = Workspace.open(scratch / f"ws{n}")
-    db = SdkDatabase(ws.handle, Caller.admin("scf"))
+    db = ServerDb(ws)
     db.create_collection("c")
     ws.database.import_documents("c", [dict(d) for d in docs], upsert=False, atomic=True)
     json_db = TinyDB(scratch / f"json{n}.json", storage=JSONStorage)
@@ -104,7 +125,7 @@ def bench_size(n: int, scratch: Path) -> None:
 def bench_single_inserts(scratch: Path, count: int = 10_000) -> None:
     print(f"\n{count:,} single inserts in a row (into an empty collection)")
     ws = Workspace.open(scratch / "inserts")
-    db = SdkDatabase(ws.handle, Caller.admin("scf"))
+    db = ServerDb(ws)
     db.create_collection("c")
     start = time.perf_counter()
     for i in range(count):
@@ -160,6 +181,7 @@ def measure_pane(data_dir: Path) -> None:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from app.core.api import WorkspaceApi
     from app.ui.bridge import WorkspaceBridge
     from app.ui.panes.database.pane import DatabasePane
 
@@ -171,7 +193,7 @@ def measure_pane(data_dir: Path) -> None:
         ws = Workspace.open(data_dir)
         result["load"] = time.perf_counter() - start
         start = time.perf_counter()
-        bridge = WorkspaceBridge(ws)
+        bridge = WorkspaceBridge(WorkspaceApi(ws))
         pane = DatabasePane(bridge)
         pane.resize(1200, 700)
         pane.show()

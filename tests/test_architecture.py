@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QT_MODULES = {"PySide6", "qasync", "shiboken6"}
 MAX_LINES = 500
+REQUEST_API = "app.core.api"
+# Front-end modules allowed to import other parts of core or hold the workspace: none.
+FRONT_END_EXCEPTIONS: set[str] = set()
 
 
 def _imports(path: Path) -> set[str]:
@@ -125,3 +129,60 @@ def test_no_import_circles():
 def test_the_circle_check_finds_a_circle():
     """The check itself: a loop of three is reported as one group."""
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _front_ends() -> list[Path]:
+    """The modules of app/ui and the CLI, but those in FRONT_END_EXCEPTIONS."""
+    paths = [*sorted((ROOT / "app" / "ui").rglob("*.py")), ROOT / "app" / "cli.py"]
+    return [p for p in paths if p.relative_to(ROOT).as_posix() not in FRONT_END_EXCEPTIONS]
+
+
+def _core_modules_imported(path: Path) -> set[str]:
+    """The app.core modules ``path`` imports, anywhere in it (lazy and TYPE_CHECKING ones too)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "app.core" or node.module == "app":  # `from app.core import x` names x
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+            else:
+                names.add(node.module)
+    return {n for n in names if n == "app.core" or n.startswith("app.core.")}
+
+
+def test_front_ends_reach_core_only_through_the_request_api():
+    """One way in (DESIGN §1–§2): app/ui and app/cli.py import from core only app.core.api."""
+    offenders = {
+        path.relative_to(ROOT).as_posix(): sorted(imported)
+        for path in _front_ends()
+        if (imported := _core_modules_imported(path) - {REQUEST_API})
+    }
+    assert offenders == {}
+
+
+def test_the_import_check_sees_every_form_of_import(tmp_path):
+    """The check itself: plain, from-, package-relative-to-app and function-local imports count."""
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import app.core.events\nfrom app.core.api import Caller\nfrom app.core import jsontext\n"
+        "from app import core\nfrom app.ui.bridge import ADMIN\n"
+        "def later():\n    from app.core.storage.permissions import decide\n",
+        encoding="utf-8",
+    )
+    assert _core_modules_imported(module) == {
+        "app.core.events", "app.core.api", "app.core.jsontext", "app.core", "app.core.storage.permissions"}
+
+
+BRIDGE_BYPASS = re.compile(r"bridge\.workspace\b|bridge\.run\(")
+
+
+def test_panes_never_hold_the_workspace_or_run_core_functions():
+    """No pane reaches past the bridge's requests: no ``bridge.workspace``, no ``bridge.run(…)``."""
+    found = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}"
+        for path in _front_ends()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if BRIDGE_BYPASS.search(line)
+    ]
+    assert found == []

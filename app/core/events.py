@@ -54,11 +54,37 @@ class Event:
 
 
 def clip(value: Any) -> Any:
-    """Keep a value for the log, or a short preview when its JSON is too long."""
+    """Keep a value for the log, or a short preview when its JSON is too long (with its
+    ``$length`` when it was encoded whole)."""
+    if _holds_long_list(value):
+        return _clip_early(value)
     text = json.dumps(value, ensure_ascii=False, default=str)
     if len(text) <= _CLIP_CHARS:
         return value
     return {"$clipped": text[:_CLIP_CHARS], "$length": len(text)}
+
+
+_LONG_LIST = 256  # items: a list this long may be megabytes of JSON (an import, a 100k listing)
+_INCREMENTAL = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def _holds_long_list(value: Any, depth: int = 2) -> bool:
+    if type(value) is list:
+        return len(value) > _LONG_LIST
+    if type(value) is not dict or depth == 0:
+        return False
+    return any(_holds_long_list(v, depth - 1) for v in value.values())
+
+
+def _clip_early(value: Any) -> Any:
+    """Encode only as much as the preview keeps: all of it could take longer than the request."""
+    chunks, size = [], 0
+    for chunk in _INCREMENTAL.iterencode(value):  # a generator: stops when we do
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > _CLIP_CHARS:
+            return {"$clipped": "".join(chunks)[:_CLIP_CHARS]}
+    return value
 
 
 Listener = Callable[[Event], None]

@@ -12,6 +12,10 @@ from app.core.errors import InputError
 APPID = re.compile(r"^wx[0-9a-f]{16}$")
 
 
+class ProjectError(InputError):
+    """The folder given as a mini program project is not one (a usage error, not the workspace's)."""
+
+
 @dataclass(frozen=True)
 class Project:
     """What we read from ``project.config.json``."""
@@ -27,10 +31,10 @@ class Project:
         """Read a project folder; a clear InputError when it is not one."""
         root = root.expanduser().resolve()
         if not root.is_dir():
-            raise InputError(f"The project folder {root} does not exist.")
+            raise ProjectError(f"The project folder {root} does not exist.")
         config_file = root / "project.config.json"
         if not config_file.is_file():
-            raise InputError(
+            raise ProjectError(
                 f"{root} is not a mini program project: it has no project.config.json. "
                 "Choose the folder you open in WeChat DevTools."
             )
@@ -38,9 +42,9 @@ class Project:
             # A project folder may come from anyone: read strictly (no traceback on 10,000 levels).
             config = jsontext.loads(config_file.read_text(encoding="utf-8"), what=str(config_file))
         except UnicodeDecodeError as exc:
-            raise InputError(f"{config_file} is not UTF-8 text: {exc}") from exc
+            raise ProjectError(f"{config_file} is not UTF-8 text: {exc}") from exc
         if not isinstance(config, dict):
-            raise InputError(f"{config_file} must hold a JSON object.")
+            raise ProjectError(f"{config_file} must hold a JSON object.")
         appid = str(config.get("appid") or "")
         return cls(
             root=root,

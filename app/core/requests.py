@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 # SOURCE values of getWXContext (spec §2.4), plus the simulator's own front ends.
 SOURCE_CLIENT = "wx_client"
@@ -74,6 +74,8 @@ class Request:
     # Host folders the person at the console let this request read or write (e.g. run-client's
     # own folder): code may name a local file only inside them. The console itself needs none.
     local_roots: tuple[Path, ...] = ()
+    # Told how far a long console operation (an import, an export) has got; never logged.
+    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def service(self) -> str:

@@ -15,6 +15,14 @@ except ImportError:  # Windows
     import msvcrt
 
 
+class WorkspaceBusy(InputError):
+    """Another process holds the workspace (it may serve this one's requests: console_link.py)."""
+
+    def __init__(self, message: str, holder_pid: int | None) -> None:
+        super().__init__(message)
+        self.holder_pid = holder_pid
+
+
 class WorkspaceLock:
     """An exclusive, non-blocking lock on ``<data-dir>/.lock``, released by the OS on exit."""
 
@@ -29,10 +37,11 @@ class WorkspaceLock:
         except OSError:
             holder = _read_pid(self._fd)
             os.close(self._fd)
-            raise InputError(
+            raise WorkspaceBusy(
                 f"The workspace {data_dir} is already open in another wxsim"
                 + (f" (process {holder})" if holder else "")
-                + ". Close that one first, or use another --data-dir."
+                + ". Close that one first, or use another --data-dir.",
+                int(holder) if holder.isdigit() else None,
             ) from None
         os.ftruncate(self._fd, 0)
         os.write(self._fd, str(os.getpid()).encode())

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.events import Event
-from app.core.identity.service import Persona, UserRecord
-from app.core.requests import SOURCE_CONSOLE, Caller, Request
-from app.core.workspace import Workspace
+from app.core.api import Caller, Event, Persona, UserRecord, WorkspaceApi, call_function
 
 
 ADMIN = object()  # the console's own view, as opposed to a persona's
 
 
 class WorkspaceBridge(QObject):
-    """Async facade over one ``Workspace`` for the panes.
+    """The panes' way to core: requests off the GUI thread through the request API
+    (``app/core/api.py``), and core's change notices as Qt signals.
 
     Signals:
         event_logged(Event): a request was handled (from any thread; delivered on the GUI's).
@@ -36,76 +34,106 @@ class WorkspaceBridge(QObject):
     notified = Signal(str)
     database_changed = Signal(str)
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+    def __init__(self, api: WorkspaceApi, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._workspace = workspace
-        personas = workspace.identity.personas()
+        self._api = api
+        personas = api.personas()
         # Kept by openid, so renaming the persona being acted as keeps acting as it.
         self._acting: str | None = personas[0].openid if personas else None
         self._pending_notes: list[str] = []
-        self._unsubscribe = workspace.subscribe(self._on_core_event)
+        self._unsubscribe = api.subscribe(self._on_core_event)
         # Emitted from the writing thread; Qt queues it to the GUI thread.
-        self._unwatch_db = workspace.database.store.on_change(self.database_changed.emit)
+        self._unwatch_db = api.on_database_change(self.database_changed.emit)
 
     # -- read-only facts (fast, called on the GUI thread) ---------------------------------------
 
     @property
-    def workspace(self) -> Workspace:
-        return self._workspace
+    def env_id(self) -> str:
+        return self._api.env_id
+
+    @property
+    def project_name(self) -> str:
+        return self._api.project_name
+
+    @property
+    def appid(self) -> str:
+        return self._api.appid
+
+    @property
+    def data_dir(self) -> Path:
+        return self._api.data_dir
 
     def personas(self) -> list[Persona]:
-        return self._workspace.identity.personas()
+        return self._api.personas()
+
+    def persona_by_openid(self, openid: str | None) -> Persona | None:
+        return self._api.persona_by_openid(openid)
 
     def persona_color(self, name: str | None) -> str | None:
         return next((p.color for p in self.personas() if p.name == name), None)
 
     def users(self) -> list[UserRecord]:
-        return self._workspace.identity.users()
+        return self._api.users()
 
     def recent_events(self) -> list[Event]:
-        return self._workspace.events.recent()
+        return self._api.recent_events()
 
     def acting_as(self) -> str | None:
         """The name of the persona being acted as, or None when signed out."""
-        persona = self._workspace.identity.persona_by_openid(self._acting)
+        persona = self._api.persona_by_openid(self._acting)
         return persona.name if persona else None
 
     def set_acting_as(self, name: str | None) -> None:
-        openid = self._workspace.identity.persona(name).openid if name is not None else None
+        openid = self._api.client_caller(name).openid if name is not None else None
         if openid != self._acting:
             self._acting = openid
             self.acting_changed.emit(name)
 
     # -- requests (off the GUI thread) -----------------------------------------------------------
 
-    async def request(self, action: str, params: dict[str, Any] | None = None) -> dict:
-        """An admin request from the console; raises SimulatorError for expected failures."""
-        return await self._handle(Request(action, params or {}, Caller.console(SOURCE_CONSOLE)))
+    async def request(self, action: str, params: dict[str, Any] | None = None, *,
+                      progress: Callable[[int], None] | None = None) -> dict:
+        """A console request; raises SimulatorError for expected failures."""
+        return await self._handle(action, params, None, progress=progress)
 
     async def client_request(self, action: str, params: dict[str, Any] | None = None) -> dict:
         """A request from the mini program, made as the persona being acted as."""
-        caller = self._workspace.client_caller(self.acting_as())
-        return await self._handle(Request(action, params or {}, caller))
+        return await self._handle(action, params, self._api.client_caller(self.acting_as()))
 
     async def request_as(self, caller: Caller, action: str, params: dict[str, Any], *,
                          local_roots: tuple[Path, ...] = ()) -> dict:
         """A request made as ``caller`` (e.g. the pane's "act as" choice); ``local_roots`` are
         host paths the person chose for it (a dropped file, a save-as target)."""
-        return await self._handle(Request(action, params, caller, local_roots=local_roots))
+        return await self._handle(action, params, caller, local_roots=local_roots)
 
-    async def run(self, function, *args, **kwargs):
-        """Run a slow core function (a scan, a file) off the GUI thread."""
-        return await asyncio.to_thread(function, *args, **kwargs)
+    async def call_function(self, persona: str | None | object, name: str, data: Any) -> dict:
+        """Call cloud function ``name`` as a persona's mini program, or for ADMIN as the
+        console's test run, and answer as ``wx.cloud.callFunction`` does (errMsg, result,
+        requestID): the one ``functions.invokeFunction`` request, shaped by core's SDK."""
+        caller = self.caller_for(persona)
 
-    def caller_for(self, persona: str | None | object) -> Caller:
-        """The caller a console view acts as: ADMIN, or a persona's mini program (None: signed out)."""
+        def handle(request) -> dict:  # None: the console, as every console request
+            return self._api.request(request.action, request.params, caller)
+
+        outcome = await asyncio.to_thread(call_function, handle, caller or Caller.console(), name, data,
+                                          client_shape=True)
+        return outcome.value
+
+    def caller_for(self, persona: str | None | object) -> Caller | None:
+        """The caller a console view acts as: None for ADMIN (the console itself), or a
+        persona's mini program (None: signed out)."""
         if persona is ADMIN:
-            return Caller.console(SOURCE_CONSOLE)
-        return self._workspace.client_caller(persona)
+            return None
+        return self._api.client_caller(persona)
 
-    async def _handle(self, request: Request) -> dict:
-        result = await asyncio.to_thread(self._workspace.handle, request)
-        if request.service == "personas":
+    @staticmethod
+    def viewer_param(persona: str | None | object) -> dict:
+        """The ``viewer`` param of a console listing: whose rights to show (none: the console's)."""
+        return {} if persona is ADMIN else {"viewer": {"persona": persona}}
+
+    async def _handle(self, action: str, params: dict[str, Any] | None, caller: Caller | None, **options) -> dict:
+        result = await asyncio.to_thread(self._api.request, action, params or {}, caller, **options)
+        if action.startswith("personas.") and action != "personas.list":
             self._after_roster_change()
         return result
 

@@ -46,10 +46,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self._bridge = bridge
-        workspace = bridge.workspace
-        project = workspace.project.name if workspace.project else workspace.data_dir.name
         self.setWindowTitle(
-            self.tr("wxsim — {project} ({env})").format(project=project, env=workspace.settings.env_id)
+            self.tr("wxsim — {project} ({env})").format(project=bridge.project_name, env=bridge.env_id)
         )
         self.resize(1280, 820)
         self.navigation = QListWidget()
@@ -81,7 +79,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [280], Qt.Orientation.Vertical)
         env = QLabel(
             self.tr("env {env} · appid {appid} · data {data}").format(
-                env=workspace.settings.env_id, appid=workspace.settings.appid, data=workspace.data_dir
+                env=bridge.env_id, appid=bridge.appid, data=bridge.data_dir
             )
         )
         env.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import SimulatorError
+from app.core.api import SimulatorError
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,13 @@ class InlineMessage(QLabel):
         self.hide()
 
     @contextmanager
-    def reporting(self) -> Iterator[None]:
-        """Run a block; an expected error is shown here instead of propagating."""
-        self.clear_message()
+    def reporting(self, *, clear: bool = True) -> Iterator[None]:
+        """Run a block; an expected error is shown here instead of propagating.
+
+        ``clear=False`` keeps what is shown unless the block fails (a refresh the user did not ask for).
+        """
+        if clear:
+            self.clear_message()
         try:
             yield
         except SimulatorError as exc:

@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from app.core.identity.service import Persona, UserRecord
+from app.core.api import Persona, UserRecord
 from app.ui.rows_model import RowsModel
 from app.ui.widgets import color_dot, format_time
 

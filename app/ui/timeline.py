@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.events import OUTCOME_DENIED, OUTCOME_ERROR, OUTCOME_OK, Event
+from app.core.api import OUTCOME_DENIED, OUTCOME_ERROR, OUTCOME_OK, Event
 from app.ui.bridge import WorkspaceBridge
 from app.ui.widgets import JsonView, color_dot, format_time
 

@@ -60,7 +60,7 @@ def test_same_results_in_both_runtimes(version, tmp_path):
         caller = ws.client_caller("学生A")
         answers = {}
         for runtime in ("v8", "node"):
-            ws.set_function_runtime("same", runtime)
+            ws.state.set_function_runtime("same", runtime)
             outcome = call_function(ws.handle, caller, "same", {"tag": "run"})
             assert outcome.ok, outcome.value
             answers[runtime] = outcome.value["result"]

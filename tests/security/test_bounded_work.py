@@ -12,7 +12,7 @@ import threading
 import time
 
 from app.core.database.regex_budget import MATCH_BUDGET_S, RegexBudget
-from app.core.database.sdk import SdkDatabase
+from tests.support.database_sdk import SdkDatabase
 from app.core.requests import Caller
 from app.core.workspace import Workspace
 from tests.security.conftest import run

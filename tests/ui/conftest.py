@@ -9,6 +9,7 @@ from typing import Callable
 import pytest
 import qasync
 
+from app.core.api import WorkspaceApi
 from app.ui.bridge import WorkspaceBridge
 
 
@@ -27,21 +28,28 @@ def qloop(qapp):
 
 
 @pytest.fixture
-def demo(tmp_path, qapp):
-    """The bundled demo with its sample collections and files, behind the real bridge."""
+def demo_workspace(tmp_path, qapp):
+    """The bundled demo with its sample collections and files; tests arrange and check state
+    on it directly (tests are not front ends: the panes get only ``demo``, the bridge)."""
     from app.core.workspace import Workspace
     from app.paths import demo_project, resource
 
     ws = Workspace.open(tmp_path / "data", demo_project(), demo_data=resource("demo-data"))
-    b = WorkspaceBridge(ws)
-    yield b
-    b.close()
+    yield ws
     ws.close()
 
 
 @pytest.fixture
+def demo(demo_workspace):
+    """The demo workspace behind the real bridge, as the panes get it."""
+    b = WorkspaceBridge(WorkspaceApi(demo_workspace))
+    yield b
+    b.close()
+
+
+@pytest.fixture
 def bridge(workspace, qapp):
-    b = WorkspaceBridge(workspace)
+    b = WorkspaceBridge(WorkspaceApi(workspace))
     yield b
     b.close()
 

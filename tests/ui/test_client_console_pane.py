@@ -6,6 +6,8 @@ import json
 
 
 from app.ui.panes.client_console_pane import EXAMPLE, ClientConsolePane
+from app.ui.timeline import TimelineView
+from tests.ui.conftest import eventually
 
 
 def test_same_code_as_two_personas(qtbot, qloop, demo):
@@ -23,7 +25,8 @@ def test_same_code_as_two_personas(qtbot, qloop, demo):
     assert pane.history.count() == 2 and "学生B" in pane.history.item(0).text()
     pane.history.itemClicked.emit(pane.history.item(1))
     assert pane.editor.toPlainText() == EXAMPLE
-    assert demo.workspace.events.recent()[-1].persona == "学生B"
+    last = demo.recent_events()[-1]  # the console's run, logged once it finished
+    assert last.action == "client.runSnippet" and last.params["persona"] == "学生B"
 
 
 def test_statements_logs_and_rejections(qtbot, qloop, demo):
@@ -35,3 +38,29 @@ def test_statements_logs_and_rejections(qtbot, qloop, demo):
     pane.editor.setPlainText("await wx.cloud.database().collection('grades').get()")
     qloop.run_until_complete(pane.run())
     assert "-502003 database permission denied" in pane.message.text()
+
+
+def test_the_run_is_one_console_request_with_the_code_s_requests_nested_under_it(qtbot, qloop, demo):
+    """The snippet's own requests carry the runSnippet event as their parent in the timeline."""
+    pane = ClientConsolePane(demo)
+    timeline = TimelineView(demo)
+    qtbot.addWidget(pane)
+    qtbot.addWidget(timeline)
+    demo.set_acting_as("学生A")
+    before = len(demo.recent_events())
+
+    async def scenario():
+        await pane.run()
+        await eventually(lambda: timeline.model.rowCount() == 3)
+
+    qloop.run_until_complete(scenario())
+    events = demo.recent_events()[before:]
+    runs = [e for e in events if e.action == "client.runSnippet"]
+    assert len(runs) == 1 and runs[0].caller_kind == "console" and runs[0].outcome == "ok"
+    inner = [e for e in events if e is not runs[0]]
+    assert [e.action for e in inner] == ["auth.initCloud", "database.getDocument"]
+    assert all(e.parent_id == runs[0].id for e in inner)
+    assert {e.persona for e in inner} == {"学生A"} and all(e.caller_kind == "client" for e in inner)
+    shown = [timeline.model.event_at(row) for row in range(3)]  # the run, then what it did, newest first
+    assert [e.action for e in shown] == ["client.runSnippet", "database.getDocument", "auth.initCloud"]
+    assert [timeline.model.depth(e) for e in shown] == [0, 1, 1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 
@@ -23,10 +24,20 @@ def open_pane(qtbot, qloop, bridge, collection="todos") -> DatabasePane:
     async def ready():
         await eventually(lambda: pane.collections.rowCount() > 0)
         pane.collection_view.selectRow(pane.collections.row_of(collection))
-        await eventually(lambda: pane.answer.isVisible())
+        # The first collection's query may still be running: wait for this one's.
+        await eventually(lambda: pane.answer.isVisible() and (pane._last_query or {}).get("collectionName") == collection)
 
     qloop.run_until_complete(ready())
     return pane
+
+
+def settle(qloop, pane) -> None:
+    """Let the pane's refresh after a write finish: nothing may be in flight at teardown."""
+    async def idle():
+        await asyncio.sleep(0.3)  # past the 200 ms that a burst of writes is gathered for
+        await eventually(lambda: not pane._reload_timer.isActive() and not pane._querying.locked())
+
+    qloop.run_until_complete(idle())
 
 
 def rows(pane) -> list:
@@ -55,7 +66,7 @@ def test_query_as_admin(qtbot, qloop, demo):
     assert pane.documents.columns[0] == "_id"
 
 
-def test_view_as_marks_what_the_persona_cannot_see(qtbot, qloop, demo):
+def test_view_as_marks_what_the_persona_cannot_see(qtbot, qloop, demo, demo_workspace):
     """PRIVATE todos: 学生A's answer has only her documents; the others are greyed with a reason."""
     pane = open_pane(qtbot, qloop, demo)
     run(qloop, pane, "{done: false}", viewer="学生A")
@@ -66,8 +77,9 @@ def test_view_as_marks_what_the_persona_cannot_see(qtbot, qloop, demo):
     assert tooltip.startswith("学生A cannot see this document") and "PRIVATE" in tooltip
     mine = rows(pane).index("todo-a2")
     assert pane.documents.index(mine, 0).data(0x03) is None
-    event = demo.workspace.events.recent()[-1]
-    assert (event.persona, event.action, event.outcome) == ("学生A", "database.getDocument", "ok")
+    get, query = demo_workspace.events.recent()[-2:]  # the persona's get(), nested under the console's query
+    assert (get.persona, get.action, get.outcome) == ("学生A", "database.getDocument", "ok")
+    assert (query.action, get.parent_id) == ("database.runQuery", query.id)
 
 
 def test_adminonly_answer_is_the_real_error(qtbot, qloop, demo):
@@ -77,25 +89,26 @@ def test_adminonly_answer_is_the_real_error(qtbot, qloop, demo):
     assert pane.documents.hidden_count() == 2
 
 
-def test_bad_query_is_reported_where_typed_and_changes_nothing(qtbot, qloop, demo):
+def test_bad_query_is_reported_where_typed_and_changes_nothing(qtbot, qloop, demo, demo_workspace):
     pane = open_pane(qtbot, qloop, demo)
     before = rows(pane)
-    events = len(demo.workspace.events.recent())
+    events = len(demo_workspace.events.recent())
     run(qloop, pane, "{done: false")
-    assert "Line 1, column" in pane.answer.text()
-    assert rows(pane) == before and len(demo.workspace.events.recent()) == events
+    assert pane.answer.text() == "where: Line 1, column 13: SyntaxError: Unexpected end of input"
+    assert rows(pane) == before
+    assert [e.action for e in demo_workspace.events.recent()[events:]] == ["database.runQuery"]  # no get() sent
 
 
-def test_changing_permission_mode(qtbot, qloop, demo):
+def test_changing_permission_mode(qtbot, qloop, demo, demo_workspace):
     pane = open_pane(qtbot, qloop, demo)
     pane.mode_box.setCurrentIndex(pane.mode_box.findData("READONLY"))
     qloop.run_until_complete(pane.console("database.setPermission", {"collectionName": "todos", "mode": "READONLY"}))
-    assert demo.workspace.db_mode("todos") == "READONLY"
+    assert demo_workspace.state.db_mode("todos") == "READONLY"
     run(qloop, pane, viewer="学生A")
     assert "6 document(s)" in pane.answer.text() and pane.documents.hidden_count() == 0
 
 
-def test_add_document_refuses_bad_json_then_saves(qtbot, qloop, demo):
+def test_add_document_refuses_bad_json_then_saves(qtbot, qloop, demo, demo_workspace):
     pane = open_pane(qtbot, qloop, demo)
     pane._on_add_clicked()
     editor = pane.editor
@@ -104,18 +117,19 @@ def test_add_document_refuses_bad_json_then_saves(qtbot, qloop, demo):
     async def scenario():
         editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
         await eventually(editor.message.isVisible)
-        assert demo.workspace.database.store.count("todos") == 6
+        assert demo_workspace.database.store.count("todos") == 6
         editor.editor.setPlainText("{_id: 'new1', title: '新任务', due: new Date('2025-01-01')}")
         editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-        await eventually(lambda: demo.workspace.database.store.get("todos", "new1") is not None)
+        await eventually(lambda: demo_workspace.database.store.get("todos", "new1") is not None)
 
     qloop.run_until_complete(scenario())
-    saved = demo.workspace.database.store.get("todos", "new1")
+    settle(qloop, pane)
+    saved = demo_workspace.database.store.get("todos", "new1")
     assert saved["title"] == "新任务" and saved["due"].year == 2025
     assert "_openid" not in saved  # the console is admin
 
 
-def test_editor_refuses_nan_where_the_user_typed_it(qtbot, qloop, demo):
+def test_editor_refuses_nan_where_the_user_typed_it(qtbot, qloop, demo, demo_workspace):
     """NaN and Infinity cannot be stored (JSON has no such numbers): said in the editor."""
     pane = open_pane(qtbot, qloop, demo)
     pane._on_add_clicked()
@@ -128,10 +142,10 @@ def test_editor_refuses_nan_where_the_user_typed_it(qtbot, qloop, demo):
 
     qloop.run_until_complete(scenario())
     assert "not a JSON number" in editor.message.text() and "score" in editor.message.text()
-    assert demo.workspace.database.store.get("todos", "nan1") is None
+    assert demo_workspace.database.store.get("todos", "nan1") is None
 
 
-def test_edit_keeps_field_order_and_refuses_id_change(qtbot, qloop, demo):
+def test_edit_keeps_field_order_and_refuses_id_change(qtbot, qloop, demo, demo_workspace):
     pane = open_pane(qtbot, qloop, demo)
     pane.document_view.selectRow(rows(pane).index("todo-a1"))
     assert list(json.loads(pane.document_json.toPlainText()))[:3] == ["_id", "_openid", "title"]
@@ -146,13 +160,14 @@ def test_edit_keeps_field_order_and_refuses_id_change(qtbot, qloop, demo):
         assert "cannot be changed" in editor.message.text()
         editor.editor.setPlainText(json.dumps({**doc, "progress": 55}))
         editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-        await eventually(lambda: demo.workspace.database.store.get("todos", "todo-a1")["progress"] == 55)
+        await eventually(lambda: demo_workspace.database.store.get("todos", "todo-a1")["progress"] == 55)
 
     qloop.run_until_complete(scenario())
-    assert list(demo.workspace.database.store.get("todos", "todo-a1"))[:3] == ["_id", "_openid", "title"]
+    settle(qloop, pane)
+    assert list(demo_workspace.database.store.get("todos", "todo-a1"))[:3] == ["_id", "_openid", "title"]
 
 
-def test_delete_document_asks_first(qtbot, qloop, demo, monkeypatch):
+def test_delete_document_asks_first(qtbot, qloop, demo, demo_workspace, monkeypatch):
     pane = open_pane(qtbot, qloop, demo)
     pane.document_view.selectRow(0)
     doomed = pane.documents.document_at(0)["_id"]
@@ -160,22 +175,25 @@ def test_delete_document_asks_first(qtbot, qloop, demo, monkeypatch):
 
     async def scenario():
         pane._on_delete_document_clicked()
-        await eventually(lambda: demo.workspace.database.store.get("todos", doomed) is None)
+        await eventually(lambda: demo_workspace.database.store.get("todos", doomed) is None)
+        await eventually(lambda: doomed not in rows(pane))
 
     qloop.run_until_complete(scenario())
+    settle(qloop, pane)
 
 
-def test_import_all_or_nothing_then_partial(qtbot, qloop, demo, tmp_path):
+def test_import_all_or_nothing_then_partial(qtbot, qloop, demo, demo_workspace, tmp_path):
     pane = open_pane(qtbot, qloop, demo)
     source = tmp_path / "in.jsonl"
     source.write_text('{"_id": "i1", "title": "ok"}\n{"title": \n{"_id": "i2", "n": 2}\n', encoding="utf-8")
     qloop.run_until_complete(pane.transfer.import_file(source))
     assert "Nothing was imported" in pane.message.text() and "Line 2" in pane.message.text()
-    assert demo.workspace.database.store.count("todos") == 6
+    assert demo_workspace.database.store.count("todos") == 6
     pane.transfer.atomic.setChecked(False)
     qloop.run_until_complete(pane.transfer.import_file(source))
-    assert demo.workspace.database.store.get("todos", "i2") == {"_id": "i2", "n": 2}
+    assert demo_workspace.database.store.get("todos", "i2") == {"_id": "i2", "n": 2}
     assert "Imported 2 new" in pane.message.text()
+    settle(qloop, pane)
 
 
 def test_export_csv_of_the_query(qtbot, qloop, demo, tmp_path):
@@ -186,9 +204,9 @@ def test_export_csv_of_the_query(qtbot, qloop, demo, tmp_path):
     assert out.read_text(encoding="utf-8") == "_id,title\ntodo-a1,完成云开发第一课\ntodo-b2,写一个云函数\n"
 
 
-def test_writes_elsewhere_refresh_the_table_once(qtbot, qloop, demo):
+def test_writes_elsewhere_refresh_the_table_once(qtbot, qloop, demo, demo_workspace):
     pane = open_pane(qtbot, qloop, demo)
-    ws = demo.workspace
+    ws = demo_workspace
 
     def burst():
         for i in range(50):
@@ -202,11 +220,12 @@ def test_writes_elsewhere_refresh_the_table_once(qtbot, qloop, demo):
         thread.join()
 
     qloop.run_until_complete(scenario())
+    settle(qloop, pane)
     assert pane.collections.index(pane.collections.row_of("todos"), 1).data() == 56
 
 
-def test_large_collection_opens_in_batches(qtbot, qloop, demo):
-    ws = demo.workspace
+def test_large_collection_opens_in_batches(qtbot, qloop, demo, demo_workspace):
+    ws = demo_workspace
     ws.handle(Request("database.addCollection", {"collectionName": "big"}, Caller.console()))
     ws.database.import_documents("big", [{"_id": i, "n": i} for i in range(20_000)], upsert=False, atomic=True)
     pane = open_pane(qtbot, qloop, demo, "big")

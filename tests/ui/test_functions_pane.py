@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 
+from app.core.api import WorkspaceApi
 from app.core.workspace import Workspace
 from app.ui.bridge import ADMIN, WorkspaceBridge
 from app.ui.panes.functions.pane import FunctionsPane
 from tests.core.functions.test_runner import make_project
+from tests.ui.conftest import eventually
 
 
-def open_pane(qtbot, bridge, name="login") -> FunctionsPane:
+def open_pane(qtbot, qloop, bridge, name="login") -> FunctionsPane:
+    """Show the pane, wait for its list, select ``name`` and wait for its history."""
     pane = FunctionsPane(bridge)
     qtbot.addWidget(pane)
     pane.show()
+    qloop.run_until_complete(settle(bridge))  # the list is read on show and on activation
     pane.function_view.selectRow(pane.functions.row_of(name))
+    qloop.run_until_complete(settle(bridge))
     return pane
 
 
-def test_lists_the_project_functions(qtbot, demo):
-    pane = open_pane(qtbot, demo)
+async def settle(bridge, quiet: float = 0.3) -> None:
+    """Until no request has been logged for ``quiet`` seconds (the pane's reads are requests).
+
+    Tests leave the loop only when the pane is idle: qasync runs what is still in flight
+    outside the loop once ``run_until_complete`` returns, where no request can start."""
+    count = -1
+    while count != len(bridge.recent_events()):
+        count = len(bridge.recent_events())
+        await asyncio.sleep(quiet)
+
+
+def test_lists_the_project_functions(qtbot, qloop, demo):
+    pane = open_pane(qtbot, qloop, demo)
     names = [pane.functions.function_at(r).name for r in range(pane.functions.rowCount())]
     assert names == ["callLogin", "dailyReport", "login", "todos", "uploadNote"]
     row = pane.functions.row_of("dailyReport")
@@ -28,19 +45,19 @@ def test_lists_the_project_functions(qtbot, demo):
     assert pane.functions.index(pane.functions.row_of("todos"), 1).data() == "5 s"
 
 
-def test_seed_login_returns_the_persona_openid(qtbot, qloop, demo):
+def test_seed_login_returns_the_persona_openid(qtbot, qloop, demo, demo_workspace):
     """The seed's login function, unmodified, answers with the caller's openid."""
-    pane = open_pane(qtbot, demo)
+    pane = open_pane(qtbot, qloop, demo)
     pane.caller_box.setCurrentIndex(pane.caller_box.findData("学生B"))
     pane.payload.setPlainText("{}")
     qloop.run_until_complete(pane.run())
-    assert json.loads(pane.result.toPlainText())["result"] == {"openid": demo.workspace.identity.persona("学生B").openid}
+    assert json.loads(pane.result.toPlainText())["result"] == {"openid": demo_workspace.identity.persona("学生B").openid}
     assert "userInfo" in pane.logs.toPlainText()  # console.log(event) was captured
     assert "wx_client" in pane.summary.text() and pane.history.rowCount() == 1
 
 
 def test_console_test_run_shows_the_error(qtbot, qloop, demo):
-    pane = open_pane(qtbot, demo)
+    pane = open_pane(qtbot, qloop, demo)
     pane.caller_box.setCurrentIndex(pane.caller_box.findData(ADMIN))
     qloop.run_until_complete(pane.run())
     assert "TypeError" in pane.summary.text() and "wx_devtools" in pane.summary.text()
@@ -48,7 +65,7 @@ def test_console_test_run_shows_the_error(qtbot, qloop, demo):
 
 
 def test_bad_payload_is_refused_inline(qtbot, qloop, demo):
-    pane = open_pane(qtbot, demo)
+    pane = open_pane(qtbot, qloop, demo)
     pane.payload.setPlainText("{x: ")
     qloop.run_until_complete(pane.run())
     assert "not valid JSON" in pane.message.text() and pane.history.rowCount() == 0
@@ -56,29 +73,36 @@ def test_bad_payload_is_refused_inline(qtbot, qloop, demo):
 
 def test_payload_with_nan_is_refused_inline(qtbot, qloop, demo):
     """NaN used to reach the function and hang it to its timeout."""
-    pane = open_pane(qtbot, demo)
+    pane = open_pane(qtbot, qloop, demo)
     pane.payload.setPlainText('{"a": NaN}')
     qloop.run_until_complete(pane.run())
     assert "NaN is not a JSON number" in pane.message.text() and pane.history.rowCount() == 0
 
 
-def test_presets_are_saved_per_function(qtbot, demo):
-    pane = open_pane(qtbot, demo)
+def test_presets_are_saved_per_function(qtbot, qloop, demo, demo_workspace):
+    pane = open_pane(qtbot, qloop, demo)
     pane.payload.setPlainText('{"action": "stats"}')
-    pane.save_preset("统计")
-    assert demo.workspace.function_presets("login") == {"统计": '{"action": "stats"}'}
+    qloop.run_until_complete(pane.save_preset("统计"))
+    assert demo_workspace.state.function_presets("login") == {"统计": '{"action": "stats"}'}
+    assert pane.preset_box.currentText() == "统计"
     pane.payload.setPlainText("{bad")
-    pane.save_preset("broken")
-    assert "not valid JSON" in pane.message.text() and "broken" not in demo.workspace.function_presets("login")
+    qloop.run_until_complete(pane.save_preset("broken"))
+    assert "not valid JSON" in pane.message.text() and "broken" not in demo_workspace.state.function_presets("login")
+    pane.function_view.selectRow(pane.functions.row_of("todos"))  # presets are per function
+    assert [pane.preset_box.itemText(i) for i in range(pane.preset_box.count())] == ["Hello World"]
+    pane.function_view.selectRow(pane.functions.row_of("login"))
+    qloop.run_until_complete(pane.delete_preset("统计"))
+    qloop.run_until_complete(settle(demo))
+    assert demo_workspace.state.function_presets("login") == {} and pane.preset_box.count() == 1
 
 
 def test_run_trigger_now(qtbot, qloop, tmp_path, qapp):
     project = make_project(tmp_path / "p", {"tick": "exports.main = async () => process.env.TCB_SOURCE"},
                            {"tick": {"triggers": [{"name": "t", "type": "timer", "config": "0 0 3 * * * *"}]}})
     ws = Workspace.open(tmp_path / "d", project)
-    bridge = WorkspaceBridge(ws)
+    bridge = WorkspaceBridge(WorkspaceApi(ws))
     try:
-        pane = open_pane(qtbot, bridge, "tick")
+        pane = open_pane(qtbot, qloop, bridge, "tick")
         assert pane.trigger_button.isEnabled()
         qloop.run_until_complete(pane.run_trigger())
         assert pane.history.rowCount() == 1 and pane.history.invocation_at(0).source == "wx_trigger"
@@ -91,23 +115,28 @@ def test_run_trigger_now(qtbot, qloop, tmp_path, qapp):
 def test_new_function_on_disk_appears(qtbot, qloop, tmp_path, qapp):
     project = make_project(tmp_path / "p", {"a": "exports.main = async () => 1"})
     ws = Workspace.open(tmp_path / "d", project)
-    bridge = WorkspaceBridge(ws)
+    bridge = WorkspaceBridge(WorkspaceApi(ws))
     try:
-        pane = open_pane(qtbot, bridge, "a")
+        pane = open_pane(qtbot, qloop, bridge, "a")
         (project / "cloudfunctions" / "b").mkdir()
         (project / "cloudfunctions" / "b" / "index.js").write_text("exports.main = async () => 2")
-        pane.refresh_functions()
+        qloop.run_until_complete(pane.refresh_functions())
         assert pane.functions.row_of("b") == 1
     finally:
         bridge.close()
         ws.close()
 
 
-def test_node_runtime_without_npm_install_says_so_and_offers_the_embedded_one(qtbot, demo):
-    pane = open_pane(qtbot, demo, "todos")
-    pane.set_runtime("node")
-    assert demo.workspace.function_runtime("todos") == "node"
+def test_node_runtime_without_npm_install_says_so_and_offers_the_embedded_one(qtbot, qloop, demo, demo_workspace):
+    pane = open_pane(qtbot, qloop, demo, "todos")
+    qloop.run_until_complete(pane.set_runtime("node"))
+    assert demo_workspace.state.function_runtime("todos") == "node"
     assert "wx-server-sdk is not installed" in pane.message.text() or "Node.js was not found" in pane.message.text()
     assert pane.embedded_button.isVisible()
     pane.embedded_button.click()
-    assert demo.workspace.function_runtime("todos") == "v8" and not pane.embedded_button.isVisible()
+    qloop.run_until_complete(eventually(lambda: not pane.embedded_button.isVisible()))
+    assert demo_workspace.state.function_runtime("todos") == "v8"
+    pane.function_view.selectRow(pane.functions.row_of("login"))  # the choice is kept per function
+    pane.function_view.selectRow(pane.functions.row_of("todos"))
+    assert pane.runtime_box.currentData() == "v8"
+    qloop.run_until_complete(settle(demo))  # the histories the selections asked for

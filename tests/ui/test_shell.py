@@ -28,7 +28,7 @@ def test_window_lists_only_existing_panes_and_the_switcher(qtbot, bridge):
     window = make_window(qtbot, bridge)
     assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == ["Users"]  # only what it was given
     assert list(window.switcher.buttons) == ["学生A", "学生B", "老师", None]
-    assert bridge.workspace.settings.env_id in window.windowTitle()
+    assert bridge.env_id in window.windowTitle() and bridge.project_name in window.windowTitle()
 
 
 def test_switching_persona_is_one_click(qtbot, bridge):
@@ -84,8 +84,8 @@ def test_timeline_shows_requests_newest_first_with_details(qtbot, qloop, bridge)
     assert "code been used" in view.details.toPlainText()
 
 
-def test_timeline_filters(qtbot, bridge):
-    ws = bridge.workspace
+def test_timeline_filters(qtbot, bridge, workspace):
+    ws = workspace  # arranged on the workspace itself: the timeline shows what happened before it opened
     for name in ("学生A", "学生B"):
         ws.handle(Request("auth.initCloud", {}, ws.client_caller(name)))
     ws.handle(Request("personas.add", {"name": "家长"}, Caller.console()))
@@ -103,13 +103,13 @@ def test_timeline_filters(qtbot, bridge):
     assert view.proxy.rowCount() == 0
 
 
-def test_events_from_a_worker_thread_reach_the_timeline(qtbot, qloop, bridge):
+def test_events_from_a_worker_thread_reach_the_timeline(qtbot, qloop, bridge, workspace):
     """Core events may come from any thread; the bridge delivers them on the GUI thread."""
     import threading
 
     view = TimelineView(bridge)
     qtbot.addWidget(view)
-    ws = bridge.workspace
+    ws = workspace
     worker = threading.Thread(
         target=lambda: ws.handle(Request("auth.initCloud", {}, ws.client_caller("学生A")))
     )

@@ -29,7 +29,7 @@ def test_roster_lists_personas_with_openids(qtbot, bridge):
 def test_login_walkthrough_and_second_exchange_fails(qtbot, qloop, bridge):
     """wx.login fills the code; the first exchange answers the openid, the second 40163."""
     pane = make_pane(qtbot, bridge)
-    openid = bridge.workspace.identity.persona("学生A").openid
+    openid = next(p.openid for p in bridge.personas() if p.name == "学生A")
 
     async def scenario():
         qtbot.mouseClick(pane.login_button, Qt.MouseButton.LeftButton)

@@ -40,6 +40,22 @@ def decode(text: str | None, *, encoded_here: bool = False) -> Any:
     return _plain(value)
 
 
+def decode_unchecked_numbers(text: str, *, what: str) -> Any:
+    """:func:`decode` that keeps a NaN or an infinity as a float instead of refusing it.
+
+    For EJSON that wxsim's own JS just made from a value someone typed (the document editor's
+    text): the caller checks the value with ``jsontext.check_value``, whose message names the
+    field that holds the bad number.
+    """
+    value = jsontext.loads(text, what=what, max_depth=jsontext.MAX_DEPTH + jsontext.WRAPPER_LEVELS,
+                           object_pairs_hook=_any_number_hook)
+    return _plain(value)
+
+
+def _any_number_hook(pairs: list[tuple[str, Any]]) -> Any:
+    return json_util.object_pairs_hook(pairs, _DECODE)
+
+
 def _hook(pairs: list[tuple[str, Any]]) -> Any:
     value = json_util.object_pairs_hook(pairs, _DECODE)
     # {"$numberDouble": "NaN"} is valid EJSON, but no JSON can carry the value back out.
@@ -83,6 +99,30 @@ def to_ejson(value: Any) -> Any:
     if isinstance(value, _PATTERN):
         return {"$regularExpression": {"pattern": value.pattern, "options": _flags(value.flags)}}
     return value
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def to_ejson_shared(value: Any) -> Any:
+    """:func:`to_ejson` that returns the parts needing no wrapper as they are, not copied.
+
+    A collection of plain documents comes back as the very same objects, which makes listing
+    100k of them cheap; the result shares them, so it must be treated as read-only.
+    """
+    kind = type(value)
+    if kind is dict or kind is list:
+        copy = None
+        for key, item in value.items() if kind is dict else enumerate(value):
+            if type(item) in _PLAIN:
+                continue
+            wrapped = to_ejson_shared(item)
+            if wrapped is not item:
+                if copy is None:
+                    copy = dict(value) if kind is dict else list(value)
+                copy[key] = wrapped
+        return value if copy is None else copy
+    return to_ejson(value)
 
 
 def iso_date(moment: datetime) -> str:

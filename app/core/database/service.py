@@ -24,6 +24,7 @@ from app.core.requests import Caller
 _MISSING = object()
 
 COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+_MAX_OFFSET_MS = 3e13  # about 950 years either way: the server date stays a datetime
 CLIENT_LIMIT = 20  # spec §3.6: the mini program's default and maximum
 SERVER_LIMIT, SERVER_MAX = 100, 1000
 MAX_COLLECTIONS = 100  # spec §3.11, the old quota
@@ -284,7 +285,10 @@ class DatabaseService:
         """Replace ``db.serverDate({offset})`` placeholders with the server's time."""
         if isinstance(value, dict):
             if len(value) == 1 and "$tcb_server_date" in value:
-                offset = (value["$tcb_server_date"] or {}).get("offset") or 0
+                options = value["$tcb_server_date"] or {}
+                offset = (options.get("offset") if isinstance(options, dict) else None) or 0
+                if type(offset) not in (int, float) or offset != offset or abs(offset) > _MAX_OFFSET_MS:
+                    raise CloudError(-501007, f"db.serverDate() takes {{offset: milliseconds}}, not {offset!r}")
                 return self.now() + timedelta(milliseconds=offset)
             return {k: self.resolve_server_dates(v) for k, v in value.items()}
         if isinstance(value, list):

@@ -31,13 +31,14 @@ def wrap(code: str, as_expression: bool) -> str:
     return f"exports.main = async () => {{\n{code}\n}}\n"
 
 
-def run_snippet(runner: FunctionRunner, code: str, caller: Caller, folder: Path) -> ConsoleRun:
+def run_snippet(runner: FunctionRunner, code: str, caller: Caller, folder: Path, *,
+                parent_id: str | None = None) -> ConsoleRun:
     """Run ``code`` with a global ``wx`` as ``caller``; an expression's value is returned."""
     folder.mkdir(parents=True, exist_ok=True)
     outcome = None
     for as_expression in (True, False):
         (folder / SNIPPET).write_text(wrap(code.strip().rstrip(";"), as_expression), encoding="utf-8")
-        outcome = runner.run_client(folder / SNIPPET, caller, folder)
+        outcome = runner.run_client(folder / SNIPPET, caller, folder, parent_id=parent_id)
         # A SyntaxError is found before anything runs, so trying the other form is safe.
         if not (outcome.error and outcome.error.name == "SyntaxError" and as_expression):
             break

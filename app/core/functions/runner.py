@@ -98,6 +98,10 @@ class FunctionRunner:
         self._slots = WorkerSlots(max_workers)  # one cap for both pools: they share the machine
         self._history: deque[Invocation] = deque(_load(history_file), maxlen=HISTORY)
 
+    @property
+    def appid(self) -> str:
+        return self._appid
+
     def functions(self) -> list[FunctionInfo]:
         return self.catalog.functions()
 
@@ -222,7 +226,7 @@ class FunctionRunner:
         if pool is not None:
             pool.close()
 
-    def run_client(self, script: Path, caller: Caller, temp_dir: Path):
+    def run_client(self, script: Path, caller: Caller, temp_dir: Path, *, parent_id: str | None = None):
         """Run a mini program script (``exports.main``) with a global ``wx``, as ``caller``.
 
         Its requests are the mini program's: permissions apply, and ``wx.cloud.init``'s
@@ -238,7 +242,8 @@ class FunctionRunner:
         def host(action: str, params: dict) -> dict:
             if action == "auth.initCloud":
                 state["caller"] = replace(state["caller"], trace_user=bool(params.get("traceUser")))
-            return _as_cloud_error(self._dispatch, Request(action, params, state["caller"], local_roots=roots))
+            request = Request(action, params, state["caller"], parent_id=parent_id, local_roots=roots)
+            return _as_cloud_error(self._dispatch, request)
 
         env = {"TCB_ENV": self._env_id, "WXSIM_TMPDIR": str(temp_dir)}
         return self.pool().invoke(script.parent, {}, {}, env, CLIENT_SCRIPT_TIMEOUT_S, host,

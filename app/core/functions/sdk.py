@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from app.core.database.sdk import SdkOutcome
 from app.core.errors import CloudError
 from app.core.requests import Caller, Request
 
 _REQUEST_ID = re.compile(r"^requestID ([0-9a-f-]+), (.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class SdkOutcome:
+    """A resolved SDK call (``ok``) or its rejection, as the caller's code sees it."""
+
+    ok: bool
+    value: dict
+
+    def raise_for_error(self) -> dict:
+        if not self.ok:
+            raise AssertionError(self.value["errMsg"])
+        return self.value
 
 
 def call_function(

@@ -81,3 +81,20 @@ def _pending(name: str, reason: str):
         raise CloudError(_PENDING_CODE, f"{reason} ({name})")
 
     return refuse
+
+
+def gateway_console_actions(gateway, data_dir) -> dict[str, Action]:
+    """``gateway.describe``: start the gateway (on ``port`` if free) and say how to reach it,
+    as ``wxsim serve`` prints it; console only (it hands out the workspace secret)."""
+
+    def describe(request: Request, trace: Trace) -> dict:
+        port = request.params.get("port") or 0
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
+            raise CloudError(-501007, "port must be a number from 0 to 65535")
+        if gateway.url is None:
+            gateway.start(port)
+        info = gateway.serve_info(data_dir)
+        trace.target = info["url"]
+        return info
+
+    return {"gateway.describe": Action(describe, console_only=True)}

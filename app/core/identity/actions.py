@@ -10,8 +10,13 @@ from app.core.identity.service import Identity
 from app.core.requests import Request, Trace
 
 
-def identity_actions(identity: Identity) -> dict[str, Action]:
-    """The simulator-only ``auth.*`` and ``personas.*`` actions."""
+def identity_actions(identity: Identity, env_id: str = "", appid: str = "") -> dict[str, Action]:
+    """The simulator-only ``auth.*`` and ``personas.*`` actions (``env_id``/``appid`` for the roster)."""
+
+    def roster(request: Request, trace: Trace) -> dict:
+        personas = [asdict(p) for p in identity.personas()]
+        trace.target = f"{len(personas)} persona(s)"
+        return {"env": env_id, "appid": appid, "personas": personas}
 
     def wx_login(request: Request, trace: Trace) -> dict:
         caller = request.caller
@@ -57,6 +62,7 @@ def identity_actions(identity: Identity) -> dict[str, Action]:
         "auth.wxLogin": Action(wx_login, counts_as_visit=False),
         "auth.code2Session": Action(code2session, counts_as_visit=False),
         "auth.initCloud": Action(init_cloud),
+        "personas.list": Action(roster, console_only=True),
         "personas.add": Action(add, console_only=True),
         "personas.rename": Action(rename, console_only=True),
         "personas.recolor": Action(recolor, console_only=True),

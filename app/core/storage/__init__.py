@@ -2,7 +2,6 @@
 
 from app.core.storage.actions import storage_actions
 from app.core.storage.permissions import DEFAULT_MODE, MODES
-from app.core.storage.sdk import StorageSdk
 from app.core.storage.service import StorageService
 
-__all__ = ["DEFAULT_MODE", "MODES", "StorageSdk", "StorageService", "storage_actions"]
+__all__ = ["DEFAULT_MODE", "MODES", "StorageService", "storage_actions"]

@@ -4,7 +4,7 @@ Wire actions (what the real SDK sends): ``storage.getUploadMetadata``,
 ``storage.batchGetDownloadUrl``, ``storage.batchDeleteFile``. The object bytes then go to
 the loopback server, which commits them as ``storage.putObject``. In-process forms for the
 embedded SDK shims: ``storage.uploadFile`` and ``storage.downloadFile`` (local paths or
-base64). Console operations: ``storage.listFiles``, ``storage.setPermission``.
+base64). Console operations: ``storage.setPermission`` here, the rest in console_actions.py.
 """
 
 from __future__ import annotations
@@ -107,18 +107,6 @@ def storage_actions(service: StorageService, set_mode: Callable[[str], None]) ->
         batch.finish()
         return {"delete_list": answers}
 
-    def list_files(request: Request, trace: Trace) -> dict:
-        prefix = request.params.get("prefix") or ""
-        if not isinstance(prefix, str):
-            raise CloudError(-501007, "prefix must be a string")
-        trace.target = prefix
-        files = [
-            {"cloudPath": r.path, "fileID": service.file_id(r.path), "owner": r.owner, "size": r.size,
-             "contentType": r.content_type, "uploadedAt": r.uploaded_at}
-            for r in service.files(prefix)
-        ]
-        return {"files": files, "mode": service.mode}
-
     def set_permission(request: Request, trace: Trace) -> dict:
         mode = request.params.get("mode")
         trace.target = str(mode)
@@ -137,7 +125,6 @@ def storage_actions(service: StorageService, set_mode: Callable[[str], None]) ->
         "storage.uploadFile": Action(_denials(upload_file)),
         "storage.downloadFile": Action(_denials(download_file)),
         # Console operations.
-        "storage.listFiles": Action(list_files, console_only=True),
         "storage.setPermission": Action(set_permission, console_only=True),
     }
 

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.core.errors import InputError
-from app.core.functions.client_snippets import run_snippet
+from app.core.api import InputError
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.widgets import JsonView, pretty_json
@@ -81,13 +80,11 @@ class ClientConsolePane(QWidget):
             if not code:
                 raise InputError(self.tr("Type some mini program code first."))
             persona = self._bridge.acting_as()
-            workspace = self._bridge.workspace
-            result = await self._bridge.run(run_snippet, workspace.functions, code,
-                                            workspace.client_caller(persona), workspace.data_dir / "client-console")
-            self.output.setPlainText("\n".join([*result.logs, pretty_json(result.value)]))
-            if not result.ok:
-                self.message.show_error(result.value["errMsg"])
-            item = QListWidgetItem(f"{'✔' if result.ok else '✘'} {persona or self.tr('Signed out')}: {code.splitlines()[0][:60]}")
+            result = await self._bridge.request("client.runSnippet", {"code": code, "persona": persona})
+            self.output.setPlainText("\n".join([*result["logs"], pretty_json(result["value"])]))
+            if not result["ok"]:
+                self.message.show_error(result["value"]["errMsg"])
+            item = QListWidgetItem(f"{'✔' if result['ok'] else '✘'} {persona or self.tr('Signed out')}: {code.splitlines()[0][:60]}")
             item.setData(Qt.ItemDataRole.UserRole, code)
             self.history.insertItem(0, item)
 

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.core.errors import WxApiError
-from app.core.identity.service import Persona
+from app.core.api import Persona, WxApiError
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.models import PersonasModel, UsersModel
@@ -37,7 +36,7 @@ class UsersPane(QWidget):
         super().__init__(parent)
         self._bridge = bridge
         self.personas_model = PersonasModel(self)
-        self.users_model = UsersModel(bridge.workspace.identity.persona_by_openid, self)
+        self.users_model = UsersModel(bridge.persona_by_openid, self)
         self.roster = make_table(self.personas_model)
         self.users = make_table(self.users_model)
         self.roster_message = InlineMessage()

@@ -56,3 +56,48 @@ def todo_docs(engine_collections: dict[str, list[dict]]) -> list[dict]:
 def passage_docs(engine_collections: dict[str, list[dict]]) -> list[dict]:
     """Fixture P (collection `passages`)."""
     return engine_collections["passages"]
+
+
+class Console:
+    """The database console's actions on a workspace holding T, N and P, as the pane sends them."""
+
+    def __init__(self, workspace) -> None:
+        self.workspace = workspace
+
+    def run(self, collection: str = "todos", **params) -> dict:
+        from app.core.requests import Caller, Request
+
+        request = Request("database.runQuery", {"collectionName": collection, **params}, Caller.console())
+        return self.workspace.handle(request)
+
+    def wire(self, collection: str = "todos", **boxes) -> dict:
+        """The get() params the SDK would send for the boxes (nothing is sent)."""
+        return self.run(collection, answer=False, **boxes)["wire"]
+
+    def where(self, text: str):
+        """The where box's query, as the engine reads it off the wire (None: no query sent)."""
+        from app.core.database import ejson
+
+        wire = self.wire(where=text)
+        return ejson.decode(wire["query"]) if "query" in wire else None
+
+    def ids(self, collection: str = "todos", **params) -> list:
+        return [doc["_id"] for doc in self.run(collection, **params)["documents"]]
+
+    def parse_document(self, text: str) -> dict:
+        from app.core.requests import Caller, Request
+
+        return self.workspace.handle(Request("database.parseDocument", {"text": text}, Caller.console()))["document"]
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory):
+    """One workspace per module (its JS worker stays warm) with T, N and P as collections."""
+    from app.core.workspace import Workspace
+
+    workspace = Workspace.open(tmp_path_factory.mktemp("console"))
+    for name, docs in COLLECTIONS.items():
+        workspace.database.create_collection(name)
+        workspace.database.import_documents(name, copy.deepcopy(docs), upsert=False, atomic=True)
+    yield Console(workspace)
+    workspace.close()

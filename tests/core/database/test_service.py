@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.core.database.sdk import SdkDatabase
+from tests.support.database_sdk import SdkDatabase
 from app.core.requests import Caller, Request
 
 T = [
@@ -217,7 +217,7 @@ def set_mode(workspace, mode: str) -> None:
 
 
 def test_code_created_collections_start_private(workspace, notes):
-    assert workspace.db_mode("notes") == "PRIVATE"
+    assert workspace.state.db_mode("notes") == "PRIVATE"
 
 
 def test_private_reads_only_own(workspace, notes):
@@ -307,9 +307,9 @@ def test_modes_persist_and_drop_forgets(tmp_path):
     ws.handle(Request("database.setPermission", {"collectionName": "c", "mode": "READONLY"}, Caller.console()))
     ws.close()
     again = Workspace.open(tmp_path)
-    assert again.db_mode("c") == "READONLY"
+    assert again.state.db_mode("c") == "READONLY"
     again.handle(Request("database.deleteCollection", {"collectionName": "c"}, Caller.console()))
-    assert again.db_mode("c") == "PRIVATE"
+    assert again.state.db_mode("c") == "PRIVATE"
     again.close()
 
 

@@ -206,4 +206,4 @@ def test_wxsim_call_cli(tmp_path):
     out = wxsim("call", "boom")
     assert out.returncode == 1 and json.loads(out.stdout)["errCode"] == -404011
     out = wxsim("call", "add", "--data", "{bad")
-    assert out.returncode == 1 and "not valid JSON" in out.stderr and out.stdout == ""
+    assert out.returncode == 2 and "not valid JSON" in out.stderr and out.stdout == ""  # an input error

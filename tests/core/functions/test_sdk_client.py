@@ -8,7 +8,7 @@ import re
 import pytest
 
 import app.core.functions.runner as runner_module
-from app.core.database.sdk import SdkDatabase
+from tests.support.database_sdk import SdkDatabase
 from app.core.errors import CloudError
 from app.core.functions.sdk import call_function
 from app.core.requests import Caller, Request
@@ -110,7 +110,7 @@ def test_client_limit_is_20(run_js):
 
 
 def test_client_database_matches_the_mirror(run_js, workspace, user_a):
-    """Against the real workspace, as a user: the same objects and errMsgs as app/core/database/sdk.py."""
+    """Against the real workspace, as a user: the same objects and errMsgs as the Python oracle (tests/support/database_sdk.py)."""
     admin(workspace, "database.addCollection", {"collectionName": "notes"})
     admin(workspace, "database.addCollection", {"collectionName": "secret"})
     admin(workspace, "database.setPermission", {"collectionName": "secret", "mode": "ADMINONLY"})

@@ -1,6 +1,6 @@
 """Storage through both shims against the real storage service (spec §1.5–1.8, §2.3).
 
-The results must equal what the Python mirror (app/core/storage/sdk.py) gives for the same
+The results must equal what the Python oracle (tests/support/storage_sdk.py) gives for the same
 call, apart from the parts that are random by design (temp file names, URL signatures).
 """
 
@@ -15,7 +15,8 @@ from app.core.dispatcher import Dispatcher
 from app.core.errors import CloudError, SimulatorError
 from app.core.events import EventLog
 from app.core.requests import Caller, Request
-from app.core.storage import DEFAULT_MODE, StorageSdk, StorageService, storage_actions
+from app.core.storage import DEFAULT_MODE, StorageService, storage_actions
+from tests.support.storage_sdk import StorageSdk
 from tests.core.functions.test_sdk_harness import function_env, ok, run_js, sdk_pool  # noqa: F401
 
 ENV_ID = "test-env"

@@ -9,7 +9,9 @@ import pytest
 from app.core.dispatcher import Dispatcher
 from app.core.events import EventLog
 from app.core.requests import Caller, Request
-from app.core.storage import DEFAULT_MODE, StorageSdk, StorageService, storage_actions
+from app.core.storage import DEFAULT_MODE, StorageService, storage_actions
+from app.core.storage.console_actions import storage_console_actions
+from tests.support.storage_sdk import StorageSdk
 
 ENV_ID = "test-x1dzi"
 APPID = "1257000000"  # S1 uses the numeric id literally
@@ -39,12 +41,16 @@ class StorageEnv:
         service = StorageService(self.data / "storage", self.data / "storage-index.json", ENV_ID, APPID,
                                  lambda: self.mode, self.clock, handle=self.dispatcher.handle)
         self.dispatcher.register(storage_actions(service, self._set_mode))
+        self.dispatcher.register(storage_console_actions(service, self.caller_for))
         return service
 
     def reopen(self) -> StorageService:
         self.service.close()
         self.service = self.open()
         return self.service
+
+    def caller_for(self, persona: str | None) -> Caller:
+        return {"学生A": self.a, "学生B": self.b}.get(persona, self.visitor)
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode

@@ -270,6 +270,9 @@
     if (e && typeof e.errCode === 'number') out.code = e.errCode
     if (e && typeof e.errMsg === 'string') out.errMsg = e.errMsg
     if (e && e.wxsimFile) out.file = e.wxsimFile
+    // Code compiled at run time (the console's boxes): the body V8 refused, for the worker to
+    // compile again (never run) and read the line and caret from.
+    if (e && typeof e.wxsimSource === 'string') out.source = e.wxsimSource
     return out
   }
 

@@ -7,20 +7,24 @@ from typing import Awaitable, Callable
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 from qasync import asyncSlot
 
-from app.core.database.console import parse_document
-from app.core.jsontext import check_value
 from app.ui.messages import InlineMessage
 from app.ui.widgets import JsonView
 
+Parse = Callable[[str], Awaitable[dict]]
 Save = Callable[[dict], Awaitable[None]]
 
 
 class DocumentEditor(QDialog):
-    """Edit a document as JSON (or the JS object syntax of mini program code)."""
+    """Edit a document as JSON (or the JS object syntax of mini program code).
 
-    def __init__(self, title: str, text: str, save: Save, parent: QWidget | None = None) -> None:
+    ``parse`` reads the text (``database.parseDocument``: V8 and the SDK's serializer, so
+    ``new Date(…)`` and ``db.serverDate()`` work as in a mini program); ``save`` stores it.
+    """
+
+    def __init__(self, title: str, text: str, parse: Parse, save: Save, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self._parse = parse
         self._save = save
         self.editor = JsonView()
         self.editor.setReadOnly(False)
@@ -43,7 +47,6 @@ class DocumentEditor(QDialog):
     @asyncSlot()
     async def _on_save_clicked(self) -> None:
         with self.message.reporting():
-            document = parse_document(self.editor.toPlainText())
-            check_value(document, what=self.tr("The document"))  # NaN, Infinity, 1e999: not storable
+            document = await self._parse(self.editor.toPlainText())
             await self._save(document)
             self.accept()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.core.database.ejson import iso_date, to_ejson
 from app.ui.rows_model import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -33,6 +31,10 @@ class CollectionsModel(RowsModel[tuple[str, int]]):
     def row_of(self, name: str | None) -> int:
         return next((i for i, (n, _) in enumerate(self._rows) if n == name), -1)
 
+    def count_of(self, name: str | None) -> int:
+        row = self.row_of(name)
+        return self._rows[row][1] if row >= 0 else 0
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not 0 <= index.row() < len(self._rows):
             return None
@@ -44,25 +46,26 @@ class CollectionsModel(RowsModel[tuple[str, int]]):
 
 
 class DocumentsModel(QAbstractTableModel):
-    """Documents as rows, ``_id`` first; rows reach the view in batches as it scrolls.
+    """Documents (relaxed Extended JSON) as rows, ``_id`` first; rows reach the view in
+    batches as it scrolls.
 
-    ``hidden`` says why the persona being viewed as cannot see a document (None: it can),
-    so the pane can grey those rows out instead of hiding them.
+    ``hidden`` says, per document, why the persona being viewed as cannot see it (None: it
+    can), so the pane can grey those rows out instead of hiding them.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._docs: list[dict] = []
+        self._hidden: list[str | None] = []
         self._shown = 0
         self.columns: list[str] = []
-        self._hidden: Callable[[dict], str | None] = lambda _doc: None
 
-    def set_documents(self, docs: list[dict], hidden: Callable[[dict], str | None] | None = None) -> None:
+    def set_documents(self, docs: list[dict], hidden: list[str | None] | None = None) -> None:
         self.beginResetModel()
         self._docs = docs
+        self._hidden = hidden if hidden is not None else [None] * len(docs)
         self._shown = min(len(docs), FETCH_BATCH)
         self.columns = _columns(docs[:SAMPLE_FOR_COLUMNS])
-        self._hidden = hidden or (lambda _doc: None)
         self.endResetModel()
 
     def all_documents(self) -> list[dict]:
@@ -76,7 +79,7 @@ class DocumentsModel(QAbstractTableModel):
         return self._docs[row] if 0 <= row < self._shown else None
 
     def hidden_count(self) -> int:
-        return sum(1 for doc in self._docs if self._hidden(doc))
+        return sum(1 for reason in self._hidden if reason)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and self._shown < len(self._docs)
@@ -108,7 +111,7 @@ class DocumentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             key = self.columns[index.column()]
             return compact(doc[key]) if key in doc else ""
-        reason = self._hidden(doc) if role in _HIDDEN_ROLES else None
+        reason = self._hidden[index.row()] if role in _HIDDEN_ROLES else None
         if reason is None:
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -138,10 +141,10 @@ def compact(value: Any) -> str:
     """One short line for a cell: JSON for objects and arrays, ISO for dates."""
     if isinstance(value, str):
         text = value
-    elif isinstance(value, datetime):
-        text = iso_date(value)
     elif value is None or isinstance(value, (bool, int, float)):
         text = json.dumps(value)
+    elif isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$date"), str):
+        text = value["$date"]  # a date, in Extended JSON
     else:
-        text = json.dumps(to_ejson(value), ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"

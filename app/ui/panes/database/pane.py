@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
@@ -18,11 +19,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.core.database import ejson
-from app.core.database.permissions import LABELS_EN, LABELS_ZH, MODES, decide, owns
-from app.core.database.projection import compile_projection
-from app.core.database.sdk import SdkDatabase
-from app.core.errors import InputError
+from app.core.api import DATABASE_MODE_LABELS_EN, DATABASE_MODE_LABELS_ZH, DATABASE_MODES, InputError
 from app.ui.bridge import ADMIN, WorkspaceBridge
 from app.ui.panes.database.models import CollectionsModel, DocumentsModel
 from app.ui.panes.database.editor import DocumentEditor
@@ -43,7 +40,12 @@ class DatabasePane(QWidget):
         super().__init__(parent)
         self._bridge = bridge
         self._collection: str | None = None
-        self._last_spec = None  # the query shown, re-run quietly when data changes
+        self._modes: dict[str, str] = {}  # each collection's permission mode, as last listed
+        self._last_query: dict | None = None  # the query shown, re-run quietly when data changes
+        self._last_wire: dict | None = None  # that query as the SDK sent it (for export)
+        # One query at a time: a burst of clicks runs in order on one warm JS worker instead of
+        # starting more, and the last one asked for is what stays shown.
+        self._querying = asyncio.Lock()
         self.collections = CollectionsModel(self)
         self.documents = DocumentsModel(self)
         self.collection_view = make_table(self.collections)
@@ -51,13 +53,14 @@ class DatabasePane(QWidget):
         self.document_json = JsonView()
         self.query_bar = QueryBar()
         self.mode_box = QComboBox()
-        labels = LABELS_ZH if QLocale().name().startswith("zh") else LABELS_EN
-        for mode in MODES:
+        labels = DATABASE_MODE_LABELS_ZH if QLocale().name().startswith("zh") else DATABASE_MODE_LABELS_EN
+        for mode in DATABASE_MODES:
             self.mode_box.addItem(labels[mode], mode)
         self.viewer_box = QComboBox()
         self.answer = InlineMessage()  # what the chosen viewer's get() answers
         self.message = InlineMessage()  # errors and results of console actions
-        self.transfer = TransferBar(bridge, lambda: self._collection, self._shown_documents, self.message)
+        self.transfer = TransferBar(bridge, lambda: self._collection, self._shown_documents, self.message,
+                                    lambda: self._last_wire)
         self._reload_timer = QTimer(self)  # a burst of writes refreshes once
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(200)
@@ -120,9 +123,15 @@ class DatabasePane(QWidget):
 
     # -- collections ---------------------------------------------------------------------------
 
-    def refresh_collections(self) -> None:
-        store = self._bridge.workspace.database.store
-        self.collections.set_collections([(n, store.count(n)) for n in store.collection_names()])
+    @asyncSlot()
+    async def refresh_collections(self) -> None:
+        with self.message.reporting():
+            listed = (await self._bridge.request("database.listCollections"))["collections"]
+            self._modes = {c["name"]: c["mode"] for c in listed}
+            self.collections.set_collections([(c["name"], c["count"]) for c in listed])
+            self._select_current_collection()
+
+    def _select_current_collection(self) -> None:
         row = self.collections.row_of(self._collection)
         if row < 0 and self.collections.rowCount():
             row = 0
@@ -137,7 +146,7 @@ class DatabasePane(QWidget):
         if name == self._collection:
             return
         self._collection = name
-        self.mode_box.setCurrentIndex(self.mode_box.findData(self._bridge.workspace.db_mode(name)))
+        self.mode_box.setCurrentIndex(self.mode_box.findData(self._modes.get(name)))
         self.run_query()
 
     def _on_new_collection_clicked(self) -> None:
@@ -149,7 +158,7 @@ class DatabasePane(QWidget):
         if self._collection and _confirm(
             self, self.tr("Delete collection"),
             self.tr("Delete the collection {name} and all {n} of its documents?").format(
-                name=self._collection, n=self._bridge.workspace.database.store.count(self._collection)),
+                name=self._collection, n=self.collections.count_of(self._collection)),
         ):
             self.console("database.deleteCollection", {"collectionName": self._collection})
 
@@ -163,7 +172,7 @@ class DatabasePane(QWidget):
         """A console (admin) request; its error shows under the documents."""
         with self.message.reporting():
             await self._bridge.request(action, params)
-            self.refresh_collections()
+            await self.refresh_collections()
             self.run_query()
 
     # -- documents -----------------------------------------------------------------------------
@@ -180,70 +189,53 @@ class DatabasePane(QWidget):
     @asyncSlot()
     async def run_query(self) -> None:
         """Show every match (greying out what the viewer cannot see) and the viewer's answer."""
-        self.answer.clear_message()
-        if self._collection is None:
-            return
-        with self.answer.reporting():
-            spec = self.query_bar.spec()
-            await self._reload(spec)
-            caller = self._bridge.caller_for(self.viewer_box.currentData())
-            sdk = SdkDatabase(self._bridge.workspace.handle, caller)
-            outcome = await self._bridge.run(
-                sdk.get, self._collection, spec.where, order=spec.order, skip=spec.skip,
-                limit=spec.limit, field=spec.field)
-            self._show_answer(outcome)
+        async with self._querying:
+            self.answer.clear_message()
+            if self._collection is None:
+                return
+            with self.answer.reporting():
+                query = {"collectionName": self._collection, **self.query_bar.texts(),
+                         **self._bridge.viewer_param(self.viewer_box.currentData())}
+                result = await self._bridge.request("database.runQuery", query)
+                if self._show_documents(query, result):
+                    self._show_answer(result["answer"])
 
-    async def _reload(self, spec) -> None:
-        collection, database = self._collection, self._bridge.workspace.database
-        docs = await self._bridge.run(database.browse, collection, spec.where, spec.order, spec.skip, spec.limit)
-        if spec.field:
-            project = compile_projection(spec.field)
-            docs = [project(doc) for doc in docs]
-        self.documents.set_documents(docs, self._hidden_rule())
-        self._last_spec = spec
+    def _show_documents(self, query: dict, result: dict) -> bool:
+        """Show the listed matches, unless the user moved to another collection meanwhile."""
+        if query["collectionName"] != self._collection:
+            return False
+        self.documents.set_documents(result["documents"], result["hidden"])
+        self._last_query, self._last_wire = query, result.get("wire")
+        return True
 
-    def _hidden_rule(self):
-        viewer = self.viewer_box.currentData()
-        if viewer is ADMIN or self._collection is None:
-            return None
-        caller = self._bridge.caller_for(viewer)
-        access = decide(self._bridge.workspace.db_mode(self._collection), caller, "read", self._collection)
-        if not access.allowed:
-            return lambda _doc: access.reason
-        if access.owner is None:
-            return None
-        who = viewer or self.tr("a signed-out visitor")
-        reason = self.tr("{who} cannot see this document: {why}").format(who=who, why=access.reason)
-        return lambda doc: None if owns(doc, access.owner) else reason
-
-    def _show_answer(self, outcome) -> None:
+    def _show_answer(self, answer: dict) -> None:
         viewer = self.viewer_box.currentText()
-        if outcome.ok:
-            n = len(outcome.value["data"])
+        if answer["ok"]:
             self.answer.show_info(self.tr("{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)").format(
-                viewer=viewer, msg=outcome.value["errMsg"], n=n,
+                viewer=viewer, msg=answer["errMsg"], n=answer["count"],
                 hidden=self.documents.hidden_count(), total=self.documents.total()))
         else:
-            self.answer.show_error(f"{viewer}: {outcome.value['errMsg']}")
+            self.answer.show_error(f"{viewer}: {answer['errMsg']}")
 
     def _on_bridge_database_changed(self, name: str) -> None:
         self._reload_timer.start()
 
-    def _on_reload_due(self) -> None:
-        self.refresh_collections()
-        spec = self._last_spec
-        if spec is not None and self._collection is not None:
-            self._reload_quietly(spec)
-
-    @asyncSlot(object)
-    async def _reload_quietly(self, spec) -> None:
-        with self.message.reporting():
-            await self._reload(spec)
+    @asyncSlot()
+    async def _on_reload_due(self) -> None:
+        """Writes elsewhere: list the collections and the shown query's matches again, without
+        sending the viewer's get() (its answer line stays as it was)."""
+        async with self._querying:
+            await self.refresh_collections()
+            query = self._last_query
+            if query is not None and query["collectionName"] == self._collection:
+                with self.message.reporting():
+                    quiet = {**query, "answer": False}
+                    self._show_documents(query, await self._bridge.request("database.runQuery", quiet))
 
     def _on_document_changed(self, current, _previous) -> None:
         # By row, not through a data role: Qt would turn the dict into a key-sorted QVariantMap.
         doc = self.documents.document_at(current.row()) if current.isValid() else None
-        self.document_json.show_value(ejson.to_ejson(doc) if doc is not None else None)
+        self.document_json.show_value(doc)
 
     def _selected_document(self) -> dict | None:
         doc = self.documents.document_at(self.document_view.currentIndex().row())
@@ -261,25 +253,29 @@ class DatabasePane(QWidget):
     def _on_edit_clicked(self) -> None:
         doc = self._selected_document()
         if doc is not None:
-            text = json.dumps(ejson.to_ejson(doc), ensure_ascii=False, indent=2)
+            text = json.dumps(doc, ensure_ascii=False, indent=2)
             self._open_editor(self.tr("Edit document {id}").format(id=doc["_id"]), text,
                               lambda edited: self._replace(doc["_id"], edited))
 
     def _open_editor(self, title: str, text: str, save) -> None:
-        self.editor = DocumentEditor(title, text, save, self)
+        self.editor = DocumentEditor(title, text, self._parse_document, save, self)
         self.editor.open()
+
+    async def _parse_document(self, text: str) -> dict:
+        """The editor's text (JSON or a JS object) as a document, in Extended JSON."""
+        return (await self._bridge.request("database.parseDocument", {"text": text}))["document"]
 
     async def _insert(self, doc: dict) -> None:
         await self._bridge.request("database.insertDocument",
-                                   {"collectionName": self._collection, "data": [ejson.encode(doc)]})
+                                   {"collectionName": self._collection, "data": [_ejson_text(doc)]})
 
     async def _replace(self, doc_id, doc: dict) -> None:
         if "_id" in doc and doc["_id"] != doc_id:
             raise InputError(self.tr("The _id cannot be changed; add a new document instead."))
         body = {k: v for k, v in doc.items() if k != "_id"}
         await self._bridge.request("database.modifyDocument", {
-            "collectionName": self._collection, "queryType": "DOC", "query": ejson.encode({"_id": doc_id}),
-            "data": ejson.encode(body), "multi": False, "merge": False, "upsert": True})
+            "collectionName": self._collection, "queryType": "DOC", "query": _ejson_text({"_id": doc_id}),
+            "data": _ejson_text(body), "multi": False, "merge": False, "upsert": True})
 
     def _on_delete_document_clicked(self) -> None:
         doc = self._selected_document()
@@ -287,7 +283,12 @@ class DatabasePane(QWidget):
                                         self.tr("Delete the document {id}?").format(id=doc["_id"])):
             self.console("database.removeDocument", {
                 "collectionName": self._collection, "queryType": "DOC",
-                "query": ejson.encode({"_id": doc["_id"]}), "multi": False})
+                "query": _ejson_text({"_id": doc["_id"]}), "multi": False})
+
+
+def _ejson_text(value: dict) -> str:
+    """A document already in relaxed Extended JSON, as the wire's text."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:

@@ -1,24 +1,12 @@
-"""The database pane's query bar: what a developer writes in a mini program, parsed safely."""
+"""The database pane's query bar: what a developer writes in a mini program, as typed.
+
+The boxes are not read here: ``database.runQuery`` runs their text as mini program code.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
-
-from app.core.database.console import parse_order, parse_projection, parse_where
-
-
-@dataclass(frozen=True)
-class QuerySpec:
-    """A parsed query: engine values ready for the service or the SDK mirror."""
-
-    where: dict | None
-    order: list[tuple[str, int]]
-    skip: int
-    limit: int | None
-    field: dict | None
 
 
 class QueryBar(QWidget):
@@ -65,15 +53,10 @@ class QueryBar(QWidget):
         for edit in (self.where_edit, self.order_edit, self.field_edit):
             edit.returnPressed.connect(self.submitted)
 
-    def spec(self) -> QuerySpec:
-        """The parsed query; raises InputError naming the box and the problem."""
-        return QuerySpec(
-            where=parse_where(self.where_edit.text()) or None,
-            order=parse_order(self.order_edit.text()),
-            skip=self.skip_box.value(),
-            limit=self.limit_box.value() or None,
-            field=parse_projection(self.field_edit.text()) or None,
-        )
+    def texts(self) -> dict:
+        """The query as ``database.runQuery`` params: the boxes' texts, skip and limit (0: none)."""
+        return {"where": self.where_edit.text(), "orderBy": self.order_edit.text(),
+                "field": self.field_edit.text(), "skip": self.skip_box.value(), "limit": self.limit_box.value()}
 
     def _on_reset_clicked(self) -> None:
         for edit in (self.where_edit, self.order_edit, self.field_edit):

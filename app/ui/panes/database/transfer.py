@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Callable
 
@@ -18,10 +19,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.core.database import files as database_files
-from app.core.database.transfer import parse_field_list
-from app.core.errors import InputError
-from app.core.requests import SOURCE_CONSOLE
+from app.core.api import InputError
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 
@@ -43,12 +41,14 @@ class TransferBar(QWidget):
         collection: Callable[[], str | None],
         shown_documents: Callable[[], tuple[list[dict], list[str]]],
         message: InlineMessage,
+        shown_query: Callable[[], dict | None] = lambda: None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self._collection = collection
         self._shown = shown_documents
+        self._query = shown_query  # the SDK's query/order params of what the table shows
         self._message = message
         self.import_button = QPushButton(self.tr("Import…"))
         self.export_button = QPushButton(self.tr("Export…"))
@@ -86,28 +86,30 @@ class TransferBar(QWidget):
         with self._message.reporting():
             if collection is None:
                 raise InputError(self.tr("Select a collection to import into."))
-            self._start(await self._bridge.run(_count_lines, path))
+            # Only for the progress bar's length: the file the person chose, read on a worker thread.
+            self._start(await asyncio.to_thread(_count_lines, path))
             try:
-                outcome = await self._bridge.run(
-                    database_files.import_file, self._bridge.workspace.handle, collection, path,
-                    fmt=database_files.format_of(path), upsert=self.conflict.currentData(),
-                    atomic=self.atomic.isChecked(), source=SOURCE_CONSOLE,
-                    progress=self._signals.advanced.emit,
-                )
+                outcome = await self._bridge.request("database.importFile", {
+                    "collectionName": collection, "localPath": str(path),
+                    "conflict": "upsert" if self.conflict.currentData() else "insert",
+                    "atomic": self.atomic.isChecked(), "createCollection": False,
+                }, progress=self._signals.advanced.emit)
             finally:
                 self.progress.hide()
             self._report(outcome)
 
-    def _report(self, outcome: database_files.ImportOutcome) -> None:
-        lines = [e.message for e in outcome.line_errors[:SHOWN_LINE_ERRORS]]
-        if len(outcome.line_errors) > SHOWN_LINE_ERRORS:
-            lines.append(self.tr("… and {n} more bad lines").format(n=len(outcome.line_errors) - SHOWN_LINE_ERRORS))
-        if outcome.conflicts:
-            lines.append(self.tr("{n} _id(s) already existed and were skipped").format(n=len(outcome.conflicts)))
+    def _report(self, outcome: dict) -> None:
+        """Render ``database.importFile``'s answer: the counts, the bad lines, the conflicts."""
+        line_errors = outcome["lineErrors"]
+        lines = [e["message"] for e in line_errors[:SHOWN_LINE_ERRORS]]
+        if len(line_errors) > SHOWN_LINE_ERRORS:
+            lines.append(self.tr("… and {n} more bad lines").format(n=len(line_errors) - SHOWN_LINE_ERRORS))
+        if outcome["conflicts"]:
+            lines.append(self.tr("{n} _id(s) already existed and were skipped").format(n=len(outcome["conflicts"])))
         summary = self.tr("Imported {inserted} new and replaced {replaced} document(s).").format(
-            inserted=outcome.inserted, replaced=outcome.replaced
+            inserted=outcome["inserted"], replaced=outcome["replaced"]
         )
-        if outcome.line_errors and not outcome.imported_anything:
+        if line_errors and not (outcome["inserted"] or outcome["replaced"]):
             self._message.show_error("\n".join([self.tr("Nothing was imported: the file has bad lines."), *lines]))
         elif lines:
             self._message.show_error("\n".join([summary, *lines]))
@@ -127,7 +129,7 @@ class TransferBar(QWidget):
             return
         fields = None
         if path.lower().endswith(".csv") or "CSV" in chosen:
-            docs, columns = self._shown()
+            _docs, columns = self._shown()  # the table's columns are the likely fields
             text, ok = QInputDialog.getText(
                 self, self.tr("Fields for CSV"), self.tr("Fields, comma separated:"), text=",".join(columns)
             )
@@ -138,23 +140,24 @@ class TransferBar(QWidget):
 
     @asyncSlot(object, object)
     async def export_to(self, path: Path, fields: str | None) -> None:
-        """Export the documents the table shows (the current query) to ``path``."""
+        """Export the selected collection to ``path``: CSV with ``fields`` ("a,b"), else JSON Lines."""
         with self._message.reporting():
-            docs, _columns = self._shown()
-            names = parse_field_list(fields) if fields is not None else None
-            self._start(len(docs))
+            self._start(None)
             try:
-                count = await self._bridge.run(
-                    database_files.export_file, self._bridge.workspace.database, self._collection(), path,
-                    fmt=database_files.format_of(path, "csv" if names else "jsonl"), fields=names, docs=docs,
-                    progress=self._signals.advanced.emit,
-                )
+                shown = self._query() or {}  # the query the table shows, as the SDK sent it
+                answer = await self._bridge.request("database.exportFile", {
+                    "collectionName": self._collection(), "localPath": str(path),
+                    "format": "jsonl" if fields is None else "csv", "fields": fields,
+                    "query": shown.get("query"), "order": shown.get("order"),
+                }, progress=self._signals.advanced.emit)
             finally:
                 self.progress.hide()
-            self._message.show_info(self.tr("Exported {n} document(s) to {path}").format(n=count, path=path))
+            self._message.show_info(self.tr("Exported {n} document(s) to {path}").format(
+                n=answer["exported"], path=path))
 
-    def _start(self, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
+    def _start(self, total: int | None) -> None:
+        """Show the bar for ``total`` steps, or as busy when the total is not known."""
+        self.progress.setRange(0, 0 if total is None else max(total, 1))
         self.progress.setValue(0)
         self.progress.show()
 

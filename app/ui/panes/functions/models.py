@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.core.functions.catalog import FunctionInfo
-from app.core.functions.runner import Invocation
+from app.core.api import Invocation
 from app.ui.rows_model import RowsModel
 from app.ui.widgets import format_time
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class FunctionsModel(RowsModel[FunctionInfo]):
+@dataclass(frozen=True)
+class FunctionRow:
+    """One function as ``functions.list`` answers it."""
+
+    name: str
+    folder: str
+    timeout_s: float
+    cron: str | None  # the timer trigger's schedule, if it has one
+    modified: float | None
+    problem: str | None  # what is wrong with its config.json, in words
+    runtime: str  # "v8" or "node"
+    node_problem: str | None  # why it cannot run on Node.js here, when that is its runtime
+    presets: dict[str, str] = field(default_factory=dict)  # saved test events by label
+
+    @classmethod
+    def from_answer(cls, item: dict) -> "FunctionRow":
+        trigger = item.get("trigger")
+        return cls(item["name"], item["folder"], item["timeoutSeconds"], trigger["cron"] if trigger else None,
+                   item.get("modified"), item.get("problem"), item.get("runtime") or "v8",
+                   item.get("nodeProblem"), dict(item.get("presets") or {}))
+
+
+class FunctionsModel(RowsModel[FunctionRow]):
     """Name, timeout, timer trigger and when the code last changed."""
 
     set_functions = RowsModel.set_rows
@@ -26,6 +48,13 @@ class FunctionsModel(RowsModel[FunctionInfo]):
 
     def row_of(self, name: str | None) -> int:
         return next((i for i, f in enumerate(self._rows) if f.name == name), -1)
+
+    def replace_function(self, info: FunctionRow) -> None:
+        """Keep ``info`` in place of the row of the same name (a runtime or preset change)."""
+        row = self.row_of(info.name)
+        if row >= 0:
+            self._rows[row] = info
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         info = self.function_at(index.row())
@@ -38,10 +67,10 @@ class FunctionsModel(RowsModel[FunctionInfo]):
             if column == 1:
                 return f"{info.timeout_s:g} s"
             if column == 2:
-                return info.trigger.cron.text if info.trigger else ""
+                return info.cron or ""
             return format_time(info.modified, with_date=True) if info.modified else ""
         if role == Qt.ItemDataRole.ToolTipRole:
-            return info.problem or str(info.folder)
+            return info.problem or info.folder
         if role == Qt.ItemDataRole.ForegroundRole and info.problem:
             return QColor("#D93025")
         return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QTimer, QUrl
+from dataclasses import replace
+
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,12 +20,9 @@ from PySide6.QtWidgets import (
 from PySide6.QtCore import Qt
 from qasync import asyncSlot
 
-from app.core.errors import InputError
-from app.core.functions.sdk import call_function
-from app.core.functions.triggers import trigger_request
-from app.core.jsontext import JsonTextError, loads
+from app.core.api import Caller, InputError, Invocation, JsonTextError, jsontext
 from app.ui.bridge import ADMIN, WorkspaceBridge
-from app.ui.panes.functions.models import FunctionsModel, InvocationsModel
+from app.ui.panes.functions.models import FunctionRow, FunctionsModel, InvocationsModel
 from app.ui.messages import InlineMessage
 from app.ui.widgets import make_table, JsonView, color_dot, format_time
 
@@ -63,9 +62,16 @@ class FunctionsPane(QWidget):
         self.embedded_button.hide()
         self.run_button = QPushButton(self.tr("Run"))
         self.trigger_button = QPushButton(self.tr("Run trigger now"))
-        self._rescan = QTimer(self)  # edits on disk show up without a restart
-        self._rescan.setInterval(2000)
-        self._rescan.timeout.connect(self.refresh_functions)
+        # The list is re-read when the pane is shown or the window comes back to the front (from
+        # the editor), not polled: each read is a request in the timeline.
+        self._reload = QTimer(self)
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(0)
+        self._reload.timeout.connect(self.refresh_functions)
+        self._history_timer = QTimer(self)  # a burst of calls (a trigger, other functions) refreshes once
+        self._history_timer.setSingleShot(True)
+        self._history_timer.setInterval(200)
+        self._history_timer.timeout.connect(self._refresh_history)
         self._build_layout()
         self._fill_callers()
         self.function_view.selectionModel().currentRowChanged.connect(self._on_function_changed)
@@ -77,8 +83,6 @@ class FunctionsPane(QWidget):
         self.trigger_button.clicked.connect(self.run_trigger)
         bridge.personas_changed.connect(self._fill_callers)
         bridge.event_logged.connect(self._on_bridge_event_logged)
-        self.refresh_functions()
-        self._rescan.start()
 
     def _build_layout(self) -> None:
         presets = QHBoxLayout()
@@ -124,33 +128,51 @@ class FunctionsPane(QWidget):
 
     # -- functions -----------------------------------------------------------------------------
 
-    def refresh_functions(self) -> None:
-        self.functions.set_functions(self._bridge.workspace.functions.functions())
-        row = self.functions.row_of(self._name)
-        if row < 0 and self.functions.rowCount():
-            row = 0
-        if row >= 0 and self.function_view.currentIndex().row() != row:
-            self.function_view.selectRow(row)
-        self._update_buttons()
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._reload.start()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isVisible() and self.isActiveWindow():
+            self._reload.start()  # back from editing index.js: show what changed on disk
+
+    @asyncSlot()
+    async def refresh_functions(self) -> None:
+        """Re-read the project's functions: new, edited and removed ones show up."""
+        with self.message.reporting(clear=False):
+            answer = await self._bridge.request("functions.list")
+            self.functions.set_functions([FunctionRow.from_answer(item) for item in answer["functions"]])
+            row = self.functions.row_of(self._name)
+            if row < 0 and self.functions.rowCount():
+                row = 0
+            if row >= 0:
+                self.function_view.selectRow(row)
+            self._update_buttons()
+
+    def _selected_info(self) -> FunctionRow | None:
+        return self.functions.function_at(self.functions.row_of(self._name))
 
     def _on_function_changed(self, current, _previous) -> None:
         info = self.functions.function_at(current.row())
+        another = (info.name if info else None) != self._name  # else the list was re-read
         self._name = info.name if info else None
         self._fill_presets()
         self._refresh_history()
         self._update_buttons()
         if info:
-            self.runtime_box.setCurrentIndex(self.runtime_box.findData(self._bridge.workspace.function_runtime(info.name)))
+            self.runtime_box.setCurrentIndex(self.runtime_box.findData(info.runtime))
         if info and info.problem:
             self.message.show_error(info.problem)
-        else:
+            return
+        if another:
             self.message.clear_message()
-            self._show_runtime_problem()
+        self._show_runtime_problem()
 
     def _update_buttons(self) -> None:
-        info = self.functions.function_at(self.functions.row_of(self._name))
+        info = self._selected_info()
         self.run_button.setEnabled(info is not None)
-        self.trigger_button.setEnabled(bool(info and info.trigger))
+        self.trigger_button.setEnabled(bool(info and info.cron))
 
     def _fill_callers(self) -> None:
         current = self.caller_box.currentData() if self.caller_box.count() else ADMIN
@@ -163,20 +185,25 @@ class FunctionsPane(QWidget):
     def _on_runtime_activated(self) -> None:
         self.set_runtime(self.runtime_box.currentData())
 
-    def set_runtime(self, runtime: str) -> None:
+    @asyncSlot(str)
+    async def set_runtime(self, runtime: str) -> None:
         """Run the selected function on ``runtime`` from now on (saved in the workspace)."""
         if self._name is None:
             return
-        self._bridge.workspace.set_function_runtime(self._name, runtime)
-        self.runtime_box.setCurrentIndex(self.runtime_box.findData(runtime))
-        self.message.clear_message()
-        self._show_runtime_problem()
+        with self.message.reporting():
+            answer = await self._bridge.request("functions.setRuntime", {"name": self._name, "runtime": runtime})
+            info = self.functions.function_at(self.functions.row_of(answer["name"]))
+            if info is not None:
+                self.functions.replace_function(replace(info, runtime=answer["runtime"],
+                                                        node_problem=answer["nodeProblem"]))
+            if answer["name"] == self._name:
+                self.runtime_box.setCurrentIndex(self.runtime_box.findData(answer["runtime"]))
+                self._show_runtime_problem()
 
     def _show_runtime_problem(self) -> None:
         """On Node.js, say up front what is missing (node, or npm install) and offer the way out."""
-        problem = None
-        if self._name and self._bridge.workspace.function_runtime(self._name) == "node":
-            problem = self._bridge.workspace.node_runtime_problem(self._name)
+        info = self._selected_info()
+        problem = info.node_problem if info and info.runtime == "node" else None
         self.embedded_button.setVisible(problem is not None)
         if problem:
             self.message.show_error(problem)
@@ -189,29 +216,26 @@ class FunctionsPane(QWidget):
         with self.message.reporting():
             if self._name is None:
                 raise InputError(self.tr("Select a function first."))
-            data = _payload(self.payload.toPlainText())
-            caller = self._bridge.caller_for(self.caller_box.currentData())
-            outcome = await self._bridge.run(
-                call_function, self._bridge.workspace.handle, caller, self._name, data, client_shape=True)
-            self._show_outcome(outcome.value)
+            name, data = self._name, _payload(self.payload.toPlainText())
+            value = await self._bridge.call_function(self.caller_box.currentData(), name, data)
+            request_id = value.get("requestID") or _request_id(value.get("errMsg", ""))
+            runs = await self._load_history(name)
+            self._show_invocation(next((r for r in runs if r.request_id == request_id), None), value)
 
     @asyncSlot()
     async def run_trigger(self) -> None:
         """Fire the selected function's timer trigger now (SOURCE wx_trigger)."""
         with self.message.reporting():
+            name = self._name
             try:
-                await self._bridge.run(self._bridge.workspace.handle, trigger_request(self._name))
+                # What the trigger scheduler sends: an admin call whose SOURCE is wx_trigger.
+                await self._bridge.request_as(Caller.admin("wx_trigger"), "functions.invokeFunction",
+                                              {"function_name": name, "request_data": "{}"})
             finally:
-                self._refresh_history()
-                self._show_invocation(self.history.invocation_at(0))
+                runs = await self._load_history(name)
+                self._show_invocation(runs[0] if runs else None)
 
-    def _show_outcome(self, value: dict) -> None:
-        self._refresh_history()
-        request_id = value.get("requestID") or _request_id(value.get("errMsg", ""))
-        run = next((r for r in self._bridge.workspace.functions.history(self._name) if r.request_id == request_id), None)
-        self._show_invocation(run, value)
-
-    def _show_invocation(self, run, value: dict | None = None) -> None:
+    def _show_invocation(self, run: Invocation | None, value: dict | None = None) -> None:
         if run is None:
             self.summary.setText(value.get("errMsg", "") if value else "")
             self.result.show_value(value)
@@ -224,25 +248,37 @@ class FunctionsPane(QWidget):
         self.result.show_value(value if value is not None else (run.result if run.ok else {"error": run.error, "stack": run.stack}))
         self.logs.setPlainText("\n".join(f"{format_time(line['time'])} [{line['level']}] {line['text']}" for line in run.logs))
 
-    def _refresh_history(self) -> None:
-        runs = self._bridge.workspace.functions.history(self._name) if self._name else []
-        self.history.set_invocations(runs)
+    async def _load_history(self, name: str | None) -> list[Invocation]:
+        """The runs of ``name``, newest first; shown if it is still the selected function."""
+        runs: list[Invocation] = []
+        if name:
+            answer = await self._bridge.request("functions.history", {"name": name})
+            runs = [Invocation(**run) for run in answer["invocations"]]
+        if name == self._name:
+            self._history_timer.stop()  # this read already includes the run that asked for one
+            self.history.set_invocations(runs)
+        return runs
+
+    @asyncSlot()
+    async def _refresh_history(self) -> None:
+        with self.message.reporting(clear=False):
+            await self._load_history(self._name)
 
     def _on_history_changed(self, current, _previous) -> None:
         self._show_invocation(self.history.invocation_at(current.row()))
 
     def _on_bridge_event_logged(self, event) -> None:
-        if event.action == "functions.invokeFunction" and event.target == self._name:
-            self._refresh_history()  # e.g. a timer trigger or a call from another function
+        if event.action == "functions.invokeFunction" and event.target == self._name and self.isVisible():
+            self._history_timer.start()  # e.g. a timer trigger or a call from another function
 
     # -- presets -------------------------------------------------------------------------------
 
     def _fill_presets(self) -> None:
         self.preset_box.clear()
         self.preset_box.addItem("Hello World", HELLO_WORLD)
-        if self._name:
-            for label, text in self._bridge.workspace.function_presets(self._name).items():
-                self.preset_box.addItem(label, text)
+        info = self._selected_info()
+        for label, text in (info.presets if info else {}).items():
+            self.preset_box.addItem(label, text)
 
     def _on_preset_activated(self, index: int) -> None:
         self.payload.setPlainText(self.preset_box.itemData(index))
@@ -252,28 +288,44 @@ class FunctionsPane(QWidget):
         if ok and self._name:
             self.save_preset(label)
 
-    def save_preset(self, label: str) -> None:
+    @asyncSlot(str)
+    async def save_preset(self, label: str) -> None:
         with self.message.reporting():
             _payload(self.payload.toPlainText())  # only valid JSON is kept
-            self._bridge.workspace.save_function_preset(self._name, label, self.payload.toPlainText())
-            self._fill_presets()
+            name = self._name
+            answer = await self._bridge.request("functions.savePreset",
+                                                {"name": name, "label": label, "payload": self.payload.toPlainText()})
+            self._show_presets(name, answer["presets"])
             self.preset_box.setCurrentIndex(self.preset_box.findText(label.strip()))
 
     def _on_delete_preset_clicked(self) -> None:
         if self._name and self.preset_box.currentIndex() > 0:
-            self._bridge.workspace.delete_function_preset(self._name, self.preset_box.currentText())
+            self.delete_preset(self.preset_box.currentText())
+
+    @asyncSlot(str)
+    async def delete_preset(self, label: str) -> None:
+        with self.message.reporting():
+            name = self._name
+            answer = await self._bridge.request("functions.deletePreset", {"name": name, "label": label})
+            self._show_presets(name, answer["presets"])
+
+    def _show_presets(self, name: str | None, presets: dict[str, str]) -> None:
+        info = self.functions.function_at(self.functions.row_of(name))
+        if info is not None:
+            self.functions.replace_function(replace(info, presets=presets))
+        if name == self._name:
             self._fill_presets()
 
     def _on_open_folder_clicked(self) -> None:
-        info = self.functions.function_at(self.functions.row_of(self._name))
+        info = self._selected_info()
         if info is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(info.folder)))
+            QDesktopServices.openUrl(QUrl.fromLocalFile(info.folder))
 
 
 def _payload(text: str) -> dict:
     """The event as the console's test box takes it: a JSON object."""
     try:
-        data = loads(text or "{}", what=QCoreApplication.translate("FunctionsPane", "The event"))
+        data = jsontext.loads(text or "{}", what=QCoreApplication.translate("FunctionsPane", "The event"))
     except JsonTextError as exc:
         if exc.decode_error is None:
             raise  # NaN, too deep, …: the strict reader's own words, with where

@@ -9,8 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.core.requests import Decision
-from app.core.storage.index import FileRecord
+from app.core.api import Persona
 from app.ui.rows_model import RowsModel
 from app.ui.widgets import color_dot, format_time
 
@@ -19,11 +18,26 @@ Index = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class FileRow:
-    record: FileRecord
+    """One file as ``storage.listFiles`` answers it, with what the viewer may do and why."""
+
+    path: str
+    file_id: str
+    size: int
+    content_type: str
+    uploaded_at: float
     owner_name: str  # the persona's name, an openid, or "" for admin uploads
     owner_color: str | None
-    read: Decision
-    write: Decision
+    can_read: bool
+    read_reason: str
+    can_delete: bool
+    delete_reason: str
+
+    @classmethod
+    def from_answer(cls, item: dict, owner: Persona | None) -> "FileRow":
+        """``owner`` is the persona whose openid uploaded it, if it is one."""
+        return cls(item["cloudPath"], item["fileID"], item["size"], item["contentType"], item["uploadedAt"],
+                   owner.name if owner else (item["owner"] or ""), owner.color if owner else None,
+                   item["canRead"], item["readReason"], item["canDelete"], item["deleteReason"])
 
 
 class FilesModel(RowsModel[FileRow]):
@@ -39,32 +53,34 @@ class FilesModel(RowsModel[FileRow]):
         row = self.row_at(index.row())
         if row is None:
             return None
-        column, record = index.column(), row.record
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
-                return basename(record.path)
+                return basename(row.path)
             if column == self.SIZE:
-                return human_size(record.size)
+                return human_size(row.size)
             if column == self.OWNER:
                 return row.owner_name or self.tr("admin")
             if column == self.TIME:
-                return format_time(record.uploaded_at, with_date=True)
+                return format_time(row.uploaded_at, with_date=True)
             if column == self.TYPE:
-                return record.content_type
-            decision = row.read if column == self.READ else row.write
-            return "✔" if decision.allowed else "✘"
+                return row.content_type
+            return "✔" if _allowed(row, column) else "✘"
         if role == Qt.ItemDataRole.DecorationRole and column == self.OWNER and row.owner_name:
             return color_dot(row.owner_color)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (self.READ, self.WRITE):
-                return (row.read if column == self.READ else row.write).reason
-            return record.path
+                return row.read_reason if column == self.READ else row.delete_reason
+            return row.path
         if role == Qt.ItemDataRole.ForegroundRole and column in (self.READ, self.WRITE):
-            decision = row.read if column == self.READ else row.write
-            return QColor("#188038" if decision.allowed else "#D93025")
+            return QColor("#188038" if _allowed(row, column) else "#D93025")
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.SIZE, self.READ, self.WRITE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if column == self.SIZE else int(Qt.AlignmentFlag.AlignCenter)
         return None
+
+
+def _allowed(row: FileRow, column: int) -> bool:
+    return row.can_read if column == FilesModel.READ else row.can_delete
 
 
 def human_size(size: int) -> str:

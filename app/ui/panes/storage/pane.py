@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from posixpath import basename, dirname
 
@@ -27,8 +28,15 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
-from app.core.errors import CloudError, InputError
-from app.core.storage.permissions import LABELS_EN, LABELS_ZH, MODES, decide
+from app.core.api import (
+    OUTCOME_OK,
+    STORAGE_MODE_LABELS_EN,
+    STORAGE_MODE_LABELS_ZH,
+    STORAGE_MODES,
+    CloudError,
+    InputError,
+    SimulatorError,
+)
 from app.ui.bridge import ADMIN, WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.panes.storage.models import FileRow, FilesModel
@@ -36,6 +44,10 @@ from app.ui.panes.storage.models import FileRow, FilesModel
 PathRole = Qt.ItemDataRole.UserRole + 1
 PREVIEW_TEXT_BYTES = 64 * 1024
 PREVIEW_IMAGE_BYTES = 16 * 1024 * 1024
+# What changes the listing. The pane's own reads (listFiles, preview …) are logged too, and
+# refreshing on them would never stop.
+STORAGE_CHANGES = frozenset({"storage.uploadFile", "storage.putObject", "storage.batchDeleteFile",
+                             "storage.setPermission"})
 
 
 class StoragePane(QWidget):
@@ -48,9 +60,11 @@ class StoragePane(QWidget):
     def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._bridge = bridge
-        self._storage = bridge.workspace.storage
         self._folder = ""
         self._known_folders: set[str] | None = None  # rebuild the tree only when they change
+        self._listing: list[dict] = []  # the last storage.listFiles answer, all folders
+        self._generation = 0  # only the latest listing is shown
+        self._previewed: tuple | None = None  # the file (and version, and right) in the preview
         self.folders = QStandardItemModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.folders)
@@ -66,8 +80,8 @@ class StoragePane(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.actor_box = QComboBox()
         self.mode_box = QComboBox()
-        labels = LABELS_ZH if QLocale().name().startswith("zh") else LABELS_EN
-        for mode in MODES:
+        labels = STORAGE_MODE_LABELS_ZH if QLocale().name().startswith("zh") else STORAGE_MODE_LABELS_EN
+        for mode in STORAGE_MODES:
             self.mode_box.addItem(labels[mode], mode)
         self.message = InlineMessage()
         self.progress = QProgressBar()
@@ -93,10 +107,9 @@ class StoragePane(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_file_changed)
         self.mode_box.activated.connect(self._on_mode_activated)
         self.actor_box.activated.connect(self.refresh)
-        bridge.personas_changed.connect(self._fill_actors)
+        bridge.personas_changed.connect(self._on_bridge_personas_changed)
         bridge.acting_changed.connect(self._on_bridge_acting_changed)
         bridge.event_logged.connect(self._on_bridge_event_logged)
-        self.refresh()
 
     def _build_layout(self) -> None:
         top = QHBoxLayout()
@@ -138,6 +151,10 @@ class StoragePane(QWidget):
 
     # -- listing -------------------------------------------------------------------------------
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._refresh_timer.start()  # files changed by hand, or while the pane was hidden
+
     def _fill_actors(self) -> None:
         current = self.actor_box.currentData() if self.actor_box.count() else None
         self.actor_box.clear()
@@ -151,38 +168,50 @@ class StoragePane(QWidget):
 
     def _on_bridge_acting_changed(self, _name) -> None:
         self.actor_box.setItemText(0, self._acting_label())
-        self.refresh()
+        self._refresh_if_shown()
+
+    def _on_bridge_personas_changed(self) -> None:
+        self._fill_actors()
+        self._show_listing()  # owners' names and colours
+
+    def _viewer(self) -> str | None | object:
+        """Whose rights the pane shows and acts with: ADMIN, or the acting persona's name."""
+        return ADMIN if self.actor_box.currentData() is ADMIN else self._bridge.acting_as()
 
     def _caller(self):
-        choice = self.actor_box.currentData()
-        return self._bridge.caller_for(ADMIN if choice is ADMIN else self._bridge.acting_as())
+        return self._bridge.caller_for(self._viewer())
 
-    def refresh(self) -> None:
-        """Re-read the folder (files changed by hand show up too) and the viewer's rights."""
-        records = self._storage.files()
-        self.mode_box.setCurrentIndex(self.mode_box.findData(self._bridge.workspace.storage_mode()))
-        self._fill_tree(records)
-        caller, mode = self._caller(), self._bridge.workspace.storage_mode()
-        personas = {p.openid: p for p in self._bridge.personas()}
-        rows = []
-        for record in records:
-            if dirname(record.path) != self._folder:
-                continue
-            owner = personas.get(record.owner)
-            rows.append(FileRow(
-                record, owner.name if owner else (record.owner or ""), owner.color if owner else None,
-                decide(mode, caller, "read", record.path, record.owner, exists=True),
-                decide(mode, caller, "write", record.path, record.owner, exists=True)))
+    @asyncSlot()
+    async def refresh(self) -> None:
+        """Re-read the files (changes made by hand show up too) and what the viewer may do."""
+        self._refresh_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        with self.message.reporting(clear=False):
+            answer = await self._bridge.request("storage.listFiles",
+                                                {"prefix": "", **self._bridge.viewer_param(self._viewer())})
+            if generation != self._generation:
+                return  # a newer listing was asked for meanwhile
+            self._listing = answer["files"]
+            self.mode_box.setCurrentIndex(self.mode_box.findData(answer["mode"]))
+            self._show_listing()
+
+    def _show_listing(self) -> None:
+        self._fill_tree(self._listing)
+        rows = [FileRow.from_answer(item, self._bridge.persona_by_openid(item["owner"]))
+                for item in self._listing if dirname(item["cloudPath"]) == self._folder]
         selected = self._selected_path()
         self.files.set_rows(rows)
         for row in range(self.files.rowCount()):
-            if self.files.row_at(row).record.path == selected:
+            if self.files.row_at(row).path == selected:
                 self.table.selectRow(row)
+        if self._selected_row() is None:
+            self._on_file_changed()
 
-    def _fill_tree(self, records) -> None:
+    def _fill_tree(self, listing: list[dict]) -> None:
         folders = {""}
-        for record in records:
-            parts = record.path.split("/")[:-1]
+        for item in listing:
+            parts = item["cloudPath"].split("/")[:-1]
             folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
         if folders == self._known_folders:
             return
@@ -210,7 +239,7 @@ class StoragePane(QWidget):
 
     def _selected_path(self) -> str | None:
         row = self._selected_row()
-        return row.record.path if row else None
+        return row.path if row else None
 
     def _require_file(self) -> FileRow:
         row = self._selected_row()
@@ -219,7 +248,11 @@ class StoragePane(QWidget):
         return row
 
     def _on_bridge_event_logged(self, event) -> None:
-        if event.service == "storage":
+        if event.action in STORAGE_CHANGES and event.outcome == OUTCOME_OK:
+            self._refresh_if_shown()
+
+    def _refresh_if_shown(self) -> None:
+        if self.isVisible():  # a hidden pane re-reads when it is shown
             self._refresh_timer.start()
 
     # -- preview -------------------------------------------------------------------------------
@@ -227,23 +260,44 @@ class StoragePane(QWidget):
     @asyncSlot()
     async def _on_file_changed(self, *_args) -> None:
         row = self._selected_row()
+        key = (row.file_id, row.uploaded_at, row.can_read) if row else None
+        if key == self._previewed:
+            return  # the same file, re-selected after a refresh
+        self._previewed = key
         if row is None:
+            self.preview_none.setText(self.tr("Select a file to preview it."))
             self.preview.setCurrentWidget(self.preview_none)
             return
-        record, disk = row.record, self._storage.disk(row.record.path)
-        if record.content_type.startswith("image/") and record.size <= PREVIEW_IMAGE_BYTES:
-            pixmap = QPixmap(str(disk))
-            if not pixmap.isNull():
+        image = row.content_type.startswith("image/") and row.size <= PREVIEW_IMAGE_BYTES
+        text = row.content_type.startswith("text/") or row.content_type in ("application/json",)
+        if not (image or text):
+            self._show_no_preview(self.tr("No preview for {type}.").format(type=row.content_type))
+            return
+        try:
+            answer = await self._bridge.request("storage.preview", {
+                "fileID": row.file_id, "maxBytes": PREVIEW_IMAGE_BYTES if image else PREVIEW_TEXT_BYTES,
+                **self._bridge.viewer_param(self._viewer())})
+        except SimulatorError as exc:  # e.g. the viewer may not read it: say why, where it would show
+            if self._previewed == key:
+                self._show_no_preview(str(exc))
+            return
+        if self._previewed != key:
+            return  # another file was selected meanwhile
+        data = base64.b64decode(answer["contentBase64"])
+        if image:
+            pixmap = QPixmap()
+            if pixmap.loadFromData(data):
                 self.preview_image.setPixmap(pixmap.scaled(
                     320, 320, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
                 self.preview.setCurrentWidget(self.preview_image)
                 return
-        if record.content_type.startswith("text/") or record.content_type in ("application/json",):
-            data = await self._bridge.run(_head, disk, PREVIEW_TEXT_BYTES)
-            self.preview_text.setPlainText(data.decode("utf-8", errors="replace"))
-            self.preview.setCurrentWidget(self.preview_text)
+            self._show_no_preview(self.tr("No preview for {type}.").format(type=row.content_type))
             return
-        self.preview_none.setText(self.tr("No preview for {type}.").format(type=record.content_type))
+        self.preview_text.setPlainText(data.decode("utf-8", errors="replace"))
+        self.preview.setCurrentWidget(self.preview_text)
+
+    def _show_no_preview(self, text: str) -> None:
+        self.preview_none.setText(text)
         self.preview.setCurrentWidget(self.preview_none)
 
     # -- actions -------------------------------------------------------------------------------
@@ -291,7 +345,7 @@ class StoragePane(QWidget):
         if row is None:
             self.message.show_error(self.tr("Select a file first."))
             return
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save as"), basename(row.record.path))
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save as"), basename(row.path))
         if target:
             self.save_as(Path(target))
 
@@ -300,7 +354,7 @@ class StoragePane(QWidget):
         with self.message.reporting():
             row = self._require_file()
             await self._bridge.request_as(self._caller(), "storage.downloadFile",
-                                          {"fileID": self._storage.file_id(row.record.path), "localPath": str(target)},
+                                          {"fileID": row.file_id, "localPath": str(target)},
                                           local_roots=(target,))
             self.message.show_info(self.tr("Saved to {path}").format(path=target))
 
@@ -309,7 +363,7 @@ class StoragePane(QWidget):
         if row is None:
             self.message.show_error(self.tr("Select a file first."))
             return
-        answer = QMessageBox.question(self, self.tr("Delete file"), self.tr("Delete {path}?").format(path=row.record.path))
+        answer = QMessageBox.question(self, self.tr("Delete file"), self.tr("Delete {path}?").format(path=row.path))
         if answer == QMessageBox.StandardButton.Yes:
             self.delete()
 
@@ -318,16 +372,16 @@ class StoragePane(QWidget):
         with self.message.reporting():
             row = self._require_file()
             answer = await self._bridge.request_as(
-                self._caller(), "storage.batchDeleteFile", {"fileid_list": [self._storage.file_id(row.record.path)]})
+                self._caller(), "storage.batchDeleteFile", {"fileid_list": [row.file_id]})
             item = answer["delete_list"][0]
             if item["code"] != "SUCCESS":
                 raise CloudError(-503002 if item["code"] == "STORAGE_EXCEED_AUTHORITY" else -503003,
                                  item.get("message") or item["code"])
-            self.message.show_info(self.tr("Deleted {path}").format(path=row.record.path))
+            self.message.show_info(self.tr("Deleted {path}").format(path=row.path))
 
     def _on_copy_id_clicked(self) -> None:
         with self.message.reporting():
-            file_id = self._storage.file_id(self._require_file().record.path)
+            file_id = self._require_file().file_id
             QGuiApplication.clipboard().setText(file_id)
             self._bridge.notify(self.tr("Copied {id}").format(id=file_id))
 
@@ -337,7 +391,7 @@ class StoragePane(QWidget):
         with self.message.reporting():
             row = self._require_file()
             answer = await self._bridge.request_as(self._caller(), "storage.batchGetDownloadUrl",
-                                                   {"file_list": [{"fileid": self._storage.file_id(row.record.path)}]})
+                                                   {"file_list": [{"fileid": row.file_id}]})
             item = answer["download_list"][0]
             if item["code"] != "SUCCESS":
                 raise CloudError(-503002 if item["code"] == "STORAGE_EXCEED_AUTHORITY" else -503003,
@@ -346,10 +400,11 @@ class StoragePane(QWidget):
             self.message.show_info(self.tr("Copied a link valid for {hours} hours: {url}").format(
                 hours=item["maxAge"] // 3600, url=item["tempFileURL"]))
 
-    def _on_open_folder_clicked(self) -> None:
-        folder = self._storage.disk(self._folder) if self._folder else self._bridge.workspace.data_dir / "storage"
-        folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+    @asyncSlot()
+    async def _on_open_folder_clicked(self) -> None:
+        with self.message.reporting():
+            answer = await self._bridge.request("storage.localFolder", {"prefix": self._folder})
+            QDesktopServices.openUrl(QUrl.fromLocalFile(answer["localPath"]))
 
     def _on_mode_activated(self) -> None:
         self.set_mode(self.mode_box.currentData())
@@ -358,9 +413,4 @@ class StoragePane(QWidget):
     async def set_mode(self, mode: str) -> None:
         with self.message.reporting():
             await self._bridge.request("storage.setPermission", {"mode": mode})
-            self.refresh()
-
-
-def _head(path: Path, limit: int) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(limit)
+            await self.refresh()

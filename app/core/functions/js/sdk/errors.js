@@ -149,8 +149,7 @@ function clientError (errCode, errMsg) {
 
 /**
  * The client's `<api>:fail …`: a backend error reads
- * `collection.get:fail -502003 database permission denied | errMsg: <detail>` (the
- * shape app/core/database/sdk_results.py also gives).
+ * `collection.get:fail -502003 database permission denied | errMsg: <detail>`.
  */
 function clientFailure (api, e) {
   if (e && e.wxsimShaped) return e

@@ -9,7 +9,7 @@ const {
   ERR_TEXT, TCB_ERR_CODE, HostError, serverFailure, assertType, OFFLINE_CODE, offlineReason
 } = require('wxsim:sdk/errors')
 
-const SERVER_UPLOAD_STATUS = -1 // what wx-server-sdk reports in every version (app/core/storage/sdk.py)
+const SERVER_UPLOAD_STATUS = -1 // what wx-server-sdk reports in every version (tcb-wire §6)
 
 function settle (api, options, run) {
   return settleServer(options, async () => {
@@ -79,7 +79,7 @@ function deleteFile (cloud, options) {
   })
 }
 
-/** getTempFileURL items on the wire: strings or {fileID, maxAge} (app/core/storage/sdk.py). */
+/** getTempFileURL items on the wire: strings or {fileID, maxAge}. */
 function wireFileList (list) {
   return list.map((item, i) => {
     if (typeof item === 'string') return { fileid: item }

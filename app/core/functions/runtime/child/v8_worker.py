@@ -205,6 +205,8 @@ class Worker:
             result = "null"
         if error is not None and error.get("name") == "SyntaxError" and "file" in error:
             error = await self._locate_syntax_error(error)
+        if error is not None:
+            error.pop("source", None)  # compiled again above if it mattered; too big to send on
         done = {
             "type": "done",
             "id": invocation,
@@ -219,21 +221,33 @@ class Worker:
         )
 
     async def _locate_syntax_error(self, error: dict) -> dict:
-        """Adds Node's ``file:line``, source line and caret, which V8 omits for eval'd code."""
-        path = self._files.real_path(error["file"]) if self._files else None
-        if path is None:
-            return error
-        wrapper = (
-            "(function (exports, require, module, __filename, __dirname) {"
-            + path.read_text("utf-8", "replace")
-            + "\n})"
-        )
+        """Adds Node's ``file:line``, source line and caret, which V8 omits for eval'd code.
+
+        The error's file is wrapped as the loader wraps a module; code compiled at run time
+        instead (the database console's boxes, see builtins/wxsim-console.js) comes as
+        ``source``, a function body, and is given to ``new Function`` again, as it was. Either
+        way V8 only compiles it: it failed to compile before, and a body is never called.
+        """
+        source = error.get("source")
+        if isinstance(source, str):
+            code, first_line = f"new Function({json.dumps(source)})", 3  # the body's line 1
+        else:
+            path = self._files.real_path(error["file"]) if self._files else None
+            if path is None:
+                return error
+            code = (
+                "(function (exports, require, module, __filename, __dirname) {"
+                + path.read_text("utf-8", "replace")
+                + "\n})"
+            )
+            first_line = 1
         try:
-            await asyncio.wait_for(self._mr.eval_cancelable(wrapper), 1.0)  # compiles; runs nothing
+            await asyncio.wait_for(self._mr.eval_cancelable(code), 1.0)  # compiles; runs nothing
         except Exception as parse_error:  # noqa: BLE001 - we want V8's text, whatever the type
-            found = re.match(r"<anonymous>:(\d+): [^\n]*\n(.*?)\n\n", str(parse_error), re.DOTALL)
+            found = re.match(r"[^\n]*?:(\d+): [^\n]*\n(.*?)\n\n", str(parse_error), re.DOTALL)
             if found:
-                where = f"{error['file']}:{found.group(1)}\n{found.group(2)}"
+                line = int(found.group(1)) - first_line + 1
+                where = f"{error['file']}:{line}\n{found.group(2)}"
                 return {**error, "stack": f"{where}\n\n{error['name']}: {error['message']}"}
         return error
 

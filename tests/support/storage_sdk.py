@@ -1,4 +1,6 @@
-"""A Python mirror of the SDKs' storage calls: what ``wx.cloud`` or ``wx-server-sdk`` returns.
+"""Test support: a Python rendering of the SDKs' storage calls, as an oracle for the tests.
+
+What ``wx.cloud`` or ``wx-server-sdk`` returns; the app's one implementation is the JS shims.
 
 Client callers get the mini program's shapes (spec §1.5–1.8, ``cloud.`` errMsg prefix);
 admin callers get ``wx-server-sdk``'s (§2.3). Choices where the sources differ:
@@ -22,11 +24,11 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Callable
 
-from app.core.database.sdk import SdkOutcome
-from app.core.database.sdk_results import shape_error
+from app.core.functions.sdk import SdkOutcome
 from app.core.errors import ERROR_TEXTS, TCB_CODES, CloudError
 from app.core.requests import Caller, Request
 from app.core.storage.actions import INLINE_LIMIT, SUCCESS
+from tests.support.database_sdk import shape_error
 
 CLIENT_UPLOAD_STATUS = 200
 SERVER_UPLOAD_STATUS = -1

@@ -1,0 +1,103 @@
+"""The database console's own operations (simulator-only names, the backend's style).
+
+``database.listCollections`` (names, counts, modes), ``database.importFile`` and
+``database.exportFile`` (a host file the person at the console chose, in the console's JSON
+Lines or CSV). Only the console may ask for them; the panes and ``wxsim db`` both use them,
+so a console read is logged like every other request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from app.core.database import ejson
+from app.core.database import files as database_files
+from app.core.database.service import DatabaseService
+from app.core.database.transfer import parse_field_list
+from app.core.dispatcher import Action
+from app.core.errors import CloudError, InputError
+from app.core.requests import Request, Trace
+from app.core.workspace_state import WorkspaceState
+
+
+def database_console_actions(service: DatabaseService, state: WorkspaceState,
+                             handle: Callable[[Request], dict]) -> dict[str, Action]:
+    """Handlers for the console's database operations; ``state`` holds the permission modes and
+    ``handle`` (the dispatcher) takes the requests an import makes, nested under it."""
+
+    def list_collections(request: Request, trace: Trace) -> dict:
+        store = service.store
+        collections = [{"name": name, "count": store.count(name), "mode": state.db_mode(name)}
+                       for name in store.collection_names()]
+        trace.target = f"{len(collections)} collection(s)"
+        return {"collections": collections}
+
+    def import_file(request: Request, trace: Trace) -> dict:
+        params = request.params
+        collection = str(params.get("collectionName") or "")
+        trace.target = collection
+        path = _local_path(params)
+        outcome = database_files.import_file(
+            lambda inner: handle(replace(inner, parent_id=trace.id)), collection, path,
+            fmt=database_files.format_of(path, params.get("format")),
+            upsert=params.get("conflict", "insert") == "upsert",
+            atomic=bool(params.get("atomic", True)), source=request.caller.source,
+            progress=request.progress, create=bool(params.get("createCollection", False)),
+        )
+        return {
+            "inserted": outcome.inserted, "replaced": outcome.replaced, "conflicts": outcome.conflicts,
+            "created": outcome.created,
+            "lineErrors": [{"line": e.line, "message": e.message} for e in outcome.line_errors],
+        }
+
+    def export_file(request: Request, trace: Trace) -> dict:
+        params = request.params
+        collection = str(params.get("collectionName") or "")
+        trace.target = collection
+        service.require_collection(collection)
+        fields = params.get("fields")
+        if isinstance(fields, str):
+            fields = parse_field_list(fields)
+        elif fields is not None and not (isinstance(fields, list) and all(isinstance(f, str) for f in fields)):
+            raise CloudError(-501007, "fields must be a list of field names")
+        fmt = params.get("format") or "jsonl"
+        if fmt not in ("jsonl", "csv"):
+            raise InputError(f"Unknown format {fmt!r}: use jsonl or csv.")
+        docs = None
+        if params.get("query") or params.get("order"):
+            # The query the pane shows, as runQuery's ``wire`` gave it (the SDK's own params).
+            order = _wire_param(params.get("order"))
+            docs = service.browse(collection, service.resolve_server_dates(_wire_param(params.get("query"))),
+                                  list(order.items()) if isinstance(order, dict) else None)
+        count = database_files.export_file(service, collection, _local_path(params), fmt=fmt, fields=fields,
+                                           docs=docs, progress=request.progress)
+        return {"exported": count, "localPath": str(_local_path(params))}
+
+    return {
+        "database.listCollections": Action(list_collections, console_only=True),
+        "database.importFile": Action(import_file, console_only=True),
+        "database.exportFile": Action(export_file, console_only=True),
+    }
+
+
+def _wire_param(text: object):
+    """An EJSON param as the SDK sends it (``query``, ``order``), read strictly."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise CloudError(-501007, "query and order are the SDK's EJSON texts")
+    try:
+        return ejson.decode(text)
+    except ValueError as exc:
+        raise CloudError(-501007, f"invalid EJSON: {exc}") from None
+
+
+def _local_path(params: dict) -> Path:
+    # Console-only actions: the person at the console named this path (SECURITY.md).
+    value = params.get("localPath")
+    if not isinstance(value, str) or not value:
+        raise CloudError(-501007, "localPath must be the path of a file")
+    return Path(value).expanduser()
+

@@ -1,0 +1,231 @@
+"""The database pane's query bar and document editor, as console actions on the SDK shims.
+
+``database.runQuery`` takes the boxes as typed (``{done: false, progress: _.gt(10)}``,
+``orderBy('progress', 'desc')``, ``{title: true}``) and runs them as mini program code in the
+JS worker (``js/builtins/wxsim-console.js``): V8 compiles them and the SDK shims serialize
+them, so what goes out is exactly what the real SDK sends. The viewer's own ``get()`` goes out
+as a real request nested under this one: through the mini program's ``wx.cloud`` as a persona
+(or signed out), or through wx-server-sdk for the console's own view. Then every match is
+listed as the console sees it, each with the reason the viewer cannot see it, if so.
+
+Params: ``collectionName``; ``where``, ``orderBy``, ``field``: the boxes' texts (empty: none);
+``skip``, ``limit``: integers (limit 0 or absent: every match); ``viewer``: absent or null for
+the console's admin view, else ``{"persona": name}`` (``{"persona": null}``: signed out);
+``answer``: false lists without sending the viewer's ``get()`` (a quiet refresh).
+
+Result: ``documents`` (relaxed Extended JSON, as ``database.getDocument`` answers), ``hidden``
+(per document: why the viewer cannot see it, or null), ``total`` (matches before skip and
+limit), ``answer`` (``{ok, errMsg, count}`` or ``{ok: false, errCode, errMsg}``, null without
+one) and ``wire`` (the ``database.getDocument`` params the SDK sent).
+
+``database.parseDocument`` reads the document editor's text (JSON, or a JS object such as
+``{title: 'x', due: new Date('2025-01-01')}``) the same way: ``{"document": …}`` in relaxed EJSON.
+
+A mistake in a box is an InputError naming the box, and the line and column when V8 or a
+stack frame gives one (``where: Line 1, column 13: SyntaxError: Unexpected token ')'``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from app.core import jsontext
+from app.core.database import ejson
+from app.core.database.console_errors import box_failure, syntax_error
+from app.core.database.permissions import decide, owns
+from app.core.database.projection import compile_projection
+from app.core.database.service import DatabaseService
+from app.core.dispatcher import Action
+from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
+from app.core.functions.runner import FunctionRunner
+from app.core.requests import Caller, Request, Trace
+from app.core.workspace_state import WorkspaceState
+
+CONSOLE_DIR = "database-console"  # in the data folder; the pool keeps a warm instance for it
+ENTRY = "console.js"
+ENTRY_TEXT = ("// wxsim's database console (app/core/database/console_query.py)\n"
+              "module.exports = require('wxsim-console')\n")
+TIMEOUT_S = 10.0
+BOXES = ("where", "orderBy", "field")
+SIGNED_OUT = "A signed-out visitor"
+
+
+def console_query_actions(
+    service: DatabaseService,
+    state: WorkspaceState,
+    caller_for: Callable[[str | None], Caller],
+    runner: FunctionRunner,
+    handle: Callable[[Request], dict],
+    data_dir: Path,
+) -> dict[str, Action]:
+    """``caller_for(persona)`` is a persona's mini program user; ``handle`` (the dispatcher)
+    serves the viewer's ``get()``; the console's module lives in ``data_dir/database-console``."""
+    js = _ConsoleJs(runner, state.settings.env_id, data_dir / CONSOLE_DIR)
+
+    def run_query(request: Request, trace: Trace) -> dict:
+        params = request.params
+        collection = params.get("collectionName")
+        if not isinstance(collection, str) or not collection:
+            raise CloudError(-501007, "collectionName is required")
+        trace.target = collection
+        texts = {box: _text(params, box) for box in BOXES}
+        skip, limit = _count(params, "skip"), _count(params, "limit")
+        viewer = _viewer(params.get("viewer"), caller_for)
+        answer = params.get("answer", True) is not False
+        event = {"collectionName": collection, **texts, "skip": skip, "limit": limit,
+                 "viewer": "server" if viewer is None else "client", "answer": answer}
+        as_whom = viewer or request.caller
+        result = js.run("runQuery", event, texts, _host(handle, as_whom, trace.id))
+        wire = result["wire"] or {}
+        matches = service.browse(collection, service.resolve_server_dates(_decode(wire.get("query"))),
+                                 _order(_decode(wire.get("order"))))
+        page = matches[skip: skip + limit if limit else None]
+        projection = _decode(wire.get("projection"))
+        project = compile_projection(projection) if projection else None
+        return {
+            "documents": ejson.to_ejson_shared([project(doc) for doc in page] if project else page),
+            "hidden": _hidden(state.db_mode(collection), viewer, collection, page),
+            "total": len(matches),
+            "answer": result["answer"],
+            "wire": wire,
+        }
+
+    def parse_document(request: Request, trace: Trace) -> dict:
+        text = _text(request.params, "text")
+        trace.target = f"{len(text)} characters"
+        result = js.run("parseDocument", {"text": text}, {"document": text}, _no_requests)
+        if result.get("blank"):
+            raise InputError("Type the document, e.g. {title: 'Learn cloud', done: false}")
+        document = ejson.decode_unchecked_numbers(result["data"], what="The document")
+        jsontext.check_value(document, what="The document")  # NaN, Infinity, 1e999: not storable
+        return {"document": ejson.to_ejson(document)}
+
+    return {
+        "database.runQuery": Action(run_query, console_only=True),
+        "database.parseDocument": Action(parse_document, console_only=True),
+    }
+
+
+class _ConsoleJs:
+    """Runs wxsim-console.js handlers in the JS pool, from one fixed module so the worker that
+    ran it stays warm (its file never changes: the texts travel in the event)."""
+
+    def __init__(self, runner: FunctionRunner, env_id: str, folder: Path) -> None:
+        self._runner = runner
+        self._env = {"TCB_ENV": env_id}
+        self._folder = folder
+        self._written = False
+
+    def run(self, handler: str, event: dict, texts: dict[str, str], host) -> dict:
+        """The handler's result; InputError for a mistake in one of ``texts`` (by box)."""
+        self._write_entry()
+        outcome = self._runner.pool().invoke(self._folder, event, {}, self._env, TIMEOUT_S, host,
+                                             entry=ENTRY, handler=handler)
+        if outcome.timed_out:
+            raise InputError(f"The console's code did not finish within {TIMEOUT_S:.0f} seconds: "
+                             "does something in a box loop forever?")
+        if outcome.error is not None:
+            located = syntax_error(outcome.error, texts)
+            if located is not None:
+                raise InputError(located)
+            error = outcome.error
+            raise CloudError(-1, f"the database console's code failed: {error.name}: {error.message}")
+        result = outcome.result
+        if "failed" in result:
+            raise InputError(box_failure(result["failed"], texts))
+        return result
+
+    def _write_entry(self) -> None:
+        entry = self._folder / ENTRY
+        if self._written and entry.is_file():
+            return
+        self._folder.mkdir(parents=True, exist_ok=True)
+        try:
+            current = entry.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current != ENTRY_TEXT:  # rewritten only when different: a new text means a cold worker
+            entry.write_text(ENTRY_TEXT, encoding="utf-8")
+        self._written = True
+
+
+def _host(handle: Callable[[Request], dict], caller: Caller, parent_id: str):
+    """Serves the console module's one request: the viewer's get(), nested under the action."""
+
+    def host(action: str, params: dict) -> dict:
+        if action == "auth.initCloud":
+            return {}  # wx.cloud.init of the console's own wx: no visit of the user's, nothing to log
+        if action != "database.getDocument":
+            raise CloudError(-601004, f"{action}: the database console's query only reads")
+        try:
+            return handle(Request(action, params, caller, parent_id=parent_id))
+        except CloudError:
+            raise
+        except WxApiError as exc:
+            raise CloudError(exc.errcode, exc.errmsg) from None
+        except SimulatorError as exc:  # only a CloudError crosses to JS as a rejection
+            raise CloudError(-1, str(exc)) from None
+
+    return host
+
+
+def _no_requests(action: str, params: dict) -> dict:
+    raise CloudError(-601004, f"{action}: reading a document sends no request")
+
+
+def _text(params: dict, key: str) -> str:
+    value = params.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise CloudError(-501007, f"{key} must be the text typed in its box")
+    return value
+
+
+def _count(params: dict, key: str) -> int:
+    value = params.get(key)
+    if value is None:
+        return 0
+    if type(value) is not int or value < 0:
+        raise CloudError(-501007, f"{key} must be a non-negative integer")
+    return value
+
+
+def _viewer(viewer: Any, caller_for: Callable[[str | None], Caller]) -> Caller | None:
+    """The mini program user whose view is asked for; None for the console's own."""
+    if viewer is None:
+        return None
+    if not isinstance(viewer, dict) or "persona" not in viewer:
+        raise CloudError(-501007, 'viewer must be null or {"persona": name or null}')
+    persona = viewer["persona"]
+    if persona is not None and not isinstance(persona, str):
+        raise CloudError(-501007, "viewer.persona must be a persona's name or null (signed out)")
+    return caller_for(persona)
+
+
+def _decode(text: Any) -> Any:
+    """An EJSON param of the get() the SDK just sent (read strictly, like any wire text)."""
+    if text is None:
+        return None
+    try:
+        return ejson.decode(text)
+    except ValueError as exc:
+        raise CloudError(-501007, f"invalid EJSON: {exc}") from None
+
+
+def _order(order: Any) -> list | None:
+    return list(order.items()) if isinstance(order, dict) else None
+
+
+def _hidden(mode: str, viewer: Caller | None, collection: str, docs: list[dict]) -> list[str | None]:
+    """Why ``viewer`` cannot see each document (None: it can), by the collection's mode."""
+    if viewer is None:
+        return [None] * len(docs)
+    access = decide(mode, viewer, "read", collection)
+    if not access.allowed:
+        return [access.reason] * len(docs)
+    if access.owner is None:
+        return [None] * len(docs)
+    reason = f"{viewer.persona or SIGNED_OUT} cannot see this document: {access.reason}"
+    return [None if owns(doc, access.owner) else reason for doc in docs]

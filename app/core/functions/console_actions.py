@@ -1,0 +1,157 @@
+"""The functions console's own operations: the list with runtimes, history, saved test events,
+the Node.js choice, and running mini program code (a script file or a typed snippet) as a user.
+
+Only the console may ask for them. Client code run here makes its requests as the chosen
+user, nested under the console's request in the timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+from app.core.dispatcher import Action
+from app.core.errors import CloudError, InputError
+from app.core.functions.catalog import FunctionInfo
+from app.core.functions.client_snippets import ConsoleRun, run_snippet
+from app.core.functions.runner import CLIENT_SCRIPT_TIMEOUT_S, FunctionRunner
+from app.core.functions.runtime.node import find_node, sdk_problem
+from app.core.requests import Caller, Request, Trace
+from app.core.workspace_state import WorkspaceState
+
+
+def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
+                             caller_for: Callable[[str | None], Caller], data_dir: Path) -> dict[str, Action]:
+    """``caller_for(persona)`` is a persona's mini program caller; ``data_dir`` holds the
+    client console's scratch folder."""
+
+    def node_problem(info: FunctionInfo) -> str | None:
+        """Why ``info`` cannot run on Node.js here, in words; None if it can."""
+        node_path = state.node_path()
+        if find_node(node_path) is None:
+            return ("Node.js was not found" + (f" at {node_path}" if node_path else " on the PATH")
+                    + ". Install it, or run this function on the embedded runtime.")
+        return sdk_problem(info.folder)
+
+    def function(name: object) -> FunctionInfo:
+        info = runner.catalog.find(name) if isinstance(name, str) and name else None
+        if info is None:
+            raise CloudError(-501000, "FunctionName parameter could not be found.")
+        return info
+
+    def list_functions(request: Request, trace: Trace) -> dict:
+        infos = runner.functions()
+        trace.target = f"{len(infos)} function(s)"
+        return {"functions": [{
+            "name": info.name, "folder": str(info.folder), "timeoutSeconds": info.timeout_s,
+            "trigger": {"name": info.trigger.name, "cron": info.trigger.cron.text} if info.trigger else None,
+            "modified": info.modified, "problem": info.problem, "runtime": state.function_runtime(info.name),
+            "nodeProblem": node_problem(info) if state.function_runtime(info.name) == "node" else None,
+            "presets": state.function_presets(info.name),
+        } for info in infos]}
+
+    def history(request: Request, trace: Trace) -> dict:
+        name, wanted = request.params.get("name"), request.params.get("requestId")
+        trace.target = str(name or "")
+        runs = runner.history(name if isinstance(name, str) and name else None)
+        if wanted is not None:
+            runs = [run for run in runs if run.request_id == wanted]
+        return {"invocations": [asdict(run) for run in runs]}
+
+    def set_runtime(request: Request, trace: Trace) -> dict:
+        """Save a function's runtime; with ``thisRunOnly`` only until it is set back to null
+        (``wxsim call --runtime``: the saved choice stays)."""
+        info = function(request.params.get("name"))
+        trace.target = info.name
+        runtime = request.params.get("runtime")
+        if request.params.get("thisRunOnly"):
+            if runtime not in (None, "v8", "node"):
+                raise InputError(f"The runtime must be v8 or node, not {runtime!r}.")
+            runner.set_runtime_override(info.name, runtime)
+        else:
+            state.set_function_runtime(info.name, runtime)  # InputError for anything but v8/node
+        effective = runner.runtime(info.name)
+        return {"name": info.name, "runtime": effective,
+                "nodeProblem": node_problem(info) if effective == "node" else None}
+
+    def save_preset(request: Request, trace: Trace) -> dict:
+        info = function(request.params.get("name"))
+        trace.target = info.name
+        label, payload = request.params.get("label"), request.params.get("payload")
+        if not isinstance(label, str) or not isinstance(payload, str):
+            raise CloudError(-501007, "label and payload must be strings")
+        state.save_function_preset(info.name, label, payload)
+        return {"presets": state.function_presets(info.name)}
+
+    def delete_preset(request: Request, trace: Trace) -> dict:
+        name = str(request.params.get("name") or "")
+        trace.target = name
+        state.delete_function_preset(name, str(request.params.get("label") or ""))
+        return {"presets": state.function_presets(name)}
+
+    def set_node_path(request: Request, trace: Trace) -> dict:
+        path = request.params.get("path")
+        if path is not None and not isinstance(path, str):
+            raise CloudError(-501007, "path must be a string or null")
+        trace.target = path or "PATH"
+        state.set_node_path(path)
+        runner.reset_node_pool()  # the next Node call starts the chosen Node.js
+        return {"path": state.node_path(), "found": find_node(state.node_path()) is not None}
+
+    def user(request: Request) -> Caller:
+        """The mini program user a client run acts as: a persona, an openid, or signed out."""
+        params = request.params
+        if params.get("openid"):
+            return Caller.client(str(params["openid"]), runner.appid)
+        return caller_for(params.get("persona"))
+
+    def run_client(request: Request, trace: Trace) -> dict:
+        script = request.params.get("localPath")
+        if not isinstance(script, str) or not script:
+            raise CloudError(-501007, "localPath must be the path of the script")
+        trace.target = Path(script).name
+        temp = request.params.get("tempDir")
+        temp_dir = Path(temp) if isinstance(temp, str) and temp else data_dir / "client-temp"
+        temp_dir.mkdir(parents=True, exist_ok=True)
+        outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id)
+        run = _console_run(outcome, f"{Path(script).name} did not finish within {CLIENT_SCRIPT_TIMEOUT_S:.0f} seconds")
+        return _run_answer(run, outcome)
+
+    def run_typed(request: Request, trace: Trace) -> dict:
+        code = request.params.get("code")
+        if not isinstance(code, str) or not code.strip():
+            raise InputError("Type some mini program code first.")
+        trace.target = code.strip().splitlines()[0][:60]
+        run = run_snippet(runner, code, user(request), data_dir / "client-console", parent_id=trace.id)
+        return {"ok": run.ok, "value": run.value, "logs": run.logs, "durationMs": run.duration_ms}
+
+    return {
+        "functions.list": Action(list_functions, console_only=True),
+        "functions.history": Action(history, console_only=True),
+        "functions.setRuntime": Action(set_runtime, console_only=True),
+        "functions.savePreset": Action(save_preset, console_only=True),
+        "functions.deletePreset": Action(delete_preset, console_only=True),
+        "functions.setNodePath": Action(set_node_path, console_only=True),
+        "client.runScript": Action(run_client, console_only=True),
+        "client.runSnippet": Action(run_typed, console_only=True),
+    }
+
+
+def _console_run(outcome, timeout_message: str) -> ConsoleRun:
+    logs = [f"[{line.level}] {line.text}" for line in outcome.logs]
+    if outcome.timed_out:
+        return ConsoleRun(False, {"errCode": -1, "errMsg": timeout_message}, logs, outcome.duration_ms)
+    if outcome.error is not None:
+        error = outcome.error
+        return ConsoleRun(False, {"errCode": error.code if error.code is not None else -1,
+                                  "errMsg": error.err_msg or error.message}, logs, outcome.duration_ms)
+    return ConsoleRun(True, outcome.result, logs, outcome.duration_ms)
+
+
+def _run_answer(run: ConsoleRun, outcome) -> dict:
+    answer = {"ok": run.ok, "value": run.value, "logs": [
+        {"level": line.level, "text": line.text} for line in outcome.logs], "durationMs": run.duration_ms}
+    if outcome.error is not None and outcome.error.code is None and outcome.error.stack:
+        answer["stack"] = outcome.error.stack  # a thrown Error (not an SDK failure): where it was
+    return answer
