@@ -74,9 +74,7 @@ class DatabasePane(QWidget):
         self.viewer_box.activated.connect(self.run_query)
         bridge.database_changed.connect(self._on_bridge_database_changed)
         bridge.personas_changed.connect(self._fill_viewers)
-        # Deferred: the first query is an async slot, and the event loop runs only after
-        # the window is built.
-        QTimer.singleShot(0, self.refresh_collections)
+        self._stale = True  # nothing read yet: the first showing lists the collections
 
     def _build_layout(self) -> None:
         left = QWidget()
@@ -217,8 +215,18 @@ class DatabasePane(QWidget):
         else:
             self.answer.show_error(f"{viewer}: {answer['errMsg']}")
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:  # first shown, or written to while hidden: read again
+            self._stale = False
+            self._reload_timer.start()
+
     def _on_bridge_database_changed(self, name: str) -> None:
-        self._reload_timer.start()
+        # A hidden pane reads nothing (each read is a logged request); it catches up when shown.
+        if self.isVisible():
+            self._reload_timer.start()
+        else:
+            self._stale = True
 
     @asyncSlot()
     async def _on_reload_due(self) -> None:
