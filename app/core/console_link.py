@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
-from app.core.http.base import LoopbackHandler, LoopbackServer
+from app.core.http.base import LoopbackHandler, LoopbackServer, read_all
 from app.core.http.body import BadBody
 from app.core.http.loopback import host_refusal, origin_refusal
 from app.core.jsonfile import write_json
@@ -187,11 +187,7 @@ class _Handler(LoopbackHandler):
             self._send(403 if refusal else 404, {"error": {"type": "SimulatorError", "message": refusal or "no such route"}})
             return
         try:
-            reader = self.body_reader()
-            chunks = []
-            while data := reader.read(1 << 20):
-                chunks.append(data)
-            answer = self.link.serve(b"".join(chunks))
+            answer = self.link.serve(read_all(self.body_reader(), MAX_BODY))
         except BadBody as exc:
             self.close_connection = True
             answer = {"error": {"type": "InputError", "message": str(exc)}}

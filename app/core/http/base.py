@@ -80,3 +80,23 @@ class LoopbackHandler(BaseHTTPRequestHandler):
         except (BadBody, OSError):
             pass
         self.close_connection = True
+
+
+def read_all(reader: Reader, limit: int) -> bytes:
+    """The whole body, refused (BadBody) once it passes ``limit`` bytes, chunked ones included."""
+    chunks, total = [], 0
+    while data := reader.read(1 << 20):
+        total += len(data)
+        if total > limit:
+            raise BadBody(f"the body is over {limit} bytes")
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+def header_param(params: str, key: str) -> str:
+    """A parameter of a header's value, e.g. the ``boundary`` of ``multipart/form-data; boundary=…``."""
+    for item in params.split(";"):
+        name, _, value = item.strip().partition("=")
+        if name.lower() == key:
+            return value.strip().strip('"')
+    return ""

@@ -38,7 +38,7 @@ from app.core.gateway.openapi import (
 )
 from app.core.gateway.signature import BadSignature, Verifier, json_members
 from app.core.gateway.wire import to_wire
-from app.core.http.base import HOST, LoopbackHandler, LoopbackServer
+from app.core.http.base import HOST, LoopbackHandler, LoopbackServer, header_param, read_all
 from app.core.http.loopback import host_refusal, origin_refusal
 from app.core.requests import Caller, Request
 from app.core.http.body import BadBody, MultipartReader, Reader
@@ -224,16 +224,16 @@ class _Handler(LoopbackHandler):
             reader = self.body_reader()
             kind, _, params = headers.get("content-type", "").partition(";")
             if kind.strip().lower() == "multipart/form-data":
-                fields, buffers = _read_form(reader, _param(params, "boundary"))
+                fields, buffers = _read_form(reader, header_param(params, "boundary"))
                 # The form's epilogue (and a chunked body's last chunk) must not be left on
                 # the socket: the next request on this connection would start with it.
-                _read_all(reader)
+                read_all(reader, MAX_BODY)
                 signed = {name: value if name in buffers else value.decode("utf-8", "replace")
                           for name, value in fields.items()}
                 verifier.check_payload(auth, self.command, self.path, headers, signed)
                 body, content_type = self.gateway.answer_form(self.path, fields, source)
             else:
-                raw = _read_all(reader)
+                raw = read_all(reader, MAX_BODY)
                 try:
                     members = json_members(raw)
                 except RecursionError:  # far past what the envelope accepts, signed or not
@@ -315,21 +315,3 @@ def _read_form(reader: Reader, boundary: str) -> tuple[dict[str, bytes], set[str
         else:
             buffers.discard(part.name)
     return fields, buffers
-
-
-def _read_all(reader: Reader) -> bytes:
-    chunks, total = [], 0
-    while data := reader.read(1 << 20):
-        total += len(data)
-        if total > MAX_BODY:
-            raise BadBody(f"the body is over {MAX_BODY} bytes")
-        chunks.append(data)
-    return b"".join(chunks)
-
-
-def _param(params: str, key: str) -> str:
-    for item in params.split(";"):
-        name, _, value = item.strip().partition("=")
-        if name.lower() == key:
-            return value.strip().strip('"')
-    return ""

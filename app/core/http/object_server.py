@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 from app.core.http.loopback import host_refusal, origin_refusal
-from app.core.http.base import LoopbackHandler, LoopbackServer
+from app.core.http.base import LoopbackHandler, LoopbackServer, header_param
 from app.core.http.body import BadBody, MultipartReader, Reader
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class _Handler(LoopbackHandler):
         kind, _, params = self.headers.get("Content-Type", "").partition(";")
         if kind.strip().lower() != "multipart/form-data":
             raise Refusal(400, "InvalidArgument", "POST uploads must be multipart/form-data")
-        boundary = _param(params, "boundary")
+        boundary = header_param(params, "boundary")
         fields: dict[str, str] = {}
         uploaded = False
         for part in MultipartReader(self._body(), boundary).parts():
@@ -236,14 +236,6 @@ class _Handler(LoopbackHandler):
 def _first(query: dict, key: str) -> str:
     values = query.get(key) or [""]
     return values[0]
-
-
-def _param(params: str, key: str) -> str:
-    for item in params.split(";"):
-        name, _, value = item.strip().partition("=")
-        if name.lower() == key:
-            return value.strip().strip('"')
-    return ""
 
 
 _WHOLE = (0, -1)  # no usable Range header: send the whole file with 200
