@@ -41,7 +41,8 @@ exit codes:
   3  the workspace could not be reached or opened
 """
 
-COMMANDS = ("personas", "db", "call", "run-client", "serve")
+COMMANDS = ("personas", "db", "storage", "call", "run-client", "serve")
+PERMISSION_MODES = ("READONLY", "PRIVATE", "ADMINWRITE", "ADMINONLY", "CUSTOM")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_location_options(personas, argparse.SUPPRESS)
     _add_db_commands(commands)
+    _add_storage_commands(commands)
     call = commands.add_parser(
         "call", help="invoke a cloud function as wx.cloud.callFunction would; prints one JSON object"
     )
@@ -106,8 +108,12 @@ def _add_db_commands(commands) -> None:
         "permission", help="set a collection's permission mode, as the console's 数据权限 does"
     )
     permission.add_argument("collection")
-    permission.add_argument("mode", choices=("READONLY", "PRIVATE", "ADMINWRITE", "ADMINONLY", "CUSTOM"))
-    permission.add_argument("--rules", type=Path, metavar="FILE", help="security rules JSON (CUSTOM)")
+    permission.add_argument("mode", choices=PERMISSION_MODES)
+    permission.add_argument(
+        "--rules", type=Path, metavar="FILE",
+        help='with CUSTOM: a JSON file of security rules, e.g. {"read": "doc._openid == auth.openid", '
+        '"write": "doc._openid == auth.openid"} (keys read, write, create, update, delete)',
+    )
     load = actions.add_parser("import", help="import a JSON Lines or CSV file into a collection")
     load.add_argument("collection")
     load.add_argument("file", type=Path)
@@ -125,8 +131,31 @@ def _add_db_commands(commands) -> None:
     dump.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     dump.add_argument("--fields", metavar="A,B", help="the fields to export (required for CSV)")
     dump.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    for sub in (permission, load, dump):
+    aggregate = actions.add_parser(
+        "aggregate", help="run an aggregation pipeline on a collection; prints {list, errMsg} as JSON",
+        description="PIPELINE_FILE holds the pipeline as a JSON array of stages in the wire's form: "
+        'one-key stage objects such as [{"$match": {"done": false}}, {"$group": {"_id": "$tag", '
+        '"n": {"$sum": 1}}}], Extended JSON for dates ({"$date": "2024-01-01T00:00:00Z"}); the '
+        'SDK\'s own {"stageKey": "$match", "stageValue": "<EJSON text>"} items are taken too.')
+    aggregate.add_argument("collection")
+    aggregate.add_argument("pipeline_file", type=Path, metavar="PIPELINE_FILE")
+    for sub in (permission, load, dump, aggregate):
         _add_location_options(sub, argparse.SUPPRESS)
+
+
+def _add_storage_commands(commands) -> None:
+    storage = commands.add_parser("storage", help="console operations on cloud storage (run as admin)")
+    actions = storage.add_subparsers(dest="storage_command", metavar="ACTION", required=True)
+    permission = actions.add_parser(
+        "permission", help="set the storage permission mode, as the console's 存储 → 权限设置 does"
+    )
+    permission.add_argument("mode", choices=PERMISSION_MODES)
+    permission.add_argument(
+        "--rules", type=Path, metavar="FILE",
+        help='with CUSTOM: a JSON file of storage security rules, e.g. '
+        '{"read": true, "write": "resource.openid == auth.openid"}',
+    )
+    _add_location_options(permission, argparse.SUPPRESS)
 
 
 def _add_location_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -165,6 +194,8 @@ def run(args: argparse.Namespace, api_for: Callable[[argparse.Namespace], Api]) 
             return _run_client(args, api)
         if args.command == "serve":
             return _serve(args, api)
+        if args.command == "storage":
+            return _storage(args, api)
         return _db(args, api)
     except HolderUnreachable as exc:
         print(f"wxsim: {exc}", file=sys.stderr)
@@ -186,11 +217,8 @@ def _personas(api: Api) -> int:
 
 def _db(args: argparse.Namespace, api: Api) -> int:
     if args.db_command == "permission":
-        if args.mode == "CUSTOM":
-            raise InputError("CUSTOM security rules are not supported yet; use one of the four simple modes.")
-        params = {"collectionName": args.collection, "mode": args.mode}
-        api.request("database.setPermission", params)
-        print(json.dumps(params, ensure_ascii=False))
+        params = {"collectionName": args.collection, "mode": args.mode, **_rules_param(args)}
+        print(json.dumps(api.request("database.setPermission", params), ensure_ascii=False))
         return 0
     if args.db_command == "import":
         # The collection is made with its documents, so a refused import leaves none behind.
@@ -207,7 +235,56 @@ def _db(args: argparse.Namespace, api: Api) -> int:
                    "badLines": len(report["lineErrors"]), "conflicts": report["conflicts"]}
         print(json.dumps(summary, ensure_ascii=False))
         return 0 if not report["lineErrors"] and not report["conflicts"] else 1
+    if args.db_command == "aggregate":
+        return _aggregate(args, api)
     return _export(args, api)
+
+
+def _aggregate(args: argparse.Namespace, api: Api) -> int:
+    """``db aggregate``: the file's stages in the wire's form (tcb-wire §4), run as admin."""
+    path = args.pipeline_file.expanduser()
+    try:
+        pipeline = jsontext.loads(path.read_text(encoding="utf-8"), what=str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read the pipeline file {path}: {getattr(exc, 'strerror', None) or exc}.") from None
+    if not isinstance(pipeline, list):
+        raise InputError(f"{path} must hold a JSON array of stages, e.g. [{{\"$match\": {{}}}}].")
+    stages = []
+    for stage in pipeline:
+        if isinstance(stage, dict) and set(stage) == {"stageKey", "stageValue"}:
+            stages.append(stage)
+        elif isinstance(stage, dict) and len(stage) == 1:
+            ((key, value),) = stage.items()
+            stages.append({"stageKey": key, "stageValue": json.dumps(value, ensure_ascii=False)})
+        else:
+            raise InputError(f"{path}: each stage must be an object with one key, like {{\"$match\": {{}}}}.")
+    answer = api.request("database.aggregateDocuments", {"collectionName": args.collection, "stages": stages})
+    print(json.dumps({"list": answer["list"], "errMsg": "collection.aggregate:ok"}, ensure_ascii=False))
+    return 0
+
+
+def _storage(args: argparse.Namespace, api: Api) -> int:
+    answer = api.request("storage.setPermission", {"mode": args.mode, **_rules_param(args)})
+    print(json.dumps(answer, ensure_ascii=False))
+    return 0
+
+
+def _rules_param(args: argparse.Namespace) -> dict:
+    """``{"rules": …}`` from ``--rules FILE`` (strict JSON), which goes with CUSTOM only."""
+    if args.rules is None:
+        if args.mode == "CUSTOM":
+            raise InputError("CUSTOM needs --rules FILE: a JSON file of security rules.")
+        return {}
+    if args.mode != "CUSTOM":
+        raise InputError(f"--rules goes with the mode CUSTOM, not {args.mode}.")
+    path = args.rules.expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text.") from None
+    except OSError as exc:
+        raise InputError(f"Cannot read the rules file {path}: {exc.strerror or exc}.") from None
+    return {"rules": jsontext.loads(text, what=str(path))}
 
 
 def _export(args: argparse.Namespace, api: Api) -> int:

@@ -21,6 +21,7 @@ from app.core.database.permissions import LABELS_EN as DATABASE_MODE_LABELS_EN
 from app.core.database.permissions import LABELS_ZH as DATABASE_MODE_LABELS_ZH
 from app.core.database.permissions import MODES as DATABASE_MODES
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
+from app.core.event_export import export_events
 from app.core.events import OUTCOME_DENIED, OUTCOME_ERROR, OUTCOME_OK, Event
 from app.core.functions.runner import Invocation
 from app.core.functions.sdk import call_function
@@ -48,7 +49,8 @@ __all__ = [
     "OUTCOME_ERROR", "OUTCOME_OK", "SOURCE_CLI", "SOURCE_CLIENT", "SOURCE_CONSOLE", "STORAGE_MODES",
     "STORAGE_MODE_LABELS_EN", "STORAGE_MODE_LABELS_ZH", "Caller", "CloudError", "Decision", "Event",
     "HolderUnreachable", "InputError", "ProjectError", "Invocation", "JsonTextError", "Persona", "RemoteApi", "Request", "SimulatorError",
-    "UserRecord", "WorkspaceApi", "WxApiError", "call_function", "connect", "iso_date", "jsontext", "to_ejson",
+    "UserRecord", "WorkspaceApi", "WxApiError", "call_function", "connect", "export_events", "iso_date", "jsontext",
+    "to_ejson",
 ]
 
 
@@ -129,6 +131,16 @@ class WorkspaceApi:
     def recent_events(self) -> list[Event]:
         return self._workspace.events.recent()
 
+    def triggers_paused(self) -> bool:
+        """Whether timer triggers are paused (``functions.pauseTriggers`` changes it)."""
+        return self._workspace.state.triggers_paused()
+
+    # -- the timeline (the console's view of the event log) --------------------------------------
+
+    def clear_timeline(self) -> None:
+        """Forget the recent events, now and after a restart; events.jsonl, the QA log, keeps them."""
+        self._workspace.clear_timeline()
+
     # -- change notices (called on whichever thread made the change) -----------------------------
 
     def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
@@ -144,7 +156,7 @@ class WorkspaceApi:
     def start_triggers(self) -> None:
         """Fire the functions' timer triggers on schedule until ``close``."""
         if self._triggers is None:
-            self._triggers = TriggerScheduler(self._workspace.functions.functions, self._workspace.handle)
+            self._triggers = self._workspace.trigger_scheduler()
             self._triggers.start()
 
     def serve(self, port: int = 0) -> dict:

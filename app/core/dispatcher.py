@@ -75,9 +75,8 @@ class Dispatcher:
         result: dict | None,
         error: BaseException | None,
     ) -> None:
-        code, message = _describe(error)
-        denied = trace.decision is not None and not trace.decision.allowed
-        outcome = OUTCOME_OK if error is None else OUTCOME_DENIED if denied else OUTCOME_ERROR
+        code, message = _describe(error if error is not None else trace.failure)
+        outcome = _outcome(trace, failed=error is not None or trace.failure is not None)
         caller = request.caller
         self._events.append(
             Event(
@@ -98,8 +97,17 @@ class Dispatcher:
                 permission_allowed=trace.decision.allowed if trace.decision else None,
                 permission_reason=trace.decision.reason if trace.decision else None,
                 parent_id=request.parent_id,
+                permission=trace.decision.details() if trace.decision else None,
             )
         )
+
+
+def _outcome(trace: Trace, *, failed: bool) -> str:
+    """Denied whenever the permission decision was a refusal, even if the call answered (a
+    batch whose items are refused one by one still answers); else error or ok."""
+    if trace.decision is not None and not trace.decision.allowed:
+        return OUTCOME_DENIED
+    return OUTCOME_ERROR if failed else OUTCOME_OK
 
 
 def _describe(error: BaseException | None) -> tuple[Any, str | None]:

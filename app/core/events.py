@@ -6,11 +6,12 @@ import json
 import logging
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from app.core.jsonfile import open_log
+from app.core.requests import Decision
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,9 @@ class Event:
     source: str
     target: str
     duration_ms: float
+    # ok, error or denied, as the caller met it: denied whenever the permission decision was a
+    # refusal, even if the call answered (a batch's refused item, with its error code); error
+    # also when the answer carried a failure (a mini program doc(id).get() that found nothing).
     outcome: str
     params: Any
     result: Any = None
@@ -44,13 +48,25 @@ class Event:
     permission_allowed: bool | None = None
     permission_reason: str | None = None
     parent_id: str | None = None
+    # The decision's structured fields (``Decision.details()``: kind, mode, rule, values,
+    # missing), JSON-able; None for requests without a decision and for older events.
+    permission: dict | None = None
 
     @property
     def service(self) -> str:
         return self.action.split(".", 1)[0]
 
+    @property
+    def decision(self) -> Decision | None:
+        """The permission decision as the handler made it, structured fields included."""
+        if self.permission_allowed is None:
+            return None
+        return Decision.of(self.permission_allowed, self.permission_reason or "", self.permission)
+
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, default=str)
+        # The fields as they are: asdict() would deep-copy every params, result and decision
+        # only for json to read them once.
+        return json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, ensure_ascii=False, default=str)
 
 
 def clip(value: Any) -> Any:
@@ -97,14 +113,15 @@ class EventLog:
     them as signals so widgets are touched only on the GUI thread.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, since: float | None = None) -> None:
+        """``since``: keep in memory only the logged events after it (the timeline was cleared)."""
         self._path = path
         self._lock = threading.Lock()
         self._recent: deque[Event] = deque(maxlen=MAX_IN_MEMORY)
         self._listeners: list[Listener] = []
         self._handle = None  # kept open: reopening per request cost more than the request
         if path is not None:
-            self._recent.extend(_load_tail(path))
+            self._recent.extend(e for e in _load_tail(path) if since is None or e.time > since)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` for every new event; returns a function that unsubscribes."""
@@ -128,6 +145,11 @@ class EventLog:
                 listener(event)
             except Exception:  # a broken view must not fail the request it watches
                 log.exception("event listener failed")
+
+    def clear_recent(self) -> None:
+        """Forget the recent events (a cleared timeline); events.jsonl keeps them all."""
+        with self._lock:
+            self._recent.clear()
 
     def recent(self) -> list[Event]:
         """Events oldest first, as far back as memory keeps them."""
@@ -166,7 +188,14 @@ def _load_tail(path: Path) -> list[Event]:
     events = []
     for line in lines:
         try:
-            events.append(Event(**json.loads(line)))
+            events.append(_upgraded(Event(**json.loads(line))))
         except (ValueError, TypeError):
             continue
     return events
+
+
+def _upgraded(event: Event) -> Event:
+    """An event as this version logs it: older ones logged a batch's refusal as ok."""
+    if event.outcome == OUTCOME_OK and event.permission_allowed is False:
+        return replace(event, outcome=OUTCOME_DENIED)
+    return event

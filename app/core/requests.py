@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
 
+from app.core.errors import CloudError
+
 # SOURCE values of getWXContext (spec §2.4), plus the simulator's own front ends.
 SOURCE_CLIENT = "wx_client"
 SOURCE_CONSOLE = "console"
@@ -84,10 +86,41 @@ class Request:
 
 @dataclass(frozen=True)
 class Decision:
-    """A permission verdict and the reason for it, in words a trainer can read aloud."""
+    """A permission verdict and the reason for it, in words a trainer can read aloud.
+
+    Besides the English ``reason``, the structured fields let a view say it in any language:
+    ``kind`` is "mode" (a simple mode decided), "rule" (security rules) or "admin" (no
+    permissions apply); ``mode`` the collection's or bucket's mode (READONLY … or CUSTOM);
+    ``rule`` ``{"name": operation, "key": the rules key used (write by fallback) or None,
+    "text": the expression}``; ``values`` ``[{"text": sub-expression, "value": …}]`` for this
+    caller and document (``"source": "query"`` when the value is the query's condition); and
+    for a query the rule was not proven for, ``missing`` ``{"field", "condition", "needs"}``.
+    All JSON-able, so events.jsonl keeps them.
+    """
 
     allowed: bool
     reason: str
+    kind: str | None = None
+    mode: str | None = None
+    rule: dict | None = field(default=None, compare=False)
+    values: list | None = field(default=None, compare=False)
+    missing: dict | None = field(default=None, compare=False)
+
+    def details(self) -> dict | None:
+        """The structured fields (None when there are none), as the event log keeps them."""
+        if self.kind is None and self.mode is None:
+            return None
+        return {"kind": self.kind, "mode": self.mode, "rule": self.rule, "values": self.values,
+                "missing": self.missing}
+
+    @classmethod
+    def of(cls, allowed: bool, reason: str, details: dict | None) -> "Decision":
+        """A decision from a verdict and its structured details (e.g. an event's)."""
+        details = details or {}
+        return cls(allowed, reason, **{k: details.get(k) for k in _DETAILS})
+
+
+_DETAILS = ("kind", "mode", "rule", "values", "missing")
 
 
 @dataclass
@@ -97,4 +130,7 @@ class Trace:
     id: str = ""  # the request's event id: requests made on its behalf name it as their parent
     target: str = ""
     decision: Decision | None = None
+    # A failure the caller meets although the request answered: a batch item's refusal, or a
+    # mini program's doc(id).get() that found nothing (its SDK throws). The event shows it.
+    failure: CloudError | None = None
     extra: dict[str, Any] = field(default_factory=dict)

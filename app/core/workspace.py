@@ -8,10 +8,12 @@ not use it directly; they go through ``app/core/api.py``.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 from app.core.database.actions import database_actions
+from app.core.database.aggregate.actions import aggregate_actions
 from app.core.database.console_actions import database_console_actions
 from app.core.database.console_query import console_query_actions
 from app.core.database.service import DatabaseService
@@ -25,6 +27,7 @@ from app.core.functions.actions import function_actions
 from app.core.functions.catalog import Catalog
 from app.core.functions.console_actions import function_console_actions
 from app.core.functions.runner import FunctionRunner
+from app.core.functions.triggers import TriggerScheduler
 from app.core.gateway import gateway_actions
 from app.core.gateway.actions import gateway_console_actions
 from app.core.gateway.credentials import load_or_create as load_gateway_secret
@@ -52,15 +55,16 @@ class Workspace:
         self.settings = state.settings
         self.project = project
         settings = state.settings
-        self.events = EventLog(data_dir / "events.jsonl")
+        self.events = EventLog(data_dir / "events.jsonl", since=state.timeline_cleared_at())
         self._dispatcher = Dispatcher(self.events, self._record_visit)
         handle = self._dispatcher.handle
         self.identity = Identity(settings.seed, state.personas(), state.save_personas, data_dir / "auth.json", clock)
-        self.database = DatabaseService(DocumentStore(data_dir / "db"), state.db_mode, clock)
+        self.database = DatabaseService(DocumentStore(data_dir / "db"), state.db_mode, clock, rules_of=state.db_rules)
         self.storage = StorageService(
             data_dir / "storage", data_dir / "storage-index.json",
             settings.env_id, settings.appid, state.storage_mode, clock,
             handle=handle,  # uploads over HTTP are logged as requests too
+            rules_of=state.storage_rules,
         )
         # The loopback gateway the real wx-server-sdk talks to (Node runtime, `wxsim serve`).
         # It answers only requests signed with the workspace secret (DESIGN §7).
@@ -74,6 +78,7 @@ class Workspace:
         register = self._dispatcher.register
         register(identity_actions(self.identity, settings.env_id, settings.appid))
         register(database_actions(self.database, state.set_db_mode, Transactions(self.database.store)))
+        register(aggregate_actions(self.database, state.db_mode))
         register(database_console_actions(self.database, state, handle))
         register(console_query_actions(self.database, state, self.client_caller, self.functions, handle, data_dir))
         register(storage_actions(self.storage, state.set_storage_mode))
@@ -115,6 +120,7 @@ class Workspace:
             personas = state.personas()
             seed_database(workspace.database, state.set_db_mode, personas, demo_data)
             seed_storage(workspace.storage, personas, demo_data)
+        workspace.storage.objects.resume()  # temp URLs handed out before open again
         return workspace
 
     # -- requests ------------------------------------------------------------------------------
@@ -125,6 +131,15 @@ class Workspace:
 
     def subscribe(self, listener: Callable[[Event], None]) -> Callable[[], None]:
         return self.events.subscribe(listener)
+
+    def clear_timeline(self) -> None:
+        """Start the timeline afresh, now and after a restart; events.jsonl keeps every event."""
+        self.state.set_timeline_cleared_at(time.time())  # the events' own clock
+        self.events.clear_recent()
+
+    def trigger_scheduler(self, now: Callable[[], datetime] = datetime.now) -> TriggerScheduler:
+        """The timer triggers' scheduler (not started), which fires none while they are paused."""
+        return TriggerScheduler(self.functions.functions, self.handle, now, paused=self.state.triggers_paused)
 
     def client_caller(self, persona_name: str | None, **kwargs) -> Caller:
         """A mini program user acting as the named persona, or signed out when None."""

@@ -8,6 +8,7 @@ nothing else touches the file.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 import threading
@@ -47,6 +48,10 @@ class _Saved:
     presets: dict[str, dict[str, str]] = field(default_factory=dict)
     runtimes: dict[str, str] = field(default_factory=dict)  # function name -> "v8" | "node"
     node_path: str | None = None
+    triggers_paused: bool = False  # a trainer's "no timer triggers in class" survives a restart
+    timeline_cleared_at: float | None = None  # the timeline shows only later events (Unix seconds)
+    db_rules: dict[str, dict] = field(default_factory=dict)  # collection -> security rules (CUSTOM)
+    storage_rules: dict | None = None  # the bucket's security rules (CUSTOM)
 
 
 class WorkspaceState:
@@ -79,6 +84,10 @@ class WorkspaceState:
                 presets=dict(state.get("function_presets", {})),
                 runtimes={k: v for k, v in state.get("function_runtimes", {}).items() if v in RUNTIMES},
                 node_path=state.get("node_path"),
+                triggers_paused=state.get("triggers_paused") is True,
+                timeline_cleared_at=_seconds(state.get("timeline_cleared_at")),
+                db_rules={k: v for k, v in state.get("database_rules", {}).items() if isinstance(v, dict)},
+                storage_rules=state.get("storage_rules") if isinstance(state.get("storage_rules"), dict) else None,
             )
             workspace = cls(path, settings, saved, created=False)
         workspace.save()
@@ -102,24 +111,40 @@ class WorkspaceState:
         with self._lock:
             return self._saved.db_modes.get(collection, DEFAULT_MODE)
 
-    def set_db_mode(self, collection: str, mode: str | None) -> None:
-        """Persist a collection's mode; None forgets it (a re-created collection starts afresh)."""
+    def set_db_mode(self, collection: str, mode: str | None, rules: dict | None = None) -> None:
+        """Persist a collection's mode, and its security rules with CUSTOM (kept while a simple
+        mode is in force); None forgets both (a re-created collection starts afresh)."""
         with self._lock:
             if mode is None:
                 self._saved.db_modes.pop(collection, None)
+                self._saved.db_rules.pop(collection, None)
             else:
                 self._saved.db_modes[collection] = mode
+                if rules is not None:
+                    self._saved.db_rules[collection] = rules
         self.save()
+
+    def db_rules(self, collection: str) -> dict | None:
+        """A collection's security rules as they were set (spec §4.2), or None."""
+        with self._lock:
+            return self._saved.db_rules.get(collection)
 
     def storage_mode(self) -> str:
         """The storage permission mode (spec §4.4; one for the whole bucket)."""
         with self._lock:
             return self._saved.storage_mode
 
-    def set_storage_mode(self, mode: str) -> None:
+    def set_storage_mode(self, mode: str, rules: dict | None = None) -> None:
         with self._lock:
             self._saved.storage_mode = mode
+            if rules is not None:
+                self._saved.storage_rules = rules
         self.save()
+
+    def storage_rules(self) -> dict | None:
+        """The bucket's security rules (spec §4.4), or None."""
+        with self._lock:
+            return self._saved.storage_rules
 
     # -- functions -----------------------------------------------------------------------------
 
@@ -144,6 +169,16 @@ class WorkspaceState:
             self._saved.node_path = path or None
         self.save()
 
+    def triggers_paused(self) -> bool:
+        """Whether timer triggers are paused: the scheduler fires none while they are."""
+        with self._lock:
+            return self._saved.triggers_paused
+
+    def set_triggers_paused(self, paused: bool) -> None:
+        with self._lock:
+            self._saved.triggers_paused = bool(paused)
+        self.save()
+
     def function_presets(self, function: str) -> dict[str, str]:
         """Saved event payloads of a function, by label (the console's test templates)."""
         with self._lock:
@@ -161,6 +196,18 @@ class WorkspaceState:
             self._saved.presets.get(function, {}).pop(label, None)
         self.save()
 
+    # -- the timeline --------------------------------------------------------------------------
+
+    def timeline_cleared_at(self) -> float | None:
+        """When the timeline was last cleared: older events stay in events.jsonl, not in view."""
+        with self._lock:
+            return self._saved.timeline_cleared_at
+
+    def set_timeline_cleared_at(self, when: float) -> None:
+        with self._lock:
+            self._saved.timeline_cleared_at = when
+        self.save()
+
     # -- the file ------------------------------------------------------------------------------
 
     def save(self) -> None:
@@ -175,6 +222,10 @@ class WorkspaceState:
                 "function_runtimes": saved.runtimes,
                 "node_path": saved.node_path,
                 "storage_permission": saved.storage_mode,
+                "triggers_paused": saved.triggers_paused,
+                "timeline_cleared_at": saved.timeline_cleared_at,
+                "database_rules": dict(sorted(saved.db_rules.items())),
+                "storage_rules": saved.storage_rules,
             })
 
 
@@ -188,6 +239,10 @@ def _read_state(path: Path) -> dict | None:
     if not isinstance(state, dict) or not {"env_id", "appid", "seed"} <= state.keys():
         raise InputError(f"{path} is not a wxsim workspace file.")
     return state
+
+
+def _seconds(value: object) -> float | None:
+    return float(value) if type(value) in (int, float) and math.isfinite(value) else None
 
 
 def _new_settings(project: Project | None, seed: str | None) -> Settings:

@@ -15,21 +15,18 @@ import pytest
 from app.core.errors import CloudError
 
 from app.core.requests import Caller, Request
-from tests.contract.conftest import APPID, NEEDS_NODE, ContractRun, run_node
+from tests.contract.conftest import APPID, NEEDS_NODE, TODOS, ContractRun, run_node
 
 pytestmark = NEEDS_NODE
 
 # What differs between the versions: 4.x (node-sdk 3.x) throws a TcbError that
 # wx-server-sdk 4.x does not map for these APIs (errCode -1, message only); 2.x maps the code.
-PENDING_AGGREGATE = "aggregate() is not supported by wxsim yet (database.aggregateDocuments)"
 VERSION_ERRORS = {
     "4.0.2": {
-        "aggregate": (-1, f"collection.aggregate:fail {PENDING_AGGREGATE}"),
         "downloadDeleted": (-1, "downloadFile:fail contract/hello.txt does not exist"),
         "callFunctionFails": (-1, "callFunction:fail Error: boom"),
     },
     "2.6.3": {
-        "aggregate": (-502001, f"collection.aggregate:fail -502001 database request fail. {PENDING_AGGREGATE}"),
         "downloadDeleted": (
             -503003, "downloadFile:fail -503003 storage file not exists. contract/hello.txt does not exist"),
         "callFunctionFails": (
@@ -90,10 +87,11 @@ def test_database_calls(contract_run):
     assert ok(run, "setAgain") == {"_id": "fixed-id", "stats": {"updated": 1, "created": 0},
                                    "errMsg": "document.set:ok"}
     assert ok(run, "remove") == {"stats": {"removed": 1}, "errMsg": "document.remove:ok"}
+    assert ok(run, "aggregate") == {"list": [TODOS[0], TODOS[1], TODOS[3]], "errMsg": "collection.aggregate:ok"}
 
 
 def test_database_errors(contract_run):
-    """A missing doc (throwOnNotFound both ways), a missing collection, and the pending actions."""
+    """A missing doc (throwOnNotFound both ways), a missing collection, and transactions."""
     run = contract_run
     assert err(run, "missingDoc") == {
         "errCode": -1, "errMsg": "document.get:fail document with _id no-such-id does not exist"}
@@ -104,8 +102,6 @@ def test_database_errors(contract_run):
         "errCode": -502005,
         "errMsg": f"collection.get:fail -502005 database collection not exists. {missing.value.detail}",
     }
-    code, message = VERSION_ERRORS[run.version]["aggregate"]
-    assert err(run, "aggregate") == {"errCode": code, "errMsg": message}
     # X1/X2 with the real SDK: commit returns the callback's value; rollback rejects with the reason.
     assert ok(run, "transaction") == 13  # n was 1, +2 by update, +10 in the transaction
     assert err(run, "rollback") == {"errMsg": "nope"}
@@ -180,8 +176,7 @@ def test_every_call_is_in_the_event_log_as_the_runs_caller(contract_run):
         ("admin", "wx_client", persona.openid, persona.name)
     }
     failed = {e.action for e in run.events if e.outcome != "ok"}
-    assert failed == {"database.getDocument", "database.aggregateDocuments",
-                      "functions.invokeFunction", "wx.openApi"}
+    assert failed == {"database.getDocument", "functions.invokeFunction", "wx.openApi"}
 
 
 def test_an_outside_process_with_the_serve_environment(contract_run):

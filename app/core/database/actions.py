@@ -7,6 +7,7 @@ from typing import Any
 from app.core import jsontext
 from app.core.database import ejson
 from app.core.database.permissions import MODES, Access
+from app.core.database.rules_guard import CUSTOM, custom_rules, with_openid
 from app.core.database.service import DatabaseService, PermissionDenied
 from app.core.database.transactions import Transactions
 from app.core.database.update import apply_update
@@ -29,6 +30,8 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
             projection=p.ejson("projection"), single=p.is_doc,
         )
         p.allow(access, f"{len(docs)} document(s)")
+        if p.is_doc and request.caller.is_client and not docs:
+            _client_missed(service, p, access, trace)
         return {"list": [ejson.to_ejson(doc) for doc in docs]}
 
     def calculate_document(request: Request, trace: Trace) -> dict:
@@ -58,7 +61,7 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         modified, access = service.modify(
             request.caller, p.collection, p.query, data,
             multi=p.flag("multi", not p.is_doc), merge=p.flag("merge", True),
-            upsert=p.flag("upsert", False),
+            upsert=p.flag("upsert", False), single=p.is_doc,
         )
         p.allow(access, f"{modified.updated} updated" + (" (created)" if modified.upsert_id is not None else ""))
         return {"updated": modified.updated, "upsert_id": modified.upsert_id}
@@ -68,7 +71,7 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         if p.transaction is not None:
             return in_tx.remove(p)
         deleted, access = service.remove(
-            request.caller, p.collection, p.query, multi=p.flag("multi", not p.is_doc)
+            request.caller, p.collection, p.query, multi=p.flag("multi", not p.is_doc), single=p.is_doc
         )
         p.allow(access, f"{deleted} removed")
         return {"deleted": deleted}
@@ -117,13 +120,17 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
     def set_permission(request: Request, trace: Trace) -> dict:
         name, mode = request.params.get("collectionName"), request.params.get("mode")
         trace.target = str(name)
-        if mode == "CUSTOM":
-            raise CloudError(-501007, "custom security rules (CUSTOM) are not supported yet")
-        if mode not in MODES:
-            raise CloudError(-501007, f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if mode not in (*MODES, CUSTOM):
+            raise CloudError(-501007, f"mode must be one of {', '.join((*MODES, CUSTOM))}, not {mode!r}")
         service.require_collection(name)
-        set_mode(name, mode)
-        return {"collectionName": name, "mode": mode}
+        # CUSTOM: the rules are checked whole before anything is saved, so bad ones leave the
+        # previous rules (or mode) in force.
+        rules = custom_rules(request.params.get("rules"), mode, service.rules.saved(name))
+        if rules is None:
+            set_mode(name, mode)
+        else:
+            set_mode(name, mode, rules)
+        return {"collectionName": name, "mode": mode, **({"rules": rules} if rules is not None else {})}
 
     return {
         "database.getDocument": Action(_denials(get_document)),
@@ -158,6 +165,8 @@ class _Params:
         self.query = service.resolve_server_dates(self.ejson("query"))
         if self.query is not None and not isinstance(self.query, dict):
             raise CloudError(-501007, "query must be an object")
+        if request.caller.is_client:  # '{openid}' in a mini program's query is the caller (spec §4.2)
+            self.query = with_openid(self.query, request.caller.openid)
         doc_id = (self.query or {}).get("_id") if self.is_doc else None
         trace.target = self.collection + (f"/{doc_id}" if doc_id is not None else "")
 
@@ -181,7 +190,7 @@ class _Params:
         return default if value is None else bool(value)
 
     def allow(self, access: Access, outcome: str) -> None:
-        self._trace.decision = Decision(True, f"{access.reason} — {outcome}")
+        self._trace.decision = Decision.of(True, f"{access.reason} — {outcome}", access.details)
 
 
 def _decode(value: Any) -> Any:
@@ -203,6 +212,16 @@ def _decode(value: Any) -> Any:
         raise CloudError(-501007, f"invalid EJSON: nested more than {jsontext.MAX_DEPTH} levels deep") from None
 
 
+def _client_missed(service: DatabaseService, p: _Params, access: Access, trace: Trace) -> None:
+    """A mini program's ``doc(id).get()`` that found nothing: its SDK fails with -1, so the
+    event does too; denied when the document is there but another user's (PRIVATE)."""
+    doc_id = (p.query or {}).get("_id")
+    trace.failure = CloudError(-1, f"document.get:fail cannot find document with _id {doc_id}, please make "
+                                   "sure that the document exists and you have the corresponding Read permission")
+    if access.owner is not None and service.has_document(p.collection, doc_id):
+        trace.decision = Decision.of(False, f"{access.reason}; {doc_id} is another user's document", access.details)
+
+
 def _denials(handler):
     """Record a permission refusal's reason in the trace before the error propagates."""
 
@@ -210,7 +229,7 @@ def _denials(handler):
         try:
             return handler(request, trace)
         except PermissionDenied as exc:
-            trace.decision = Decision(False, exc.access.reason)
+            trace.decision = Decision.of(False, exc.access.reason, exc.access.details)
             raise
 
     return wrapped

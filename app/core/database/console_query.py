@@ -35,6 +35,7 @@ from app.core.database import ejson
 from app.core.database.console_errors import box_failure, syntax_error
 from app.core.database.permissions import decide, owns
 from app.core.database.projection import compile_projection
+from app.core.database.rules_guard import with_openid
 from app.core.database.service import DatabaseService
 from app.core.dispatcher import Action
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
@@ -78,14 +79,16 @@ def console_query_actions(
         as_whom = viewer or request.caller
         result = js.run("runQuery", event, texts, _host(handle, as_whom, trace.id))
         wire = result["wire"] or {}
-        matches = service.browse(collection, service.resolve_server_dates(_decode(wire.get("query"))),
-                                 _order(_decode(wire.get("order"))))
+        query = service.resolve_server_dates(_decode(wire.get("query")))
+        if viewer is not None:  # the viewer's '{openid}' is theirs, as the service reads it (spec §4.2)
+            query = with_openid(query, viewer.openid)
+        matches = service.browse(collection, query, _order(_decode(wire.get("order"))))
         page = matches[skip: skip + limit if limit else None]
         projection = _decode(wire.get("projection"))
         project = compile_projection(projection) if projection else None
         return {
             "documents": ejson.to_ejson_shared([project(doc) for doc in page] if project else page),
-            "hidden": _hidden(state.db_mode(collection), viewer, collection, page),
+            "hidden": _hidden(service, state.db_mode(collection), viewer, collection, page),
             "total": len(matches),
             "answer": result["answer"],
             "wire": wire,
@@ -218,10 +221,14 @@ def _order(order: Any) -> list | None:
     return list(order.items()) if isinstance(order, dict) else None
 
 
-def _hidden(mode: str, viewer: Caller | None, collection: str, docs: list[dict]) -> list[str | None]:
-    """Why ``viewer`` cannot see each document (None: it can), by the collection's mode."""
+def _hidden(service: DatabaseService, mode: str, viewer: Caller | None, collection: str,
+            docs: list[dict]) -> list[str | None]:
+    """Why ``viewer`` cannot see each document (None: it can), by the collection's mode or,
+    under security rules, by the read rule on each document."""
     if viewer is None:
         return [None] * len(docs)
+    if service.rules.applies(viewer, collection):
+        return service.rules.hidden(viewer, collection, docs)
     access = decide(mode, viewer, "read", collection)
     if not access.allowed:
         return [access.reason] * len(docs)

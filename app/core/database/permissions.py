@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from app.core.requests import Caller
@@ -44,6 +44,9 @@ class Access:
     allowed: bool
     reason: str
     owner: str | None = None
+    # The structured decision for the event log (``requests.Decision``'s kind, mode, rule,
+    # values, missing), set by ``rules_guard``; the reason stays the words shown today.
+    details: dict | None = field(default=None, compare=False)
 
 
 def decide(mode: str, caller: Caller, operation: Operation, collection: str) -> Access:

@@ -13,9 +13,10 @@ from typing import Any, Callable, Mapping
 from app.core.database.find import count as count_matches
 from app.core.database.find import find
 from app.core.database.ordering import sort_documents
-from app.core.database.permissions import Access, decide, owns
+from app.core.database.permissions import Access, owns
 from app.core.database.query import compile_query
 from app.core.database.regex_budget import regex_budget
+from app.core.database.rules_guard import RulesGuard
 from app.core.database.store import DocumentStore, DuplicateIdError
 from app.core.database.update import apply_update
 from app.core.errors import CloudError
@@ -52,6 +53,7 @@ class DatabaseService:
         store: where documents live.
         mode_of: the permission mode of a collection.
         clock: seconds since the epoch; feeds serverDate and generated ids.
+        rules_of: a CUSTOM collection's security rules object (None: none saved).
     """
 
     def __init__(
@@ -59,10 +61,12 @@ class DatabaseService:
         store: DocumentStore,
         mode_of: Callable[[str], str],
         clock: Callable[[], float] = time.time,
+        rules_of: Callable[[str], Any] = lambda collection: None,
     ) -> None:
         self.store = store
         self._mode_of = mode_of
         self._clock = clock
+        self.rules = RulesGuard(store, mode_of, rules_of, clock)  # CUSTOM collections (spec §4.2)
         self._id_lock = threading.Lock()
         self._id_counter = int.from_bytes(os.urandom(4), "big")
 
@@ -108,10 +112,17 @@ class DatabaseService:
             limit = min(limit or SERVER_LIMIT, SERVER_MAX)
         with self.store.lock:
             docs = self._candidates(collection, query, access.owner)
+            access = self._ruled(access, caller, collection,
+                                 lambda: self.rules.read(caller, collection, query, docs if single else None))
             return find(docs, query, order, skip or 0, limit, projection), access
+
+    def has_document(self, collection: str, doc_id: Any) -> bool:
+        """Whether a document with this ``_id`` exists, whoever may see it (for the event log)."""
+        return type(doc_id) in (str, int, float) and self.store.get(collection, doc_id) is not None
 
     def count(self, caller: Caller, collection: str, query: Mapping | None) -> tuple[int, Access]:
         access = self._access(caller, "read", collection)
+        access = self._ruled(access, caller, collection, lambda: self.rules.read(caller, collection, query, None))
         with self.store.lock:
             return count_matches(self._candidates(collection, query, access.owner), query), access
 
@@ -132,6 +143,8 @@ class DatabaseService:
             if caller.is_client:
                 doc["_openid"] = caller.openid  # stamped, never forgeable (spec §3.8)
             prepared.append({"_id": doc_id, **doc})
+        for doc in prepared:
+            access = self._ruled(access, caller, collection, lambda: self.rules.create(caller, collection, doc))
         try:
             self.store.insert(collection, prepared)
         except DuplicateIdError as exc:
@@ -152,8 +165,9 @@ class DatabaseService:
         multi: bool,
         merge: bool,
         upsert: bool,
+        single: bool = False,
     ) -> tuple[Modified, Access]:
-        """update (merge) or set (replace, upsert) the matching documents."""
+        """update (merge) or set (replace, upsert) the matching documents; ``single``: doc(id)."""
         access = self._access(caller, "write", collection)
         if caller.is_client and merge and _touches_openid(data):
             raise CloudError(-502003, "mini program users cannot change _openid")
@@ -162,6 +176,8 @@ class DatabaseService:
         with self.store.lock, regex_budget():
             match = compile_query(query)
             matched = [d for d in self._candidates(collection, query, None) if match(d)]
+            access = self._ruled(access, caller, collection, lambda: self.rules.modify(
+                caller, collection, query, data, matched, single=single, merge=merge, upsert=upsert))
             mine = [d for d in matched if owns(d, access.owner)]
             if not multi:
                 mine = mine[:1]
@@ -201,12 +217,14 @@ class DatabaseService:
         return Modified(0, upsert_id=doc_id)
 
     def remove(
-        self, caller: Caller, collection: str, query: Mapping | None, *, multi: bool
+        self, caller: Caller, collection: str, query: Mapping | None, *, multi: bool, single: bool = False
     ) -> tuple[int, Access]:
         access = self._access(caller, "write", collection)
         with self.store.lock:
             match = compile_query(query)
             hits = [d for d in self._candidates(collection, query, access.owner) if match(d)]
+            access = self._ruled(access, caller, collection,
+                                 lambda: self.rules.delete(caller, collection, query, hits[:1] if single else None))
             if not multi:
                 hits = hits[:1]
             return self.store.remove(collection, [d["_id"] for d in hits]), access
@@ -305,10 +323,19 @@ class DatabaseService:
 
     def _access(self, caller: Caller, operation: str, collection: str) -> Access:
         self.require_collection(collection)
-        access = decide(self._mode_of(collection), caller, operation, collection)
+        access = self.rules.mode_access(caller, operation, collection)
         if not access.allowed:
             raise PermissionDenied(access)
         return access
+
+    def _ruled(self, access: Access, caller: Caller, collection: str, verdict: Callable[[], Access]) -> Access:
+        """Under security rules the rules' ``verdict`` replaces the mode's; -502003 if it refuses."""
+        if not self.rules.applies(caller, collection):
+            return access
+        ruled = verdict()
+        if not ruled.allowed:
+            raise PermissionDenied(ruled)
+        return ruled
 
     def require_collection(self, collection: str) -> None:
         """-502005 unless the collection exists: even ``add`` needs it (spec §3.9)."""

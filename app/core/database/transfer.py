@@ -104,7 +104,7 @@ def export_documents(
     _check_names([name for name, _ in paths], "In the field list")
     if fmt == "csv":
         writer = _CsvRows(out)
-        writer.writerow([_escape(name) for name in fields])
+        writer.writerow([escape_cell(name) for name in fields])
     count = 0
     for count, doc in enumerate(docs, 1):
         if fmt == "csv":
@@ -384,7 +384,7 @@ def _csv_text(value: Any) -> str:
     if value is None or isinstance(value, (bool, int, float)):
         return json.dumps(value)
     if isinstance(value, str):
-        return _escape(value)
+        return escape_cell(value)
     if isinstance(value, datetime):
         return ejson.iso_date(value)
     return ejson.encode(value)
@@ -410,7 +410,7 @@ class _CsvRows:
         self._buffer.truncate()
 
 
-def _escape(text: str) -> str:
+def escape_cell(text: str) -> str:
     """A text cell no spreadsheet runs as a formula: ``=1+1`` → ``'=1+1`` (see the module doc)."""
     if text and (text[0] in _FORMULA_START or (text[0] == "'" and text[1:2] and text[1] in _ESCAPED_START)):
         return "'" + text
@@ -418,5 +418,5 @@ def _escape(text: str) -> str:
 
 
 def _unescape(text: str) -> str:
-    """The text :func:`_escape` protected, as it was."""
+    """The text :func:`escape_cell` protected, as it was."""
     return text[1:] if text[:1] == "'" and text[1:2] and text[1] in _ESCAPED_START else text

@@ -1,5 +1,6 @@
 """The functions console's own operations: the list with runtimes, history, saved test events,
-the Node.js choice, and running mini program code (a script file or a typed snippet) as a user.
+the Node.js choice, pausing the timer triggers, and running mini program code (a script file or
+a typed snippet) as a user.
 
 Only the console may ask for them. Client code run here makes its requests as the chosen
 user, nested under the console's request in the timeline.
@@ -43,7 +44,7 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
     def list_functions(request: Request, trace: Trace) -> dict:
         infos = runner.functions()
         trace.target = f"{len(infos)} function(s)"
-        return {"functions": [{
+        return {"triggersPaused": state.triggers_paused(), "functions": [{
             "name": info.name, "folder": str(info.folder), "timeoutSeconds": info.timeout_s,
             "trigger": {"name": info.trigger.name, "cron": info.trigger.cron.text} if info.trigger else None,
             "modified": info.modified, "problem": info.problem, "runtime": state.function_runtime(info.name),
@@ -116,6 +117,7 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
         temp_dir.mkdir(parents=True, exist_ok=True)
         outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id)
         run = _console_run(outcome, f"{Path(script).name} did not finish within {CLIENT_SCRIPT_TIMEOUT_S:.0f} seconds")
+        trace.failure = _failure(run)
         return _run_answer(run, outcome)
 
     def run_typed(request: Request, trace: Trace) -> dict:
@@ -124,10 +126,21 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
             raise InputError("Type some mini program code first.")
         trace.target = code.strip().splitlines()[0][:60]
         run = run_snippet(runner, code, user(request), data_dir / "client-console", parent_id=trace.id)
+        trace.failure = _failure(run)
         return {"ok": run.ok, "value": run.value, "logs": run.logs, "durationMs": run.duration_ms}
+
+    def pause_triggers(request: Request, trace: Trace) -> dict:
+        """Stop (or resume) every timer trigger, e.g. for a class; saved in workspace.json."""
+        paused = request.params.get("paused")
+        if not isinstance(paused, bool):
+            raise CloudError(-501007, "paused must be true or false")
+        state.set_triggers_paused(paused)
+        trace.target = "paused" if paused else "running"
+        return {"paused": paused}
 
     return {
         "functions.list": Action(list_functions, console_only=True),
+        "functions.pauseTriggers": Action(pause_triggers, console_only=True),
         "functions.history": Action(history, console_only=True),
         "functions.setRuntime": Action(set_runtime, console_only=True),
         "functions.savePreset": Action(save_preset, console_only=True),
@@ -147,6 +160,14 @@ def _console_run(outcome, timeout_message: str) -> ConsoleRun:
         return ConsoleRun(False, {"errCode": error.code if error.code is not None else -1,
                                   "errMsg": error.err_msg or error.message}, logs, outcome.duration_ms)
     return ConsoleRun(True, outcome.result, logs, outcome.duration_ms)
+
+
+def _failure(run: ConsoleRun) -> CloudError | None:
+    """The rejection the code met, for the event log (the console's request itself answered)."""
+    if run.ok:
+        return None
+    value = run.value if isinstance(run.value, dict) else {}
+    return CloudError(value.get("errCode", -1), str(value.get("errMsg", "")))
 
 
 def _run_answer(run: ConsoleRun, outcome) -> dict:

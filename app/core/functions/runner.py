@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.functions.catalog import Catalog, FunctionInfo
+from app.core.functions.error_location import error_location
 from app.core.functions.runtime.v8 import JsError, JsOutcome, JsPool
 from app.core.functions.runtime.node import NodePool, find_node, sdk_problem
 from app.core.functions.runtime.slots import WorkerSlots
@@ -42,6 +43,7 @@ class Invocation:
     timed_out: bool = False
     stack: str | None = None
     logs: list[dict] = field(default_factory=list)  # {level, text, time}
+    location: dict | None = None  # where the error happened on this computer: {path, line, column}
 
     @property
     def ok(self) -> bool:
@@ -286,6 +288,7 @@ class FunctionRunner:
             openid=openid, started=started, duration_ms=outcome.duration_ms, event=event,
             result=result, error=error, timed_out=outcome.timed_out, stack=stack,
             logs=[{"level": line.level, "text": line.text, "time": line.time} for line in outcome.logs],
+            location=error_location(stack, info.folder),
         )
         with self._lock:
             self._history.append(invocation)

@@ -28,6 +28,7 @@ class TriggerScheduler:
         functions: lists the functions (re-read every few seconds, so edits apply).
         dispatch: handles the invocation request.
         now: the local wall clock (cron times are local, as in the console).
+        paused: asked before firing; while it says so, nothing fires (and nothing is owed later).
     """
 
     def __init__(
@@ -35,10 +36,14 @@ class TriggerScheduler:
         functions: Callable[[], list[FunctionInfo]],
         dispatch: Callable[[Request], dict],
         now: Callable[[], datetime] = datetime.now,
+        *,
+        paused: Callable[[], bool] = lambda: False,
     ) -> None:
         self._functions = functions
         self._dispatch = dispatch
         self._now = now
+        self._paused = paused
+        self._last = now()  # triggers due after this fire at the next tick
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.fired: list[tuple[str, datetime]] = []
@@ -64,18 +69,25 @@ class TriggerScheduler:
                     upcoming.append((when, info.name))
         return sorted(upcoming)
 
+    def tick(self) -> list[str]:
+        """Fire the triggers due since the last tick, unless paused; returns their names."""
+        last, now = self._last, self._now()
+        self._last = now
+        if self._paused():
+            return []  # a trigger due while paused is skipped, not fired on resuming
+        fired = [(name, when) for when, name in self.due(last) if when <= now]
+        for name, when in fired:
+            self._fire(name, when)
+        return [name for name, _ in fired]
+
     def _run(self) -> None:
-        last = self._now()
+        self._last = self._now()
         while not self._stop.is_set():
-            upcoming = self.due(last)
-            now = self._now()
-            for when, name in upcoming:
-                if when <= now:
-                    self._fire(name, when)
-            last = now
+            self.tick()
+            upcoming = self.due(self._last)
             wait = RESCAN_S
-            if upcoming and upcoming[0][0] > now:
-                wait = min(wait, (upcoming[0][0] - now).total_seconds())
+            if upcoming:
+                wait = min(wait, (upcoming[0][0] - self._now()).total_seconds())
             self._stop.wait(max(wait, 0.05))
 
     def _fire(self, name: str, when: datetime) -> None:

@@ -20,9 +20,8 @@ OPEN_API = "wx.openApi"
 PAY_API = "wx.wxPayApi"
 OFFLINE_CODE = -604100
 # Wire actions of tcb-wire §4 that the workspace may not serve yet: what to tell the user.
-PENDING = {
-    "database.aggregateDocuments": "aggregate() is not supported by wxsim yet",
-}
+# (Empty since aggregation, database.aggregateDocuments, is served by database/aggregate.)
+PENDING: dict[str, str] = {}
 _PENDING_CODE = -502001  # DATABASE_REQUEST_FAILED: never DATABASE_TRANSACTION_CONFLICT, which retries
 
 

@@ -19,7 +19,9 @@ from app.core.errors import CloudError
 from app.core.requests import Decision, Request, Trace
 from app.core.storage.objects import PUT_OBJECT
 from app.core.storage.cloudpaths import normalize_cloud_path
+from app.core.rules.ruleset import CUSTOM, LABEL_EN, LABEL_ZH
 from app.core.storage.permissions import LABELS_EN, LABELS_ZH, MODES, StorageDenied
+from app.core.storage.rules import checked_rules
 from app.core.storage.service import StorageService
 from app.core.storage.tempurl import check_max_age
 
@@ -28,8 +30,9 @@ INLINE_LIMIT = 16 * 1024 * 1024  # larger downloads must name a localPath
 SUCCESS = "SUCCESS"
 
 
-def storage_actions(service: StorageService, set_mode: Callable[[str], None]) -> dict[str, Action]:
-    """Handlers for every storage action; ``set_mode(mode)`` persists the permission mode."""
+def storage_actions(service: StorageService, set_mode: Callable[..., None]) -> dict[str, Action]:
+    """Handlers for every storage action; ``set_mode(mode)`` persists the permission mode
+    (``set_mode(mode, rules)`` for CUSTOM, with its security rules)."""
 
     def get_upload_metadata(request: Request, trace: Trace) -> dict:
         path = _path(request, trace, "path")
@@ -110,10 +113,15 @@ def storage_actions(service: StorageService, set_mode: Callable[[str], None]) ->
     def set_permission(request: Request, trace: Trace) -> dict:
         mode = request.params.get("mode")
         trace.target = str(mode)
-        if mode not in MODES:
-            raise CloudError(-501007, f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        set_mode(mode)
-        return {"mode": mode, "label": LABELS_ZH[mode], "labelEn": LABELS_EN[mode]}
+        if mode not in (*MODES, CUSTOM):
+            raise CloudError(-501007, f"mode must be one of {', '.join((*MODES, CUSTOM))}, not {mode!r}")
+        # CUSTOM: checked whole before anything is saved, so bad rules leave the old ones in force.
+        rules = checked_rules(mode, request.params.get("rules"), service.saved_rules())
+        if rules is None:
+            set_mode(mode)
+            return {"mode": mode, "label": LABELS_ZH[mode], "labelEn": LABELS_EN[mode]}
+        set_mode(mode, rules)
+        return {"mode": mode, "label": LABEL_ZH, "labelEn": LABEL_EN, "rules": rules}
 
     return {
         "storage.getUploadMetadata": Action(_denials(get_upload_metadata)),
@@ -136,6 +144,7 @@ class _Batch:
         self._trace = trace
         self._targets: list[str] = []
         self._decisions: list[Decision] = []
+        self._refusal: StorageDenied | None = None  # the first refused item's error, for the event
 
     def path(self, service: StorageService, file_id: object) -> str:
         if not isinstance(file_id, str):
@@ -149,6 +158,7 @@ class _Batch:
     def failed(self, error: CloudError) -> dict:
         if isinstance(error, StorageDenied):
             self._decisions.append(error.decision)
+            self._refusal = self._refusal or error
         return {"code": error.tcb_code, "message": str(error)}
 
     def finish(self) -> None:
@@ -156,7 +166,13 @@ class _Batch:
         self._trace.target = targets[0] + (f" (+{len(targets) - 1} more)" if len(targets) > 1 else "") if targets else ""
         if self._decisions:
             reasons = list(dict.fromkeys(d.reason for d in self._decisions))
-            self._trace.decision = Decision(all(d.allowed for d in self._decisions), "; ".join(reasons[:4]))
+            allowed = all(d.allowed for d in self._decisions)
+            # The structured fields of the first refusal (else the first verdict) stand for the batch.
+            shown = next((d for d in self._decisions if not d.allowed), self._decisions[0])
+            self._trace.decision = Decision.of(allowed, "; ".join(reasons[:4]), shown.details())
+        # A refused item makes the request denied, with its code; a missing file is the
+        # item's own answer (the call succeeded), as the console reports it.
+        self._trace.failure = self._refusal
 
 
 def _path(request: Request, trace: Trace, key: str) -> str:

@@ -1,6 +1,6 @@
 """The storage console's own operations: the file list with what a viewer may do, a preview,
 and where the files are on disk. Only the console may ask; permission decisions come from
-``permissions.decide``, the same code that judges the viewer's real requests."""
+``StorageService.decide``, the same code that judges the viewer's real requests."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.requests import Caller, Request, Trace
 from app.core.storage.cloudpaths import normalize_cloud_path
-from app.core.storage.permissions import StorageDenied, decide
+from app.core.storage.permissions import StorageDenied
 from app.core.storage.service import StorageService
 
 MAX_PREVIEW_BYTES = 16 * 1024 * 1024
@@ -37,7 +37,7 @@ def storage_console_actions(service: StorageService, caller_for: Callable[[str |
         who, mode = viewer(request), service.mode
         files = []
         for record in service.files(prefix):
-            rights = {op: decide(mode, who, op, record.path, record.owner, exists=True) for op in ("read", "write")}
+            rights = {op: service.decide(who, op, record.path, record.owner, exists=True) for op in ("read", "write")}
             files.append({
                 "cloudPath": record.path, "fileID": service.file_id(record.path), "owner": record.owner,
                 "size": record.size, "contentType": record.content_type, "uploadedAt": record.uploaded_at,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import os
 import secrets
@@ -41,6 +42,7 @@ class StorageBackend(Protocol):
     def commit(self, caller: Caller, path: str, temp: Path): ...
     def discard(self, temp: Path) -> None: ...
 
+log = logging.getLogger(__name__)
 UPLOAD_TOKEN_SECONDS = 900
 PUT_OBJECT = "storage.putObject"
 
@@ -75,9 +77,23 @@ class ObjectDesk:
         """``http://127.0.0.1:<port>``, starting the server (on its last port if free)."""
         with self._lock:
             if self._server is None:
-                self._server = ObjectServer(self, self._service.index.port)
+                remembered = self._service.index.port
+                self._server = ObjectServer(self, remembered)
+                if remembered and self._server.port != remembered:
+                    log.warning("storage: port %d is taken, serving on %d; temp URLs handed out "
+                                "before no longer open", remembered, self._server.port)
                 self._service.index.remember_port(self._server.port)
             return self._server.base_url
+
+    def resume(self) -> None:
+        """Listen again on the port of the temp URLs handed out before, if any: a link is valid
+        until its ``t`` (24 hours by default), so it must open after the app restarts too, not
+        only once something asks for a new URL and starts the server."""
+        if self._service.index.port:
+            try:
+                self.base_url()
+            except OSError as exc:  # no port at all: the next temp URL tries again
+                log.warning("storage: cannot serve temp URLs: %s", exc)
 
     def close(self) -> None:
         with self._lock:

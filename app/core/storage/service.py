@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from app.core.errors import CloudError
 from app.core.requests import Caller, Decision, Request
@@ -19,6 +19,8 @@ from app.core.storage.index import FileIndex, FileRecord, guess_content_type
 from app.core.storage.objects import ObjectDesk
 from app.core.storage.cloudpaths import FileIds, disk_path
 from app.core.storage.permissions import DEFAULT_MODE, MODES, Operation, StorageDenied, decide
+from app.core.rules.ruleset import CUSTOM
+from app.core.storage.rules import decide_by_rules
 from app.core.storage.staging import Source, check_case, copy_out, prune_empty, put_in_place, remove, stage
 from app.core.storage.tempurl import UrlSigner
 
@@ -30,7 +32,8 @@ class StorageService:
         root: the storage folder; created if missing.
         index_file: the index JSON (outside ``root``, e.g. ``<data-dir>/storage-index.json``).
         env_id, appid: the workspace's; they make the bucket and the fileIDs (spec §5.1).
-        mode_of: the current permission mode (spec §4.4), one of ``MODES``.
+        mode_of: the current permission mode (spec §4.4), one of ``MODES`` or CUSTOM.
+        rules_of: the saved security rules (for CUSTOM), or None.
         numeric_id: the bucket's 10-digit number; derived from ``appid`` when None.
     """
 
@@ -45,12 +48,14 @@ class StorageService:
         *,
         numeric_id: str | None = None,
         handle: Callable[[Request], dict] | None = None,
+        rules_of: Callable[[], Any] = lambda: None,
     ) -> None:
         self.root = root
         self.ids = FileIds(env_id, appid, numeric_id)
         self.index = FileIndex(root, index_file)
         self.signer = UrlSigner(self.index.secret, clock)
         self._mode_of = mode_of
+        self._rules_of = rules_of
         self._clock = clock
         self.objects = ObjectDesk(self, clock, handle)
 
@@ -72,7 +77,7 @@ class StorageService:
     @property
     def mode(self) -> str:
         mode = self._mode_of()
-        return mode if mode in MODES else DEFAULT_MODE
+        return mode if mode in MODES or mode == CUSTOM else DEFAULT_MODE
 
     # -- permissions ---------------------------------------------------------------------------
 
@@ -80,10 +85,22 @@ class StorageService:
         """The file's record (None when missing) and the verdict; raises StorageDenied."""
         record = self.index.lookup(path)
         owner = record.owner if record else None
-        decision = decide(self.mode, caller, op, path, owner, exists=record is not None)
+        decision = self.decide(caller, op, path, owner, exists=record is not None)
         if not decision.allowed:
             raise StorageDenied(decision)
         return record, decision
+
+    def saved_rules(self) -> dict | None:
+        """The bucket's saved security rules (kept while a simple mode is in force), or None."""
+        return self._rules_of()
+
+    def decide(self, caller: Caller, op: Operation, path: str, owner: str | None, *, exists: bool) -> Decision:
+        """The verdict of the mode, or of the security rules under CUSTOM, with its kind."""
+        mode = self.mode
+        if mode == CUSTOM:
+            return decide_by_rules(self._rules_of(), caller, op, path, owner, exists=exists)
+        decision = decide(mode, caller, op, path, owner, exists=exists)
+        return replace(decision, kind="mode" if caller.is_client else "admin", mode=mode)
 
     def existing(self, caller: Caller, op: Operation, path: str) -> tuple[FileRecord, Decision]:
         record, decision = self.check(caller, op, path)

@@ -293,8 +293,8 @@ def test_client_cannot_create_collections(workspace):
 
 
 def test_permission_mode_validation(workspace, notes):
-    with pytest.raises(Exception, match="not supported yet"):
-        set_mode(workspace, "CUSTOM")
+    with pytest.raises(Exception, match="CUSTOM needs the security rules"):
+        set_mode(workspace, "CUSTOM")  # no rules given and none saved (tests/core/rules cover the rest)
     with pytest.raises(Exception, match="must be one of"):
         set_mode(workspace, "OPEN")
 

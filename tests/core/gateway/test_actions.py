@@ -20,14 +20,19 @@ def test_only_missing_actions_are_added():
     assert set(gateway_actions(pending=False)) == {"wx.openApi", "wx.wxPayApi"}
 
 
-def test_pending_actions_refuse_in_words(tmp_path):
-    """Registered on a workspace, a pending action (aggregation) fails as a database error in words."""
+def test_pending_actions_refuse_in_words(tmp_path, monkeypatch):
+    """Registered on a workspace, a pending action fails as a database error in words."""
+    monkeypatch.setitem(PENDING, "database.futureAction", "future() is not supported by wxsim yet")
     workspace = Workspace.open(tmp_path)
     try:
         with pytest.raises(CloudError) as refused:
-            workspace.handle(Request("database.aggregateDocuments", {}, Caller.admin("scf")))
+            workspace.handle(Request("database.futureAction", {}, Caller.admin("scf")))
         assert (refused.value.code, refused.value.tcb_code) == (-502001, "DATABASE_REQUEST_FAILED")
-        assert refused.value.detail == "aggregate() is not supported by wxsim yet (database.aggregateDocuments)"
-        assert workspace.events.recent()[-1].action == "database.aggregateDocuments"
+        assert refused.value.detail == "future() is not supported by wxsim yet (database.futureAction)"
+        assert workspace.events.recent()[-1].action == "database.futureAction"
     finally:
         workspace.close()
+
+
+def test_aggregation_is_served_not_pending():
+    assert "database.aggregateDocuments" not in PENDING

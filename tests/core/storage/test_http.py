@@ -189,6 +189,32 @@ def test_temp_urls_survive_a_restart(env):
     assert fetch(url)[2] == b"x"
 
 
+def test_temp_urls_open_after_a_restart_before_any_other_request(tmp_path):
+    """A link copied before the app quit opens after it starts again, with nothing else asked
+    for first: the object server used to start only for the next new URL (connection refused)."""
+    from app.core.requests import Request
+    from app.core.workspace import Workspace
+    from app.paths import demo_project, resource
+
+    def open_workspace():
+        return Workspace.open(tmp_path / "data", demo_project(), demo_data=resource("demo-data"))
+
+    ws = open_workspace()
+    try:
+        file_id = ws.storage.file_id("notes/welcome.txt")
+        answer = ws.handle(Request("storage.batchGetDownloadUrl", {"file_list": [{"fileid": file_id}]},
+                                   ws.client_caller("学生A")))
+        url = answer["download_list"][0]["tempFileURL"]
+    finally:
+        ws.close()
+    ws = open_workspace()
+    try:
+        status, _headers, body = fetch(url)
+        assert status == 200 and body == (resource("demo-data") / "storage" / "notes" / "welcome.txt").read_bytes()
+    finally:
+        ws.close()
+
+
 def test_overwrite_serves_the_new_bytes(env):
     env.put(env.a, "a/b.png", b"old")
     url = temp_url(env, env.a, "a/b.png")

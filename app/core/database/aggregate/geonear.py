@@ -1,0 +1,126 @@
+"""``$geoNear``: documents with their distance from a point, nearest first (spec §3.14).
+
+The cloud needs a geo index and finds the location field through it; wxsim has no indexes, so
+it uses ``key`` if given, else the one top-level field whose values are GeoJSON points
+(``db.Geo.Point``). Distances to a GeoJSON ``near`` are great-circle metres on MongoDB's
+earth radius (6378.1 km); to a legacy ``[lng, lat]`` pair they are radians when ``spherical``
+and plain coordinate distances otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from app.core.database.aggregate.basic import Stage
+from app.core.database.aggregate.core import fail
+from app.core.database.aggregate.shaping import field_path, get_plain, set_field
+from app.core.database.query import compile_query
+from app.core.database.values import is_number, type_name
+
+EARTH_RADIUS_M = 6378100.0
+_OPTIONS = ("near", "distanceField", "spherical", "maxDistance", "minDistance", "query", "includeLocs", "key",
+            "distanceMultiplier", "uniqueDocs")
+
+
+def point_of(value: Any) -> tuple[float, float] | None:
+    """``(lng, lat)`` of a GeoJSON point or a legacy pair (array or two-field object), else None."""
+    if isinstance(value, dict):
+        if value.get("type") == "Point":
+            value = value.get("coordinates")
+        else:
+            value = list(value.values())
+    if type(value) is list and len(value) >= 2 and is_number(value[0]) and is_number(value[1]):
+        return float(value[0]), float(value[1])
+    return None
+
+
+def _is_geojson_point(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("type") == "Point" and point_of(value) is not None
+
+
+def _radians_apart(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance by the haversine formula, in radians."""
+    lng1, lat1, lng2, lat2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def geo_near(value: Any) -> Stage:
+    if type(value) is not dict:
+        raise fail(f"$geoNear only takes an object as an argument, not {type_name(value)}")
+    for key in value:
+        if key not in _OPTIONS:
+            raise fail(f"Unknown argument to $geoNear: {key}")
+    if "near" not in value:
+        raise fail("$geoNear requires a 'near' option as an Array")
+    center = point_of(value["near"])
+    if center is None:
+        raise fail("$geoNear requires a 'near' option as an Array, or a GeoJSON Point")
+    if type(value.get("distanceField")) is not str:
+        raise fail("$geoNear requires a 'distanceField' option as a String")
+    distance_parts = field_path(value["distanceField"], "distanceField")
+    geojson = _is_geojson_point(value["near"])
+    spherical = geojson or bool(value.get("spherical", False))
+    # GeoJSON distances are metres; legacy spherical ones radians (MongoDB's units).
+    scale = EARTH_RADIUS_M if geojson else 1.0
+    multiplier = _number(value, "distanceMultiplier", 1.0)
+    if multiplier < 0:
+        raise fail("distanceMultiplier must be nonnegative")
+    low, high = _number(value, "minDistance", 0.0), _number(value, "maxDistance", math.inf)
+    if low < 0 or high < 0:
+        raise fail("minDistance and maxDistance must be nonnegative")
+    query = value.get("query")
+    if query is not None and type(query) is not dict:
+        raise fail(f"query must be an object, not {type_name(query)}")
+    keep = compile_query(query) if query else None
+    key = value.get("key")
+    if key is not None and (type(key) is not str or not key):
+        raise fail("$geoNear parameter 'key' must be a non-empty string")
+    key_parts = field_path(key, "key") if key is not None else None
+    locs = field_path(value["includeLocs"], "includeLocs") if "includeLocs" in value else None
+
+    def run(docs: list, variables: dict) -> list:
+        parts = key_parts or (_location_field(docs),)
+        scored = []
+        for doc in docs:
+            if keep is not None and not keep(doc):
+                continue
+            location = get_plain(doc, parts)
+            point = point_of(location)
+            if point is None:
+                continue
+            if spherical:
+                distance = _radians_apart(center, point) * scale
+            else:
+                distance = math.dist(center, point)
+            if not low <= distance <= high:
+                continue
+            new = dict(doc)
+            set_field(new, distance_parts, distance * multiplier)
+            if locs is not None:
+                set_field(new, locs, location)
+            scored.append((distance, new))
+        scored.sort(key=lambda pair: pair[0])  # stable: equal distances keep collection order
+        return [doc for _, doc in scored]
+
+    return run
+
+
+def _number(spec: dict, name: str, default: float) -> float:
+    value = spec.get(name, default)
+    if not is_number(value):
+        raise fail(f"{name} must be a number, not {type_name(value)}")
+    return float(value)
+
+
+def _location_field(docs: list) -> str:
+    """The one top-level field holding GeoJSON points: what a single 2dsphere index would cover."""
+    fields = {name for doc in docs for name, value in doc.items() if _is_geojson_point(value)}
+    if not fields:
+        raise fail("$geoNear requires a 2d or 2dsphere index, but none were found (wxsim has no indexes: "
+                   "it looks for a field holding db.Geo.Point values, and found none)")
+    if len(fields) > 1:
+        raise fail(f"There is more than one 2dsphere index; unsure which to use for $geoNear (wxsim found "
+                   f"points in {', '.join(sorted(fields))}: name one with 'key')")
+    return fields.pop()
