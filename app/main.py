@@ -121,6 +121,8 @@ class GuiSession:
     """Keeps one main window open; rebuilds it for another project or language."""
 
     def __init__(self, app, settings, translations, explicit_data_dir: Path | None) -> None:
+        from app.ui.theme import Appearance
+
         self._app = app
         self._settings = settings
         self._translations = translations
@@ -128,6 +130,8 @@ class GuiSession:
         self._workspace: WorkspaceApi | None = None
         self._bridge = None
         self.window = None
+        # The look (presenter mode, zoom, theme) outlives windows rebuilt for a language or project.
+        self.appearance = Appearance(app, settings)
 
     def show(self, workspace: WorkspaceApi) -> None:
         from app.ui.bridge import WorkspaceBridge
@@ -139,6 +143,8 @@ class GuiSession:
         from app.ui.panes.users_pane import UsersPane
         from PySide6.QtGui import QIcon
 
+        if self.window is not None:
+            self.window.remember_layout()  # the new window opens where this one was
         bridge = WorkspaceBridge(workspace)
         panes = [
             (UsersPane.title(), QIcon(str(paths.resource("icons/users.svg"))), UsersPane(bridge)),
@@ -148,7 +154,8 @@ class GuiSession:
             (ClientConsolePane.title(), QIcon(str(paths.resource("icons/console.svg"))), ClientConsolePane(bridge)),
         ]
         window = MainWindow(
-            bridge, panes, self._settings.existing_recent_projects(), self._translations.language
+            bridge, panes, self._settings.existing_recent_projects(), self._translations.language,
+            settings=self._settings, appearance=self.appearance,
         )
         window.project_requested.connect(self._open_project)
         window.language_requested.connect(self._switch_language)
@@ -166,6 +173,11 @@ class GuiSession:
             old_bridge.close()
             if old_workspace is not workspace:
                 old_workspace.close(linger_s=GUI_LINGER_S)
+
+    @property
+    def bridge(self):
+        """The bridge of the window shown (tests wait on its requests)."""
+        return self._bridge
 
     def _open_project(self, project: Path) -> None:
         # A data dir given on the command line belongs to the project it was given with.
@@ -207,6 +219,7 @@ class GuiSession:
         window.installEventFilter(self._first_paint)
 
     def close(self) -> None:
+        self.appearance.close()
         if self._bridge is not None:
             self._bridge.close()
         if self._workspace is not None:

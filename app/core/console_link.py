@@ -292,10 +292,11 @@ class RemoteLink:
                 f"{self.timeout:g} s; this command's outcome is unknown") from None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             self.close()
-            if not sent or _pid_alive(self.endpoint.pid):
-                # A holder that is alive took nothing it did not answer (it answers 503 while
-                # closing); a reset here is its listener going away: ask again.
-                raise HolderClosing() from None
+            if not sent:
+                raise HolderClosing() from None  # it never reached the holder: nothing was done
+            # Sent and cut off without an answer: the holder always answers what it reads (and
+            # keeps an attached session's connection for the whole command), so it died; its pid
+            # may linger a moment while it does. What it did is unknown: never send it twice.
             raise HolderUnreachable(
                 f"the wxsim holding this workspace (pid {self.endpoint.pid}) went away during the request "
                 f"({type(exc).__name__}); its last writes are safe, but this command's outcome is unknown") from None

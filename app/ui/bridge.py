@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.api import Caller, Event, Persona, UserRecord, WorkspaceApi, call_function
+from app.core.api import Caller, Event, Persona, UserRecord, WorkspaceApi, call_function, export_events
 
 
 ADMIN = object()  # the console's own view, as opposed to a persona's
@@ -37,6 +37,7 @@ class WorkspaceBridge(QObject):
     def __init__(self, api: WorkspaceApi, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._api = api
+        self._pending = 0
         personas = api.personas()
         # Kept by openid, so renaming the persona being acted as keeps acting as it.
         self._acting: str | None = personas[0].openid if personas else None
@@ -78,6 +79,9 @@ class WorkspaceBridge(QObject):
     def recent_events(self) -> list[Event]:
         return self._api.recent_events()
 
+    def triggers_paused(self) -> bool:
+        return self._api.triggers_paused()
+
     def acting_as(self) -> str | None:
         """The name of the persona being acted as, or None when signed out."""
         persona = self._api.persona_by_openid(self._acting)
@@ -106,6 +110,14 @@ class WorkspaceBridge(QObject):
         host paths the person chose for it (a dropped file, a save-as target)."""
         return await self._handle(action, params, caller, local_roots=local_roots)
 
+    async def clear_timeline(self) -> None:
+        """Forget the recent events (the timeline starts afresh); events.jsonl keeps them."""
+        await asyncio.to_thread(self._api.clear_timeline)
+
+    async def export_events(self, events: list[Event], path: Path, fmt: str) -> int:
+        """Write ``events`` to ``path`` as JSON Lines ("jsonl") or CSV ("csv"); returns how many."""
+        return await asyncio.to_thread(export_events, events, path, fmt)
+
     async def call_function(self, persona: str | None | object, name: str, data: Any) -> dict:
         """Call cloud function ``name`` as a persona's mini program, or for ADMIN as the
         console's test run, and answer as ``wx.cloud.callFunction`` does (errMsg, result,
@@ -131,8 +143,17 @@ class WorkspaceBridge(QObject):
         """The ``viewer`` param of a console listing: whose rights to show (none: the console's)."""
         return {} if persona is ADMIN else {"viewer": {"persona": persona}}
 
+    @property
+    def pending(self) -> int:
+        """Requests sent and not yet answered (tests wait for 0 before leaving the loop)."""
+        return self._pending
+
     async def _handle(self, action: str, params: dict[str, Any] | None, caller: Caller | None, **options) -> dict:
-        result = await asyncio.to_thread(self._api.request, action, params or {}, caller, **options)
+        self._pending += 1
+        try:
+            result = await asyncio.to_thread(self._api.request, action, params or {}, caller, **options)
+        finally:
+            self._pending -= 1
         if action.startswith("personas.") and action != "personas.list":
             self._after_roster_change()
         return result

@@ -17,6 +17,7 @@ class PersonasModel(RowsModel[Persona]):
     """The persona roster: name (with its colour), openid, unionid."""
 
     NAME, OPENID, UNIONID = range(3)
+    STRETCH = OPENID  # the one long value every row has; unionid is mostly "—"
 
     set_personas = RowsModel.set_rows
     persona_at = RowsModel.row_at
@@ -40,6 +41,7 @@ class UsersModel(RowsModel[UserRecord]):
     """用户管理: who visited with traceUser, most recent first."""
 
     OPENID, PERSONA, FIRST, LAST, VISITS = range(5)
+    STRETCH = OPENID  # not the visit count: a number needs little room
 
     set_users = RowsModel.set_rows
 

@@ -11,7 +11,12 @@ Row = TypeVar("Row")
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
-    """Rows are records; subclasses name the columns (``headers``) and fill the cells (``data``)."""
+    """Rows are records; subclasses name the columns (``headers``) and fill the cells (``data``).
+
+    ``STRETCH`` is the column a table gives the spare width to (None: the last one).
+    """
+
+    STRETCH: int | None = None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -37,12 +37,12 @@
 <context>
     <name>CollectionsModel</name>
     <message>
-        <location filename="../../app/ui/panes/database/models.py" line="26"/>
+        <location filename="../../app/ui/panes/database/models.py" line="27"/>
         <source>Collection</source>
         <translation>集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/models.py" line="26"/>
+        <location filename="../../app/ui/panes/database/models.py" line="27"/>
         <source>Documents</source>
         <translation>记录数</translation>
     </message>
@@ -50,17 +50,17 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../app/ui/messages.py" line="71"/>
+        <location filename="../../app/ui/messages.py" line="143"/>
         <source>Something went wrong</source>
         <translation>出错了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/messages.py" line="75"/>
+        <location filename="../../app/ui/messages.py" line="147"/>
         <source>wxsim hit an unexpected error. Your data is safe and you can keep working. Please copy the details below into a bug report.</source>
         <translation>wxsim 遇到了意外错误。你的数据是安全的，可以继续使用。请复制下面的详细信息附在问题报告里。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/messages.py" line="82"/>
+        <location filename="../../app/ui/messages.py" line="154"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
@@ -68,103 +68,118 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="37"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="41"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="87"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="91"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="88"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="92"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="94"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="99"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="96"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="101"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="104"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="109"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="105"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="110"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="106"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="282"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="111"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="338"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="153"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="163"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="153"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="163"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="159"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="169"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="160"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="170"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="183"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="63"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="186"/>
-        <source>Signed out</source>
-        <translation>未登录</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="214"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="234"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="243"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="278"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="251"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="286"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="257"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="298"/>
+        <source>The document {id} no longer exists.</source>
+        <translation>记录 {id} 已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="300"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="274"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="302"/>
+        <source>Update (merge the typed fields; _openid kept)</source>
+        <translation>更新（合并所填字段；保留 _openid）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="303"/>
+        <source>Replace (the whole document; _openid kept)</source>
+        <translation>替换（整条记录；保留 _openid）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="326"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="283"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="329"/>
+        <source>Type the fields to change, e.g. {done: true}.</source>
+        <translation>请填写要修改的字段，例如 {done: true}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="339"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -172,7 +187,7 @@
 <context>
     <name>DocumentEditor</name>
     <message>
-        <location filename="../../app/ui/panes/database/editor.py" line="33"/>
+        <location filename="../../app/ui/panes/database/editor.py" line="35"/>
         <source>JSON or a JS object, e.g. {title: &apos;学习云开发&apos;, done: false, due: new Date(&apos;2025-01-01&apos;)}</source>
         <translation>JSON 或 JS 对象，例如 {title: &apos;学习云开发&apos;, done: false, due: new Date(&apos;2025-01-01&apos;)}</translation>
     </message>
@@ -180,42 +195,42 @@
 <context>
     <name>FilesModel</name>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="49"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="49"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="49"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
         <source>Owner</source>
         <translation>上传者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="49"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
         <source>Uploaded</source>
         <translation>上传时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="51"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="51"/>
         <source>Read</source>
         <translation>可读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="51"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="63"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="64"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
@@ -223,22 +238,22 @@
 <context>
     <name>FunctionsModel</name>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="47"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="48"/>
         <source>Function</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="47"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="48"/>
         <source>Timeout</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="47"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="48"/>
         <source>Timer trigger</source>
         <translation>定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="47"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="48"/>
         <source>Changed</source>
         <translation>修改时间</translation>
     </message>
@@ -246,132 +261,142 @@
 <context>
     <name>FunctionsPane</name>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="37"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="40"/>
         <source>Functions</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="58"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="64"/>
         <source>Embedded (V8)</source>
         <translation>内置（V8）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="59"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="65"/>
         <source>Node.js</source>
         <translation>Node.js</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="60"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="66"/>
         <source>Node.js runs the function with its own node_modules and the real wx-server-sdk</source>
         <translation>Node.js 用函数自己的 node_modules 和真正的 wx-server-sdk 运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="61"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="67"/>
         <source>Use the embedded runtime</source>
         <translation>改用内置运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="63"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="69"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="64"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="70"/>
         <source>Run trigger now</source>
         <translation>立即触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="89"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="94"/>
         <source>Run as</source>
         <translation>调用身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="91"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="96"/>
         <source>Preset</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="93"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="100"/>
         <source>Save preset…</source>
         <translation>保存模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="94"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="101"/>
         <source>Delete preset</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="99"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="106"/>
         <source>Runtime</source>
         <translation>运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="103"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="110"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="108"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="114"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="109"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="115"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="110"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="116"/>
         <source>History (日志)</source>
         <translation>调用记录（日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="116"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="122"/>
         <source>Event (JSON)</source>
         <translation>测试参数 event（JSON）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="180"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="50"/>
         <source>Console test (no user)</source>
         <translation>云端测试（无用户）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="218"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="221"/>
         <source>Select a function first.</source>
         <translation>请先选择一个云函数。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="244"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="248"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="245"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="249"/>
         <source>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</source>
         <translation>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="287"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="277"/>
+        <source>At {path}, line {line}</source>
+        <translation>位置：{path} 第 {line} 行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions/pane.py" line="279"/>
+        <source>Open the file in its editor</source>
+        <translation>在编辑器中打开该文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/functions/pane.py" line="305"/>
         <source>Save preset</source>
         <translation>保存模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="287"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="305"/>
         <source>Preset name:</source>
         <translation>模板名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="328"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="346"/>
         <source>The event</source>
         <translation>event</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="332"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="350"/>
         <source>The event is not valid JSON: {error}</source>
         <translation>event 不是有效的 JSON：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="334"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="352"/>
         <source>The event must be a JSON object, like {&quot;a&quot;: 1}.</source>
         <translation>event 必须是 JSON 对象，例如 {&quot;a&quot;: 1}。</translation>
     </message>
@@ -379,42 +404,42 @@
 <context>
     <name>InvocationsModel</name>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="86"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="86"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="86"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="86"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="86"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="99"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="99"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
         <source>timed out</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="99"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
         <source>error</source>
         <translation>失败</translation>
     </message>
@@ -422,102 +447,245 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="50"/>
+        <location filename="../../app/ui/main_window.py" line="77"/>
         <source>wxsim — {project} ({env})</source>
         <translation>wxsim 微信云开发模拟器 — {project}（{env}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="68"/>
-        <source>Acting as</source>
-        <translation>当前身份</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="74"/>
+        <location filename="../../app/ui/main_window.py" line="125"/>
         <source>Timeline</source>
         <translation>请求时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="81"/>
+        <location filename="../../app/ui/main_window.py" line="133"/>
         <source>env {env} · appid {appid} · data {data}</source>
         <translation>环境 {env} · AppID {appid} · 数据 {data}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="92"/>
+        <location filename="../../app/ui/main_window.py" line="139"/>
+        <source>Settings locked</source>
+        <translation>设置已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="140"/>
+        <source>View → Lock settings: persona, permission and runtime changes are off</source>
+        <translation>视图 → 锁定设置：身份、权限和运行环境暂不能修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="144"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93"/>
+        <location filename="../../app/ui/main_window.py" line="145"/>
         <source>&amp;Open mini program project…</source>
         <translation>打开小程序项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="96"/>
+        <location filename="../../app/ui/main_window.py" line="148"/>
         <source>Recent projects</source>
         <translation>最近的项目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102"/>
+        <location filename="../../app/ui/main_window.py" line="154"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="105"/>
+        <location filename="../../app/ui/main_window.py" line="158"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="112"/>
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="113"/>
+        <location filename="../../app/ui/main_window.py" line="168"/>
+        <source>Guided &amp;tour</source>
+        <translation>导览(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="171"/>
+        <source>&amp;Welcome screen…</source>
+        <translation>欢迎页(&amp;W)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="174"/>
         <source>&amp;About wxsim</source>
         <translation>关于 wxsim(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="117"/>
+        <location filename="../../app/ui/main_window.py" line="177"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="179"/>
+        <source>&amp;Presenter mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="182"/>
+        <source>Large text, high contrast and a big persona badge (F5)</source>
+        <translation>大字号、高对比度，并醒目显示当前身份（F5）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="184"/>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="187"/>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="190"/>
+        <source>&amp;Actual size</source>
+        <translation>原始大小(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="192"/>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="195"/>
+        <source>Standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="195"/>
+        <source>High contrast (light)</source>
+        <translation>高对比度（浅色）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="196"/>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="211"/>
+        <source>&amp;Timeline</source>
+        <translation>请求时间线(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="214"/>
+        <source>&amp;Lock settings (read-only)</source>
+        <translation>锁定设置（只读）(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="216"/>
+        <source>Turn off the controls that change personas, permissions, runtimes and imports, so nobody changes them by accident</source>
+        <translation>停用修改身份、权限、运行环境和导入的控件，以免被误改</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="221"/>
+        <source>View</source>
+        <translation>视图</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="224"/>
+        <source>Presenter</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="225"/>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="226"/>
+        <source>Tour</source>
+        <translation>导览</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="229"/>
+        <source>Smaller text (Ctrl+-)</source>
+        <translation>缩小文字（Ctrl+-）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="230"/>
+        <source>Larger text (Ctrl+=)</source>
+        <translation>放大文字（Ctrl+=）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="366"/>
         <source>Open a mini program project (the folder with project.config.json)</source>
         <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>About wxsim</source>
         <translation>关于 wxsim</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127"/>
+        <location filename="../../app/ui/main_window.py" line="376"/>
         <source>wxsim {version}
 微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
         <translation>wxsim {version}
 微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138"/>
+        <location filename="../../app/ui/main_window.py" line="387"/>
         <source>wxsim</source>
         <translation>wxsim</translation>
     </message>
 </context>
 <context>
-    <name>PersonaSwitcher</name>
+    <name>PersonaBadge</name>
     <message>
-        <location filename="../../app/ui/persona_switcher.py" line="23"/>
-        <source>Acting as:</source>
-        <translation>当前身份：</translation>
+        <location filename="../../app/ui/presenter.py" line="21"/>
+        <source>The persona the Users, Storage and Client console panes act as</source>
+        <translation>“用户”“存储”和“客户端控制台”页面以此身份操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/persona_switcher.py" line="35"/>
+        <location filename="../../app/ui/presenter.py" line="31"/>
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaBox</name>
+    <message>
+        <location filename="../../app/ui/panes/persona_box.py" line="48"/>
+        <location filename="../../app/ui/panes/persona_box.py" line="70"/>
+        <location filename="../../app/ui/panes/persona_box.py" line="81"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/persona_switcher.py" line="57"/>
+        <location filename="../../app/ui/panes/persona_box.py" line="81"/>
+        <source>Follow toolbar ({name})</source>
+        <translation>跟随工具栏（{name}）</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaSwitcher</name>
+    <message>
+        <location filename="../../app/ui/persona_switcher.py" line="20"/>
+        <source>Acting as</source>
+        <translation>当前身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_switcher.py" line="29"/>
+        <source>Acting as:</source>
+        <translation>当前身份：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_switcher.py" line="50"/>
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_switcher.py" line="88"/>
         <source>Act as a visitor who is not signed in (no openid)</source>
         <translation>以未登录的访客身份操作（没有 openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/persona_switcher.py" line="59"/>
+        <location filename="../../app/ui/persona_switcher.py" line="90"/>
         <source>Act as {name} ({openid})</source>
         <translation>以 {name} 的身份操作（{openid}）</translation>
     </message>
@@ -525,17 +693,17 @@
 <context>
     <name>PersonasModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="25"/>
+        <location filename="../../app/ui/models.py" line="26"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="25"/>
+        <location filename="../../app/ui/models.py" line="26"/>
         <source>openid</source>
         <translation>openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="25"/>
+        <location filename="../../app/ui/models.py" line="26"/>
         <source>unionid</source>
         <translation>unionid</translation>
     </message>
@@ -574,6 +742,29 @@
     </message>
 </context>
 <context>
+    <name>RowNavigator</name>
+    <message>
+        <location filename="../../app/ui/panes/database/row_navigator.py" line="23"/>
+        <source>Go</source>
+        <translation>跳转</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/row_navigator.py" line="28"/>
+        <source>Go to row</source>
+        <translation>跳到行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/row_navigator.py" line="54"/>
+        <source>No documents</source>
+        <translation>没有记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/row_navigator.py" line="56"/>
+        <source>Showing {first}–{last} of {total}</source>
+        <translation>显示 {first}–{last}，共 {total} 条</translation>
+    </message>
+</context>
+<context>
     <name>StoragePane</name>
     <message>
         <location filename="../../app/ui/panes/storage/pane.py" line="58"/>
@@ -581,197 +772,238 @@
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="93"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="268"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="86"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="244"/>
         <source>Select a file to preview it.</source>
         <translation>选择一个文件即可预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="116"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="107"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="118"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="109"/>
         <source>Act as</source>
         <translation>操作身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="121"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="112"/>
         <source>Upload…</source>
         <translation>上传…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="122"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="113"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="123"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="114"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="124"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="115"/>
         <source>Copy fileID</source>
         <translation>复制 fileID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="125"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="116"/>
         <source>Copy temp URL</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="126"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="143"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="133"/>
         <source>Drop files here to upload them into the selected folder.</source>
         <translation>把文件拖到这里，即可上传到选中的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="162"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="379"/>
+        <source>Copied a link valid until {until} ({hours} hours): {url}</source>
+        <translation>已复制链接，有效期至 {until}（{hours} 小时）：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="74"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="166"/>
-        <source>Signed out</source>
-        <translation>未登录</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="167"/>
-        <source>Acting persona ({name})</source>
-        <translation>当前身份（{name}）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="247"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="346"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="364"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="222"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="322"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="340"/>
         <source>Select a file first.</source>
         <translation>请先选择一个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="274"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="294"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="250"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="270"/>
         <source>No preview for {type}.</source>
         <translation>{type} 类型的文件无法预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="306"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="282"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="326"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="302"/>
         <source>Only files can be uploaded, not folders.</source>
         <translation>只能上传文件，不能上传文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="341"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="317"/>
         <source>Uploaded {n} file(s).</source>
         <translation>已上传 {n} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="348"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="324"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="359"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="335"/>
         <source>Saved to {path}</source>
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="366"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="342"/>
         <source>Delete file</source>
         <translation>删除文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="366"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="342"/>
         <source>Delete {path}?</source>
         <translation>删除 {path}？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="380"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="356"/>
         <source>Deleted {path}</source>
         <translation>已删除 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="386"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="362"/>
         <source>Copied {id}</source>
         <translation>已复制 {id}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="400"/>
-        <source>Copied a link valid for {hours} hours: {url}</source>
-        <translation>已复制链接（{hours} 小时内有效）：{url}</translation>
     </message>
 </context>
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="185"/>
+        <location filename="../../app/ui/timeline_model.py" line="198"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="186"/>
+        <location filename="../../app/ui/timeline_model.py" line="199"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="191"/>
-        <source>ok</source>
+        <location filename="../../app/ui/timeline_model.py" line="205"/>
+        <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="193"/>
-        <source>denied</source>
+        <location filename="../../app/ui/timeline_model.py" line="207"/>
+        <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="195"/>
-        <source>error</source>
+        <location filename="../../app/ui/timeline_model.py" line="209"/>
+        <source>Failed</source>
         <translation>失败</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineDetails</name>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="17"/>
+        <source>{who} asked for {action} on {target}, from {source}</source>
+        <translation>{who} 通过 {source} 请求 {action}，对象 {target}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="19"/>
+        <source>{who} asked for {action}, from {source}</source>
+        <translation>{who} 通过 {source} 请求 {action}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="23"/>
+        <source>Why: {reason}</source>
+        <translation>原因：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="26"/>
+        <source>Error: {message}</source>
+        <translation>错误：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="28"/>
+        <source>Request ID: {id}</source>
+        <translation>请求 ID：{id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="30"/>
+        <source>Made inside request {id}</source>
+        <translation>在请求 {id} 内发出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="37"/>
+        <source>Request:</source>
+        <translation>请求：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="38"/>
+        <source>Answer:</source>
+        <translation>返回：</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineFilter</name>
+    <message>
+        <location filename="../../app/ui/timeline_model.py" line="268"/>
+        <source>Shown for context: a request made inside it matches the filters.</source>
+        <translation>作为上下文显示：在它内部发出的请求符合筛选条件。</translation>
     </message>
 </context>
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="138"/>
+        <location filename="../../app/ui/timeline_model.py" line="149"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="139"/>
+        <location filename="../../app/ui/timeline_model.py" line="150"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="140"/>
+        <location filename="../../app/ui/timeline_model.py" line="151"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="141"/>
+        <location filename="../../app/ui/timeline_model.py" line="152"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="142"/>
+        <location filename="../../app/ui/timeline_model.py" line="153"/>
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="143"/>
+        <location filename="../../app/ui/timeline_model.py" line="154"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="144"/>
+        <location filename="../../app/ui/timeline_model.py" line="155"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
@@ -779,152 +1011,274 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="257"/>
-        <source>Click a request to see what was asked and answered.</source>
-        <translation>点击一条请求，查看请求内容和返回结果。</translation>
+        <location filename="../../app/ui/timeline.py" line="49"/>
+        <source>Pause timer triggers</source>
+        <translation>暂停定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="271"/>
+        <location filename="../../app/ui/timeline.py" line="51"/>
+        <source>Timer triggers (such as dailyReport) fire no more until this is unticked; the choice is saved with the workspace.</source>
+        <translation>定时触发器（如 dailyReport）暂停触发，直到取消勾选；此设置随工作区保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="54"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="56"/>
+        <source>Empty the timeline. The request log (events.jsonl) keeps every request for QA.</source>
+        <translation>清空时间线。请求日志（events.jsonl）仍保留所有请求，供测试查阅。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="57"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="58"/>
+        <source>Save the rows shown, as JSON Lines or CSV.</source>
+        <translation>将当前显示的行保存为 JSON Lines 或 CSV。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="71"/>
+        <source>Click a request to see who asked, the verdict and why, then what was asked and answered.</source>
+        <translation>点击一条请求，查看是谁发起的、结果及原因，以及请求内容和返回结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="89"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="272"/>
+        <location filename="../../app/ui/timeline.py" line="90"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="273"/>
+        <location filename="../../app/ui/timeline.py" line="91"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="294"/>
-        <location filename="../../app/ui/timeline.py" line="297"/>
-        <location filename="../../app/ui/timeline.py" line="306"/>
+        <location filename="../../app/ui/timeline.py" line="115"/>
+        <location filename="../../app/ui/timeline.py" line="118"/>
+        <location filename="../../app/ui/timeline.py" line="127"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="298"/>
-        <source>ok</source>
+        <location filename="../../app/ui/timeline.py" line="119"/>
+        <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="299"/>
-        <source>error</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/timeline.py" line="300"/>
-        <source>denied</source>
+        <location filename="../../app/ui/timeline.py" line="120"/>
+        <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="309"/>
+        <location filename="../../app/ui/timeline.py" line="121"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="164"/>
+        <source>Export the rows shown</source>
+        <translation>导出当前显示的行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="165"/>
+        <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
+        <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="179"/>
+        <source>Exported {n} request(s) to {path}</source>
+        <translation>已导出 {n} 条请求到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="130"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="310"/>
+        <location filename="../../app/ui/timeline.py" line="131"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
 </context>
 <context>
+    <name>Tour</name>
+    <message>
+        <location filename="../../app/ui/tour.py" line="24"/>
+        <source>1 · Users and login</source>
+        <translation>1 · 用户与登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="25"/>
+        <source>Each persona is a WeChat user with a stable openid, and the toolbar switches who you act as. Click wx.login() and then code2Session to show how a mini program learns its user&apos;s openid.</source>
+        <translation>每个身份都是一个拥有固定 openid 的微信用户，工具栏可切换当前身份。先点 wx.login()，再点 code2Session，演示小程序如何拿到用户的 openid。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="30"/>
+        <source>2 · Database</source>
+        <translation>2 · 数据库</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="31"/>
+        <source>Collections hold JSON documents, and each collection has one of four permission modes. Choose a persona under View as to show which documents that user gets, and why the others are hidden.</source>
+        <translation>集合里存放 JSON 记录，每个集合有四种数据权限之一。在“查看身份”中选择一个身份，演示该用户能查到哪些记录，以及其余记录为何被隐藏。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="36"/>
+        <source>3 · Storage</source>
+        <translation>3 · 存储</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="37"/>
+        <source>Every file remembers the openid of the persona who uploaded it. Switch persona to show who may read or delete each file, or drop a file from the desktop to upload it.</source>
+        <translation>每个文件都记录着上传者的 openid。切换身份，演示谁可以读取或删除各个文件；也可以从桌面拖入文件来上传。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="42"/>
+        <source>4 · Cloud functions</source>
+        <translation>4 · 云函数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="43"/>
+        <source>The project&apos;s cloud functions run here without a network, with their logs and result. Run one as a persona and watch its own requests nest under it in the timeline.</source>
+        <translation>项目里的云函数无需联网即可在这里运行，并显示日志和返回结果。以某个身份运行一个云函数，看它发出的请求如何嵌套在时间线中它的调用之下。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="61"/>
+        <source>Guided tour</source>
+        <translation>导览</translation>
+    </message>
+</context>
+<context>
+    <name>TourDock</name>
+    <message>
+        <location filename="../../app/ui/tour.py" line="69"/>
+        <source>Show me</source>
+        <translation>带我去看</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="70"/>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="71"/>
+        <location filename="../../app/ui/tour.py" line="106"/>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="103"/>
+        <source>{n} of {total}</source>
+        <translation>第 {n} 步，共 {total} 步</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tour.py" line="106"/>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
     <name>TransferBar</name>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="53"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="60"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="54"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="61"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="56"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="63"/>
         <source>Insert (existing _id is an error)</source>
         <translation>Insert（_id 已存在时报错）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="57"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="64"/>
         <source>Upsert (existing _id is replaced)</source>
         <translation>Upsert（_id 已存在时替换）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="58"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="65"/>
         <source>All or nothing</source>
         <translation>全部成功才导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="60"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="67"/>
         <source>If any line is bad, import nothing</source>
         <translation>只要有一行有误，就什么都不导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="76"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="82"/>
         <source>Import into the collection</source>
         <translation>导入到集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="77"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="83"/>
         <source>JSON Lines (*.json *.jsonl);;CSV (*.csv);;All files (*)</source>
         <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="88"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="94"/>
         <source>Select a collection to import into.</source>
         <translation>请先选择要导入的集合。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="106"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="114"/>
         <source>… and {n} more bad lines</source>
         <translation>……另有 {n} 行有误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="108"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="116"/>
         <source>{n} _id(s) already existed and were skipped</source>
         <translation>{n} 个 _id 已存在，已跳过</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="109"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="117"/>
         <source>Imported {inserted} new and replaced {replaced} document(s).</source>
         <translation>新导入 {inserted} 条，替换 {replaced} 条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="113"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="121"/>
         <source>Nothing was imported: the file has bad lines.</source>
         <translation>未导入任何记录：文件中有错误的行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="122"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="130"/>
         <source>Select a collection to export.</source>
         <translation>请先选择要导出的集合。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="125"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="133"/>
         <source>Export the documents shown</source>
         <translation>导出显示的文档</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="126"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="134"/>
         <source>JSON Lines (*.json *.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="134"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="142"/>
         <source>Fields for CSV</source>
         <translation>CSV 字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="134"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="142"/>
         <source>Fields, comma separated:</source>
         <translation>字段（用逗号分隔）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="155"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="163"/>
         <source>Exported {n} document(s) to {path}</source>
         <translation>已导出 {n} 条记录到 {path}</translation>
     </message>
@@ -932,32 +1286,32 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../app/ui/models.py" line="47"/>
+        <location filename="../../app/ui/models.py" line="49"/>
         <source>openid</source>
         <translation>openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="48"/>
+        <location filename="../../app/ui/models.py" line="50"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="49"/>
+        <location filename="../../app/ui/models.py" line="51"/>
         <source>First visit</source>
         <translation>首次访问</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="50"/>
+        <location filename="../../app/ui/models.py" line="52"/>
         <source>Last visit</source>
         <translation>最近访问</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="51"/>
+        <location filename="../../app/ui/models.py" line="53"/>
         <source>Visits</source>
         <translation>访问次数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models.py" line="66"/>
+        <location filename="../../app/ui/models.py" line="68"/>
         <source>(deleted persona)</source>
         <translation>（已删除的身份）</translation>
     </message>
@@ -965,129 +1319,212 @@
 <context>
     <name>UsersPane</name>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="33"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="34"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="45"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="46"/>
         <source>the code from wx.login(), or any text to try</source>
         <translation>wx.login() 返回的 code，也可以随便输入试试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="68"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="69"/>
         <source>Personas</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="71"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="73"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="72"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="74"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="73"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="75"/>
         <source>Colour…</source>
         <translation>颜色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="74"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="76"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="75"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="77"/>
         <source>Copy openid</source>
         <translation>复制 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="90"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="92"/>
         <source>Login: wx.login → code2Session</source>
         <translation>登录：wx.login → code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="91"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="93"/>
         <source>wx.cloud.init({traceUser: true})</source>
         <translation>wx.cloud.init({traceUser: true})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="92"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="94"/>
         <source>wx.login()</source>
         <translation>wx.login()</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="93"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="95"/>
         <source>code2Session</source>
         <translation>code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="110"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="112"/>
         <source>Users (用户管理): visits recorded with traceUser, latest first</source>
         <translation>用户管理：通过 traceUser 记录的访问，最近访问在前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="120"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="126"/>
         <source>Select a persona in the list first.</source>
         <translation>请先在列表中选择一个身份。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="124"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="130"/>
         <source>Add persona</source>
         <translation>添加身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="124"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="130"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="133"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="139"/>
         <source>Rename persona</source>
         <translation>重命名身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="133"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="139"/>
         <source>New name (the openid stays the same):</source>
         <translation>新名称（openid 保持不变）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="143"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="149"/>
         <source>Persona colour</source>
         <translation>身份颜色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="153"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="159"/>
         <source>Delete persona</source>
         <translation>删除身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="154"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="160"/>
         <source>Delete {name}? Data this user owns keeps its openid {openid}.</source>
         <translation>删除 {name}？该用户拥有的数据仍保留其 openid {openid}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="165"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="171"/>
         <source>Copied the openid of {name}</source>
         <translation>已复制 {name} 的 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="179"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="185"/>
         <source>As {name}:</source>
         <translation>以 {name} 身份：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="179"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="185"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="202"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="208"/>
         <source>Exchanged. Exchange the same code again to see WeChat refuse it.</source>
         <translation>换取成功。再用同一个 code 换取一次，可以看到微信如何拒绝。</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="36"/>
+        <source>Welcome to wxsim</source>
+        <translation>欢迎使用 wxsim</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="41"/>
+        <source>wxsim simulates WeChat cloud development on this computer: three users, four services, no network.</source>
+        <translation>wxsim 在这台电脑上模拟微信云开发：三个用户，四项服务，无需联网。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="45"/>
+        <source>Three personas</source>
+        <translation>三个身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="46"/>
+        <source>Four panes</source>
+        <translation>四个页面</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="60"/>
+        <source>Take the guided tour</source>
+        <translation>开始导览</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="74"/>
+        <source>A student with an openid of their own, and the one you act as when the app starts. What 学生A writes to a collection that only its creator may read, nobody else sees.</source>
+        <translation>一名有自己 openid 的学生，也是应用启动时的当前身份。学生A 写入“仅创建者可读写”集合的数据，其他人都看不到。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="77"/>
+        <source>A second student with a different openid. Switch to 学生B to show that one user cannot read or delete another user&apos;s data.</source>
+        <translation>另一名学生，openid 与学生A 不同。切换到学生B，演示一个用户无法读取或删除另一个用户的数据。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="79"/>
+        <source>A third user, handy as the teacher&apos;s account. The name gives no extra rights: only the console and cloud functions act as admin.</source>
+        <translation>第三个用户，适合用作老师的账号。这个名字不带来额外权限：只有控制台和云函数以管理员身份操作。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="85"/>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="85"/>
+        <source>The personas and the wx.login → code2Session walkthrough. The user list shows who visited with traceUser.</source>
+        <translation>管理身份，并演示 wx.login → code2Session 的登录流程。用户列表显示通过 traceUser 记录的访问者。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="87"/>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="87"/>
+        <source>Collections, documents and a query bar that takes what a mini program writes. View as a persona to see what that user&apos;s query returns, and why.</source>
+        <translation>集合、记录，以及可直接输入小程序查询代码的查询栏。以某个身份查看，即可看到该用户的查询结果及原因。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="90"/>
+        <source>Storage</source>
+        <translation>存储</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="90"/>
+        <source>Files with their owner and what the acting persona may read or delete. Drop files on it to upload them as that persona.</source>
+        <translation>文件及其上传者，以及当前身份可以读取或删除哪些文件。把文件拖进来，即以该身份上传。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="92"/>
+        <source>Functions</source>
+        <translation>云函数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/welcome.py" line="92"/>
+        <source>The project&apos;s cloud functions, run as a persona or as a console test. The result, the logs and the history show below the event.</source>
+        <translation>项目里的云函数，可以某个身份运行，或作为控制台测试运行。返回结果、日志和调用记录显示在测试参数下方。</translation>
     </message>
 </context>
 </TS>

@@ -54,10 +54,27 @@ def bridge(workspace, qapp):
     b.close()
 
 
-async def eventually(predicate: Callable[[], object], timeout: float = 5.0) -> None:
-    """Wait inside the running loop until ``predicate()`` is true (never qtbot.wait* here)."""
+async def eventually(predicate: Callable[[], object], timeout: float = 30.0) -> None:
+    """Wait inside the running loop until ``predicate()`` is true (never qtbot.wait* here).
+
+    ``timeout`` bounds a broken build, not a budget: a busy machine only makes it wait longer."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+def settle(qloop, bridge, turns: int = 5) -> None:
+    """Run the loop until no request of ``bridge`` has been in flight for ``turns`` turns in a row.
+
+    qasync runs what is still in flight outside the loop once ``run_until_complete`` returns,
+    where no request can start; a test leaves the loop only when the panes are idle."""
+
+    async def idle() -> None:
+        quiet = 0
+        while quiet < turns:
+            await asyncio.sleep(0.02)
+            quiet = quiet + 1 if bridge.pending == 0 else 0
+
+    qloop.run_until_complete(idle())

@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from app.core.database import ejson
@@ -149,17 +150,19 @@ def test_edit_keeps_field_order_and_refuses_id_change(qtbot, qloop, demo, demo_w
     pane = open_pane(qtbot, qloop, demo)
     pane.document_view.selectRow(rows(pane).index("todo-a1"))
     assert list(json.loads(pane.document_json.toPlainText()))[:3] == ["_id", "_openid", "title"]
-    pane._on_edit_clicked()
+    qloop.run_until_complete(pane._on_edit_clicked())
     editor = pane.editor
     doc = json.loads(editor.editor.toPlainText())
 
+    update, replace = editor.choice_buttons
+
     async def scenario():
         editor.editor.setPlainText(json.dumps({**doc, "_id": "other"}))
-        editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        replace.click()
         await eventually(editor.message.isVisible)
         assert "cannot be changed" in editor.message.text()
         editor.editor.setPlainText(json.dumps({**doc, "progress": 55}))
-        editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        replace.click()
         await eventually(lambda: demo_workspace.database.store.get("todos", "todo-a1")["progress"] == 55)
 
     qloop.run_until_complete(scenario())
@@ -234,3 +237,119 @@ def test_large_collection_opens_in_batches(qtbot, qloop, demo, demo_workspace):
     assert pane.documents.canFetchMore()
     pane.documents.fetchMore()  # what the view does as the user scrolls down
     assert pane.documents.rowCount() == 2 * FETCH_BATCH
+
+
+# -- the class in front of a trainer (issue "The app in front of a class", part 5) ---------------
+
+
+def test_partial_import_reports_every_bad_line_and_the_counts_refresh(qtbot, qloop, demo, demo_workspace, tmp_path):
+    """7 good lines and 2 bad ones, "all or nothing" unticked: the bad lines stay reported after
+    the pane's refresh (it used to wipe them), and the collection count and the answer line
+    count the new documents (the answer used to stay at "0 document(s)")."""
+    demo_workspace.handle(Request("database.addCollection", {"collectionName": "imports"}, Caller.console()))
+    pane = open_pane(qtbot, qloop, demo, "imports")
+    run(qloop, pane)  # as the console
+    assert "0 document(s)" in pane.answer.text()
+    lines = [json.dumps({"_id": f"g{i}", "n": i}) for i in range(7)]
+    lines.insert(2, '{"_id": "bad1", ')
+    lines.insert(6, "not json")
+    source = tmp_path / "partial.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pane.transfer.atomic.setChecked(False)
+    qloop.run_until_complete(pane.transfer.import_file(source))
+    settle(qloop, pane)
+    report = pane.message.text()
+    assert pane.message.isVisible() and "Imported 7 new" in report
+    assert "Line 3" in report and "Line 7" in report
+    assert "7 document(s)" in pane.answer.text()
+    assert pane.collections.count_of("imports") == 7 and pane.documents.total() == 7
+
+
+def double_click(qtbot, pane, row: int) -> None:
+    """As a mouse does it: a click, then the second press that makes it a double click."""
+    center = pane.document_view.visualRect(pane.documents.index(row, 0)).center()
+    qtbot.mouseClick(pane.document_view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    qtbot.mouseDClick(pane.document_view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+
+
+def edit_by_double_click(qtbot, qloop, pane, doc_id):
+    """Double-click the document's row; the editor opens once the stored document is read."""
+    previous = getattr(pane, "editor", None)
+    double_click(qtbot, pane, rows(pane).index(doc_id))
+    qloop.run_until_complete(eventually(lambda: getattr(pane, "editor", None) not in (None, previous)))
+    return pane.editor
+
+
+def test_edit_updates_or_replaces_keeping_the_owner_and_the_json_view_follows(qtbot, qloop, demo, demo_workspace):
+    """Double-click edits; Update merges the typed fields, Replace replaces the document, and
+    both keep _openid (a partial object used to replace the document and lose its owner); the
+    JSON view shows the document as saved (it used to stay stale)."""
+    ws = demo_workspace
+    before = ws.database.store.get("todos", "todo-a1")
+    pane = open_pane(qtbot, qloop, demo)
+    pane.query_bar.field_edit.setText("{title: true}")  # the table shows titles only ...
+    run(qloop, pane)
+    editor = edit_by_double_click(qtbot, qloop, pane, "todo-a1")
+    assert editor.isVisible() and "todo-a1" in editor.windowTitle()
+    assert json.loads(editor.editor.toPlainText()) == ejson.to_ejson(before)  # ... the editor the whole document
+    update, replace = editor.choice_buttons
+    assert update.text() == "Update (merge the typed fields; _openid kept)"
+    assert replace.text() == "Replace (the whole document; _openid kept)"
+
+    async def save(button, text, done):
+        editor.editor.setPlainText(text)
+        button.click()
+        await eventually(done)
+
+    qloop.run_until_complete(save(update, "{progress: 77}", lambda: ws.database.store.get("todos", "todo-a1")["progress"] == 77))
+    settle(qloop, pane)
+    after = ws.database.store.get("todos", "todo-a1")
+    assert after == {**before, "progress": 77}
+    assert json.loads(pane.document_json.toPlainText()) == {"_id": "todo-a1", "title": before["title"]}  # as listed
+    pane.query_bar.field_edit.clear()
+    run(qloop, pane)
+    assert json.loads(pane.document_json.toPlainText())["progress"] == 77
+
+    editor = edit_by_double_click(qtbot, qloop, pane, "todo-a1")
+    qloop.run_until_complete(save(editor.choice_buttons[1], "{title: '只剩标题'}",
+                                  lambda: "tags" not in ws.database.store.get("todos", "todo-a1")))
+    settle(qloop, pane)
+    assert ws.database.store.get("todos", "todo-a1") == {"_id": "todo-a1", "_openid": before["_openid"], "title": "只剩标题"}
+    assert json.loads(pane.document_json.toPlainText()) == {"_id": "todo-a1", "_openid": before["_openid"], "title": "只剩标题"}
+    run(qloop, pane, viewer="学生A")  # still hers
+    assert "todo-a1" in rows(pane) and pane.documents.index(rows(pane).index("todo-a1"), 0).data(0x03) is None
+
+
+def test_view_as_follows_the_toolbar_unless_overridden(qtbot, qloop, demo):
+    demo.set_acting_as("学生B")
+    pane = open_pane(qtbot, qloop, demo)
+    assert pane.viewer_box.currentText() == "Follow toolbar (学生B)"
+    assert pane.answer.text().startswith("学生B gets: collection.get:ok, 2 document(s)")
+    demo.set_acting_as("学生A")
+    qloop.run_until_complete(eventually(lambda: pane.answer.text().startswith("学生A gets: collection.get:ok, 3 document(s)")))
+    assert pane.viewer_box.currentText() == "Follow toolbar (学生A)"
+    pane.viewer_box.select(ADMIN)  # the pane's own choice wins over the toolbar
+    qloop.run_until_complete(eventually(lambda: pane.answer.text().startswith("Admin (console) gets")))
+    demo.set_acting_as("学生B")
+    assert pane.viewer_box.currentText() == "Admin (console)" and pane.viewer_box.itemText(0) == "Follow toolbar (学生B)"
+    settle(qloop, pane)
+    assert pane.answer.text().startswith("Admin (console) gets")
+
+
+def test_a_hundred_thousand_documents_reach_any_row(qtbot, qloop, demo, demo_workspace):
+    """Scrolling to the end fetches more, the counter says which rows of how many the table
+    has, and "Go to row" reaches any row (dragging to the bottom used to stop at the first batch)."""
+    ws = demo_workspace
+    ws.handle(Request("database.addCollection", {"collectionName": "big"}, Caller.console()))
+    ws.database.import_documents("big", [{"_id": i, "n": i} for i in range(100_000)], upsert=False, atomic=True)
+    pane = open_pane(qtbot, qloop, demo, "big")
+    assert pane.rows.counter.text() == f"Showing 1–{FETCH_BATCH} of 100000"
+    bar = pane.document_view.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the user drags the scrollbar to the bottom: the next batch comes
+    assert pane.documents.rowCount() == 2 * FETCH_BATCH
+    assert pane.rows.counter.text() == f"Showing 1–{2 * FETCH_BATCH} of 100000"
+    pane.rows.row_box.setValue(99_999)
+    pane.rows.go_button.click()
+    assert pane.document_view.currentIndex().row() == 99_998
+    assert json.loads(pane.document_json.toPlainText()) == {"_id": 99_998, "n": 99_998}
+    assert pane.rows.counter.text() == "Showing 1–100000 of 100000"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 
 from app.core.api import WorkspaceApi
 from app.core.workspace import Workspace
@@ -56,12 +58,75 @@ def test_seed_login_returns_the_persona_openid(qtbot, qloop, demo, demo_workspac
     assert "wx_client" in pane.summary.text() and pane.history.rowCount() == 1
 
 
-def test_console_test_run_shows_the_error(qtbot, qloop, demo):
+def test_the_demo_login_works_for_every_caller_the_pane_offers(qtbot, qloop, demo, demo_workspace):
+    """The default console test used to fail with "Cannot read properties of undefined
+    (reading 'openId')": the demo's first click must work, whoever runs it."""
     pane = open_pane(qtbot, qloop, demo)
-    pane.caller_box.setCurrentIndex(pane.caller_box.findData(ADMIN))
+    pane.payload.setPlainText("{}")
+    answers = {}
+    for index in range(pane.caller_box.count()):
+        pane.caller_box.setCurrentIndex(index)
+        qloop.run_until_complete(pane.run())
+        value = json.loads(pane.result.toPlainText())
+        assert value["errMsg"] == "cloud.callFunction:ok", (pane.caller_box.itemText(index), value)
+        answers[pane.caller_box.itemText(index)] = value["result"]["openid"]
+    assert answers["Console test (no user)"] is None and answers["Signed out"] is None
+    assert answers["学生B"] == demo_workspace.identity.persona("学生B").openid
+    assert answers["Follow toolbar (学生A)"] == demo_workspace.identity.persona("学生A").openid
+    pane.caller_box.select(ADMIN)
     qloop.run_until_complete(pane.run())
-    assert "TypeError" in pane.summary.text() and "wx_devtools" in pane.summary.text()
-    assert json.loads(pane.result.toPlainText())["errCode"] == -404011
+    assert "wx_devtools" in pane.summary.text() and not pane.error_location.isVisible()
+
+
+def test_run_as_follows_the_toolbar_unless_overridden(qtbot, qloop, demo, demo_workspace):
+    demo.set_acting_as("老师")
+    pane = open_pane(qtbot, qloop, demo)
+    pane.payload.setPlainText("{}")
+    assert pane.caller_box.currentText() == "Follow toolbar (老师)"
+    qloop.run_until_complete(pane.run())
+    assert json.loads(pane.result.toPlainText())["result"]["openid"] == demo_workspace.identity.persona("老师").openid
+    demo.set_acting_as("学生B")
+    assert pane.caller_box.currentText() == "Follow toolbar (学生B)"
+    qloop.run_until_complete(pane.run())
+    assert json.loads(pane.result.toPlainText())["result"]["openid"] == demo_workspace.identity.persona("学生B").openid
+    pane.caller_box.select("学生A")  # the pane's own choice wins over the toolbar
+    demo.set_acting_as("老师")
+    qloop.run_until_complete(pane.run())
+    assert json.loads(pane.result.toPlainText())["result"]["openid"] == demo_workspace.identity.persona("学生A").openid
+
+
+def test_errors_name_the_real_file_and_line_as_a_link(qtbot, qloop, tmp_path, qapp, monkeypatch):
+    """"SyntaxError: Unexpected token 'const'" used to come with no file or line (the history
+    said /var/user/index.js:3): the pane names the file on this computer and opens it."""
+    project = make_project(tmp_path / "p", {
+        "bad": "exports.main = async () => {\n  let x = 1\n  x++ const y = 2\n}\n",
+        "throws": "const helper = require('./helper')\nexports.main = async () => helper()\n"})
+    (project / "cloudfunctions" / "throws" / "helper.js").write_text("module.exports = () => {\n  return null.x\n}\n")
+    ws = Workspace.open(tmp_path / "d", project)
+    bridge = WorkspaceBridge(WorkspaceApi(ws))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    try:
+        pane = open_pane(qtbot, qloop, bridge, "bad")
+        qloop.run_until_complete(pane.run())
+        index_js = (project / "cloudfunctions" / "bad" / "index.js").resolve()
+        assert "SyntaxError: Unexpected token 'const'" in pane.summary.text()
+        assert pane.error_location.isVisible()
+        assert f"At {index_js}, line 3" in pane.error_location.text()
+        assert f'href="{QUrl.fromLocalFile(str(index_js)).toString()}"' in pane.error_location.text()
+        pane.error_location.linkActivated.emit(QUrl.fromLocalFile(str(index_js)).toString())
+        assert [url.toLocalFile() for url in opened] == [str(index_js)]
+
+        pane.function_view.selectRow(pane.functions.row_of("throws"))
+        qloop.run_until_complete(pane.run())
+        helper = (project / "cloudfunctions" / "throws" / "helper.js").resolve()
+        assert "TypeError" in pane.summary.text() and f"At {helper}, line 2" in pane.error_location.text()
+        pane.history_view.selectRow(0)  # the history row says where, too
+        assert f"At {helper}, line 2" in pane.error_location.text()
+        qloop.run_until_complete(settle(bridge))
+    finally:
+        bridge.close()
+        ws.close()
 
 
 def test_bad_payload_is_refused_inline(qtbot, qloop, demo):

@@ -77,9 +77,9 @@ def test_timeline_shows_requests_newest_first_with_details(qtbot, qloop, bridge)
 
     qloop.run_until_complete(scenario())
     row = lambda r: [view.proxy.index(r, c).data() for c in (1, 2, 3, 6)]  # noqa: E731
-    assert row(0) == ["Admin", "console", "auth.code2Session", "error 40163"]
-    assert row(1) == ["Admin", "console", "auth.code2Session", "ok"]
-    assert row(2) == ["学生A", "wx_client", "auth.wxLogin", "ok"]
+    assert row(0) == ["Admin", "console", "auth.code2Session", "Failed 40163"]
+    assert row(1) == ["Admin", "console", "auth.code2Session", "Success"]
+    assert row(2) == ["学生A", "wx_client", "auth.wxLogin", "Success"]
     view.table.selectRow(0)
     assert "code been used" in view.details.toPlainText()
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.paths import resource
 from app.ui.bridge import ADMIN
+from app.ui.panes.persona_box import FOLLOW
 from app.ui.panes.storage.pane import StoragePane
 from app.ui.panes.storage.models import FilesModel
 from app.ui.timeline import TimelineView
@@ -172,3 +173,53 @@ def test_open_folder_asks_core_where_the_files_are(qtbot, qloop, demo, demo_work
     qloop.run_until_complete(pane._on_open_folder_clicked())
     assert opened == [str(demo_workspace.storage.disk("notes"))]
     assert demo.recent_events()[-1].action == "storage.localFolder"
+
+
+def test_act_as_follows_the_toolbar_unless_overridden(qtbot, qloop, demo):
+    """The pane acts as the toolbar's persona by default, and says so; picking a persona in
+    its own box overrides the toolbar until "Follow toolbar" is picked again."""
+    demo.set_acting_as("学生B")
+    pane = open_pane(qtbot, qloop, demo)
+    assert pane.actor_box.currentText() == "Follow toolbar (学生B)"
+    assert cells(pane, FilesModel.WRITE) == ["✘", "✔", "✘"]
+    pane.actor_box.select("学生A")
+    qloop.run_until_complete(eventually(lambda: cells(pane, FilesModel.WRITE) == ["✔", "✘", "✘"]))
+    demo.set_acting_as("老师")  # the pane's own choice stays
+    assert pane.actor_box.itemText(0) == "Follow toolbar (老师)" and pane.actor_box.currentText() == "学生A"
+    assert not pane._refresh_timer.isActive()  # no refresh asked for
+    qloop.run_until_complete(pane.refresh())
+    assert cells(pane, FilesModel.WRITE) == ["✔", "✘", "✘"]
+    pane.actor_box.select(FOLLOW)
+    qloop.run_until_complete(eventually(lambda: cells(pane, FilesModel.WRITE) == ["✘", "✘", "✔"]))
+
+
+def test_a_copied_temp_url_opens_after_the_app_restarts(qtbot, qloop, tmp_path, qapp):
+    """"Valid for 24 hours" used to end when the app quit: the link only opened again once
+    someone asked for a new one. Now it opens after a restart, and says until when it is valid."""
+    from app.core.api import WorkspaceApi
+    from app.core.workspace import Workspace
+    from app.paths import demo_project
+    from app.ui.bridge import WorkspaceBridge
+
+    def open_workspace():
+        ws = Workspace.open(tmp_path / "data", demo_project(), demo_data=resource("demo-data"))
+        return ws, WorkspaceBridge(WorkspaceApi(ws))
+
+    ws, bridge = open_workspace()
+    try:
+        pane = open_pane(qtbot, qloop, bridge, "notes")
+        select(pane, "welcome.txt")
+        qloop.run_until_complete(pane.copy_temp_url())
+        url, said = QGuiApplication.clipboard().text(), pane.message.text()
+        pane.hide()
+    finally:
+        bridge.close()
+        ws.close()
+    ws, bridge = open_workspace()  # the app starts again; nothing is asked of storage yet
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert "欢迎来到云开发课堂" in response.read().decode("utf-8")
+    finally:
+        bridge.close()
+        ws.close()
+    assert "valid until 20" in said and "(24 hours)" in said

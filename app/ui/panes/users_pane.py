@@ -20,6 +20,7 @@ from qasync import asyncSlot
 
 from app.core.api import Persona, WxApiError
 from app.ui.bridge import WorkspaceBridge
+from app.ui.flow_layout import FlowLayout
 from app.ui.messages import InlineMessage
 from app.ui.models import PersonasModel, UsersModel
 from app.ui.widgets import make_table, JsonView
@@ -37,7 +38,7 @@ class UsersPane(QWidget):
         self._bridge = bridge
         self.personas_model = PersonasModel(self)
         self.users_model = UsersModel(bridge.persona_by_openid, self)
-        self.roster = make_table(self.personas_model)
+        self.roster = make_table(self.personas_model, rows=4)  # four rows tall at any zoom
         self.users = make_table(self.users_model)
         self.roster_message = InlineMessage()
         self.login_message = InlineMessage()
@@ -67,6 +68,7 @@ class UsersPane(QWidget):
     def _roster_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Personas"))
         buttons = QHBoxLayout()
+        self.roster_buttons: list[QPushButton] = []  # what changes the roster (the shell's lock)
         for text, slot in (
             (self.tr("Add…"), self._on_add_clicked),
             (self.tr("Rename…"), self._on_rename_clicked),
@@ -77,9 +79,9 @@ class UsersPane(QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+            if slot != self._on_copy_clicked:
+                self.roster_buttons.append(button)
         buttons.addStretch(1)
-        self.roster.setMinimumHeight(130)
-        self.roster.setMaximumHeight(180)
         column = QVBoxLayout(box)
         column.addWidget(self.roster)
         column.addLayout(buttons)
@@ -94,11 +96,11 @@ class UsersPane(QWidget):
         self.init_button.clicked.connect(self._on_init_clicked)
         self.login_button.clicked.connect(self._on_login_clicked)
         self.exchange_button.clicked.connect(self._on_exchange_clicked)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps in a narrow window or with presenter mode's big text
         row.addWidget(self.acting_label)
         row.addWidget(self.init_button)
         row.addWidget(self.login_button)
-        row.addWidget(self.code_edit, 1)
+        row.addWidget(self.code_edit)
         row.addWidget(self.exchange_button)
         column = QVBoxLayout(box)
         column.addLayout(row)
@@ -111,6 +113,10 @@ class UsersPane(QWidget):
         column = QVBoxLayout(box)
         column.addWidget(self.users)
         return box
+
+    def settings_controls(self) -> list[QWidget]:
+        """The controls the shell's read-only lock turns off: add, rename, recolour, delete."""
+        return list(self.roster_buttons)
 
     # -- roster --------------------------------------------------------------------------------
 

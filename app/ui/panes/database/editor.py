@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Awaitable, Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 from qasync import asyncSlot
 
 from app.ui.messages import InlineMessage
@@ -18,10 +18,12 @@ class DocumentEditor(QDialog):
     """Edit a document as JSON (or the JS object syntax of mini program code).
 
     ``parse`` reads the text (``database.parseDocument``: V8 and the SDK's serializer, so
-    ``new Date(…)`` and ``db.serverDate()`` work as in a mini program); ``save`` stores it.
+    ``new Date(…)`` and ``db.serverDate()`` work as in a mini program); ``save`` stores it, or
+    with ``choices`` each labelled button stores it its own way (update or replace).
     """
 
-    def __init__(self, title: str, text: str, parse: Parse, save: Save, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, text: str, parse: Parse, save: Save | None, parent: QWidget | None = None, *,
+                 choices: list[tuple[str, Save]] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self._parse = parse
@@ -32,9 +34,18 @@ class DocumentEditor(QDialog):
         self.message = InlineMessage()
         hint = QLabel(self.tr("JSON or a JS object, e.g. {title: '学习云开发', done: false, due: new Date('2025-01-01')}"))
         hint.setWordWrap(True)
+        # One Save, or one button per way of saving (``choices``: label and save), first the default.
         self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel if choices else
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.choice_buttons: list[QPushButton] = []
+        for label, save in choices:
+            button = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda _checked=False, s=save: self._save_with(s))
+            self.choice_buttons.append(button)
+        if self.choice_buttons:
+            self.choice_buttons[0].setDefault(True)
         self.buttons.accepted.connect(self._on_save_clicked)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -44,9 +55,13 @@ class DocumentEditor(QDialog):
         layout.addWidget(self.buttons)
         self.resize(560, 420)
 
-    @asyncSlot()
-    async def _on_save_clicked(self) -> None:
+    def _on_save_clicked(self) -> None:
+        if self._save is not None:
+            self._save_with(self._save)
+
+    @asyncSlot(object)
+    async def _save_with(self, save: Save) -> None:
         with self.message.reporting():
             document = await self._parse(self.editor.toPlainText())
-            await self._save(document)
+            await save(document)
             self.accept()

@@ -20,6 +20,7 @@ CELL_CHARS = 80
 class CollectionsModel(RowsModel[tuple[str, int]]):
     """Collection names and their document counts."""
 
+    STRETCH = 0  # the name takes the spare width
     set_collections = RowsModel.set_rows
 
     def headers(self) -> tuple[str, ...]:
@@ -75,8 +76,24 @@ class DocumentsModel(QAbstractTableModel):
     def total(self) -> int:
         return len(self._docs)
 
+    def shown(self) -> int:
+        """How many rows the view has so far (the first ones); the rest come as it scrolls."""
+        return self._shown
+
     def document_at(self, row: int) -> dict | None:
         return self._docs[row] if 0 <= row < self._shown else None
+
+    def row_of_id(self, doc_id: Any) -> int:
+        """The row of the document with ``_id`` ``doc_id`` (fetched or not), or -1."""
+        return next((row for row, doc in enumerate(self._docs) if doc.get("_id") == doc_id), -1)
+
+    def fetch_to(self, row: int) -> None:
+        """Hand the view every row up to ``row`` (in whole batches), e.g. to jump there."""
+        while row >= self._shown and self.canFetchMore():
+            wanted = min(len(self._docs), (row // FETCH_BATCH + 1) * FETCH_BATCH)
+            self.beginInsertRows(QModelIndex(), self._shown, wanted - 1)
+            self._shown = wanted
+            self.endInsertRows()
 
     def hidden_count(self) -> int:
         return sum(1 for reason in self._hidden if reason)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLayout,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -20,13 +21,16 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from app.core.api import DATABASE_MODE_LABELS_EN, DATABASE_MODE_LABELS_ZH, DATABASE_MODES, InputError
-from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.ui.bridge import WorkspaceBridge
+from app.ui.flow_layout import FlowLayout
 from app.ui.panes.database.models import CollectionsModel, DocumentsModel
 from app.ui.panes.database.editor import DocumentEditor
 from app.ui.messages import InlineMessage
+from app.ui.panes.database.row_navigator import RowNavigator
 from app.ui.panes.database.transfer import TransferBar
 from app.ui.panes.database.query_bar import QueryBar
-from app.ui.widgets import make_table, JsonView, color_dot
+from app.ui.panes.persona_box import PersonaBox
+from app.ui.widgets import make_table, JsonView, shrinkable
 
 
 class DatabasePane(QWidget):
@@ -56,7 +60,8 @@ class DatabasePane(QWidget):
         labels = DATABASE_MODE_LABELS_ZH if QLocale().name().startswith("zh") else DATABASE_MODE_LABELS_EN
         for mode in DATABASE_MODES:
             self.mode_box.addItem(labels[mode], mode)
-        self.viewer_box = QComboBox()
+        self.viewer_box = PersonaBox(bridge, self.tr("Admin (console)"))  # follows the toolbar by default
+        self.rows = RowNavigator(self.documents, self.document_view)
         self.answer = InlineMessage()  # what the chosen viewer's get() answers
         self.message = InlineMessage()  # errors and results of console actions
         self.transfer = TransferBar(bridge, lambda: self._collection, self._shown_documents, self.message,
@@ -66,15 +71,16 @@ class DatabasePane(QWidget):
         self._reload_timer.setInterval(200)
         self._reload_timer.timeout.connect(self._on_reload_due)
         self._build_layout()
-        self._fill_viewers()
         self.collection_view.selectionModel().currentRowChanged.connect(self._on_collection_changed)
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_changed)
+        self.document_view.doubleClicked.connect(self._on_document_double_clicked)
         self.query_bar.submitted.connect(self.run_query)
         self.mode_box.activated.connect(self._on_mode_activated)
-        self.viewer_box.activated.connect(self.run_query)
+        self.viewer_box.chosen.connect(self._on_viewer_chosen)
+        self.transfer.imported.connect(self.run_query)  # the counts and the viewer's answer, anew
         bridge.database_changed.connect(self._on_bridge_database_changed)
-        bridge.personas_changed.connect(self._fill_viewers)
         self._stale = True  # nothing read yet: the first showing lists the collections
+        self._viewer_changed = False  # the viewer changed while hidden: ask its get() when shown
 
     def _build_layout(self) -> None:
         left = QWidget()
@@ -87,31 +93,31 @@ class DatabasePane(QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        self.delete_collection_button = button  # the last one (the shell's read-only lock)
         column.addLayout(buttons)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Permission")))
-        top.addWidget(self.mode_box, 1)
+        top.addWidget(shrinkable(self.mode_box, 14), 1)
         top.addWidget(QLabel(self.tr("View as")))
-        top.addWidget(self.viewer_box)
+        top.addWidget(shrinkable(self.viewer_box, 10))
         documents = QSplitter(Qt.Orientation.Horizontal)
         documents.addWidget(self.document_view)
         documents.addWidget(self.document_json)
         documents.setStretchFactor(0, 3)
         documents.setStretchFactor(1, 2)
-        doc_buttons = QHBoxLayout()
+        doc_buttons = FlowLayout()  # wraps in a narrow window or with presenter mode's big text
         for text, slot in ((self.tr("Add document…"), self._on_add_clicked),
                            (self.tr("Edit…"), self._on_edit_clicked),
                            (self.tr("Delete document"), self._on_delete_document_clicked)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             doc_buttons.addWidget(button)
-        doc_buttons.addStretch(1)
         doc_buttons.addWidget(self.transfer)
         right = QWidget()
         body = QVBoxLayout(right)
         body.setContentsMargins(0, 0, 0, 0)
-        for item in (top, self.query_bar, self.answer, documents, doc_buttons, self.message):
-            body.addLayout(item) if isinstance(item, QHBoxLayout) else body.addWidget(item)
+        for item in (top, self.query_bar, self.answer, documents, self.rows, doc_buttons, self.message):
+            body.addLayout(item) if isinstance(item, QLayout) else body.addWidget(item)
         body.setStretchFactor(documents, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -119,11 +125,17 @@ class DatabasePane(QWidget):
         splitter.setSizes([220, 900])
         QVBoxLayout(self).addWidget(splitter)
 
+    def settings_controls(self) -> list[QWidget]:
+        """The controls the shell's read-only lock turns off: permission, delete collection, import."""
+        return [self.mode_box, self.delete_collection_button, self.transfer.import_button,
+                self.transfer.conflict, self.transfer.atomic]
+
     # -- collections ---------------------------------------------------------------------------
 
     @asyncSlot()
     async def refresh_collections(self) -> None:
-        with self.message.reporting():
+        # Keeps the message shown (an import's report of bad lines) unless the listing fails.
+        with self.message.reporting(clear=False):
             listed = (await self._bridge.request("database.listCollections"))["collections"]
             self._modes = {c["name"]: c["mode"] for c in listed}
             self.collections.set_collections([(c["name"], c["count"]) for c in listed])
@@ -175,14 +187,12 @@ class DatabasePane(QWidget):
 
     # -- documents -----------------------------------------------------------------------------
 
-    def _fill_viewers(self) -> None:
-        current = self.viewer_box.currentData() if self.viewer_box.count() else ADMIN
-        self.viewer_box.clear()
-        self.viewer_box.addItem(self.tr("Admin (console)"), ADMIN)
-        for persona in self._bridge.personas():
-            self.viewer_box.addItem(color_dot(persona.color), persona.name, persona.name)
-        self.viewer_box.addItem(color_dot(None), self.tr("Signed out"), None)
-        self.viewer_box.setCurrentIndex(max(0, self.viewer_box.findData(current)))
+    def _on_viewer_chosen(self) -> None:
+        # A hidden pane sends nothing (each read is a logged request); it asks when shown.
+        if self.isVisible():
+            self.run_query()
+        else:
+            self._viewer_changed = True
 
     @asyncSlot()
     async def run_query(self) -> None:
@@ -193,7 +203,7 @@ class DatabasePane(QWidget):
                 return
             with self.answer.reporting():
                 query = {"collectionName": self._collection, **self.query_bar.texts(),
-                         **self._bridge.viewer_param(self.viewer_box.currentData())}
+                         **self._bridge.viewer_param(self.viewer_box.choice())}
                 result = await self._bridge.request("database.runQuery", query)
                 if self._show_documents(query, result):
                     self._show_answer(result["answer"])
@@ -202,12 +212,24 @@ class DatabasePane(QWidget):
         """Show the listed matches, unless the user moved to another collection meanwhile."""
         if query["collectionName"] != self._collection:
             return False
+        selected = self.documents.document_at(self.document_view.currentIndex().row())
         self.documents.set_documents(result["documents"], result["hidden"])
         self._last_query, self._last_wire = query, result.get("wire")
+        self._reselect(selected)
         return True
 
+    def _reselect(self, before: dict | None) -> None:
+        """Select the document selected before a refresh again and show it as it is now."""
+        row = self.documents.row_of_id(before["_id"]) if before is not None else -1
+        if row < 0:
+            self.document_json.clear()  # not among the matches any more
+            return
+        self.documents.fetch_to(row)
+        self.document_view.selectRow(row)
+        self.document_json.show_value(self.documents.document_at(row))
+
     def _show_answer(self, answer: dict) -> None:
-        viewer = self.viewer_box.currentText()
+        viewer = self.viewer_box.choice_label()
         if answer["ok"]:
             self.answer.show_info(self.tr("{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)").format(
                 viewer=viewer, msg=answer["errMsg"], n=answer["count"],
@@ -217,7 +239,12 @@ class DatabasePane(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        if self._stale:  # first shown, or written to while hidden: read again
+        if self._viewer_changed:  # the toolbar switched persona while hidden: its answer, too
+            self._viewer_changed = self._stale = False
+            self._reload_timer.stop()
+            self.refresh_collections()
+            self.run_query()
+        elif self._stale:  # first shown, or written to while hidden: read again
             self._stale = False
             self._reload_timer.start()
 
@@ -236,7 +263,7 @@ class DatabasePane(QWidget):
             await self.refresh_collections()
             query = self._last_query
             if query is not None and query["collectionName"] == self._collection:
-                with self.message.reporting():
+                with self.message.reporting(clear=False):
                     quiet = {**query, "answer": False}
                     self._show_documents(query, await self._bridge.request("database.runQuery", quiet))
 
@@ -258,15 +285,29 @@ class DatabasePane(QWidget):
         if self._collection:
             self._open_editor(self.tr("Add document"), "{\n  \n}", self._insert)
 
-    def _on_edit_clicked(self) -> None:
-        doc = self._selected_document()
-        if doc is not None:
-            text = json.dumps(doc, ensure_ascii=False, indent=2)
-            self._open_editor(self.tr("Edit document {id}").format(id=doc["_id"]), text,
-                              lambda edited: self._replace(doc["_id"], edited))
+    @asyncSlot()
+    async def _on_edit_clicked(self) -> None:
+        """Edit the selected document as it is stored now (the row may be a field() projection)."""
+        shown = self._selected_document()
+        if shown is None:
+            return
+        with self.message.reporting():
+            found = (await self._bridge.request("database.getDocument", {
+                "collectionName": self._collection, "queryType": "DOC", "query": _ejson_text({"_id": shown["_id"]})}))["list"]
+            if not found:
+                raise InputError(self.tr("The document {id} no longer exists.").format(id=shown["_id"]))
+            doc = found[0]
+            self._open_editor(self.tr("Edit document {id}").format(id=doc["_id"]), json.dumps(doc, ensure_ascii=False, indent=2),
+                              None, choices=[
+                (self.tr("Update (merge the typed fields; _openid kept)"), lambda edited: self._write(doc, edited, merge=True)),
+                (self.tr("Replace (the whole document; _openid kept)"), lambda edited: self._write(doc, edited, merge=False)),
+            ])
 
-    def _open_editor(self, title: str, text: str, save) -> None:
-        self.editor = DocumentEditor(title, text, self._parse_document, save, self)
+    def _on_document_double_clicked(self, _index) -> None:
+        self._on_edit_clicked()  # the double-clicked row is the current one
+
+    def _open_editor(self, title: str, text: str, save, **options) -> None:
+        self.editor = DocumentEditor(title, text, self._parse_document, save, self, **options)
         self.editor.open()
 
     async def _parse_document(self, text: str) -> dict:
@@ -277,13 +318,20 @@ class DatabasePane(QWidget):
         await self._bridge.request("database.insertDocument",
                                    {"collectionName": self._collection, "data": [_ejson_text(doc)]})
 
-    async def _replace(self, doc_id, doc: dict) -> None:
-        if "_id" in doc and doc["_id"] != doc_id:
+    async def _write(self, original: dict, edited: dict, *, merge: bool) -> None:
+        """Update (``merge``: the typed fields change, the rest stay) or replace the document
+        with what was typed; either way its owner stays unless another _openid was typed."""
+        doc_id = original["_id"]
+        if "_id" in edited and edited["_id"] != doc_id:
             raise InputError(self.tr("The _id cannot be changed; add a new document instead."))
-        body = {k: v for k, v in doc.items() if k != "_id"}
+        body = {k: v for k, v in edited.items() if k != "_id"}
+        if merge and not body:
+            raise InputError(self.tr("Type the fields to change, e.g. {done: true}."))
+        if not merge and "_openid" in original and "_openid" not in body:
+            body = {"_openid": original["_openid"], **body}  # where it was: right after _id
         await self._bridge.request("database.modifyDocument", {
             "collectionName": self._collection, "queryType": "DOC", "query": _ejson_text({"_id": doc_id}),
-            "data": _ejson_text(body), "multi": False, "merge": False, "upsert": True})
+            "data": _ejson_text(body), "multi": False, "merge": merge, "upsert": not merge})
 
     def _on_delete_document_clicked(self) -> None:
         doc = self._selected_document()

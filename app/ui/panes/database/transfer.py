@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QProgressBar,
     QPushButton,
@@ -21,6 +20,8 @@ from qasync import asyncSlot
 
 from app.core.api import InputError
 from app.ui.bridge import WorkspaceBridge
+from app.ui.flow_layout import FlowLayout
+from app.ui.widgets import shrinkable
 from app.ui.messages import InlineMessage
 
 SHOWN_LINE_ERRORS = 8
@@ -33,7 +34,13 @@ class _Progress(QObject):
 
 
 class TransferBar(QWidget):
-    """Import… / Export… for the selected collection; messages go to ``message``."""
+    """Import… / Export… for the selected collection; messages go to ``message``.
+
+    Signals:
+        imported(): an import wrote documents (its report stays in ``message``).
+    """
+
+    imported = Signal()
 
     def __init__(
         self,
@@ -52,7 +59,7 @@ class TransferBar(QWidget):
         self._message = message
         self.import_button = QPushButton(self.tr("Import…"))
         self.export_button = QPushButton(self.tr("Export…"))
-        self.conflict = QComboBox()
+        self.conflict = shrinkable(QComboBox(), 14)
         self.conflict.addItem(self.tr("Insert (existing _id is an error)"), False)
         self.conflict.addItem(self.tr("Upsert (existing _id is replaced)"), True)
         self.atomic = QCheckBox(self.tr("All or nothing"))
@@ -63,11 +70,10 @@ class TransferBar(QWidget):
         self.progress.hide()
         self._signals = _Progress(self)
         self._signals.advanced.connect(self.progress.setValue)
-        row = QHBoxLayout(self)
+        row = FlowLayout(self)  # wraps in a narrow window or with presenter mode's big text
         row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.import_button, self.conflict, self.atomic, self.export_button, self.progress):
             row.addWidget(widget)
-        row.addStretch(1)
         self.import_button.clicked.connect(self._on_import_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
 
@@ -97,6 +103,8 @@ class TransferBar(QWidget):
             finally:
                 self.progress.hide()
             self._report(outcome)
+            if outcome["inserted"] or outcome["replaced"]:
+                self.imported.emit()
 
     def _report(self, outcome: dict) -> None:
         """Render ``database.importFile``'s answer: the counts, the bad lines, the conflicts."""

@@ -40,6 +40,7 @@ class FunctionRow:
 class FunctionsModel(RowsModel[FunctionRow]):
     """Name, timeout, timer trigger and when the code last changed."""
 
+    STRETCH = 0  # the name takes the spare width
     set_functions = RowsModel.set_rows
     function_at = RowsModel.row_at
 

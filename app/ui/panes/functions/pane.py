@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -21,10 +22,12 @@ from PySide6.QtCore import Qt
 from qasync import asyncSlot
 
 from app.core.api import Caller, InputError, Invocation, JsonTextError, jsontext
-from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.ui.bridge import WorkspaceBridge
 from app.ui.panes.functions.models import FunctionRow, FunctionsModel, InvocationsModel
+from app.ui.panes.persona_box import PersonaBox
 from app.ui.messages import InlineMessage
-from app.ui.widgets import make_table, JsonView, color_dot, format_time
+from app.ui.flow_layout import FlowLayout
+from app.ui.widgets import make_table, JsonView, WrapLabel, format_time
 
 HELLO_WORLD = '{\n  "key1": "test value 1",\n  "key2": "test value 2"\n}'  # the console's template
 
@@ -44,14 +47,17 @@ class FunctionsPane(QWidget):
         self.history = InvocationsModel(self)
         self.function_view = make_table(self.functions)
         self.history_view = make_table(self.history)
-        self.caller_box = QComboBox()
+        self.caller_box = PersonaBox(bridge, self.tr("Console test (no user)"))  # follows the toolbar by default
         self.preset_box = QComboBox()
         self.payload = JsonView()
         self.payload.setReadOnly(False)
         self.payload.setPlainText(HELLO_WORLD)
         self.message = InlineMessage()
-        self.summary = QLabel()
+        self.summary = WrapLabel()  # a long error wraps instead of widening the pane
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_location = WrapLabel()  # where a failed run's error is: a link that opens the file
+        self.error_location.setTextFormat(Qt.TextFormat.RichText)
+        self.error_location.hide()
         self.result = JsonView()
         self.logs = JsonView()
         self.runtime_box = QComboBox()
@@ -73,7 +79,6 @@ class FunctionsPane(QWidget):
         self._history_timer.setInterval(200)
         self._history_timer.timeout.connect(self._refresh_history)
         self._build_layout()
-        self._fill_callers()
         self.function_view.selectionModel().currentRowChanged.connect(self._on_function_changed)
         self.history_view.selectionModel().currentRowChanged.connect(self._on_history_changed)
         self.preset_box.activated.connect(self._on_preset_activated)
@@ -81,21 +86,23 @@ class FunctionsPane(QWidget):
         self.embedded_button.clicked.connect(lambda: self.set_runtime("v8"))
         self.run_button.clicked.connect(self.run)
         self.trigger_button.clicked.connect(self.run_trigger)
-        bridge.personas_changed.connect(self._fill_callers)
+        self.error_location.linkActivated.connect(self._on_error_location_link_activated)
         bridge.event_logged.connect(self._on_bridge_event_logged)
 
     def _build_layout(self) -> None:
-        presets = QHBoxLayout()
+        presets = FlowLayout()  # these rows wrap in a narrow window or with presenter mode's big text
         presets.addWidget(QLabel(self.tr("Run as")))
         presets.addWidget(self.caller_box)
         presets.addWidget(QLabel(self.tr("Preset")))
-        presets.addWidget(self.preset_box, 1)
+        self.preset_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        presets.addWidget(self.preset_box)
         for text, slot in ((self.tr("Save preset…"), self._on_save_preset_clicked),
                            (self.tr("Delete preset"), self._on_delete_preset_clicked)):
             button = QPushButton(text)
             button.clicked.connect(slot)
             presets.addWidget(button)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         actions.addWidget(QLabel(self.tr("Runtime")))
         actions.addWidget(self.runtime_box)
         actions.addWidget(self.run_button)
@@ -103,7 +110,6 @@ class FunctionsPane(QWidget):
         folder = QPushButton(self.tr("Open folder"))
         folder.clicked.connect(self._on_open_folder_clicked)
         actions.addWidget(folder)
-        actions.addStretch(1)
         tabs = QTabWidget()
         tabs.addTab(self.result, self.tr("Result"))
         tabs.addTab(self.logs, self.tr("Logs"))
@@ -119,12 +125,17 @@ class FunctionsPane(QWidget):
         column.addWidget(self.message)
         column.addWidget(self.embedded_button)
         column.addWidget(self.summary)
+        column.addWidget(self.error_location)
         column.addWidget(tabs, 2)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.function_view)
         splitter.addWidget(right)
         splitter.setSizes([380, 800])
         QVBoxLayout(self).addWidget(splitter)
+
+    def settings_controls(self) -> list[QWidget]:
+        """The controls the shell's read-only lock turns off: the runtime choice."""
+        return [self.runtime_box, self.embedded_button]
 
     # -- functions -----------------------------------------------------------------------------
 
@@ -174,14 +185,6 @@ class FunctionsPane(QWidget):
         self.run_button.setEnabled(info is not None)
         self.trigger_button.setEnabled(bool(info and info.cron))
 
-    def _fill_callers(self) -> None:
-        current = self.caller_box.currentData() if self.caller_box.count() else ADMIN
-        self.caller_box.clear()
-        self.caller_box.addItem(self.tr("Console test (no user)"), ADMIN)
-        for persona in self._bridge.personas():
-            self.caller_box.addItem(color_dot(persona.color), persona.name, persona.name)
-        self.caller_box.setCurrentIndex(max(0, self.caller_box.findData(current)))
-
     def _on_runtime_activated(self) -> None:
         self.set_runtime(self.runtime_box.currentData())
 
@@ -217,7 +220,7 @@ class FunctionsPane(QWidget):
             if self._name is None:
                 raise InputError(self.tr("Select a function first."))
             name, data = self._name, _payload(self.payload.toPlainText())
-            value = await self._bridge.call_function(self.caller_box.currentData(), name, data)
+            value = await self._bridge.call_function(self.caller_box.choice(), name, data)
             request_id = value.get("requestID") or _request_id(value.get("errMsg", ""))
             runs = await self._load_history(name)
             self._show_invocation(next((r for r in runs if r.request_id == request_id), None), value)
@@ -236,6 +239,7 @@ class FunctionsPane(QWidget):
                 self._show_invocation(runs[0] if runs else None)
 
     def _show_invocation(self, run: Invocation | None, value: dict | None = None) -> None:
+        self._show_error_location(run.location if run is not None else None)
         if run is None:
             self.summary.setText(value.get("errMsg", "") if value else "")
             self.result.show_value(value)
@@ -263,6 +267,20 @@ class FunctionsPane(QWidget):
     async def _refresh_history(self) -> None:
         with self.message.reporting(clear=False):
             await self._load_history(self._name)
+
+    def _show_error_location(self, location: dict | None) -> None:
+        """"At /…/cloudfunctions/f/index.js, line 10": the real file (the error names /var/user)."""
+        if location is None:
+            self.error_location.hide()
+            return
+        url = QUrl.fromLocalFile(location["path"]).toString()
+        where = self.tr("At {path}, line {line}").format(path=location["path"], line=location["line"])
+        self.error_location.setText(f'<a href="{html.escape(url)}">{html.escape(where)}</a>')
+        self.error_location.setToolTip(self.tr("Open the file in its editor"))
+        self.error_location.show()
+
+    def _on_error_location_link_activated(self, link: str) -> None:
+        QDesktopServices.openUrl(QUrl(link))
 
     def _on_history_changed(self, current, _previous) -> None:
         self._show_invocation(self.history.invocation_at(current.row()))

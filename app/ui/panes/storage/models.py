@@ -44,6 +44,7 @@ class FilesModel(RowsModel[FileRow]):
     """Name, size, owner, upload time, type, and whether the viewer may read / delete it."""
 
     NAME, SIZE, OWNER, TIME, TYPE, READ, WRITE = range(7)
+    STRETCH = NAME  # the column that takes the spare width
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Name"), self.tr("Size"), self.tr("Owner"), self.tr("Uploaded"),

@@ -6,14 +6,12 @@ import base64
 from pathlib import Path
 from posixpath import basename, dirname
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimer, QUrl, QUrlQuery
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -29,7 +26,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from app.core.api import (
-    OUTCOME_OK,
+    OUTCOME_ERROR,
     STORAGE_MODE_LABELS_EN,
     STORAGE_MODE_LABELS_ZH,
     STORAGE_MODES,
@@ -37,9 +34,12 @@ from app.core.api import (
     InputError,
     SimulatorError,
 )
-from app.ui.bridge import ADMIN, WorkspaceBridge
+from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
+from app.ui.panes.persona_box import PersonaBox
 from app.ui.panes.storage.models import FileRow, FilesModel
+from app.ui.flow_layout import FlowLayout
+from app.ui.widgets import make_table, shrinkable
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 PREVIEW_TEXT_BYTES = 64 * 1024
@@ -70,15 +70,8 @@ class StoragePane(QWidget):
         self.tree.setModel(self.folders)
         self.tree.setHeaderHidden(True)
         self.files = FilesModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.files)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.actor_box = QComboBox()
+        self.table = make_table(self.files)  # columns fit their contents; the name stretches
+        self.actor_box = PersonaBox(bridge, self.tr("Admin (console)"))  # follows the toolbar by default
         self.mode_box = QComboBox()
         labels = STORAGE_MODE_LABELS_ZH if QLocale().name().startswith("zh") else STORAGE_MODE_LABELS_EN
         for mode in STORAGE_MODES:
@@ -102,22 +95,20 @@ class StoragePane(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         self._build_layout()
         self.setAcceptDrops(True)
-        self._fill_actors()
         self.tree.selectionModel().currentChanged.connect(self._on_folder_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_file_changed)
         self.mode_box.activated.connect(self._on_mode_activated)
-        self.actor_box.activated.connect(self.refresh)
-        bridge.personas_changed.connect(self._on_bridge_personas_changed)
-        bridge.acting_changed.connect(self._on_bridge_acting_changed)
+        self.actor_box.chosen.connect(self._refresh_if_shown)
+        bridge.personas_changed.connect(self._show_listing)  # owners' names and colours
         bridge.event_logged.connect(self._on_bridge_event_logged)
 
     def _build_layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Permission")))
-        top.addWidget(self.mode_box, 1)
+        top.addWidget(shrinkable(self.mode_box, 14), 1)
         top.addWidget(QLabel(self.tr("Act as")))
-        top.addWidget(self.actor_box)
-        buttons = QHBoxLayout()
+        top.addWidget(shrinkable(self.actor_box, 10))
+        buttons = FlowLayout()  # wraps in a narrow window or with presenter mode's big text
         for text, slot in ((self.tr("Upload…"), self._on_upload_clicked),
                            (self.tr("Save as…"), self._on_save_clicked),
                            (self.tr("Delete"), self._on_delete_clicked),
@@ -128,7 +119,6 @@ class StoragePane(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addWidget(self.progress)
-        buttons.addStretch(1)
         files = QSplitter(Qt.Orientation.Horizontal)
         files.addWidget(self.table)
         files.addWidget(self.preview)
@@ -141,7 +131,7 @@ class StoragePane(QWidget):
         column.addWidget(self.message)
         column.addWidget(files, 1)
         hint = QLabel(self.tr("Drop files here to upload them into the selected folder."))
-        hint.setStyleSheet("color: #5F6368;")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # grey in every theme
         column.addWidget(hint)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tree)
@@ -149,34 +139,19 @@ class StoragePane(QWidget):
         splitter.setSizes([200, 900])
         QVBoxLayout(self).addWidget(splitter)
 
+    def settings_controls(self) -> list[QWidget]:
+        """The controls the shell's read-only lock turns off: the storage permission."""
+        return [self.mode_box]
+
     # -- listing -------------------------------------------------------------------------------
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         self._refresh_timer.start()  # files changed by hand, or while the pane was hidden
 
-    def _fill_actors(self) -> None:
-        current = self.actor_box.currentData() if self.actor_box.count() else None
-        self.actor_box.clear()
-        self.actor_box.addItem(self._acting_label(), None)
-        self.actor_box.addItem(self.tr("Admin (console)"), ADMIN)
-        self.actor_box.setCurrentIndex(max(0, self.actor_box.findData(current)))
-
-    def _acting_label(self) -> str:
-        name = self._bridge.acting_as() or self.tr("Signed out")
-        return self.tr("Acting persona ({name})").format(name=name)
-
-    def _on_bridge_acting_changed(self, _name) -> None:
-        self.actor_box.setItemText(0, self._acting_label())
-        self._refresh_if_shown()
-
-    def _on_bridge_personas_changed(self) -> None:
-        self._fill_actors()
-        self._show_listing()  # owners' names and colours
-
     def _viewer(self) -> str | None | object:
-        """Whose rights the pane shows and acts with: ADMIN, or the acting persona's name."""
-        return ADMIN if self.actor_box.currentData() is ADMIN else self._bridge.acting_as()
+        """Whose rights the pane shows and acts with: ADMIN, a persona's name or None (signed out)."""
+        return self.actor_box.choice()
 
     def _caller(self):
         return self._bridge.caller_for(self._viewer())
@@ -248,7 +223,8 @@ class StoragePane(QWidget):
         return row
 
     def _on_bridge_event_logged(self, event) -> None:
-        if event.action in STORAGE_CHANGES and event.outcome == OUTCOME_OK:
+        # Denied counts: a batch that deleted some files and was refused others changed storage.
+        if event.action in STORAGE_CHANGES and event.outcome != OUTCOME_ERROR:
             self._refresh_if_shown()
 
     def _refresh_if_shown(self) -> None:
@@ -396,9 +372,12 @@ class StoragePane(QWidget):
             if item["code"] != "SUCCESS":
                 raise CloudError(-503002 if item["code"] == "STORAGE_EXCEED_AUTHORITY" else -503003,
                                  item.get("message") or item["code"])
-            QGuiApplication.clipboard().setText(item["tempFileURL"])
-            self.message.show_info(self.tr("Copied a link valid for {hours} hours: {url}").format(
-                hours=item["maxAge"] // 3600, url=item["tempFileURL"]))
+            url = item["tempFileURL"]
+            QGuiApplication.clipboard().setText(url)
+            # Until the t the link is signed with; the app serves it after a restart, too.
+            expires = QDateTime.fromSecsSinceEpoch(int(QUrlQuery(QUrl(url)).queryItemValue("t") or 0))
+            self.message.show_info(self.tr("Copied a link valid until {until} ({hours} hours): {url}").format(
+                until=expires.toString("yyyy-MM-dd HH:mm"), hours=item["maxAge"] // 3600, url=url))
 
     @asyncSlot()
     async def _on_open_folder_clicked(self) -> None:
