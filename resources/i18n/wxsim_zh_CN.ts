@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AggregateBar</name>
+    <message>
+        <location filename="../../app/ui/panes/database/aggregate_bar.py" line="33"/>
+        <source>.match({done: false}).group({_id: &apos;$_openid&apos;, n: $.sum(1)})  (Ctrl+Enter runs it)</source>
+        <translation>.match({done: false}).group({_id: &apos;$_openid&apos;, n: $.sum(1)})（Ctrl+Enter 运行）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/aggregate_bar.py" line="37"/>
+        <source>Run pipeline</source>
+        <translation>运行聚合</translation>
+    </message>
+</context>
+<context>
     <name>ClientConsolePane</name>
     <message>
         <location filename="../../app/ui/panes/client_console_pane.py" line="31"/>
@@ -68,118 +81,133 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="41"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="43"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="91"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="64"/>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="65"/>
+        <source>Aggregate</source>
+        <translation>聚合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="100"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="92"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="101"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="99"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="108"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="101"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="110"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="109"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="119"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="110"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="120"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="111"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="338"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="121"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="387"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="163"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="175"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="163"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="175"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="169"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="181"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="170"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="182"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="63"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="70"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="234"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="255"/>
+        <source>{viewer} gets: {msg}, {n} row(s)</source>
+        <translation>{viewer} 得到：{msg}，{n} 条结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="283"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="278"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="327"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="286"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="335"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="298"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="347"/>
         <source>The document {id} no longer exists.</source>
         <translation>记录 {id} 已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="300"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="349"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="302"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="351"/>
         <source>Update (merge the typed fields; _openid kept)</source>
         <translation>更新（合并所填字段；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="303"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="352"/>
         <source>Replace (the whole document; _openid kept)</source>
         <translation>替换（整条记录；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="326"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="375"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="329"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="378"/>
         <source>Type the fields to change, e.g. {done: true}.</source>
         <translation>请填写要修改的字段，例如 {done: true}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="339"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="388"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -1011,99 +1039,99 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="49"/>
+        <location filename="../../app/ui/timeline.py" line="50"/>
         <source>Pause timer triggers</source>
         <translation>暂停定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="51"/>
+        <location filename="../../app/ui/timeline.py" line="52"/>
         <source>Timer triggers (such as dailyReport) fire no more until this is unticked; the choice is saved with the workspace.</source>
         <translation>定时触发器（如 dailyReport）暂停触发，直到取消勾选；此设置随工作区保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="54"/>
+        <location filename="../../app/ui/timeline.py" line="55"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="56"/>
+        <location filename="../../app/ui/timeline.py" line="57"/>
         <source>Empty the timeline. The request log (events.jsonl) keeps every request for QA.</source>
         <translation>清空时间线。请求日志（events.jsonl）仍保留所有请求，供测试查阅。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="57"/>
+        <location filename="../../app/ui/timeline.py" line="58"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="58"/>
+        <location filename="../../app/ui/timeline.py" line="59"/>
         <source>Save the rows shown, as JSON Lines or CSV.</source>
         <translation>将当前显示的行保存为 JSON Lines 或 CSV。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="71"/>
+        <location filename="../../app/ui/timeline.py" line="72"/>
         <source>Click a request to see who asked, the verdict and why, then what was asked and answered.</source>
         <translation>点击一条请求，查看是谁发起的、结果及原因，以及请求内容和返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="89"/>
+        <location filename="../../app/ui/timeline.py" line="90"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="90"/>
+        <location filename="../../app/ui/timeline.py" line="91"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="91"/>
+        <location filename="../../app/ui/timeline.py" line="92"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="115"/>
-        <location filename="../../app/ui/timeline.py" line="118"/>
-        <location filename="../../app/ui/timeline.py" line="127"/>
+        <location filename="../../app/ui/timeline.py" line="119"/>
+        <location filename="../../app/ui/timeline.py" line="122"/>
+        <location filename="../../app/ui/timeline.py" line="131"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="119"/>
+        <location filename="../../app/ui/timeline.py" line="123"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="120"/>
+        <location filename="../../app/ui/timeline.py" line="124"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="121"/>
+        <location filename="../../app/ui/timeline.py" line="125"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="164"/>
+        <location filename="../../app/ui/timeline.py" line="168"/>
         <source>Export the rows shown</source>
         <translation>导出当前显示的行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="165"/>
+        <location filename="../../app/ui/timeline.py" line="169"/>
         <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="179"/>
+        <location filename="../../app/ui/timeline.py" line="183"/>
         <source>Exported {n} request(s) to {path}</source>
         <translation>已导出 {n} 条请求到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="130"/>
+        <location filename="../../app/ui/timeline.py" line="134"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="131"/>
+        <location filename="../../app/ui/timeline.py" line="135"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>

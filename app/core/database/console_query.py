@@ -18,6 +18,14 @@ Result: ``documents`` (relaxed Extended JSON, as ``database.getDocument`` answer
 limit), ``answer`` (``{ok, errMsg, count}`` or ``{ok: false, errCode, errMsg}``, null without
 one) and ``wire`` (the ``database.getDocument`` params the SDK sent).
 
+``database.runAggregate`` is the pane's aggregate mode: ``pipeline`` is the text a mini program
+writes after ``db.collection(name).aggregate()`` (``.match({done: false}).group({_id: '$owner',
+n: $.sum(1)})``, ``_`` and ``$`` in scope), run as ``viewer`` (as runQuery's); the viewer's
+``.end()`` goes out as a real request nested under this one. Result: ``documents`` (the rows the
+viewer got, relaxed Extended JSON; empty on failure), ``answer`` (``{ok, errMsg, count}`` or
+``{ok: false, errCode, errMsg}``, e.g. ``collection.aggregate:fail …``) and ``stages`` (the
+pipeline as the SDK sent it: ``[{stageKey, stageValue}]``).
+
 ``database.parseDocument`` reads the document editor's text (JSON, or a JS object such as
 ``{title: 'x', due: new Date('2025-01-01')}``) the same way: ``{"document": …}`` in relaxed EJSON.
 
@@ -27,6 +35,7 @@ stack frame gives one (``where: Line 1, column 13: SyntaxError: Unexpected token
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Callable
 
@@ -94,6 +103,26 @@ def console_query_actions(
             "wire": wire,
         }
 
+    def run_aggregate(request: Request, trace: Trace) -> dict:
+        params = request.params
+        collection = params.get("collectionName")
+        if not isinstance(collection, str) or not collection:
+            raise CloudError(-501007, "collectionName is required")
+        trace.target = collection
+        text = _text(params, "pipeline")
+        viewer = _viewer(params.get("viewer"), caller_for)
+        event = {"collectionName": collection, "pipeline": text,
+                 "viewer": "server" if viewer is None else "client"}
+        answered: list[dict] = []  # the viewer's answer as the backend sent it (its rows)
+        host = _host(handle, viewer or request.caller, trace.id, answered)
+        result = js.run("runAggregate", event, {"pipeline": text}, host)
+        rows = answered[0].get("list") or [] if answered and result["answer"]["ok"] else []
+        return {
+            "documents": ejson.to_ejson_shared([ejson.decode(json.dumps(row)) for row in rows]),
+            "answer": result["answer"],
+            "stages": result["stages"],
+        }
+
     def parse_document(request: Request, trace: Trace) -> dict:
         text = _text(request.params, "text")
         trace.target = f"{len(text)} characters"
@@ -106,6 +135,7 @@ def console_query_actions(
 
     return {
         "database.runQuery": Action(run_query, console_only=True),
+        "database.runAggregate": Action(run_aggregate, console_only=True),
         "database.parseDocument": Action(parse_document, console_only=True),
     }
 
@@ -153,16 +183,22 @@ class _ConsoleJs:
         self._written = True
 
 
-def _host(handle: Callable[[Request], dict], caller: Caller, parent_id: str):
-    """Serves the console module's one request: the viewer's get(), nested under the action."""
+def _host(handle: Callable[[Request], dict], caller: Caller, parent_id: str,
+          answered: list[dict] | None = None):
+    """Serves the console module's one request: the viewer's get() (or, with ``answered``, its
+    aggregate's end(), whose answer is appended there), nested under the action."""
+    reads = "database.getDocument" if answered is None else "database.aggregateDocuments"
 
     def host(action: str, params: dict) -> dict:
         if action == "auth.initCloud":
             return {}  # wx.cloud.init of the console's own wx: no visit of the user's, nothing to log
-        if action != "database.getDocument":
+        if action != reads:
             raise CloudError(-601004, f"{action}: the database console's query only reads")
         try:
-            return handle(Request(action, params, caller, parent_id=parent_id))
+            answer = handle(Request(action, params, caller, parent_id=parent_id))
+            if answered is not None:
+                answered.append(answer)
+            return answer
         except CloudError:
             raise
         except WxApiError as exc:

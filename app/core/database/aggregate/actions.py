@@ -20,8 +20,6 @@ from typing import Any
 
 from app.core import jsontext
 from app.core.database import ejson
-from app.core.database.aggregate.core import time_budget
-from app.core.database.aggregate.pipeline import Context, compile_pipeline, referenced_collections
 from app.core.database.rules_guard import with_openid
 from app.core.database.permissions import Access, decide, owns
 from app.core.database.regex_budget import regex_budget
@@ -42,6 +40,10 @@ def aggregate_actions(service: DatabaseService, mode_of: Callable[[str], str]) -
     """The aggregation action; ``mode_of(collection)`` is a collection's permission mode."""
 
     def aggregate(request: Request, trace: Trace) -> dict:
+        # The stage library loads on the first aggregation, not at start-up (~20 ms).
+        from app.core.database.aggregate.core import time_budget
+        from app.core.database.aggregate.pipeline import Context, compile_pipeline, referenced_collections
+
         params = request.params
         collection = params.get("collectionName")
         if not isinstance(collection, str) or not collection:

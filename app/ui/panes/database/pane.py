@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +24,7 @@ from qasync import asyncSlot
 from app.core.api import DATABASE_MODE_LABELS_EN, DATABASE_MODE_LABELS_ZH, DATABASE_MODES, InputError
 from app.ui.bridge import WorkspaceBridge
 from app.ui.flow_layout import FlowLayout
+from app.ui.panes.database.aggregate_bar import AggregateBar
 from app.ui.panes.database.models import CollectionsModel, DocumentsModel
 from app.ui.panes.database.editor import DocumentEditor
 from app.ui.messages import InlineMessage
@@ -56,6 +58,11 @@ class DatabasePane(QWidget):
         self.document_view = make_table(self.documents, fit_columns=False)
         self.document_json = JsonView()
         self.query_bar = QueryBar()
+        self.aggregate_bar = AggregateBar()
+        self.mode_tabs = QTabWidget()  # query mode (where/orderBy/…) or aggregate mode (a pipeline)
+        self.mode_tabs.setDocumentMode(True)
+        self.mode_tabs.addTab(self.query_bar, self.tr("Query"))
+        self.mode_tabs.addTab(self.aggregate_bar, self.tr("Aggregate"))
         self.mode_box = QComboBox()
         labels = DATABASE_MODE_LABELS_ZH if QLocale().name().startswith("zh") else DATABASE_MODE_LABELS_EN
         for mode in DATABASE_MODES:
@@ -75,9 +82,11 @@ class DatabasePane(QWidget):
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_changed)
         self.document_view.doubleClicked.connect(self._on_document_double_clicked)
         self.query_bar.submitted.connect(self.run_query)
+        self.aggregate_bar.submitted.connect(self.run_aggregate)
+        self.mode_tabs.currentChanged.connect(self._on_mode_tab_changed)
         self.mode_box.activated.connect(self._on_mode_activated)
         self.viewer_box.chosen.connect(self._on_viewer_chosen)
-        self.transfer.imported.connect(self.run_query)  # the counts and the viewer's answer, anew
+        self.transfer.imported.connect(self.run_current)  # the counts and the viewer's answer, anew
         bridge.database_changed.connect(self._on_bridge_database_changed)
         self._stale = True  # nothing read yet: the first showing lists the collections
         self._viewer_changed = False  # the viewer changed while hidden: ask its get() when shown
@@ -105,6 +114,7 @@ class DatabasePane(QWidget):
         documents.addWidget(self.document_json)
         documents.setStretchFactor(0, 3)
         documents.setStretchFactor(1, 2)
+        self._document_buttons: list[QPushButton] = []
         doc_buttons = FlowLayout()  # wraps in a narrow window or with presenter mode's big text
         for text, slot in ((self.tr("Add document…"), self._on_add_clicked),
                            (self.tr("Edit…"), self._on_edit_clicked),
@@ -112,11 +122,12 @@ class DatabasePane(QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             doc_buttons.addWidget(button)
+            self._document_buttons.append(button)  # off in aggregate mode: its rows are not documents
         doc_buttons.addWidget(self.transfer)
         right = QWidget()
         body = QVBoxLayout(right)
         body.setContentsMargins(0, 0, 0, 0)
-        for item in (top, self.query_bar, self.answer, documents, self.rows, doc_buttons, self.message):
+        for item in (top, self.mode_tabs, self.answer, documents, self.rows, doc_buttons, self.message):
             body.addLayout(item) if isinstance(item, QLayout) else body.addWidget(item)
         body.setStretchFactor(documents, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -157,7 +168,8 @@ class DatabasePane(QWidget):
             return
         self._collection = name
         self.mode_box.setCurrentIndex(self.mode_box.findData(self._modes.get(name)))
-        self.run_query()
+        self.aggregate_bar.set_collection(name)
+        self.run_current()
 
     def _on_new_collection_clicked(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("New collection"), self.tr("Collection name:"))
@@ -183,14 +195,27 @@ class DatabasePane(QWidget):
         with self.message.reporting():
             await self._bridge.request(action, params)
             await self.refresh_collections()
-            self.run_query()
+            self.run_current()
 
     # -- documents -----------------------------------------------------------------------------
+
+    def aggregating(self) -> bool:
+        """Whether the pane is in aggregate mode (the pipeline's rows shown, not the matches)."""
+        return self.mode_tabs.currentWidget() is self.aggregate_bar
+
+    def run_current(self) -> None:
+        """Run what the current mode shows: the query, or the pipeline."""
+        self.run_aggregate() if self.aggregating() else self.run_query()
+
+    def _on_mode_tab_changed(self) -> None:
+        for button in self._document_buttons:
+            button.setEnabled(not self.aggregating())
+        self.run_current()
 
     def _on_viewer_chosen(self) -> None:
         # A hidden pane sends nothing (each read is a logged request); it asks when shown.
         if self.isVisible():
-            self.run_query()
+            self.run_current()
         else:
             self._viewer_changed = True
 
@@ -208,9 +233,33 @@ class DatabasePane(QWidget):
                 if self._show_documents(query, result):
                     self._show_answer(result["answer"])
 
+    @asyncSlot()
+    async def run_aggregate(self) -> None:
+        """Run the pipeline as the viewer; show the rows it got (table and JSON) and its answer."""
+        async with self._querying:
+            self.answer.clear_message()
+            if self._collection is None:
+                return
+            with self.answer.reporting():
+                params = {"collectionName": self._collection, "pipeline": self.aggregate_bar.pipeline(),
+                          **self._bridge.viewer_param(self.viewer_box.choice())}
+                self._last_query = self._last_wire = None  # nothing for a quiet refresh to re-run
+                result = await self._bridge.request("database.runAggregate", params)
+                if params["collectionName"] != self._collection or not self.aggregating():
+                    return  # the user moved on meanwhile
+                self.documents.set_documents(result["documents"])
+                self.document_json.show_value(result["documents"])
+                answer = result["answer"]
+                viewer = self.viewer_box.choice_label()
+                if answer["ok"]:
+                    self.answer.show_info(self.tr("{viewer} gets: {msg}, {n} row(s)").format(
+                        viewer=viewer, msg=answer["errMsg"], n=answer["count"]))
+                else:
+                    self.answer.show_error(f"{viewer}: {answer['errMsg']}")
+
     def _show_documents(self, query: dict, result: dict) -> bool:
         """Show the listed matches, unless the user moved to another collection meanwhile."""
-        if query["collectionName"] != self._collection:
+        if query["collectionName"] != self._collection or self.aggregating():
             return False
         selected = self.documents.document_at(self.document_view.currentIndex().row())
         self.documents.set_documents(result["documents"], result["hidden"])
@@ -243,7 +292,7 @@ class DatabasePane(QWidget):
             self._viewer_changed = self._stale = False
             self._reload_timer.stop()
             self.refresh_collections()
-            self.run_query()
+            self.run_current()
         elif self._stale:  # first shown, or written to while hidden: read again
             self._stale = False
             self._reload_timer.start()

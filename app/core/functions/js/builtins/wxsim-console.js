@@ -9,6 +9,10 @@
 //     wx.cloud (viewer 'client') or wx-server-sdk (viewer 'server'). `answer: false` sends
 //     nothing and only reports what would go out.
 //     → {wire: the get's params, answer: {ok: true, errMsg, count} | {ok: false, errCode, errMsg}}
+//   runAggregate({collectionName, pipeline, viewer})
+//     The pipeline box's text continues `db.collection(name).aggregate()` (`.match(…).group(…)`,
+//     the leading `.` optional); then the viewer's own `.end()` is sent, as runQuery's get().
+//     → {stages: the pipeline's stages as sent, answer: like runQuery's}
 //   parseDocument({text}) → {data: canonical EJSON of the value} | {blank: true}
 //   Either may return {failed: {box, name, message, stack}}: a box's code threw, or the SDK
 //   refused its value (e.g. orderBy's 排序字符不合法), in the SDK's own words.
@@ -45,10 +49,13 @@ function viewerDatabase (viewer) {
   return wx.cloud.database()
 }
 
-/** The box as a function of the scope, or null for an empty box; a SyntaxError is thrown. */
-function compile (box, text) {
+/**
+ * The box as a function of the scope, or null for an empty box; a SyntaxError is thrown.
+ * `head` ends the line before the text (the text stays on line TEXT_LINE, its columns as typed).
+ */
+function compile (box, text, head = '') {
   if (typeof text !== 'string' || BLANK.test(text)) return null
-  const body = `${SCOPE}\nreturn (\n${text}\n)\n//# sourceURL=${box}`
+  const body = `${SCOPE}\nreturn (${head}\n${text}\n)\n//# sourceURL=${box}`
   try {
     return new Function(body) // eslint-disable-line no-new-func
   } catch (e) {
@@ -138,6 +145,39 @@ async function runQuery (event) {
   return { wire: sending.wire, answer: event.answer === false ? null : answer }
 }
 
+const LEADING_DOT = /^(?:\s|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*\./
+const NOT_A_PIPELINE = "write the stages that follow aggregate(), e.g. .match({done: false}).group({_id: '$owner', n: $.sum(1)})"
+
+async function runAggregate (event) {
+  const db = viewerDatabase(event.viewer)
+  const sending = gate(db, true)
+  const pipeline = db.collection(event.collectionName).aggregate()
+  const text = typeof event.pipeline === 'string' ? event.pipeline : ''
+  // `.match(…)` continues `this.pipeline` from the line before; `match(…)` gets the dot there.
+  const fn = compile('pipeline', text, LEADING_DOT.test(text) ? 'this.pipeline' : 'this.pipeline.')
+  if (fn) {
+    const scope = Object.assign(scopeOf(db, event.collectionName), { pipeline })
+    const failed = attempt('pipeline', () => {
+      if (fn.call(scope) !== pipeline) throw new Error(NOT_A_PIPELINE)
+    })
+    if (failed) return { failed }
+  }
+  const stages = pipeline._stages.slice()
+  sending.open()
+  return { stages, answer: await answerOf(() => pipeline.end(), (res) => res.list.length) }
+}
+
+/** What the viewer's request answers: {ok: true, errMsg, count} or {ok: false, errCode, errMsg}. */
+async function answerOf (send, count) {
+  try {
+    const res = await send()
+    return { ok: true, errMsg: res.errMsg, count: count(res) }
+  } catch (e) {
+    const errCode = e && typeof e.errCode === 'number' ? e.errCode : -1
+    return { ok: false, errCode, errMsg: String(e && e.errMsg !== undefined ? e.errMsg : e && e.message) }
+  }
+}
+
 async function parseDocument (event) {
   const fn = compile('document', event.text)
   if (!fn) return { blank: true }
@@ -156,4 +196,4 @@ async function parseDocument (event) {
   return { data: ejson.stringify(ser.serialize(value)) }
 }
 
-module.exports = { runQuery, parseDocument, TEXT_LINE }
+module.exports = { runQuery, runAggregate, parseDocument, TEXT_LINE }
