@@ -18,7 +18,7 @@ class PersonaBadge(QLabel):
         super().__init__(parent)
         self._bridge = bridge
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setToolTip(self.tr("The persona the Users, Storage and Client console panes act as"))
+        self.setToolTip(self.tr("The persona every pane acts as, unless the pane chooses another"))
         bridge.acting_changed.connect(self._show)
         bridge.personas_changed.connect(self._show)
         self._show()

@@ -666,8 +666,8 @@
     <name>PersonaBadge</name>
     <message>
         <location filename="../../app/ui/presenter.py" line="21"/>
-        <source>The persona the Users, Storage and Client console panes act as</source>
-        <translation>“用户”“存储”和“客户端控制台”页面以此身份操作</translation>
+        <source>The persona every pane acts as, unless the pane chooses another</source>
+        <translation>各页面默认以此身份操作（页面也可以另选身份）</translation>
     </message>
     <message>
         <location filename="../../app/ui/presenter.py" line="31"/>
