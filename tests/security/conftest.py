@@ -49,6 +49,18 @@ def run(ws: Workspace, name: str, data: dict | None = None, persona: str | None 
     return call_function(ws.handle, caller, name, data or {}).value
 
 
+UNTRUSTED = ("client", "function", "gateway")
+
+
+def untrusted_caller(ws: Workspace, kind: str) -> Caller:
+    """A mini program user, a cloud function acting for one, or a gateway caller (server code)."""
+    return {
+        "client": lambda: ws.client_caller("学生A"),
+        "function": lambda: Caller("admin", "wx_client,scf", ws.client_caller("学生A").openid, ws.settings.appid),
+        "gateway": lambda: Caller.admin("wx_devtools"),
+    }[kind]()
+
+
 # Raw host calls: user code reaches the request API only through the SDK shims' transport.
 RAW = "const { send } = require('wxsim:sdk/transport')\n"
 

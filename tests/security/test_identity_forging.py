@@ -6,7 +6,7 @@ import pytest
 
 from app.core.errors import CloudError
 from app.core.requests import Caller, Request
-from tests.security.conftest import RAW, run
+from tests.security.conftest import RAW, UNTRUSTED, run, untrusted_caller
 
 # What a client's update may send to plant or steal an identity (the wire's Mongo operators).
 FORGERIES = [
@@ -103,15 +103,11 @@ SIMULATOR_ONLY = [
 
 
 @pytest.mark.parametrize(("action", "params"), SIMULATOR_ONLY, ids=[a for a, _ in SIMULATOR_ONLY])
-@pytest.mark.parametrize("caller", ["client", "function", "gateway"])
+@pytest.mark.parametrize("caller", UNTRUSTED)
 def test_simulator_only_actions_are_the_consoles(todos, action, params, caller):
     """A mini program user, a cloud function and a gateway caller are all refused, by name."""
     ws = todos
-    who = {
-        "client": ws.client_caller("学生A"),
-        "function": Caller("admin", "wx_client,scf", ws.client_caller("学生A").openid, ws.settings.appid),
-        "gateway": Caller.admin("wx_devtools"),
-    }[caller]
+    who = untrusted_caller(ws, caller)
     with pytest.raises(CloudError, match="is a wxsim console operation") as raised:
         ws.handle(Request(action, params, who))
     assert raised.value.code == -601004

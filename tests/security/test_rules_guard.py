@@ -9,7 +9,7 @@ import pytest
 
 from app.core.errors import CloudError, InputError
 from app.core.requests import Caller, Request
-from tests.security.conftest import RAW, run
+from tests.security.conftest import RAW, UNTRUSTED, run, untrusted_caller
 
 ROOT = Path(__file__).resolve().parents[2]
 OPEN_ALL = {"read": True, "write": True}
@@ -28,14 +28,10 @@ def notes(workspace):
     ("database.setPermission", {"collectionName": "notes", "mode": "CUSTOM", "rules": OPEN_ALL}),
     ("storage.setPermission", {"mode": "CUSTOM", "rules": OPEN_ALL}),
 ])
-@pytest.mark.parametrize("caller", ["client", "function", "gateway"])
+@pytest.mark.parametrize("caller", UNTRUSTED)
 def test_only_the_console_sets_rules(notes, action, params, caller):
     ws = notes
-    who = {
-        "client": ws.client_caller("学生A"),
-        "function": Caller("admin", "wx_client,scf", ws.client_caller("学生A").openid, ws.settings.appid),
-        "gateway": Caller.admin("wx_devtools"),
-    }[caller]
+    who = untrusted_caller(ws, caller)
     with pytest.raises(CloudError, match="is a wxsim console operation") as raised:
         ws.handle(Request(action, params, who))
     assert raised.value.code == -601004

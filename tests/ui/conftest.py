@@ -78,3 +78,43 @@ def settle(qloop, bridge, turns: int = 5) -> None:
             quiet = quiet + 1 if bridge.pending == 0 else 0
 
     qloop.run_until_complete(idle())
+
+
+@pytest.fixture
+def start(qapp, qloop, tmp_path, monkeypatch):
+    """``start(settings=None, welcomed=True)``: the app's window on the demo project, as `wxsim`
+    opens it; call again for a restart (the previous window closes first, as after a quit)."""
+    from app.main import GuiSession, open_paths
+    from app.paths import Paths, resource
+    from app.settings import AppSettings
+    from app.ui.i18n import Translations
+
+    def idle(seconds: float = 0.4) -> None:
+        qloop.run_until_complete(asyncio.sleep(seconds))
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    sessions: list = []
+
+    def close_window(session) -> None:
+        if session.window is not None and session.window.isVisible():
+            session.window.close()
+            idle(0.1)
+
+    def start(settings=None, *, welcomed: bool = True):
+        for old in sessions:  # one app holds the workspace at a time
+            close_window(old)
+            old.close()
+        if settings is None:
+            settings = AppSettings.load(tmp_path / "settings.json")
+            settings.welcomed = settings.welcomed or welcomed  # the first-run screen has its own tests
+        session = GuiSession(qapp, settings, Translations(qapp, resource("i18n")), None)
+        session.show(open_paths(Paths.decide(None, tmp_path / "data")))
+        sessions.append(session)
+        idle()
+        return session
+
+    yield start
+    for session in sessions:
+        close_window(session)
+    if sessions:
+        sessions[-1].close()

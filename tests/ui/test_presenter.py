@@ -10,8 +10,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt
 from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QInputDialog, QTableView
 
-from app.main import GuiSession, open_paths
-from app.paths import Paths, resource
+from app.paths import resource
 from app.settings import AppSettings
 from app.ui.i18n import Translations
 from app.ui.theme import PRESENTER_SCALE
@@ -20,36 +19,6 @@ from tests.ui.conftest import eventually
 
 def idle(qloop, seconds: float = 0.4) -> None:
     qloop.run_until_complete(asyncio.sleep(seconds))
-
-
-@pytest.fixture
-def start(qapp, qloop, tmp_path, monkeypatch):
-    """Start the app's window on the demo project; call again for a restart."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    sessions: list[GuiSession] = []
-
-    def start(settings: AppSettings | None = None, *, welcomed: bool = True) -> GuiSession:
-        for old in sessions:
-            if old.window is not None and old.window.isVisible():
-                old.window.close()
-                idle(qloop, 0.1)
-            old.close()
-        if settings is None:
-            settings = AppSettings.load(tmp_path / "settings.json")
-            settings.welcomed = settings.welcomed or welcomed
-        session = GuiSession(qapp, settings, Translations(qapp, resource("i18n")), None)
-        session.show(open_paths(Paths.decide(None, tmp_path / "data")))
-        sessions.append(session)
-        idle(qloop)
-        return session
-
-    yield start
-    for session in sessions:
-        if session.window is not None and session.window.isVisible():
-            session.window.close()
-            idle(qloop, 0.1)
-    if sessions:
-        sessions[-1].close()
 
 
 def act(qloop, action) -> None:

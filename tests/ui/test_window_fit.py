@@ -15,10 +15,7 @@ import pytest
 from tests.ui.conftest import settle
 from PySide6.QtWidgets import QScrollArea, QSplitter
 
-from app.main import GuiSession, open_paths
-from app.paths import Paths, resource
 from app.settings import AppSettings
-from app.ui.i18n import Translations
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAME = (16, 40)  # what a window manager's frame and a taskbar may take, at most
@@ -28,36 +25,6 @@ LONG = "ENOENT: no such file /" + "/".join(["a-very-long-folder-name"] * 80) + "
 def idle(qloop, seconds: float = 0.4) -> None:
     """Let the panes load (their first reads are requests) and relayouts happen."""
     qloop.run_until_complete(asyncio.sleep(seconds))
-
-
-@pytest.fixture
-def start(qapp, qloop, tmp_path, monkeypatch):
-    """Start the app's window on the demo project, as `wxsim` does; again for a "restart"."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    sessions: list[GuiSession] = []
-
-    def start(settings: AppSettings | None = None) -> GuiSession:
-        for old in sessions:  # one app holds the workspace at a time, as after a real quit
-            if old.window is not None and old.window.isVisible():
-                old.window.close()
-                idle(qloop, 0.1)
-            old.close()
-        if settings is None:
-            settings = AppSettings.load(tmp_path / "settings.json")
-            settings.welcomed = True  # the first-run screen has its own tests
-        session = GuiSession(qapp, settings, Translations(qapp, resource("i18n")), None)
-        session.show(open_paths(Paths.decide(None, tmp_path / "data")))
-        sessions.append(session)
-        idle(qloop)
-        return session
-
-    yield start
-    for session in sessions:
-        if session.window is not None and session.window.isVisible():
-            session.window.close()
-            idle(qloop, 0.1)
-    if sessions:
-        sessions[-1].close()
 
 
 def pane_area(window, row: int) -> QScrollArea:
