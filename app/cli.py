@@ -328,7 +328,7 @@ def _call(args: argparse.Namespace, api: Api) -> int:
     if args.runtime:
         answer = api.request("functions.setRuntime", {"name": args.name, "runtime": args.runtime, "thisRunOnly": True})
     else:
-        listed = {f["name"]: f for f in api.request("functions.list")["functions"]}
+        listed = {f["name"]: f for f in api.request("functions.list", {"name": args.name})["functions"]}
         answer = listed.get(args.name, {})
     if answer.get("nodeProblem"):
         raise InputError(answer["nodeProblem"])

@@ -42,8 +42,16 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
         return info
 
     def list_functions(request: Request, trace: Trace) -> dict:
-        infos = runner.functions()
-        trace.target = f"{len(infos)} function(s)"
+        """Every function, or with ``name`` only that one (a command asking about one function
+        should not read every function's config.json)."""
+        name = request.params.get("name")
+        if name is not None:
+            found = runner.catalog.find(name) if isinstance(name, str) and name else None
+            infos = [found] if found else []
+            trace.target = str(name)
+        else:
+            infos = runner.functions()
+            trace.target = f"{len(infos)} function(s)"
         return {"triggersPaused": state.triggers_paused(), "functions": [{
             "name": info.name, "folder": str(info.folder), "timeoutSeconds": info.timeout_s,
             "trigger": {"name": info.trigger.name, "cron": info.trigger.cron.text} if info.trigger else None,
