@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from app.core.database import ejson
 from app.core.database import files as database_files
+from app.core.database.console_query import browse_wire
 from app.core.database.service import DatabaseService
 from app.core.database.transfer import parse_field_list
 from app.core.dispatcher import Action
@@ -68,9 +68,7 @@ def database_console_actions(service: DatabaseService, state: WorkspaceState,
         docs = None
         if params.get("query") or params.get("order"):
             # The query the pane shows, as runQuery's ``wire`` gave it (the SDK's own params).
-            order = _wire_param(params.get("order"))
-            docs = service.browse(collection, service.resolve_server_dates(_wire_param(params.get("query"))),
-                                  list(order.items()) if isinstance(order, dict) else None)
+            docs = browse_wire(service, collection, {"query": params.get("query"), "order": params.get("order")})
         count = database_files.export_file(service, collection, _local_path(params), fmt=fmt, fields=fields,
                                            docs=docs, progress=request.progress)
         return {"exported": count, "localPath": str(_local_path(params))}
@@ -80,18 +78,6 @@ def database_console_actions(service: DatabaseService, state: WorkspaceState,
         "database.importFile": Action(import_file, console_only=True),
         "database.exportFile": Action(export_file, console_only=True),
     }
-
-
-def _wire_param(text: object):
-    """An EJSON param as the SDK sends it (``query``, ``order``), read strictly."""
-    if text is None:
-        return None
-    if not isinstance(text, str):
-        raise CloudError(-501007, "query and order are the SDK's EJSON texts")
-    try:
-        return ejson.decode(text)
-    except ValueError as exc:
-        raise CloudError(-501007, f"invalid EJSON: {exc}") from None
 
 
 def _local_path(params: dict) -> Path:

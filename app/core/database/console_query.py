@@ -88,12 +88,10 @@ def console_query_actions(
         as_whom = viewer or request.caller
         result = js.run("runQuery", event, texts, _host(handle, as_whom, trace.id))
         wire = result["wire"] or {}
-        query = service.resolve_server_dates(_decode(wire.get("query")))
-        if viewer is not None:  # the viewer's '{openid}' is theirs, as the service reads it (spec §4.2)
-            query = with_openid(query, viewer.openid)
-        matches = service.browse(collection, query, _order(_decode(wire.get("order"))))
+        # The viewer's '{openid}' is theirs, as the service reads it (spec §4.2).
+        matches = browse_wire(service, collection, wire, viewer.openid if viewer is not None else None)
         page = matches[skip: skip + limit if limit else None]
-        projection = _decode(wire.get("projection"))
+        projection = decode_wire(wire.get("projection"))
         project = compile_projection(projection) if projection else None
         return {
             "documents": ejson.to_ejson_shared([project(doc) for doc in page] if project else page),
@@ -243,18 +241,27 @@ def _viewer(viewer: Any, caller_for: Callable[[str | None], Caller]) -> Caller |
     return caller_for(persona)
 
 
-def _decode(text: Any) -> Any:
-    """An EJSON param of the get() the SDK just sent (read strictly, like any wire text)."""
+def decode_wire(text: Any) -> Any:
+    """An EJSON param of the SDK's ``database.getDocument`` (``query``, ``order``,
+    ``projection``), read strictly, like any wire text."""
     if text is None:
         return None
+    if not isinstance(text, str):
+        raise CloudError(-501007, "query, order and projection are the SDK's EJSON texts")
     try:
         return ejson.decode(text)
     except ValueError as exc:
         raise CloudError(-501007, f"invalid EJSON: {exc}") from None
 
 
-def _order(order: Any) -> list | None:
-    return list(order.items()) if isinstance(order, dict) else None
+def browse_wire(service: DatabaseService, collection: str, wire: dict, openid: str | None = None) -> list[dict]:
+    """Every document matching the SDK's ``query`` and ``order`` params, in that order (the
+    console's view: no limit, no permission filter); ``openid`` fills a viewer's '{openid}'."""
+    query = service.resolve_server_dates(decode_wire(wire.get("query")))
+    if openid is not None:
+        query = with_openid(query, openid)
+    order = decode_wire(wire.get("order"))
+    return service.browse(collection, query, list(order.items()) if isinstance(order, dict) else None)
 
 
 def _hidden(service: DatabaseService, mode: str, viewer: Caller | None, collection: str,
