@@ -42,11 +42,18 @@ def run_snippet(runner: FunctionRunner, code: str, caller: Caller, folder: Path,
         # A SyntaxError is found before anything runs, so trying the other form is safe.
         if not (outcome.error and outcome.error.name == "SyntaxError" and as_expression):
             break
+    return console_run(outcome, "the code did not finish within 60 seconds", name_the_error=True)
+
+
+def console_run(outcome, timeout_message: str, *, name_the_error: bool = False) -> ConsoleRun:
+    """What a run of client code gave, as the console shows it: the value, or the rejection
+    the mini program would see (``name_the_error``: "TypeError: …" rather than "…")."""
     logs = [f"[{line.level}] {line.text}" for line in outcome.logs]
     if outcome.timed_out:
-        return ConsoleRun(False, {"errCode": -1, "errMsg": "the code did not finish within 60 seconds"}, logs, outcome.duration_ms)
+        return ConsoleRun(False, {"errCode": -1, "errMsg": timeout_message}, logs, outcome.duration_ms)
     if outcome.error is not None:
         error = outcome.error
+        text = f"{error.name}: {error.message}" if name_the_error else error.message
         return ConsoleRun(False, {"errCode": error.code if error.code is not None else -1,
-                                  "errMsg": error.err_msg or f"{error.name}: {error.message}"}, logs, outcome.duration_ms)
+                                  "errMsg": error.err_msg or text}, logs, outcome.duration_ms)
     return ConsoleRun(True, outcome.result, logs, outcome.duration_ms)

@@ -15,7 +15,7 @@ from typing import Callable
 from app.core.dispatcher import Action
 from app.core.errors import CloudError, InputError
 from app.core.functions.catalog import FunctionInfo
-from app.core.functions.client_snippets import ConsoleRun, run_snippet
+from app.core.functions.client_snippets import ConsoleRun, console_run, run_snippet
 from app.core.functions.runner import CLIENT_SCRIPT_TIMEOUT_S, FunctionRunner
 from app.core.functions.runtime.node import find_node, sdk_problem
 from app.core.requests import Caller, Request, Trace
@@ -124,7 +124,7 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
         temp_dir = Path(temp) if isinstance(temp, str) and temp else data_dir / "client-temp"
         temp_dir.mkdir(parents=True, exist_ok=True)
         outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id)
-        run = _console_run(outcome, f"{Path(script).name} did not finish within {CLIENT_SCRIPT_TIMEOUT_S:.0f} seconds")
+        run = console_run(outcome, f"{Path(script).name} did not finish within {CLIENT_SCRIPT_TIMEOUT_S:.0f} seconds")
         trace.failure = _failure(run)
         return _run_answer(run, outcome)
 
@@ -157,17 +157,6 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
         "client.runScript": Action(run_client, console_only=True),
         "client.runSnippet": Action(run_typed, console_only=True),
     }
-
-
-def _console_run(outcome, timeout_message: str) -> ConsoleRun:
-    logs = [f"[{line.level}] {line.text}" for line in outcome.logs]
-    if outcome.timed_out:
-        return ConsoleRun(False, {"errCode": -1, "errMsg": timeout_message}, logs, outcome.duration_ms)
-    if outcome.error is not None:
-        error = outcome.error
-        return ConsoleRun(False, {"errCode": error.code if error.code is not None else -1,
-                                  "errMsg": error.err_msg or error.message}, logs, outcome.duration_ms)
-    return ConsoleRun(True, outcome.result, logs, outcome.duration_ms)
 
 
 def _failure(run: ConsoleRun) -> CloudError | None:
