@@ -186,3 +186,16 @@ def test_panes_never_hold_the_workspace_or_run_core_functions():
         if BRIDGE_BYPASS.search(line)
     ]
     assert found == []
+
+
+def test_async_slots_end_with_their_widget():
+    """Every async slot in app/ui is app.ui.async_slot's, whose task is cancelled when its
+    widget is destroyed; qasync's own asyncSlot would let it resume on a deleted widget."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "app" / "ui").rglob("*.py")
+        if re.search(r"\basyncSlot\b", "\n".join(
+            line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith(("#", '"'))
+        )) and path.name != "async_slot.py"
+    ]
+    assert offenders == []

@@ -43,8 +43,7 @@ class WorkspaceBridge(QObject):
         self._acting: str | None = personas[0].openid if personas else None
         self._pending_notes: list[str] = []
         self._unsubscribe = api.subscribe(self._on_core_event)
-        # Emitted from the writing thread; Qt queues it to the GUI thread.
-        self._unwatch_db = api.on_database_change(self.database_changed.emit)
+        self._unwatch_db = api.on_database_change(self._on_database_change)
 
     # -- read-only facts (fast, called on the GUI thread) ---------------------------------------
 
@@ -181,6 +180,12 @@ class WorkspaceBridge(QObject):
     def close(self) -> None:
         self._unsubscribe()
         self._unwatch_db()
+
+    def _on_database_change(self, collection: str) -> None:
+        # Called on the writing thread. A bound method, not ``database_changed.emit``: it holds
+        # the bridge alive while it emits, where a bare signal's emit does not, and a window
+        # replaced on the GUI thread meanwhile would free the bridge under it.
+        self.database_changed.emit(collection)
 
     def _on_core_event(self, event: Event) -> None:
         # Called on whichever thread handled the request; Qt queues the emission to the GUI.

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.core.api import OUTCOME_DENIED, OUTCOME_ERROR, OUTCOME_OK, Event
+from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.flow_layout import FlowLayout
@@ -155,7 +155,7 @@ class TimelineView(QWidget):
 
     # -- clear, export, pause ------------------------------------------------------------------
 
-    @asyncSlot()
+    @async_slot()
     async def clear(self) -> None:
         """Empty the view and core's recent events; events.jsonl (the QA log) keeps them."""
         self.model.clear()
@@ -175,14 +175,14 @@ class TimelineView(QWidget):
             target = target.with_suffix(".csv" if csv else ".jsonl")
         self.export_to(target, "csv" if csv else "jsonl")
 
-    @asyncSlot(object, str)
+    @async_slot(object, str)
     async def export_to(self, path: Path, fmt: str) -> None:
         """Write the rows shown to ``path`` as "jsonl" or "csv" (off the GUI thread)."""
         with self.message.reporting():
             count = await self._bridge.export_events(self.visible_events(), path, fmt)
             self.message.show_info(self.tr("Exported {n} request(s) to {path}").format(n=count, path=path))
 
-    @asyncSlot(bool)
+    @async_slot(bool)
     async def set_triggers_paused(self, paused: bool) -> None:
         """Pause (or resume) every timer trigger: a console request, saved with the workspace."""
         self.pause_triggers.setEnabled(False)  # one change at a time

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.core.api import InputError
+from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.widgets import JsonView, pretty_json
@@ -72,7 +72,7 @@ class ClientConsolePane(QWidget):
     def _show_acting(self, name: str | None) -> None:
         self.run_button.setText(self.tr("Run as {name}").format(name=name or self.tr("Signed out")))
 
-    @asyncSlot()
+    @async_slot()
     async def run(self) -> None:
         """Run the code as the acting persona's mini program."""
         with self.message.reporting():

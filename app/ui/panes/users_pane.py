@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.core.api import Persona, WxApiError
+from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.flow_layout import FlowLayout
 from app.ui.messages import InlineMessage
@@ -170,7 +170,7 @@ class UsersPane(QWidget):
             QGuiApplication.clipboard().setText(persona.openid)
             self._bridge.notify(self.tr("Copied the openid of {name}").format(name=persona.name))
 
-    @asyncSlot(str, dict)
+    @async_slot(str, dict)
     async def change_persona(self, action: str, params: dict) -> None:
         """Add, rename, recolour or delete a persona; errors show under the roster."""
         with self.roster_message.reporting():
@@ -184,19 +184,19 @@ class UsersPane(QWidget):
     def _show_acting(self, name: str | None) -> None:
         self.acting_label.setText(self.tr("As {name}:").format(name=name or self.tr("Signed out")))
 
-    @asyncSlot()
+    @async_slot()
     async def _on_init_clicked(self) -> None:
         with self.login_message.reporting():
             self.response.show_value(await self._bridge.client_request("auth.initCloud", {"traceUser": True}))
 
-    @asyncSlot()
+    @async_slot()
     async def _on_login_clicked(self) -> None:
         with self.login_message.reporting():
             result = await self._bridge.client_request("auth.wxLogin")
             self.code_edit.setText(result["code"])
             self.response.show_value(result)
 
-    @asyncSlot()
+    @async_slot()
     async def _on_exchange_clicked(self) -> None:
         with self.login_message.reporting():
             try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Awaitable, Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
-from qasync import asyncSlot
 
+from app.ui.async_slot import async_slot
 from app.ui.messages import InlineMessage
 from app.ui.widgets import JsonView
 
@@ -59,7 +59,7 @@ class DocumentEditor(QDialog):
         if self._save is not None:
             self._save_with(self._save)
 
-    @asyncSlot(object)
+    @async_slot(object)
     async def _save_with(self, save: Save) -> None:
         with self.message.reporting():
             document = await self._parse(self.editor.toPlainText())

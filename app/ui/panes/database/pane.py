@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.core.api import DATABASE_MODE_LABELS_EN, DATABASE_MODE_LABELS_ZH, DATABASE_MODES, InputError
+from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.flow_layout import FlowLayout
 from app.ui.panes.database.aggregate_bar import AggregateBar
@@ -143,7 +143,7 @@ class DatabasePane(QWidget):
 
     # -- collections ---------------------------------------------------------------------------
 
-    @asyncSlot()
+    @async_slot()
     async def refresh_collections(self) -> None:
         # Keeps the message shown (an import's report of bad lines) unless the listing fails.
         with self.message.reporting(clear=False):
@@ -189,7 +189,7 @@ class DatabasePane(QWidget):
             self.console("database.setPermission",
                          {"collectionName": self._collection, "mode": self.mode_box.currentData()})
 
-    @asyncSlot(str, dict)
+    @async_slot(str, dict)
     async def console(self, action: str, params: dict) -> None:
         """A console (admin) request; its error shows under the documents."""
         with self.message.reporting():
@@ -219,7 +219,7 @@ class DatabasePane(QWidget):
         else:
             self._viewer_changed = True
 
-    @asyncSlot()
+    @async_slot()
     async def run_query(self) -> None:
         """Show every match (greying out what the viewer cannot see) and the viewer's answer."""
         async with self._querying:
@@ -233,7 +233,7 @@ class DatabasePane(QWidget):
                 if self._show_documents(query, result):
                     self._show_answer(result["answer"])
 
-    @asyncSlot()
+    @async_slot()
     async def run_aggregate(self) -> None:
         """Run the pipeline as the viewer; show the rows it got (table and JSON) and its answer."""
         async with self._querying:
@@ -304,7 +304,7 @@ class DatabasePane(QWidget):
         else:
             self._stale = True
 
-    @asyncSlot()
+    @async_slot()
     async def _on_reload_due(self) -> None:
         """Writes elsewhere: list the collections and the shown query's matches again, without
         sending the viewer's get() (its answer line stays as it was)."""
@@ -334,7 +334,7 @@ class DatabasePane(QWidget):
         if self._collection:
             self._open_editor(self.tr("Add document"), "{\n  \n}", self._insert)
 
-    @asyncSlot()
+    @async_slot()
     async def _on_edit_clicked(self) -> None:
         """Edit the selected document as it is stored now (the row may be a field() projection)."""
         shown = self._selected_document()

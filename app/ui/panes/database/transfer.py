@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.core.api import InputError
+from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.flow_layout import FlowLayout
 from app.ui.widgets import shrinkable
@@ -28,9 +28,15 @@ SHOWN_LINE_ERRORS = 8
 
 
 class _Progress(QObject):
-    """Carries progress from the worker thread to the GUI thread."""
+    """Carries progress from the worker thread to the GUI thread.
+
+    Parentless, so the worker's reference (a bound ``report``) keeps it alive: a bar deleted
+    mid-import takes its connection with it instead of freeing the object being emitted on."""
 
     advanced = Signal(int)
+
+    def report(self, done: int) -> None:
+        self.advanced.emit(done)
 
 
 class TransferBar(QWidget):
@@ -68,7 +74,7 @@ class TransferBar(QWidget):
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.hide()
-        self._signals = _Progress(self)
+        self._signals = _Progress()
         self._signals.advanced.connect(self.progress.setValue)
         row = FlowLayout(self)  # wraps in a narrow window or with presenter mode's big text
         row.setContentsMargins(0, 0, 0, 0)
@@ -85,7 +91,7 @@ class TransferBar(QWidget):
         if path:
             self.import_file(Path(path))
 
-    @asyncSlot(object)
+    @async_slot(object)
     async def import_file(self, path: Path) -> None:
         """Import ``path`` into the selected collection, showing progress and bad lines."""
         collection = self._collection()
@@ -99,7 +105,7 @@ class TransferBar(QWidget):
                     "collectionName": collection, "localPath": str(path),
                     "conflict": "upsert" if self.conflict.currentData() else "insert",
                     "atomic": self.atomic.isChecked(), "createCollection": False,
-                }, progress=self._signals.advanced.emit)
+                }, progress=self._signals.report)
             finally:
                 self.progress.hide()
             self._report(outcome)
@@ -146,7 +152,7 @@ class TransferBar(QWidget):
             fields = text
         self.export_to(Path(path), fields)
 
-    @asyncSlot(object, object)
+    @async_slot(object, object)
     async def export_to(self, path: Path, fields: str | None) -> None:
         """Export the selected collection to ``path``: CSV with ``fields`` ("a,b"), else JSON Lines."""
         with self._message.reporting():
@@ -157,7 +163,7 @@ class TransferBar(QWidget):
                     "collectionName": self._collection(), "localPath": str(path),
                     "format": "jsonl" if fields is None else "csv", "fields": fields,
                     "query": shown.get("query"), "order": shown.get("order"),
-                }, progress=self._signals.advanced.emit)
+                }, progress=self._signals.report)
             finally:
                 self.progress.hide()
             self._message.show_info(self.tr("Exported {n} document(s) to {path}").format(

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from PySide6.QtCore import Qt
-from qasync import asyncSlot
 
 from app.core.api import Caller, InputError, Invocation, JsonTextError, jsontext
+from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.panes.functions.models import FunctionRow, FunctionsModel, InvocationsModel
 from app.ui.panes.persona_box import PersonaBox
@@ -148,7 +148,7 @@ class FunctionsPane(QWidget):
         if event.type() == QEvent.Type.ActivationChange and self.isVisible() and self.isActiveWindow():
             self._reload.start()  # back from editing index.js: show what changed on disk
 
-    @asyncSlot()
+    @async_slot()
     async def refresh_functions(self) -> None:
         """Re-read the project's functions: new, edited and removed ones show up."""
         with self.message.reporting(clear=False):
@@ -188,7 +188,7 @@ class FunctionsPane(QWidget):
     def _on_runtime_activated(self) -> None:
         self.set_runtime(self.runtime_box.currentData())
 
-    @asyncSlot(str)
+    @async_slot(str)
     async def set_runtime(self, runtime: str) -> None:
         """Run the selected function on ``runtime`` from now on (saved in the workspace)."""
         if self._name is None:
@@ -213,7 +213,7 @@ class FunctionsPane(QWidget):
 
     # -- runs ----------------------------------------------------------------------------------
 
-    @asyncSlot()
+    @async_slot()
     async def run(self) -> None:
         """Invoke the selected function with the payload, as the chosen caller."""
         with self.message.reporting():
@@ -225,7 +225,7 @@ class FunctionsPane(QWidget):
             runs = await self._load_history(name)
             self._show_invocation(next((r for r in runs if r.request_id == request_id), None), value)
 
-    @asyncSlot()
+    @async_slot()
     async def run_trigger(self) -> None:
         """Fire the selected function's timer trigger now (SOURCE wx_trigger)."""
         with self.message.reporting():
@@ -263,7 +263,7 @@ class FunctionsPane(QWidget):
             self.history.set_invocations(runs)
         return runs
 
-    @asyncSlot()
+    @async_slot()
     async def _refresh_history(self) -> None:
         with self.message.reporting(clear=False):
             await self._load_history(self._name)
@@ -306,7 +306,7 @@ class FunctionsPane(QWidget):
         if ok and self._name:
             self.save_preset(label)
 
-    @asyncSlot(str)
+    @async_slot(str)
     async def save_preset(self, label: str) -> None:
         with self.message.reporting():
             _payload(self.payload.toPlainText())  # only valid JSON is kept
@@ -320,7 +320,7 @@ class FunctionsPane(QWidget):
         if self._name and self.preset_box.currentIndex() > 0:
             self.delete_preset(self.preset_box.currentText())
 
-    @asyncSlot(str)
+    @async_slot(str)
     async def delete_preset(self, label: str) -> None:
         with self.message.reporting():
             name = self._name

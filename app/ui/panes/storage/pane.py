@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.core.api import (
     OUTCOME_ERROR,
@@ -34,6 +33,7 @@ from app.core.api import (
     InputError,
     SimulatorError,
 )
+from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.panes.persona_box import PersonaBox
@@ -156,7 +156,7 @@ class StoragePane(QWidget):
     def _caller(self):
         return self._bridge.caller_for(self._viewer())
 
-    @asyncSlot()
+    @async_slot()
     async def refresh(self) -> None:
         """Re-read the files (changes made by hand show up too) and what the viewer may do."""
         self._refresh_timer.stop()
@@ -233,7 +233,7 @@ class StoragePane(QWidget):
 
     # -- preview -------------------------------------------------------------------------------
 
-    @asyncSlot()
+    @async_slot()
     async def _on_file_changed(self, *_args) -> None:
         row = self._selected_row()
         key = (row.file_id, row.uploaded_at, row.can_read) if row else None
@@ -293,7 +293,7 @@ class StoragePane(QWidget):
             event.acceptProposedAction()
             self.upload(local)
 
-    @asyncSlot(object)
+    @async_slot(object)
     async def upload(self, paths: list[Path]) -> None:
         """Upload local files into the current folder, as the "act as" choice."""
         with self.message.reporting():
@@ -325,7 +325,7 @@ class StoragePane(QWidget):
         if target:
             self.save_as(Path(target))
 
-    @asyncSlot(object)
+    @async_slot(object)
     async def save_as(self, target: Path) -> None:
         with self.message.reporting():
             row = self._require_file()
@@ -343,7 +343,7 @@ class StoragePane(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self.delete()
 
-    @asyncSlot()
+    @async_slot()
     async def delete(self) -> None:
         with self.message.reporting():
             row = self._require_file()
@@ -361,7 +361,7 @@ class StoragePane(QWidget):
             QGuiApplication.clipboard().setText(file_id)
             self._bridge.notify(self.tr("Copied {id}").format(id=file_id))
 
-    @asyncSlot()
+    @async_slot()
     async def copy_temp_url(self) -> None:
         """Copy a signed http://127.0.0.1 link that opens the file in a browser until it expires."""
         with self.message.reporting():
@@ -379,7 +379,7 @@ class StoragePane(QWidget):
             self.message.show_info(self.tr("Copied a link valid until {until} ({hours} hours): {url}").format(
                 until=expires.toString("yyyy-MM-dd HH:mm"), hours=item["maxAge"] // 3600, url=url))
 
-    @asyncSlot()
+    @async_slot()
     async def _on_open_folder_clicked(self) -> None:
         with self.message.reporting():
             answer = await self._bridge.request("storage.localFolder", {"prefix": self._folder})
@@ -388,7 +388,7 @@ class StoragePane(QWidget):
     def _on_mode_activated(self) -> None:
         self.set_mode(self.mode_box.currentData())
 
-    @asyncSlot(str)
+    @async_slot(str)
     async def set_mode(self, mode: str) -> None:
         with self.message.reporting():
             await self._bridge.request("storage.setPermission", {"mode": mode})
