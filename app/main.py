@@ -187,7 +187,9 @@ class GuiSession:
         try:
             workspace = open_paths(chosen)
         except SimulatorError as exc:
-            self.window.show_error(str(exc))
+            from app.ui.reason_texts import error_text
+
+            self.window.show_error(error_text(exc))  # in the window's language
             return
         self.show(workspace)
 

@@ -41,6 +41,7 @@ from app.core.console_link import (
     RemoteLink,
 )
 from app.core.project import ProjectError
+from app.core.reasons import Reason
 from app.core.workspace import Workspace
 from app.core.workspace_lock import WorkspaceBusy
 
@@ -48,7 +49,7 @@ __all__ = [
     "DATABASE_MODES", "DATABASE_MODE_LABELS_EN", "DATABASE_MODE_LABELS_ZH", "OUTCOME_DENIED",
     "OUTCOME_ERROR", "OUTCOME_OK", "SOURCE_CLI", "SOURCE_CLIENT", "SOURCE_CONSOLE", "STORAGE_MODES",
     "STORAGE_MODE_LABELS_EN", "STORAGE_MODE_LABELS_ZH", "Caller", "CloudError", "Decision", "Event",
-    "HolderUnreachable", "InputError", "ProjectError", "Invocation", "JsonTextError", "Persona", "RemoteApi", "Request", "SimulatorError",
+    "HolderUnreachable", "InputError", "ProjectError", "Invocation", "JsonTextError", "Persona", "Reason", "RemoteApi", "Request", "SimulatorError",
     "UserRecord", "WorkspaceApi", "WxApiError", "call_function", "connect", "export_events", "iso_date", "jsontext",
     "to_ejson",
 ]
@@ -232,7 +233,7 @@ class RemoteApi:
         for known in self._personas:
             if known.name == persona:
                 return Caller.client(known.openid, self.appid, persona=known.name, unionid=known.unionid)
-        raise InputError(f"There is no persona called “{persona}”.")
+        raise InputError(Reason("persona.unknown", "There is no persona called “{name}”.", name=persona))
 
     def openid_caller(self, openid: str) -> Caller:
         known = next((p for p in self._personas if p.openid == openid), None)

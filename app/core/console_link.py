@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from app.core.reasons import Reason
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.http.base import LoopbackHandler, LoopbackServer, read_all
 from app.core.http.body import BadBody
@@ -167,10 +168,14 @@ def _answer(handle: Callable[[Request], dict], caller_of: Callable[[dict], Calle
 
 def _error(exc: SimulatorError) -> dict:
     if isinstance(exc, CloudError):
-        return {"type": "CloudError", "code": exc.code, "detail": exc.detail}
-    if isinstance(exc, WxApiError):
+        answer = {"type": "CloudError", "code": exc.code, "detail": exc.detail}
+    elif isinstance(exc, WxApiError):
         return {"type": "WxApiError", "code": exc.errcode, "message": exc.errmsg}
-    return {"type": "InputError" if isinstance(exc, InputError) else "SimulatorError", "message": str(exc)}
+    else:
+        answer = {"type": "InputError" if isinstance(exc, InputError) else "SimulatorError", "message": str(exc)}
+    if exc.reason is not None:
+        answer["reason"] = exc.reason.to_dict()  # so the attached side can say it in its language
+    return answer
 
 
 class _Handler(LoopbackHandler):
@@ -309,13 +314,14 @@ class RemoteLink:
 
 def _rebuild(error: dict) -> SimulatorError:
     kind = error.get("type")
+    reason = Reason.from_dict(error.get("reason"))
     if kind == "CloudError":
-        return CloudError(int(error.get("code", -1)), str(error.get("detail", "")))
+        return CloudError(int(error.get("code", -1)), reason or str(error.get("detail", "")))
     if kind == "WxApiError":
         return WxApiError(int(error.get("code", -1)), str(error.get("message", "")))
     if kind == "InputError":
-        return InputError(str(error.get("message", "")))
-    return SimulatorError(str(error.get("message", "")))
+        return InputError(reason or str(error.get("message", "")))
+    return SimulatorError(reason or str(error.get("message", "")))
 
 
 def _pid_alive(pid: int) -> bool:

@@ -75,7 +75,9 @@ class Dispatcher:
         result: dict | None,
         error: BaseException | None,
     ) -> None:
-        code, message = _describe(error if error is not None else trace.failure)
+        failure = error if error is not None else trace.failure
+        code, message = _describe(failure)
+        reason = getattr(failure, "reason", None) if isinstance(failure, SimulatorError) else None
         outcome = _outcome(trace, failed=error is not None or trace.failure is not None)
         caller = request.caller
         self._events.append(
@@ -98,6 +100,7 @@ class Dispatcher:
                 permission_reason=trace.decision.reason if trace.decision else None,
                 parent_id=request.parent_id,
                 permission=trace.decision.details() if trace.decision else None,
+                error_reason=reason.to_dict() if reason is not None else None,
             )
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.core.reasons import Reason
+
 # Exact texts from wx-server-sdk's config/error.config.ts (spec §2.2).
 ERROR_TEXTS: dict[int, str] = {
     -1: "unknown error",
@@ -77,7 +79,16 @@ TCB_CODES: dict[int, str] = {
 
 
 class SimulatorError(Exception):
-    """An expected error: shown to the user where they acted, never a crash."""
+    """An expected error: shown to the user where they acted, never a crash.
+
+    Built from a ``Reason`` (``InputError(Reason("persona.name_taken", "…{name}…", name=n))``),
+    ``str()`` is its English text and ``reason`` lets the app say it in the person's language;
+    built from a plain string, ``reason`` is None and the text is shown as it is.
+    """
+
+    def __init__(self, message: str | Reason = "", *args: object) -> None:
+        self.reason: Reason | None = message if isinstance(message, Reason) else None
+        super().__init__(str(message), *args)
 
 
 class CloudError(SimulatorError):
@@ -87,10 +98,12 @@ class CloudError(SimulatorError):
     ``errmsg_for(api)`` builds the SDK's user-visible errMsg from it.
     """
 
-    def __init__(self, code: int, detail: str = "") -> None:
+    def __init__(self, code: int, detail: str | Reason = "") -> None:
         self.code = code
-        self.detail = detail
-        super().__init__(self.text + (f". {detail}" if detail else ""))
+        self.detail = str(detail)
+        super().__init__(self.text + (f". {self.detail}" if self.detail else ""))
+        # The detail as a Reason when it is ours (the backend's own words stay a plain string).
+        self.reason = detail if isinstance(detail, Reason) else None
 
     @property
     def text(self) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from app.core.database.transfer import escape_cell
 from app.core.errors import InputError
 from app.core.events import Event
+from app.core.reasons import Reason
 
 Format = Literal["jsonl", "csv"]
 CSV_COLUMNS = (
@@ -38,14 +39,16 @@ def export_events(events: Iterable[Event], path: Path, fmt: Format) -> int:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".wxsim-export-", dir=path.parent)
     except OSError as exc:
-        raise InputError(f"Cannot write in {path.parent}: {exc.strerror or exc}") from None
+        raise InputError(Reason("export.cannot_write_in", "Cannot write in {folder}: {detail}",
+                                folder=str(path.parent), detail=str(exc.strerror or exc))) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as out:
             count = _write_csv(events, out) if fmt == "csv" else _write_jsonl(events, out)
         os.replace(tmp, path)
         return count
     except OSError as exc:
-        raise InputError(f"Cannot write {path}: {exc.strerror or exc}") from None
+        raise InputError(Reason("export.cannot_write", "Cannot write {file}: {detail}",
+                                file=str(path), detail=str(exc.strerror or exc))) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
 

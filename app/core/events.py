@@ -51,6 +51,9 @@ class Event:
     # The decision's structured fields (``Decision.details()``: kind, mode, rule, values,
     # missing), JSON-able; None for requests without a decision and for older events.
     permission: dict | None = None
+    # The error as a Reason's dict (``reasons.Reason.to_dict``) when core gave one, so the app
+    # can say it in the person's language; ``error_message`` keeps the English.
+    error_reason: dict | None = None
 
     @property
     def service(self) -> str:

@@ -25,6 +25,7 @@ from operator import sub
 from typing import Any
 
 from app.core.errors import InputError
+from app.core.reasons import Reason
 
 # A document may be nested at most 100 levels deep, each object or array one level. The spec
 # gives no depth limit of its own; the backend is MongoDB (wxcloud-api.md §3.11, "[MONGO]"),
@@ -60,31 +61,47 @@ class JsonTextError(InputError, ValueError):
     A ValueError too, as ``json.JSONDecodeError`` is, so code that already guards a parse
     with ``except ValueError`` keeps working. ``problem`` is the reason alone, ``where`` the
     position; ``decode_error`` is json's own error when the text is simply not JSON (some
-    readers word that themselves, or keep such text as plain text).
+    readers word that themselves, or keep such text as plain text). Each part may be given as a
+    Reason: ``what``/``problem``/``where`` are then its English text, ``problem_why`` and
+    ``where_why`` the Reasons, and ``reason`` the whole message for the app to say.
     """
 
     def __init__(
-        self, what: str, problem: str, where: str = "", *,
+        self, what: str | Reason, problem: str | Reason, where: str | Reason = "", *,
         decode_error: json.JSONDecodeError | None = None,
     ) -> None:
-        self.what = what
-        self.problem = problem
-        self.where = where
+        self.what = str(what)
+        self.problem = str(problem)
+        self.where = str(where)
+        self.problem_why = problem if isinstance(problem, Reason) else None
+        self.where_why = where if isinstance(where, Reason) else None
         self.decode_error = decode_error
-        super().__init__((f"{what}: " if what else "") + problem + (f" ({where})" if where else ""))
+        super().__init__(_message(what, problem, where))
+
+
+def _message(what: str | Reason, problem: str | Reason, where: str | Reason) -> Reason:
+    """The whole message: ``<what>: <problem> (<where>)``, each part only when there is one."""
+    if what and where:
+        return Reason("json.what_problem_where", "{what}: {problem} ({where})", what=what, problem=problem,
+                      where=where)
+    if what:
+        return Reason("json.what_problem", "{what}: {problem}", what=what, problem=problem)
+    if where:
+        return Reason("json.problem_where", "{problem} ({where})", problem=problem, where=where)
+    return Reason("json.problem", "{problem}", problem=problem)
 
 
 class _Refused(Exception):
     """Raised from inside ``json.loads`` hooks; turned into a JsonTextError with a position."""
 
-    def __init__(self, token: str, pattern: re.Pattern, problem: str) -> None:
+    def __init__(self, token: str, pattern: re.Pattern, problem: Reason) -> None:
         self.token, self.pattern, self.problem = token, pattern, problem
 
 
 def loads(
     text: str | bytes,
     *,
-    what: str = "The JSON text",
+    what: str | Reason | None = None,
     max_depth: int = MAX_DEPTH,
     max_bytes: int = MAX_TEXT_BYTES,
     object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
@@ -92,7 +109,8 @@ def loads(
 ) -> Any:
     """Parse ``text`` strictly; raises JsonTextError (never anything else) if it is refused.
 
-    ``what`` starts the message, e.g. ``"--data"`` or ``"Line 7"``. Bytes must be UTF-8.
+    ``what`` starts the message, e.g. ``"--data"`` or ``"Line 7"`` (a Reason when it is words;
+    "The JSON text" when None, nothing when ""). Bytes must be UTF-8.
     Exceptions of the caller's own ``object_pairs_hook`` pass through, except the usual
     ValueError/TypeError/KeyError/OverflowError of a decoding hook, which become JsonTextError.
 
@@ -101,18 +119,21 @@ def loads(
     cost more than the parse itself there. NaN, Infinity and lone surrogates are still
     refused, and a depth past the parser's stack still ends as JsonTextError.
     """
+    if what is None:
+        what = Reason("json.the_text", "The JSON text")
     if isinstance(text, (bytes, bytearray)):
         if len(text) > max_bytes:
             raise JsonTextError(what, _too_long(len(text), max_bytes))
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise JsonTextError(what, f"not UTF-8 text (bad byte at offset {exc.start})") from None
+            raise JsonTextError(what, Reason("json.not_utf8", "not UTF-8 text (bad byte at offset {offset})",
+                                               offset=exc.start)) from None
     elif not text.isascii():
         try:
             size = len(text.encode("utf-8"))
         except UnicodeEncodeError as exc:  # a raw lone surrogate, e.g. from a console's argv
-            raise JsonTextError(what, _SURROGATE_PROBLEM, _where(text, exc.start)) from None
+            raise JsonTextError(what, _surrogate_problem(), _where(text, exc.start)) from None
         if size > max_bytes:
             raise JsonTextError(what, _too_long(size, max_bytes))
     elif len(text) > max_bytes:
@@ -127,7 +148,8 @@ def loads(
         value = _decoder(object_pairs_hook).decode(text)
     except json.JSONDecodeError as exc:
         where = _where(text, exc.pos)
-        raise JsonTextError(what, f"not valid JSON ({exc.msg})", where, decode_error=exc) from None
+        problem = Reason("json.not_json", "not valid JSON ({detail})", detail=_decode_message(exc.msg))
+        raise JsonTextError(what, problem, where, decode_error=exc) from None
     except _Refused as exc:
         raise JsonTextError(what, exc.problem, _find(text, exc.pattern, exc.token)) from None
     except JsonTextError:
@@ -135,14 +157,15 @@ def loads(
     except (ValueError, TypeError, KeyError, OverflowError) as exc:
         # int() refuses more than 4300 digits; a hook (bson's EJSON) refuses a bad wrapper.
         digits = "digits" in str(exc)
-        raise JsonTextError(what, "a number has too many digits" if digits
-                            else f"cannot read a value ({exc})") from None
+        raise JsonTextError(what, Reason("json.too_many_digits", "a number has too many digits") if digits
+                            else Reason("json.unreadable_value", "cannot read a value ({detail})",
+                                        detail=str(exc))) from None
     except RecursionError:  # unreachable after the depth scan; kept so no traceback escapes
         raise JsonTextError(what, _too_deep(max_depth)) from None
     if "\\u" in text and _ESCAPED_SURROGATE.search(text):
         at = _lone_surrogate_escape(text)
         if at is not None:
-            raise JsonTextError(what, _SURROGATE_PROBLEM, _where(text, at))
+            raise JsonTextError(what, _surrogate_problem(), _where(text, at))
     # Only a number of 309 digits or more can be too large for a double.
     if scan and len(text) > 308 and _LONG_DIGITS.search(text):
         problem = _value_problem(value, max_depth, "")
@@ -151,7 +174,7 @@ def loads(
     return value
 
 
-def check_value(value: Any, *, what: str = "The value", max_depth: int = MAX_DEPTH) -> None:
+def check_value(value: Any, *, what: str | Reason | None = None, max_depth: int = MAX_DEPTH) -> None:
     """The same rules for a value built by code: finite numbers, whole text, bounded depth.
 
     Walks at most ``max_depth`` + 1 levels, so a value of any depth is refused, not recursed
@@ -159,7 +182,7 @@ def check_value(value: Any, *, what: str = "The value", max_depth: int = MAX_DEP
     """
     problem = _value_problem(value, max_depth, "")
     if problem:
-        raise JsonTextError(what, *problem)
+        raise JsonTextError(Reason("json.the_value", "The value") if what is None else what, *problem)
 
 
 def nesting(text: str, limit: int | None = None) -> tuple[int, int]:
@@ -178,27 +201,48 @@ def nesting(text: str, limit: int | None = None) -> tuple[int, int]:
 
 # -- messages and positions --------------------------------------------------------------------
 
-_SURROGATE_PROBLEM = ("a string holds half of a UTF-16 surrogate pair (like \\ud800), "
-                      "which is not text and cannot be stored")
+def _surrogate_problem() -> Reason:
+    return Reason("json.lone_surrogate", "a string holds half of a UTF-16 surrogate pair (like \\ud800), "
+                  "which is not text and cannot be stored")
 
 
-def _too_deep(limit: int) -> str:
-    return f"nested more than {limit} levels deep (a document may have at most {MAX_DEPTH})"
+def _too_deep(limit: int) -> Reason:
+    return Reason("json.too_deep", "nested more than {limit} levels deep (a document may have at most {most})",
+                  limit=limit, most=MAX_DEPTH)
 
 
-def _too_long(size: int, limit: int) -> str:
-    return f"the text is {size:,} bytes; at most {limit:,} are accepted"
+def _too_long(size: int, limit: int) -> Reason:
+    return Reason("json.too_long", "the text is {size:,} bytes; at most {limit:,} are accepted",
+                  size=size, limit=limit)
 
 
-def _where(text: str, pos: int) -> str:
+def _decode_message(msg: str) -> str | Reason:
+    """Python's json error (``Expecting value``) as a Reason, so the app can say it too."""
+    return {
+        "Expecting value": Reason("json.expecting_value", "Expecting value"),
+        "Expecting ',' delimiter": Reason("json.expecting_comma", "Expecting ',' delimiter"),
+        "Expecting ':' delimiter": Reason("json.expecting_colon", "Expecting ':' delimiter"),
+        "Expecting property name enclosed in double quotes": Reason(
+            "json.expecting_name", "Expecting property name enclosed in double quotes"),
+        "Extra data": Reason("json.extra_data", "Extra data"),
+        "Unterminated string starting at": Reason("json.unterminated_string", "Unterminated string starting at"),
+        "Invalid control character at": Reason("json.control_character", "Invalid control character at"),
+        "Invalid \\escape": Reason("json.bad_escape", "Invalid \\escape"),
+        "Invalid \\uXXXX escape": Reason("json.bad_unicode_escape", "Invalid \\uXXXX escape"),
+    }.get(msg, msg)
+
+
+def _where(text: str, pos: int) -> Reason:
     """``line L, column C`` (1-based); just the column for one line, e.g. a JSON Lines line."""
     line = text.count("\n", 0, pos) + 1
     column = pos - text.rfind("\n", 0, pos)
     one_line = "\n" not in text.rstrip("\r\n")
-    return f"column {column}" if one_line else f"line {line}, column {column}"
+    if one_line:
+        return Reason("json.at_column", "column {column}", column=column)
+    return Reason("json.at_line_column", "line {line}, column {column}", line=line, column=column)
 
 
-def _find(text: str, pattern: re.Pattern, token: str) -> str:
+def _find(text: str, pattern: re.Pattern, token: str) -> str | Reason:
     """Where ``token`` first appears outside a string (an error path: may scan the text)."""
     for match in pattern.finditer(text):
         if match.group(1) == token:
@@ -253,27 +297,33 @@ def _decoder(object_pairs_hook: Callable | None) -> json.JSONDecoder:
 
 
 def _constant(token: str) -> Any:
-    raise _Refused(token, _CONSTANT, f"{token} is not a JSON number; use null or a finite number")
+    raise _Refused(token, _CONSTANT, _not_a_number(token))
 
 
 def _float(token: str) -> float:
     value = float(token)
     if value - value != 0.0:  # inf - inf is nan; a finite float gives 0.0
-        raise _Refused(token, _NUMBER, f"{token} is too large for a number (it would be Infinity)")
+        raise _Refused(token, _NUMBER, Reason("json.number_too_large", "{number} is too large for a number "
+                                              "(it would be Infinity)", number=token))
     return value
 
 
 # -- values ------------------------------------------------------------------------------------
 
 
-def _value_problem(value: Any, limit: int, path: str, depth: int = 1) -> tuple[str, str] | None:
+def _not_a_number(value: Any) -> Reason:
+    return Reason("json.not_a_number", "{value} is not a JSON number; use null or a finite number", value=str(value))
+
+
+def _value_problem(value: Any, limit: int, path: str, depth: int = 1) -> tuple[Reason, Reason] | None:
     """(problem, where) for the first part of ``value`` wxsim cannot carry, else None.
 
     ``depth`` is the level ``value`` would be at if it is an object or array; the walk stops
     there once it passes ``limit``, so its own recursion is bounded too.
     """
     kind = type(value)
-    where = f"at {_shown(path) or 'the top'}"
+    shown = _shown(path)
+    where = Reason("json.at_path", "at {path}", path=shown) if shown else Reason("json.at_top", "at the top")
     if kind is dict or kind is list:
         if depth > limit:
             return _too_deep(limit), where
@@ -286,17 +336,17 @@ def _value_problem(value: Any, limit: int, path: str, depth: int = 1) -> tuple[s
         for key, item in value.items():
             here = f"{path}.{key}" if path else str(key)
             if type(key) is str and not _whole(key):
-                return _SURROGATE_PROBLEM, f"in the name of {_shown(here)}"
+                return _surrogate_problem(), Reason("json.in_name_of", "in the name of {path}", path=_shown(here))
             problem = _value_problem(item, limit, here, depth + 1)
             if problem:
                 return problem
         return None
     if kind is float and not math.isfinite(value):
-        return f"{value} is not a JSON number; use null or a finite number", where
+        return _not_a_number(value), where
     if kind is int and abs(value) >= _MAX_MAGNITUDE:
-        return "an integer is too large for a number (it would be Infinity)", where
+        return Reason("json.integer_too_large", "an integer is too large for a number (it would be Infinity)"), where
     if kind is str and not _whole(value):
-        return _SURROGATE_PROBLEM, where
+        return _surrogate_problem(), where
     return None
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.core import jsontext
 from app.core.errors import InputError
+from app.core.reasons import Reason
 
 APPID = re.compile(r"^wx[0-9a-f]{16}$")
 
@@ -31,20 +32,20 @@ class Project:
         """Read a project folder; a clear InputError when it is not one."""
         root = root.expanduser().resolve()
         if not root.is_dir():
-            raise ProjectError(f"The project folder {root} does not exist.")
+            raise ProjectError(Reason("project.no_folder", "The project folder {folder} does not exist.", folder=str(root)))
         config_file = root / "project.config.json"
         if not config_file.is_file():
-            raise ProjectError(
-                f"{root} is not a mini program project: it has no project.config.json. "
-                "Choose the folder you open in WeChat DevTools."
-            )
+            raise ProjectError(Reason(
+                "project.no_config", "{folder} is not a mini program project: it has no project.config.json. "
+                "Choose the folder you open in WeChat DevTools.", folder=str(root)))
         try:
             # A project folder may come from anyone: read strictly (no traceback on 10,000 levels).
             config = jsontext.loads(config_file.read_text(encoding="utf-8"), what=str(config_file))
         except UnicodeDecodeError as exc:
-            raise ProjectError(f"{config_file} is not UTF-8 text: {exc}") from exc
+            raise ProjectError(Reason("project.not_utf8", "{file} is not UTF-8 text: {detail}",
+                                      file=str(config_file), detail=str(exc))) from exc
         if not isinstance(config, dict):
-            raise ProjectError(f"{config_file} must hold a JSON object.")
+            raise ProjectError(Reason("project.not_object", "{file} must hold a JSON object.", file=str(config_file)))
         appid = str(config.get("appid") or "")
         return cls(
             root=root,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 # SOURCE values of getWXContext (spec §2.4), plus the simulator's own front ends.
 SOURCE_CLIENT = "wx_client"
@@ -95,7 +96,8 @@ class Decision:
     "text": the expression}``; ``values`` ``[{"text": sub-expression, "value": …}]`` for this
     caller and document (``"source": "query"`` when the value is the query's condition); and
     for a query the rule was not proven for, ``missing`` ``{"field", "condition", "needs"}``.
-    All JSON-able, so events.jsonl keeps them.
+    ``reason`` may be given as a ``Reason``: it is kept as ``why`` (the app renders it in the
+    person's language) and ``reason`` is its English text. All JSON-able, so events.jsonl keeps them.
     """
 
     allowed: bool
@@ -105,19 +107,27 @@ class Decision:
     rule: dict | None = field(default=None, compare=False)
     values: list | None = field(default=None, compare=False)
     missing: dict | None = field(default=None, compare=False)
+    why: Reason | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.reason, Reason):
+            object.__setattr__(self, "why", self.reason)
+            object.__setattr__(self, "reason", self.reason.text)
 
     def details(self) -> dict | None:
         """The structured fields (None when there are none), as the event log keeps them."""
-        if self.kind is None and self.mode is None:
+        if self.kind is None and self.mode is None and self.why is None:
             return None
         return {"kind": self.kind, "mode": self.mode, "rule": self.rule, "values": self.values,
-                "missing": self.missing}
+                "missing": self.missing, "why": self.why.to_dict() if self.why else None}
 
     @classmethod
-    def of(cls, allowed: bool, reason: str, details: dict | None) -> "Decision":
+    def of(cls, allowed: bool, reason: str | Reason, details: dict | None) -> "Decision":
         """A decision from a verdict and its structured details (e.g. an event's)."""
         details = details or {}
-        return cls(allowed, reason, **{k: details.get(k) for k in _DETAILS})
+        why = Reason.from_dict(details.get("why"))
+        return cls(allowed, why if why is not None and not isinstance(reason, Reason) else reason,
+                   **{k: details.get(k) for k in _DETAILS})
 
 
 _DETAILS = ("kind", "mode", "rule", "values", "missing")

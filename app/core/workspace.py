@@ -36,6 +36,7 @@ from app.core.identity.actions import identity_actions
 from app.core.identity.service import Identity
 from app.core.jsonfile import make_private_dir, remove_stale_temp_files
 from app.core.project import Project
+from app.core.reasons import Reason
 from app.core.requests import Caller, Request
 from app.core.storage import StorageService, storage_actions
 from app.core.storage.console_actions import storage_console_actions
@@ -105,7 +106,8 @@ class Workspace:
         project = Project.load(project_dir) if project_dir is not None else None
         data_dir = data_dir.expanduser().resolve()
         if data_dir.exists() and not data_dir.is_dir():
-            raise InputError(f"The data folder {data_dir} is a file, not a folder.")
+            raise InputError(Reason("workspace.data_dir_is_file", "The data folder {folder} is a file, not a folder.",
+                                    folder=str(data_dir)))
         make_private_dir(data_dir)
         lock = WorkspaceLock(data_dir)
         try:

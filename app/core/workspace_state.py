@@ -20,6 +20,7 @@ from app.core.errors import InputError
 from app.core.identity.service import Persona, derive_openid
 from app.core.jsonfile import read_json, write_json
 from app.core.project import Project
+from app.core.reasons import Reason
 from app.core.storage.permissions import DEFAULT_MODE as DEFAULT_STORAGE_MODE
 
 WORKSPACE_FILE = "workspace.json"
@@ -155,7 +156,8 @@ class WorkspaceState:
 
     def set_function_runtime(self, function: str, runtime: str) -> None:
         if runtime not in RUNTIMES:
-            raise InputError(f"The runtime must be v8 or node, not {runtime!r}.")
+            raise InputError(Reason("workspace.bad_runtime", "The runtime must be v8 or node, not {runtime}.",
+                                    runtime=repr(runtime)))
         with self._lock:
             self._saved.runtimes[function] = runtime
         self.save()
@@ -186,7 +188,7 @@ class WorkspaceState:
 
     def save_function_preset(self, function: str, label: str, payload: str) -> None:
         if not label.strip():
-            raise InputError("A preset needs a name.")
+            raise InputError(Reason("workspace.preset_name_missing", "A preset needs a name."))
         with self._lock:
             self._saved.presets.setdefault(function, {})[label.strip()] = payload
         self.save()
@@ -233,11 +235,12 @@ def _read_state(path: Path) -> dict | None:
     try:
         state = read_json(path)
     except ValueError as exc:
-        raise InputError(f"{path} is damaged ({exc}); move it away to start afresh.") from exc
+        raise InputError(Reason("workspace.state_damaged", "{file} is damaged ({detail}); move it away to start afresh.",
+                                file=str(path), detail=str(exc))) from exc
     if state is None:
         return None
     if not isinstance(state, dict) or not {"env_id", "appid", "seed"} <= state.keys():
-        raise InputError(f"{path} is not a wxsim workspace file.")
+        raise InputError(Reason("workspace.not_state_file", "{file} is not a wxsim workspace file.", file=str(path)))
     return state
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.api import SimulatorError
+from app.ui.reason_texts import error_text
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class InlineMessage(QTextEdit):
         try:
             yield
         except SimulatorError as exc:
-            self.show_error(str(exc))
+            self.show_error(error_text(exc))
 
 
 class CrashDialog(QDialog):

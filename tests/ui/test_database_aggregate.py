@@ -21,8 +21,8 @@ def aggregate(qloop, demo, pane, pipeline, viewer=ADMIN):
 def switch_to_aggregate(qloop, demo, pane):
     pane.mode_tabs.setCurrentWidget(pane.aggregate_bar)
 
-    async def shown():  # switching runs the (empty) pipeline: every document, as rows
-        await eventually(lambda: "collection.aggregate:" in pane.answer.text())
+    async def shown():  # switching runs the (empty) pipeline: every document, as rows (or a refusal)
+        await eventually(lambda: "collection.aggregate:" in pane.answer.text() + pane.answer.toolTip())
     qloop.run_until_complete(shown())
     settle(qloop, demo)
 
@@ -49,8 +49,10 @@ def test_a_personas_refusal_and_a_syntax_error_show_in_the_answer_line(qtbot, ql
     pane = open_pane(qtbot, qloop, demo, "grades")
     switch_to_aggregate(qloop, demo, pane)
     aggregate(qloop, demo, pane, ".count('n')", viewer="学生B")
-    assert pane.answer.text() == (
-        "学生B: collection.aggregate:fail -502003 database permission denied | errMsg: Permission denied")
+    assert pane.answer.text() == ("学生B: database permission denied (-502003): grades is ADMINONLY (仅管理员可读写): "
+                                  "mini program users can neither read nor write it")  # core's reason for it
+    assert pane.answer.toolTip() == (  # the SDK's own errMsg
+        "“collection.aggregate:fail -502003 database permission denied | errMsg: Permission denied”")
     assert pane.documents.rowCount() == 0
     aggregate(qloop, demo, pane, ".match({done: false)")
     assert pane.answer.text().startswith("pipeline: Line 1, column 20: SyntaxError")

@@ -8,11 +8,13 @@ from app.core import jsontext
 from app.core.database import ejson
 from app.core.database.permissions import MODES, Access
 from app.core.database.rules_guard import CUSTOM, custom_rules, with_openid
-from app.core.database.service import DatabaseService, PermissionDenied
+from app.core.database.failures import collection_name_required, invalid_ejson
+from app.core.database.service import DatabaseService, PermissionDenied, data_should_be_object
 from app.core.database.transactions import Transactions
 from app.core.database.update import apply_update
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.requests import Decision, Request, Trace
 
 
@@ -55,7 +57,7 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         p = _Params(request, trace, service)
         data = service.resolve_server_dates(p.ejson("data"))
         if not isinstance(data, dict) or not data:
-            raise CloudError(-501007, "data must be a non-empty object")
+            raise CloudError(-501007, Reason("database.data_empty", "data must be a non-empty object"))
         if p.transaction is not None:
             return in_tx.modify(p, data, merge=p.flag("merge", True))
         modified, access = service.modify(
@@ -106,10 +108,10 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         params = request.params
         trace.target = str(params.get("collectionName", ""))
         if params.get("conflict", "insert") not in ("insert", "upsert"):
-            raise CloudError(-501007, "conflict must be insert or upsert")
+            raise CloudError(-501007, Reason("database.conflict_param", "conflict must be insert or upsert"))
         docs = _decode(params.get("documents") or [])
         if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
-            raise CloudError(-501007, "documents must be a list of objects")
+            raise CloudError(-501007, Reason("database.documents_param", "documents must be a list of objects"))
         report = service.import_documents(
             trace.target, docs, upsert=params.get("conflict") == "upsert", atomic=bool(params.get("atomic", True)),
             create=bool(params.get("createCollection", False)),
@@ -121,7 +123,8 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         name, mode = request.params.get("collectionName"), request.params.get("mode")
         trace.target = str(name)
         if mode not in (*MODES, CUSTOM):
-            raise CloudError(-501007, f"mode must be one of {', '.join((*MODES, CUSTOM))}, not {mode!r}")
+            raise CloudError(-501007, Reason("database.mode_param", "mode must be one of {modes}, not {mode}",
+                                             modes=", ".join((*MODES, CUSTOM)), mode=repr(mode)))
         service.require_collection(name)
         # CUSTOM: the rules are checked whole before anything is saved, so bad ones leave the
         # previous rules (or mode) in force.
@@ -157,14 +160,15 @@ class _Params:
         self._trace = trace
         self.collection = self._params.get("collectionName")
         if not isinstance(self.collection, str) or not self.collection:
-            raise CloudError(-501007, "collectionName is required")
+            raise CloudError(-501007, collection_name_required())
         self.is_doc = self._params.get("queryType") == "DOC"
         self.transaction = self._params.get("transactionId")
         if self.transaction is not None and request.caller.is_client:
-            raise CloudError(-601004, "transactions are for cloud functions (server side) only")
+            raise CloudError(-601004, Reason("database.transaction_server_only", "transactions are for cloud functions "
+                                             "(server side) only"))
         self.query = service.resolve_server_dates(self.ejson("query"))
         if self.query is not None and not isinstance(self.query, dict):
-            raise CloudError(-501007, "query must be an object")
+            raise CloudError(-501007, Reason("database.query_param", "query must be an object"))
         if request.caller.is_client:  # '{openid}' in a mini program's query is the caller (spec §4.2)
             self.query = with_openid(self.query, request.caller.openid)
         doc_id = (self.query or {}).get("_id") if self.is_doc else None
@@ -182,7 +186,7 @@ class _Params:
     def int(self, key: str) -> int | None:
         value = self._params.get(key)
         if value is not None and (type(value) is not int):
-            raise CloudError(-501007, f"{key} must be an integer")
+            raise CloudError(-501007, Reason("database.integer_param", "{key} must be an integer", key=key))
         return value
 
     def flag(self, key: str, default: bool) -> bool:
@@ -190,7 +194,9 @@ class _Params:
         return default if value is None else bool(value)
 
     def allow(self, access: Access, outcome: str) -> None:
-        self._trace.decision = Decision.of(True, f"{access.reason} — {outcome}", access.details)
+        self._trace.decision = Decision.of(True, Reason("database.allowed_outcome", "{why} — {outcome}",
+                                                        why=access.why or access.reason, outcome=outcome),
+                                           access.details)
 
 
 def _decode(value: Any) -> Any:
@@ -207,19 +213,23 @@ def _decode(value: Any) -> Any:
             return ejson.decode(value)
         return ejson.decode(ejson.encode(value), encoded_here=True)
     except ValueError as exc:  # JsonTextError included
-        raise CloudError(-501007, f"invalid EJSON: {exc}") from None
+        raise CloudError(-501007, invalid_ejson(exc)) from None
     except RecursionError:  # a value from code nested far past the limit, met while encoding
-        raise CloudError(-501007, f"invalid EJSON: nested more than {jsontext.MAX_DEPTH} levels deep") from None
+        raise CloudError(-501007, Reason("database.ejson_too_deep", "invalid EJSON: nested more than {depth} levels "
+                                         "deep", depth=jsontext.MAX_DEPTH)) from None
 
 
 def _client_missed(service: DatabaseService, p: _Params, access: Access, trace: Trace) -> None:
     """A mini program's ``doc(id).get()`` that found nothing: its SDK fails with -1, so the
     event does too; denied when the document is there but another user's (PRIVATE)."""
     doc_id = (p.query or {}).get("_id")
-    trace.failure = CloudError(-1, f"document.get:fail cannot find document with _id {doc_id}, please make "
-                                   "sure that the document exists and you have the corresponding Read permission")
+    trace.failure = CloudError(-1, Reason("database.doc_not_found", "document.get:fail cannot find document with _id "
+                                          "{doc_id}, please make sure that the document exists and you have the "
+                                          "corresponding Read permission", doc_id=doc_id))
     if access.owner is not None and service.has_document(p.collection, doc_id):
-        trace.decision = Decision.of(False, f"{access.reason}; {doc_id} is another user's document", access.details)
+        trace.decision = Decision.of(False, Reason("database.others_document", "{why}; {doc_id} is another user's "
+                                                   "document", why=access.why or access.reason, doc_id=doc_id),
+                                     access.details)
 
 
 def _denials(handler):
@@ -229,7 +239,7 @@ def _denials(handler):
         try:
             return handler(request, trace)
         except PermissionDenied as exc:
-            trace.decision = Decision.of(False, exc.access.reason, exc.access.details)
+            trace.decision = Decision.of(False, exc.access.why or exc.access.reason, exc.access.details)
             raise
 
     return wrapped
@@ -237,7 +247,7 @@ def _denials(handler):
 
 def _admin_only(request: Request) -> None:
     if request.caller.is_client:
-        raise CloudError(-601004, "only cloud functions and the console can do this")
+        raise CloudError(-601004, Reason("database.admin_only", "only cloud functions and the console can do this"))
 
 
 class _TransactionOps:
@@ -250,7 +260,8 @@ class _TransactionOps:
     def _target(self, p: _Params):
         doc_id = (p.query or {}).get("_id")
         if not p.is_doc or type(doc_id) not in (str, int, float):
-            raise CloudError(-501007, "only single-document operations by _id are allowed in a transaction")
+            raise CloudError(-501007, Reason("database.transaction_by_id", "only single-document operations by _id "
+                                             "are allowed in a transaction"))
         self._service.require_collection(p.collection)
         return self._tx.get(p.transaction), doc_id
 
@@ -265,10 +276,12 @@ class _TransactionOps:
         ids = []
         for data in docs:
             if not isinstance(data, dict):
-                raise CloudError(-501007, "data should be object")
+                raise CloudError(-501007, data_should_be_object())
             doc_id = data["_id"] if "_id" in data else self._service.new_id()
             if self._tx.read(tx, p.collection, doc_id) is not None:
-                raise CloudError(-502001, f"E11000 duplicate key error collection: {p.collection} dup key: {{ _id: {doc_id!r} }}")
+                raise CloudError(-502001, Reason("database.transaction_duplicate_key", "E11000 duplicate key error "
+                                                 "collection: {collection} dup key: {{ _id: {doc_id} }}",
+                                                 collection=p.collection, doc_id=repr(doc_id)))
             self._tx.write(tx, p.collection, doc_id, {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}})
             ids.append(doc_id)
         return {"insertedIds": ids}

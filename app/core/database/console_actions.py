@@ -18,6 +18,7 @@ from app.core.database.service import DatabaseService
 from app.core.database.transfer import parse_field_list
 from app.core.dispatcher import Action
 from app.core.errors import CloudError, InputError
+from app.core.reasons import Reason
 from app.core.requests import Request, Trace
 from app.core.workspace_state import WorkspaceState
 
@@ -49,7 +50,8 @@ def database_console_actions(service: DatabaseService, state: WorkspaceState,
         return {
             "inserted": outcome.inserted, "replaced": outcome.replaced, "conflicts": outcome.conflicts,
             "created": outcome.created,
-            "lineErrors": [{"line": e.line, "message": e.message} for e in outcome.line_errors],
+            "lineErrors": [{"line": e.line, "message": e.message, "reason": e.why.to_dict() if e.why else None}
+                           for e in outcome.line_errors],
         }
 
     def export_file(request: Request, trace: Trace) -> dict:
@@ -61,10 +63,10 @@ def database_console_actions(service: DatabaseService, state: WorkspaceState,
         if isinstance(fields, str):
             fields = parse_field_list(fields)
         elif fields is not None and not (isinstance(fields, list) and all(isinstance(f, str) for f in fields)):
-            raise CloudError(-501007, "fields must be a list of field names")
+            raise CloudError(-501007, Reason("database.fields_param", "fields must be a list of field names"))
         fmt = params.get("format") or "jsonl"
         if fmt not in ("jsonl", "csv"):
-            raise InputError(f"Unknown format {fmt!r}: use jsonl or csv.")
+            raise InputError(database_files.unknown_format(fmt))
         docs = None
         if params.get("query") or params.get("order"):
             # The query the pane shows, as runQuery's ``wire`` gave it (the SDK's own params).
@@ -84,6 +86,6 @@ def _local_path(params: dict) -> Path:
     # Console-only actions: the person at the console named this path (SECURITY.md).
     value = params.get("localPath")
     if not isinstance(value, str) or not value:
-        raise CloudError(-501007, "localPath must be the path of a file")
+        raise CloudError(-501007, Reason("database.local_path_param", "localPath must be the path of a file"))
     return Path(value).expanduser()
 

@@ -18,6 +18,7 @@ from bson.regex import Regex
 
 from app.core import jsontext
 from app.core.database.regex import compile_regex
+from app.core.reasons import Reason
 
 _DECODE = json_util.JSONOptions(tz_aware=True, tzinfo=timezone.utc)
 _PATTERN = type(re.compile(""))
@@ -60,9 +61,9 @@ def _hook(pairs: list[tuple[str, Any]]) -> Any:
     value = json_util.object_pairs_hook(pairs, _DECODE)
     # {"$numberDouble": "NaN"} is valid EJSON, but no JSON can carry the value back out.
     if value.__class__ is float and value - value != 0.0:
-        raise jsontext.JsonTextError(
-            "Extended JSON", f"{pairs[0][1]!r} is not a finite number; use null or a finite number"
-        )
+        raise jsontext.JsonTextError("Extended JSON", Reason(
+            "json.ejson_not_finite", "{value} is not a finite number; use null or a finite number",
+            value=repr(pairs[0][1])))
     return value
 
 

@@ -12,6 +12,7 @@ from app.core.database import ejson
 from app.core.database.service import DatabaseService
 from app.core.database.transfer import LineError, export_documents, parse_import
 from app.core.errors import InputError
+from app.core.reasons import Reason
 from app.core.requests import Caller, Request
 
 Format = Literal["jsonl", "csv"]
@@ -33,11 +34,15 @@ class ImportOutcome:
         return bool(self.inserted or self.replaced)
 
 
+def unknown_format(given: object) -> Reason:
+    return Reason("database.unknown_format", "Unknown format {given}: use jsonl or csv.", given=repr(given))
+
+
 def format_of(path: Path, given: str | None = None) -> Format:
     """The file format: as given, else from the extension (.csv → CSV, else JSON Lines)."""
     if given:
         if given not in ("jsonl", "csv"):
-            raise InputError(f"Unknown format {given!r}: use jsonl or csv.")
+            raise InputError(unknown_format(given))
         return given  # type: ignore[return-value]
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
 
@@ -63,7 +68,8 @@ def import_file(
         with path.open(encoding="utf-8", newline="") as stream:
             parsed = parse_import(stream, fmt, progress=progress)
     except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None
+        raise InputError(Reason("database.file_unreadable", "Cannot read {path}: {error}", path=str(path),
+                                error=exc.strerror or str(exc))) from None
     if parsed.errors and atomic:
         return ImportOutcome(line_errors=parsed.errors)
     params = {
@@ -97,13 +103,15 @@ def export_file(
     try:
         fd, tmp = tempfile.mkstemp(prefix=".wxsim-export-", dir=out_path.parent)
     except OSError as exc:
-        raise InputError(f"Cannot write in {out_path.parent}: {exc.strerror or exc}") from None
+        raise InputError(Reason("database.folder_unwritable", "Cannot write in {path}: {error}",
+                                path=str(out_path.parent), error=exc.strerror or str(exc))) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             count = export_documents(rows, fmt, stream, fields=fields, progress=progress)
         os.replace(tmp, out_path)
         return count
     except OSError as exc:
-        raise InputError(f"Cannot write {out_path}: {exc.strerror or exc}") from None
+        raise InputError(Reason("database.file_unwritable", "Cannot write {path}: {error}", path=str(out_path),
+                                error=exc.strerror or str(exc))) from None
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from app.core import jsontext
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 # MongoDB's BSONObjMaxUserSize: 16 MiB ("A single document is ≤ 16 MB", spec §3.11).
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -33,8 +34,9 @@ def stored_form(text: str, *, update: bool) -> bytes:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
-        raise CloudError(-501007, "a string holds half of a UTF-16 surrogate pair (like \\ud800), "
-                                  "which is not text and cannot be stored") from None
+        raise CloudError(-501007, Reason("database.lone_surrogate", "a string holds half of a UTF-16 surrogate "
+                                         "pair (like {example}), which is not text and cannot be stored",
+                                         example="\\ud800")) from None
     if len(data) > MAX_DOCUMENT_BYTES:
         raise too_large(len(data), update=update)
     # Fewer brackets than the limit cannot nest deeper: most documents skip the scan.
@@ -46,18 +48,20 @@ def stored_form(text: str, *, update: bool) -> bytes:
 def too_large(size: int, *, update: bool) -> CloudError:
     """MongoDB's own words for a document over 16 MB (insert.cpp and the update stage)."""
     if update:
-        return CloudError(-502001, f"Resulting document after update is larger than {MAX_DOCUMENT_BYTES}")
-    return CloudError(-502001, f"object to insert too large. size in bytes: {size}, "
-                               f"max size: {MAX_DOCUMENT_BYTES}")
+        return CloudError(-502001, Reason("database.update_too_large", "Resulting document after update is larger "
+                                          "than {limit}", limit=MAX_DOCUMENT_BYTES))
+    return CloudError(-502001, Reason("database.insert_too_large", "object to insert too large. size in bytes: "
+                                      "{size}, max size: {limit}", size=size, limit=MAX_DOCUMENT_BYTES))
 
 
 def too_deep(*, update: bool) -> CloudError:
     """MongoDB's words for nesting past the limit (insert.cpp validateDepth)."""
-    verb = "update" if update else "insert"
-    return CloudError(-502001, f"cannot {verb} document because it exceeds {MAX_DEPTH} levels of nesting")
+    verb = Reason("database.verb_update_document", "update") if update else Reason("database.verb_insert", "insert")
+    return CloudError(-502001, Reason("database.too_deep", "cannot {verb} document because it exceeds {depth} "
+                                      "levels of nesting", verb=verb, depth=MAX_DEPTH))
 
 
 def not_finite() -> CloudError:
     """A NaN or infinity reached a write (e.g. ``_.mul`` overflowed): JSON cannot hold it."""
-    return CloudError(-501007, "a number is NaN or Infinity, which JSON cannot hold and wxsim "
-                               "does not store; use null or a finite number")
+    return CloudError(-501007, Reason("database.not_finite", "a number is NaN or Infinity, which JSON cannot hold "
+                                      "and wxsim does not store; use null or a finite number"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from app.core.reasons import Reason
 from app.core.requests import Caller
 
 READONLY = "READONLY"
@@ -47,35 +48,56 @@ class Access:
     # The structured decision for the event log (``requests.Decision``'s kind, mode, rule,
     # values, missing), set by ``rules_guard``; the reason stays the words shown today.
     details: dict | None = field(default=None, compare=False)
+    # Given as a Reason, ``reason`` is kept here (the app says it in the person's language)
+    # and ``reason`` becomes its English text.
+    why: Reason | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.reason, Reason):
+            object.__setattr__(self, "why", self.reason)
+            object.__setattr__(self, "reason", self.reason.text)
 
 
 def decide(mode: str, caller: Caller, operation: Operation, collection: str) -> Access:
     """What ``caller`` may do to ``collection`` under ``mode`` (admins bypass every mode)."""
     if not caller.is_client:
-        return Access(True, f"{caller.source} runs as admin: permissions do not apply")
-    who = caller.persona or (caller.openid or "a signed-out visitor")
-    label = f"{mode} ({LABELS_ZH[mode]})"
+        return Access(True, Reason("database.admin_bypass", "{source} runs as admin: permissions do not apply",
+                                   source=caller.source))
+    who = caller.persona or caller.openid or signed_out()
+    named = {"collection": collection, "mode": mode, "mode_zh": LABELS_ZH[mode]}
     if mode == ADMINONLY:
-        return Access(False, f"{collection} is {label}: mini program users can neither read nor write it")
+        return Access(False, Reason("database.mode_no_access", "{collection} is {mode} ({mode_zh}): mini program "
+                                    "users can neither read nor write it", **named))
     if operation == "read":
         if mode == PRIVATE:
             return Access(
                 True,
-                f"{collection} is {label}: {who} sees only the documents they created",
+                Reason("database.mode_reads_own", "{collection} is {mode} ({mode_zh}): {who} sees only the "
+                       "documents they created", who=who, **named),
                 owner=caller.openid or _NOBODY,
             )
-        return Access(True, f"{collection} is {label}: every user may read it")
+        return Access(True, Reason("database.mode_reads_all", "{collection} is {mode} ({mode_zh}): every user "
+                                   "may read it", **named))
     if mode == ADMINWRITE:
-        return Access(False, f"{collection} is {label}: mini program users cannot write it")
+        return Access(False, Reason("database.mode_no_write", "{collection} is {mode} ({mode_zh}): mini program "
+                                    "users cannot write it", **named))
     if not caller.openid:
-        return Access(False, f"{collection} is {label}: a signed-out visitor has no openid to own documents")
+        return Access(False, Reason("database.mode_signed_out_write", "{collection} is {mode} ({mode_zh}): a "
+                                    "signed-out visitor has no openid to own documents", **named))
     if operation == "create":
-        return Access(True, f"{collection} is {label}: {who} may add documents, which become theirs")
+        return Access(True, Reason("database.mode_creates_own", "{collection} is {mode} ({mode_zh}): {who} may "
+                                   "add documents, which become theirs", who=who, **named))
     return Access(
         True,
-        f"{collection} is {label}: {who} may change only the documents they created",
+        Reason("database.mode_writes_own", "{collection} is {mode} ({mode_zh}): {who} may change only the "
+               "documents they created", who=who, **named),
         owner=caller.openid,
     )
+
+
+def signed_out() -> Reason:
+    """How a reason names a caller with no openid (and no persona)."""
+    return Reason("database.signed_out", "a signed-out visitor")
 
 
 # Matches no real document: a signed-out visitor owns nothing.

@@ -13,16 +13,37 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Mapping
 
-from app.core.database.permissions import Access, decide
+from app.core.database.permissions import Access, decide, signed_out
 from app.core.database.store import DocumentStore
 from app.core.errors import InputError, SimulatorError
+from app.core.reasons import Reason
 from app.core.requests import Caller
 from app.core.rules.evaluate import Reads, Scope, evaluate
 from app.core.rules.ruleset import CUSTOM, Rule, RuleSet, database_rules
 from app.core.rules.subset import prove
 
 OPENID_PLACEHOLDER = "{openid}"
-_VERBS = {"read": "read", "create": "add documents to", "update": "change", "delete": "remove documents from"}
+
+
+
+def _verb(operation: str) -> Reason:
+    """What a rule lets users do to a collection (``cannot {verb} it``)."""
+    if operation == "read":
+        return Reason("database.verb_read", "read")
+    if operation == "create":
+        return Reason("database.verb_create", "add documents to")
+    if operation == "update":
+        return Reason("database.verb_update", "change")
+    return Reason("database.verb_delete", "remove documents from")
+
+
+def _named(rule: Rule) -> Reason:
+    """``rule.named()`` as a Reason: ``the read rule``, ``the update rule (from write)``."""
+    if rule.key is None:
+        return Reason("database.rule_none", "no {name} rule", name=rule.name)
+    if rule.key != rule.name:
+        return Reason("database.rule_named_from", "the {name} rule (from {key})", name=rule.name, key=rule.key)
+    return Reason("database.rule_named", "the {name} rule", name=rule.name)
 
 
 class RulesGuard:
@@ -48,7 +69,8 @@ class RulesGuard:
         """The verdict before any document is looked at: a simple mode's, or "rules decide"."""
         mode = self._mode_of(collection)
         if caller.is_client and mode == CUSTOM:
-            return Access(True, f"{collection} has security rules", details={"kind": "rule", "mode": CUSTOM})
+            return Access(True, Reason("database.rules_apply", "{collection} has security rules", collection=collection),
+                          details={"kind": "rule", "mode": CUSTOM})
         access = decide(mode, caller, operation, collection)
         return replace(access, details={"kind": "mode" if caller.is_client else "admin", "mode": mode})
 
@@ -80,13 +102,13 @@ class RulesGuard:
     def delete(self, caller: Caller, collection: str, query: Mapping | None, stored: list | None) -> Access:
         return self._judge(caller, collection, "delete", query, stored, None)
 
-    def hidden(self, viewer: Caller, collection: str, docs: list[dict]) -> list[str | None]:
+    def hidden(self, viewer: Caller, collection: str, docs: list[dict]) -> list[Reason | None]:
         """For the console's "view as": why the viewer could not read each document by its id
         (each judged as its own ``doc(id).get()`` request would be, get() limits included)."""
-        out = []
+        out: list[Reason | None] = []
         for doc in docs:
             access = self._judge(viewer, collection, "read", None, [doc], None)
-            out.append(None if access.allowed else access.reason)
+            out.append(None if access.allowed else access.why)
         return out
 
     def _judge(self, caller: Caller, collection: str, operation: str, query: Mapping | None,
@@ -94,38 +116,56 @@ class RulesGuard:
         try:
             rule = self._ruleset(collection).rule(operation)
         except SimulatorError as exc:  # workspace.json edited by hand into rules that do not parse
-            return _denied(f"{collection}'s saved security rules cannot be read ({exc}); set them again",
+            return _denied(Reason("database.rules_unreadable", "{collection}'s saved security rules cannot be "
+                                  "read ({error}); set them again", collection=collection, error=exc.reason or str(exc)),
                            {"name": operation, "key": None, "text": None})
-        who = caller.persona or caller.openid or "a signed-out visitor"
-        head = f"{collection} has security rules: {rule.named()}"
+        who = caller.persona or caller.openid or signed_out()
+        head = Reason("database.rules_head", "{collection} has security rules: {rule}", collection=collection,
+                      rule=_named(rule))
+        verb = _verb(operation)
         if rule.expression is None:
-            fallback = " or write" if operation != "read" else ""
-            return _denied(f"{collection} has security rules but no {operation}{fallback} rule, so mini program "
-                           f"users cannot {_VERBS[operation]} it", rule.describe())
+            if operation == "read":
+                return _denied(Reason("database.rules_no_read_rule", "{collection} has security rules but no read "
+                                      "rule, so mini program users cannot {verb} it", collection=collection, verb=verb),
+                               rule.describe())
+            return _denied(Reason("database.rules_no_rule", "{collection} has security rules but no {operation} or "
+                                  "write rule, so mini program users cannot {verb} it", collection=collection,
+                                  operation=operation, verb=verb), rule.describe())
         if rule.constant is not None:
             if rule.constant:
-                return _allowed(f"{head} is true: every user may {_VERBS[operation]} it", rule)
-            return _denied(f"{head} is false: mini program users cannot {_VERBS[operation]} it", rule.describe())
+                return _allowed(Reason("database.rule_always", "{head} is true: every user may {verb} it",
+                                       head=head, verb=verb), rule)
+            return _denied(Reason("database.rule_never", "{head} is false: mini program users cannot {verb} it",
+                                  head=head, verb=verb), rule.describe())
         scope = self._scope(caller, data)
         if stored is None:
             proof = prove(rule.expression, query, scope, caller.openid)
             if proof.ok:
-                return _allowed(f"{head} ({rule.text}) holds for every document your query can return", rule,
-                                proof.values)
-            return _denied(f"{head} must hold for every document your query can return, and {proof.reason}",
+                return _allowed(Reason("database.rule_proven", "{head} ({rule}) holds for every document your query "
+                                       "can return", head=head, rule=rule.text), rule, proof.values)
+            return _denied(Reason("database.rule_not_proven", "{head} must hold for every document your query can "
+                                  "return, and {proof}", head=head, proof=getattr(proof, "why", None) or proof.reason),
                            rule.describe(), proof.values, proof.missing)
         if not stored:  # doc(id) of a missing document: nothing to judge, nothing will happen
-            return _allowed(f"{head} ({rule.text}) has no document to judge: there is none with that _id", rule)
+            return _allowed(Reason("database.rule_no_document", "{head} ({rule}) has no document to judge: there is "
+                                   "none with that _id", head=head, rule=rule.text), rule)
         values: list = []
         for doc in stored:
             scope.doc = doc
             outcome = evaluate(rule.expression, scope)
             values = outcome.values
-            target = f"document {doc.get('_id')!r}" if operation != "create" else "the new document"
+            target = (Reason("database.rule_target", "document {doc_id}", doc_id=repr(doc.get("_id")))
+                      if operation != "create" else Reason("database.rule_target_new", "the new document"))
             if not outcome.allowed:
-                why = f": {outcome.error}" if outcome.error else ""
-                return _denied(f"{head} ({rule.text}) is false for {who} on {target}{why}", rule.describe(), values)
-        return _allowed(f"{head} ({rule.text}) holds for {who}", rule, values)
+                if outcome.error:
+                    return _denied(Reason("database.rule_false_error", "{head} ({rule}) is false for {who} on "
+                                          "{target}: {error}", head=head, rule=rule.text, who=who, target=target,
+                                          error=getattr(outcome, "why", None) or outcome.error),
+                                   rule.describe(), values)
+                return _denied(Reason("database.rule_false", "{head} ({rule}) is false for {who} on {target}",
+                                      head=head, rule=rule.text, who=who, target=target), rule.describe(), values)
+        return _allowed(Reason("database.rule_holds", "{head} ({rule}) holds for {who}", head=head, rule=rule.text,
+                               who=who), rule, values)
 
     def _ruleset(self, collection: str) -> RuleSet:
         raw = self._rules_of(collection)
@@ -150,11 +190,11 @@ class RulesGuard:
         return doc
 
 
-def _allowed(reason: str, rule: Rule, values: list | None = None) -> Access:
+def _allowed(reason: Reason, rule: Rule, values: list | None = None) -> Access:
     return Access(True, reason, details=_details(rule.describe(), values, None))
 
 
-def _denied(reason: str, rule: dict, values: list | None = None, missing: dict | None = None) -> Access:
+def _denied(reason: Reason, rule: dict, values: list | None = None, missing: dict | None = None) -> Access:
     return Access(False, reason, details=_details(rule, values, missing))
 
 
@@ -170,12 +210,14 @@ def custom_rules(given: Any, mode: str, saved: dict | None) -> dict | None:
     """
     if mode != CUSTOM:
         if given is not None:
-            raise InputError(f"Security rules go with the mode CUSTOM, not {mode}.")
+            raise InputError(Reason("database.rules_need_custom", "Security rules go with the mode CUSTOM, not {mode}.",
+                                    mode=mode))
         return None
     if given is None:
         if saved is None:
-            raise InputError('CUSTOM needs the security rules, e.g. {"read": "doc._openid == auth.openid", '
-                             '"write": "doc._openid == auth.openid"}.')
+            raise InputError(Reason("database.custom_needs_rules", "CUSTOM needs the security rules, e.g. {example}.",
+                                    example='{"read": "doc._openid == auth.openid", '
+                                            '"write": "doc._openid == auth.openid"}'))
         given = saved
     return database_rules(given).raw
 

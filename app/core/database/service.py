@@ -20,6 +20,7 @@ from app.core.database.rules_guard import RulesGuard
 from app.core.database.store import DocumentStore, DuplicateIdError
 from app.core.database.update import apply_update
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.requests import Caller
 
 _MISSING = object()
@@ -29,7 +30,6 @@ _MAX_OFFSET_MS = 3e13  # about 950 years either way: the server date stays a dat
 CLIENT_LIMIT = 20  # spec §3.6: the mini program's default and maximum
 SERVER_LIMIT, SERVER_MAX = 100, 1000
 MAX_COLLECTIONS = 100  # spec §3.11, the old quota
-_NOT_EXIST = "[ResourceNotFound] Db or Table not exist. Please check your request, but if the problem cannot be solved, contact us."
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,10 @@ class DatabaseService:
     def _check_new_collection(self, name: str) -> None:
         _check_name(name)
         if self.store.has_collection(name):
-            raise CloudError(-502001, f"Table exist: {name}")
+            raise CloudError(-502001, Reason("database.table_exists", "Table exist: {name}", name=name))
         if len(self.store.collection_names()) >= MAX_COLLECTIONS:
-            raise CloudError(-502004, f"at most {MAX_COLLECTIONS} collections per environment")
+            raise CloudError(-502004, Reason("database.too_many_collections", "at most {limit} collections per "
+                                             "environment", limit=MAX_COLLECTIONS))
 
     def drop_collection(self, name: str) -> None:
         self.require_collection(name)
@@ -133,13 +134,13 @@ class DatabaseService:
         prepared = []
         for data in docs:
             if not isinstance(data, dict):
-                raise CloudError(-501007, "data should be object")
+                raise CloudError(-501007, data_should_be_object())
             doc = dict(data)
             doc_id = doc.pop("_id", None)
             if doc_id is None:
                 doc_id = self.new_id()
             elif type(doc_id) not in (str, int, float):
-                raise CloudError(-501007, "_id must be a string or a number")
+                raise CloudError(-501007, Reason("database.id_type", "_id must be a string or a number"))
             if caller.is_client:
                 doc["_openid"] = caller.openid  # stamped, never forgeable (spec §3.8)
             prepared.append({"_id": doc_id, **doc})
@@ -148,11 +149,10 @@ class DatabaseService:
         try:
             self.store.insert(collection, prepared)
         except DuplicateIdError as exc:
-            raise CloudError(
-                -502001,
-                f"E11000 duplicate key error collection: {collection} index: _id_ dup key: "
-                f"{{ _id: {exc.doc_id!r} }}",
-            ) from None
+            raise CloudError(-502001, Reason(
+                "database.duplicate_key", "E11000 duplicate key error collection: {collection} index: _id_ dup key: "
+                "{{ _id: {doc_id} }}", collection=collection, doc_id=repr(exc.doc_id),
+            )) from None
         return [doc["_id"] for doc in prepared], access
 
     def modify(
@@ -170,7 +170,7 @@ class DatabaseService:
         """update (merge) or set (replace, upsert) the matching documents; ``single``: doc(id)."""
         access = self._access(caller, "write", collection)
         if caller.is_client and merge and _touches_openid(data):
-            raise CloudError(-502003, "mini program users cannot change _openid")
+            raise CloudError(-502003, openid_unchangeable())
         now = self.now()
         # One regex budget for the query and every $pull condition applied below.
         with self.store.lock, regex_budget():
@@ -188,7 +188,7 @@ class DatabaseService:
                 result = apply_update(doc, data, now=now)
                 if caller.is_client and result.document.get("_openid", _MISSING) != doc.get("_openid", _MISSING):
                     # Belt and braces: whatever path an operator took, a user's identity stays.
-                    raise CloudError(-502003, "mini program users cannot change _openid")
+                    raise CloudError(-502003, openid_unchangeable())
                 if result.changed:
                     changed.append(result.document)
             if changed:
@@ -197,7 +197,7 @@ class DatabaseService:
 
     def _set(self, caller, collection, query, data, matched, mine, upsert) -> Modified:
         if any(key.startswith("$") for key in data):
-            raise CloudError(-502001, "update operator complicit")
+            raise CloudError(-502001, Reason("database.set_with_operator", "update operator complicit"))
         body = {k: v for k, v in data.items() if k != "_id"}
         if caller.is_client:
             body["_openid"] = caller.openid
@@ -209,7 +209,7 @@ class DatabaseService:
             self.store.replace(collection, [new])
             return Modified(1)
         if matched:  # someone else's document: the implicit _openid condition hides it
-            raise CloudError(-502003, "the document belongs to another user")
+            raise CloudError(-502003, Reason("database.not_your_document", "the document belongs to another user"))
         doc_id = (query or {}).get("_id")
         if not upsert or type(doc_id) not in (str, int, float):
             return Modified(0)
@@ -255,11 +255,10 @@ class DatabaseService:
                     continue
                 pending[key] = doc
             if conflicts and atomic:
-                raise CloudError(
-                    -502001,
-                    f"E11000 duplicate key error: {len(conflicts)} _id(s) already exist, e.g. "
-                    f"{conflicts[0]!r}; nothing was imported",
-                )
+                raise CloudError(-502001, Reason(
+                    "database.import_conflicts", "E11000 duplicate key error: {n} _id(s) already exist, e.g. "
+                    "{example}; nothing was imported", n=len(conflicts), example=repr(conflicts[0]),
+                ))
             replaced, fresh = [], []
             for doc in pending.values():
                 exists = not new and self.store.get(collection, doc["_id"]) is not None
@@ -306,7 +305,8 @@ class DatabaseService:
                 options = value["$tcb_server_date"] or {}
                 offset = (options.get("offset") if isinstance(options, dict) else None) or 0
                 if type(offset) not in (int, float) or offset != offset or abs(offset) > _MAX_OFFSET_MS:
-                    raise CloudError(-501007, f"db.serverDate() takes {{offset: milliseconds}}, not {offset!r}")
+                    raise CloudError(-501007, Reason("database.server_date_offset", "db.serverDate() takes "
+                                                     "{{offset: milliseconds}}, not {offset}", offset=repr(offset)))
                 return self.now() + timedelta(milliseconds=offset)
             return {k: self.resolve_server_dates(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -340,7 +340,10 @@ class DatabaseService:
     def require_collection(self, collection: str) -> None:
         """-502005 unless the collection exists: even ``add`` needs it (spec §3.9)."""
         if not self._exists(collection):
-            raise CloudError(-502005, f"{_NOT_EXIST} Db or Table not exist: {collection}")
+            raise CloudError(-502005, Reason(
+                "database.no_collection", "[ResourceNotFound] Db or Table not exist. Please check your request, but "
+                "if the problem cannot be solved, contact us. Db or Table not exist: {collection}",
+                collection=collection))
 
     def _exists(self, collection: str) -> bool:
         return isinstance(collection, str) and self.store.has_collection(collection)
@@ -360,17 +363,16 @@ class PermissionDenied(CloudError):
     """-502003, carrying the decision so the event log can say why."""
 
     def __init__(self, access: Access) -> None:
-        super().__init__(-502003, "Permission denied")
+        super().__init__(-502003, Reason("database.permission_denied", "Permission denied"))
         self.access = access
 
 
 def _check_name(name: Any) -> None:
     if not isinstance(name, str) or not COLLECTION_NAME.match(name):
-        raise CloudError(
-            -501007,
-            f"invalid collection name {name!r}: use letters, digits, - and _, start with a letter "
-            "or digit, at most 32 characters",
-        )
+        raise CloudError(-501007, Reason(
+            "database.collection_name_invalid", "invalid collection name {name}: use letters, digits, - and _, "
+            "start with a letter or digit, at most 32 characters", name=repr(name),
+        ))
 
 
 def _touches_openid(update: Mapping) -> bool:
@@ -388,3 +390,12 @@ def _touches_openid(update: Mapping) -> bool:
 
 def _is_openid_path(path: str) -> bool:
     return path.split(".")[0] == "_openid"
+
+
+def data_should_be_object() -> Reason:
+    """The backend's words for an inserted item that is not an object (-501007)."""
+    return Reason("database.data_should_be_object", "data should be object")
+
+
+def openid_unchangeable() -> Reason:
+    return Reason("database.openid_unchangeable", "mini program users cannot change _openid")

@@ -38,6 +38,7 @@ from app.core.database.journal import (
     write_collection,
 )
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.jsonfile import fsync_dir, make_private_dir, remove_stale_temp_files
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,8 @@ class DocumentStore:
     def _table(self, name: str) -> dict[Any, dict]:
         table = self._collections.get(name)
         if table is None:
-            raise CloudError(-502005, f"Db or Table not exist: {name}")
+            raise CloudError(-502005, Reason("database.store_no_collection", "Db or Table not exist: {name}",
+                                             name=name))
         return table
 
     # -- writes --------------------------------------------------------------------------------

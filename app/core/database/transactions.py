@@ -17,6 +17,7 @@ from typing import Any
 from app.core.database.store import DocumentStore
 from app.core.database.values import value_key
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 MAX_AGE_S = 60  # an abandoned transaction is dropped (the real one times out after ~10 s)
 _DELETED = object()
@@ -25,7 +26,7 @@ _DELETED = object()
 class TransactionConflict(CloudError):
     """A document changed under the transaction; the SDK retries on this code."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str | Reason) -> None:
         super().__init__(-502001, detail)
 
     @property
@@ -62,7 +63,8 @@ class Transactions:
         with self._lock:
             tx = self._open.get(transaction_id)
         if tx is None:
-            raise CloudError(-501007, f"transaction {transaction_id} does not exist or has ended")
+            raise CloudError(-501007, Reason("database.transaction_unknown", "transaction {transaction} does not "
+                                             "exist or has ended", transaction=transaction_id))
         return tx
 
     def read(self, tx: Transaction, collection: str, doc_id: Any) -> dict | None:
@@ -87,7 +89,9 @@ class Transactions:
                 now = self._store.get(collection, doc_id) if self._store.has_collection(collection) else None
                 if _key(now) != _key(seen):
                     self._end(tx)
-                    raise TransactionConflict(f"document {doc_id} of {collection} changed during the transaction")
+                    raise TransactionConflict(Reason("database.transaction_conflict", "document {doc_id} of "
+                                                     "{collection} changed during the transaction", doc_id=doc_id,
+                                                     collection=collection))
             with self._store.batch():
                 for (collection, _type, doc_id), doc in tx.writes.items():
                     exists = self._store.get(collection, doc_id) is not None

@@ -26,7 +26,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TextIO
 
@@ -35,6 +35,7 @@ from app.core.database import ejson
 from app.core.database.journal import document_bytes
 from app.core.database.limits import MAX_DOCUMENT_BYTES
 from app.core.errors import CloudError, InputError
+from app.core.reasons import Reason
 
 Format = Literal["jsonl", "csv"]
 Progress = Callable[[int], None] | None
@@ -46,8 +47,11 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 # Number is a JS double (§3.5): a longer integer (an ID card number, say) would lose digits.
 _MAX_EXACT_INT = 2**53
 _ENGINE_TYPES = (dict, list, str, int, float, bool, type(None), datetime, re.Pattern)
-_KINDS = {dict: "an object", list: "an array", str: "a string", int: "a number",
-          float: "a number", datetime: "a date", bool: "true/false", type(None): "null"}
+_KINDS = {dict: Reason("database.kind_object", "an object"), list: Reason("database.kind_array", "an array"),
+          str: Reason("database.kind_string", "a string"), int: Reason("database.kind_number", "a number"),
+          float: Reason("database.kind_number", "a number"), datetime: Reason("database.kind_date", "a date"),
+          bool: Reason("database.kind_bool", "true/false"), type(None): Reason("database.kind_null", "null")}
+_IN_FIELD_LIST = Reason("database.where_field_list", "In the field list")
 _MISSING = object()
 # Text cells starting with one of these would be a formula (or hide one) in a spreadsheet.
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -64,6 +68,12 @@ class LineError:
 
     line: int  # 1-based; in CSV the header is line 1
     message: str  # 'Line 7: not valid JSON (Expecting "," delimiter at column 18)'
+    why: Reason | None = field(default=None, compare=False)  # the message, for the app to say
+
+    @classmethod
+    def of(cls, line: int, problem: Reason) -> "LineError":
+        why = Reason("database.import_line", "Line {line}: {problem}", line=line, problem=problem)
+        return cls(line, why.text, why)
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,10 @@ class ParsedImport:
 
 class _Bad(Exception):
     """What is wrong with one line, in plain words, without the line number."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.text)
+        self.reason = reason
 
 
 def parse_import(
@@ -99,9 +113,10 @@ def export_documents(
     if fmt not in ("jsonl", "csv"):
         raise ValueError(f"unknown export format {fmt!r}")
     if fmt == "csv" and not fields:
-        raise InputError(f"CSV export needs a field list, e.g. {FIELD_LIST_EXAMPLE}")
+        raise InputError(Reason("database.export_csv_fields", "CSV export needs a field list, e.g. {example}",
+                                example=FIELD_LIST_EXAMPLE))
     paths = [(name, name.split(".")) for name in fields or ()]
-    _check_names([name for name, _ in paths], "In the field list")
+    _check_names([name for name, _ in paths], _IN_FIELD_LIST)
     if fmt == "csv":
         writer = _CsvRows(out)
         writer.writerow([escape_cell(name) for name in fields])
@@ -122,8 +137,9 @@ def parse_field_list(text: str) -> list[str]:
     """``"_id, name,age"`` → ``["_id", "name", "age"]``; a Chinese comma ``，`` works too."""
     names = [name.strip() for name in re.split("[,，]", text)]
     if names == [""]:
-        raise InputError(f"The field list is empty: name the fields, e.g. {FIELD_LIST_EXAMPLE}")
-    _check_names(names, "In the field list")
+        raise InputError(Reason("database.field_list_empty", "The field list is empty: name the fields, e.g. "
+                                "{example}", example=FIELD_LIST_EXAMPLE))
+    _check_names(names, _IN_FIELD_LIST)
     return names
 
 
@@ -137,8 +153,8 @@ def _lines(stream: Iterable[str] | TextIO, progress: Progress) -> Iterator[str]:
             if progress and done % PROGRESS_EVERY == 0:
                 progress(done)
     except UnicodeDecodeError as exc:
-        raise InputError(f"Line {done + 1}: the file is not UTF-8 text ({exc.reason}). "
-                         "Save it as UTF-8 and import it again.") from None
+        raise InputError(Reason("database.import_not_utf8", "Line {line}: the file is not UTF-8 text ({error}). "
+                                "Save it as UTF-8 and import it again.", line=done + 1, error=exc.reason)) from None
     if progress and done % PROGRESS_EVERY:
         progress(done)
 
@@ -150,16 +166,16 @@ def _parse_jsonl(lines: Iterator[str]) -> ParsedImport:
         if not text or text.isspace():
             continue
         if not documents and not errors and text.lstrip().startswith("["):
-            raise InputError(
-                f"Line {number}: this file is a JSON array. The console imports JSON Lines: "
-                "one JSON object per line, not wrapped in [ ] and not separated by commas."
-            )
+            raise InputError(Reason(
+                "database.import_json_array", "Line {line}: this file is a JSON array. The console imports JSON "
+                "Lines: one JSON object per line, not wrapped in [ ] and not separated by commas.", line=number,
+            ))
         try:
             documents.append(_sized(_document(_decode(text)), len(text)))
         except json.JSONDecodeError as exc:
-            errors.append(LineError(number, f"Line {number}: {_json_problem(exc, text)}"))
+            errors.append(LineError.of(number, _json_problem(exc, text)))
         except _Bad as exc:
-            errors.append(LineError(number, f"Line {number}: {exc}"))
+            errors.append(LineError.of(number, exc.reason))
     return ParsedImport(documents, errors)
 
 
@@ -172,9 +188,10 @@ def _parse_csv(lines: Iterator[str]) -> ParsedImport:
     try:
         header = next(reader, None)
         if header == []:
-            raise InputError("Line 1: the first row must name the fields, e.g. _id,name,age")
+            raise InputError(Reason("database.import_csv_header", "Line 1: the first row must name the fields, e.g. "
+                                    "{example}", example=FIELD_LIST_EXAMPLE))
         names = [_unescape(cell.strip()) for cell in header or ()]
-        _check_names(names, "Line 1 (the header)")
+        _check_names(names, Reason("database.where_header", "Line 1 (the header)"))
         done = reader.line_num
         for row in reader:
             # A quoted cell may span lines; a row is reported at the line it starts on.
@@ -183,13 +200,15 @@ def _parse_csv(lines: Iterator[str]) -> ParsedImport:
                 continue
             try:
                 if len(row) > len(names):
-                    raise _Bad(f"{len(row)} values but the header names only {len(names)} fields")
+                    raise _Bad(Reason("database.import_csv_extra", "{n} values but the header names only {fields} "
+                                      "fields", n=len(row), fields=len(names)))
                 pairs = [(name, _cell(name, text)) for name, text in zip(names, row) if text]
                 documents.append(_sized(_document(_nest(pairs)), sum(map(len, row))))
             except _Bad as exc:
-                errors.append(LineError(line, f"Line {line}: {exc}"))
+                errors.append(LineError.of(line, exc.reason))
     except csv.Error as exc:
-        raise InputError(f"Line {reader.line_num}: not valid CSV ({exc})") from None
+        raise InputError(Reason("database.import_not_csv", "Line {line}: not valid CSV ({error})",
+                                line=reader.line_num, error=str(exc))) from None
     return ParsedImport(documents, errors)
 
 
@@ -224,7 +243,8 @@ def _cell(name: str, text: str) -> Any:
         except json.JSONDecodeError:
             return text
         except _Bad as exc:
-            raise _Bad(f'column "{name}": {exc}') from None
+            raise _Bad(Reason("database.import_column", 'column "{name}": {problem}', name=name,
+                              problem=exc.reason)) from None
     return text
 
 
@@ -249,13 +269,17 @@ def _decode(text: str) -> Any:
     except jsontext.JsonTextError as exc:
         if exc.decode_error is not None:
             raise exc.decode_error from None
-        raise _Bad(exc.problem + (f" at {exc.where}" if exc.where else "")) from None
+        problem = getattr(exc, "problem_why", None) or exc.problem  # jsontext's Reason, when it gives one
+        if exc.where:
+            raise _Bad(Reason("database.import_json_refused_at", "{problem} at {where}", problem=problem,
+                              where=getattr(exc, "where_why", None) or exc.where)) from None
+        raise _Bad(Reason("database.import_json_refused", "{problem}", problem=problem)) from None
     if "$" not in text and "\\u" not in text:
         return value
     try:
         return _engine(ejson.decode(text))
     except (ValueError, TypeError, OverflowError, KeyError) as exc:  # what bson raises
-        raise _Bad(f"bad extended JSON value ({exc})") from None
+        raise _Bad(Reason("database.import_bad_ejson", "bad extended JSON value ({error})", error=str(exc))) from None
 
 
 def _engine(value: Any) -> Any:
@@ -266,19 +290,23 @@ def _engine(value: Any) -> Any:
         return [_engine(item) for item in value]
     if isinstance(value, _ENGINE_TYPES):
         return value
-    raise _Bad(f"{type(value).__name__} values are not supported (use text, numbers, dates, …)")
+    raise _Bad(Reason("database.import_type_unsupported", "{type} values are not supported (use text, numbers, "
+                      "dates, …)", type=type(value).__name__))
 
 
 def _document(value: Any) -> dict:
     if type(value) is not dict:
-        raise _Bad(f"each line must be one JSON object, not {_kind(value)}")
+        raise _Bad(Reason("database.import_not_object", "each line must be one JSON object, not {kind}",
+                          kind=_kind(value)))
     if "_id" not in value:
         return value
     doc_id = value["_id"]
     if type(doc_id) not in (str, int, float):
-        raise _Bad(f"_id must be a string or a number, not {_kind(doc_id)}")
+        raise _Bad(Reason("database.import_id_type", "_id must be a string or a number, not {kind}",
+                          kind=_kind(doc_id)))
     if doc_id == "" or (type(doc_id) is float and not math.isfinite(doc_id)):
-        raise _Bad(f"_id {json.dumps(doc_id)} cannot name a record")
+        raise _Bad(Reason("database.import_id_unusable", "_id {doc_id} cannot name a record",
+                          doc_id=json.dumps(doc_id)))
     return value
 
 
@@ -288,18 +316,22 @@ def _sized(doc: dict, text_length: int) -> dict:
         try:
             document_bytes(doc, update=False)
         except CloudError as exc:
-            raise _Bad(exc.detail) from None
+            raise _Bad(exc.reason or Reason("database.import_refused", "{detail}", detail=exc.detail)) from None
     return doc
 
 
-def _json_problem(exc: json.JSONDecodeError, text: str) -> str:
+def _json_problem(exc: json.JSONDecodeError, text: str) -> Reason:
     if exc.msg == "Extra data":
-        return f"a second JSON value starts at column {exc.colno}; put one object per line"
-    hint = "; each object must be complete on one line" if exc.pos >= len(text.rstrip()) else ""
-    return f"not valid JSON ({exc.msg} at column {exc.colno}){hint}"
+        return Reason("database.import_second_value", "a second JSON value starts at column {column}; put one "
+                      "object per line", column=exc.colno)
+    if exc.pos >= len(text.rstrip()):
+        return Reason("database.import_not_json_cut", "not valid JSON ({error} at column {column}); each object "
+                      "must be complete on one line", error=exc.msg, column=exc.colno)
+    return Reason("database.import_not_json", "not valid JSON ({error} at column {column})", error=exc.msg,
+                  column=exc.colno)
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Reason | str:
     return _KINDS.get(type(value), type(value).__name__)
 
 
@@ -335,12 +367,13 @@ def _nest(pairs: list[tuple[str, Any]]) -> dict:
 
 def _bad_name(name: str) -> None:
     if not name:
-        raise _Bad("a field name is empty")
-    problem = ('starts with "$", which is kept for operators'
+        raise _Bad(Reason("database.field_name_empty", "a field name is empty"))
+    problem = (Reason("database.field_name_dollar", 'starts with "$", which is kept for operators')
                if any(part[:1] == "$" for part in name.split("."))
-               else 'starts with "."' if name[0] == "."
-               else 'ends with "."' if name[-1] == "." else 'contains ".."')
-    raise _Bad(f'field name "{name}" {problem}')
+               else Reason("database.field_name_dot_start", 'starts with "."') if name[0] == "."
+               else Reason("database.field_name_dot_end", 'ends with "."') if name[-1] == "."
+               else Reason("database.field_name_dots", 'contains ".."'))
+    raise _Bad(Reason("database.field_name_bad", 'field name "{name}" {problem}', name=name, problem=problem))
 
 
 def _ambiguous(pairs: list[tuple[str, Any]], index: int) -> None:
@@ -348,20 +381,23 @@ def _ambiguous(pairs: list[tuple[str, Any]], index: int) -> None:
     other = next(other for other, _ in pairs[:index]
                  if other == name or other.startswith(name + ".") or name.startswith(other + "."))
     if other == name:
-        raise _Bad(f'field "{name}" appears twice')
-    raise _Bad(f'fields "{other}" and "{name}" are ambiguous: dots mean nesting, so both '
-               f'set "{min(other, name, key=len)}"')
+        raise _Bad(Reason("database.field_twice", 'field "{name}" appears twice', name=name))
+    raise _Bad(Reason("database.fields_ambiguous", 'fields "{other}" and "{name}" are ambiguous: dots mean nesting, '
+                      'so both set "{shared}"', other=other, name=name, shared=min(other, name, key=len)))
 
 
-def _check_names(names: list[str], where: str) -> None:
+def _check_names(names: list[str], where: Reason) -> None:
     """Header or export field names: the import rules, as one InputError for the whole file."""
     if "" in names:
         position = names.index("") + 1
-        raise InputError(f"{where}: field {position} has no name, e.g. {FIELD_LIST_EXAMPLE}")
+        raise InputError(Reason("database.field_unnamed", "{where}: field {position} has no name, e.g. {example}",
+                                where=where, position=position, example=FIELD_LIST_EXAMPLE))
     try:
         _nest([(name, None) for name in names])
     except _Bad as exc:
-        raise InputError(f"{where}: {exc}") from None
+        raise InputError(Reason("database.field_names_bad", "{where}: {problem}", where=where,
+                                problem=exc.reason)) from None
+
 
 
 def _get(node: Any, parts: list[str]) -> Any:

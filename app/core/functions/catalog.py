@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.core import jsontext
 from app.core.functions.cron import Cron, CronError
+from app.core.reasons import Reason
 
 DEFAULT_TIMEOUT_S = 3.0  # spec §2.6
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1.0, 60.0
@@ -31,6 +32,7 @@ class FunctionInfo:
     env_variables: dict[str, str] = field(default_factory=dict)
     modified: float = 0.0  # newest mtime of its own files (node_modules aside)
     problem: str | None = None  # what is wrong with its config.json, in words
+    problem_why: Reason | None = None  # the same as a Reason, for the app to say
 
 
 class Catalog:
@@ -64,14 +66,16 @@ def read_function(folder: Path) -> FunctionInfo:
     try:
         config = jsontext.loads(config_file.read_text(encoding="utf-8"), what="")  # project code: untrusted
         if not isinstance(config, dict):
-            raise ValueError("it must hold a JSON object")
+            raise _Bad(Reason("functions.config_not_object", "it must hold a JSON object"))
         timeout = _timeout(config.get("timeout", DEFAULT_TIMEOUT_S))
         env = config.get("envVariables") or {}
         if not isinstance(env, dict):
-            raise ValueError("envVariables must be an object")
+            raise _Bad(Reason("functions.config_env_not_object", "envVariables must be an object"))
         trigger = _trigger(config.get("triggers") or [])
     except (ValueError, CronError, UnicodeDecodeError) as exc:
-        return FunctionInfo(folder.name, folder, modified=modified, problem=f"config.json: {exc}")
+        inner = getattr(exc, "reason", None) if isinstance(exc, (_Bad, CronError, jsontext.JsonTextError)) else None
+        why = Reason("functions.config_problem", "config.json: {problem}", problem=inner or str(exc))
+        return FunctionInfo(folder.name, folder, modified=modified, problem=str(why), problem_why=why)
     return FunctionInfo(
         folder.name, folder, timeout, trigger, {str(k): str(v) for k, v in env.items()}, modified
     )
@@ -79,19 +83,28 @@ def read_function(folder: Path) -> FunctionInfo:
 
 def _timeout(value: object) -> float:
     if type(value) not in (int, float) or not MIN_TIMEOUT_S <= value <= MAX_TIMEOUT_S:
-        raise ValueError(f"timeout must be a number of seconds from 1 to 60, not {value!r}")
+        raise _Bad(Reason("functions.config_bad_timeout", "timeout must be a number of seconds from 1 to 60, "
+                          "not {value}", value=repr(value)))
     return float(value)
 
 
 def _trigger(triggers: object) -> TimerTrigger | None:
     if not isinstance(triggers, list):
-        raise ValueError("triggers must be a list")
+        raise _Bad(Reason("functions.config_triggers_not_list", "triggers must be a list"))
     timers = [t for t in triggers if isinstance(t, dict) and t.get("type") == "timer"]
     if len(timers) > 1:
-        raise ValueError("only one trigger is allowed per function")
+        raise _Bad(Reason("functions.config_one_trigger", "only one trigger is allowed per function"))
     if not timers:
         return None
     return TimerTrigger(str(timers[0].get("name") or "timer"), Cron.parse(str(timers[0].get("config", ""))))
+
+
+class _Bad(ValueError):
+    """What is wrong with a config.json, as a Reason."""
+
+    def __init__(self, reason: Reason) -> None:
+        self.reason = reason
+        super().__init__(str(reason))
 
 
 def _newest_mtime(folder: Path) -> float:

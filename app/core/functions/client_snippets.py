@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.errors import CloudError
 from app.core.functions.runner import FunctionRunner
+from app.core.reasons import Reason
 from app.core.requests import Caller
 
 SNIPPET = "snippet.js"
@@ -20,6 +22,9 @@ class ConsoleRun:
     value: Any  # the resolved value, or {"errCode", "errMsg"}
     logs: list[str]
     duration_ms: float
+    # Why it failed in core's words, when core said it: {"code", "detail", "why"} (the Reason's
+    # dict); None for a JS error of the code's own or a success.
+    failure: dict | None = None
 
 
 def wrap(code: str, as_expression: bool) -> str:
@@ -36,24 +41,43 @@ def run_snippet(runner: FunctionRunner, code: str, caller: Caller, folder: Path,
     """Run ``code`` with a global ``wx`` as ``caller``; an expression's value is returned."""
     folder.mkdir(parents=True, exist_ok=True)
     outcome = None
+    failures: list[CloudError] = []
     for as_expression in (True, False):
         (folder / SNIPPET).write_text(wrap(code.strip().rstrip(";"), as_expression), encoding="utf-8")
-        outcome = runner.run_client(folder / SNIPPET, caller, folder, parent_id=parent_id)
+        failures.clear()
+        outcome = runner.run_client(folder / SNIPPET, caller, folder, parent_id=parent_id, failures=failures)
         # A SyntaxError is found before anything runs, so trying the other form is safe.
         if not (outcome.error and outcome.error.name == "SyntaxError" and as_expression):
             break
-    return console_run(outcome, "the code did not finish within 60 seconds", name_the_error=True)
+    timeout = Reason("client.snippet_timed_out", "the code did not finish within 60 seconds")
+    return console_run(outcome, timeout, name_the_error=True, failures=failures)
 
 
-def console_run(outcome, timeout_message: str, *, name_the_error: bool = False) -> ConsoleRun:
+def console_run(outcome, timeout_message: str | Reason, *, name_the_error: bool = False,
+                failures: list[CloudError] = ()) -> ConsoleRun:
     """What a run of client code gave, as the console shows it: the value, or the rejection
-    the mini program would see (``name_the_error``: "TypeError: …" rather than "…")."""
+    the mini program would see (``name_the_error``: "TypeError: …" rather than "…").
+
+    ``failures`` are the CloudErrors core gave the code's requests: the one the code's error
+    carries becomes the run's ``failure``, for the app to say in the person's language."""
     logs = [f"[{line.level}] {line.text}" for line in outcome.logs]
     if outcome.timed_out:
-        return ConsoleRun(False, {"errCode": -1, "errMsg": timeout_message}, logs, outcome.duration_ms)
+        failure = {"code": None, "detail": str(timeout_message),
+                   "why": timeout_message.to_dict() if isinstance(timeout_message, Reason) else None}
+        return ConsoleRun(False, {"errCode": -1, "errMsg": str(timeout_message)}, logs, outcome.duration_ms, failure)
     if outcome.error is not None:
         error = outcome.error
         text = f"{error.name}: {error.message}" if name_the_error else error.message
+        err_msg = error.err_msg or text
         return ConsoleRun(False, {"errCode": error.code if error.code is not None else -1,
-                                  "errMsg": error.err_msg or text}, logs, outcome.duration_ms)
+                                  "errMsg": err_msg}, logs, outcome.duration_ms, _failure_in(err_msg, failures))
     return ConsoleRun(True, outcome.result, logs, outcome.duration_ms)
+
+
+def _failure_in(err_msg: str, failures: list[CloudError]) -> dict | None:
+    """The last of core's CloudErrors whose words the errMsg carries (the one the code threw)."""
+    for error in reversed(failures):
+        if (error.detail or str(error)) in err_msg:
+            return {"code": error.code, "detail": error.detail,
+                    "why": error.reason.to_dict() if error.reason is not None else None}
+    return None

@@ -16,8 +16,9 @@ from app.core.dispatcher import Action
 from app.core.errors import CloudError, InputError
 from app.core.functions.catalog import FunctionInfo
 from app.core.functions.client_snippets import ConsoleRun, console_run, run_snippet
-from app.core.functions.runner import CLIENT_SCRIPT_TIMEOUT_S, FunctionRunner
-from app.core.functions.runtime.node import find_node, sdk_problem
+from app.core.functions.runner import CLIENT_SCRIPT_TIMEOUT_S, FunctionRunner, not_found
+from app.core.functions.runtime.node import find_node, sdk_reason
+from app.core.reasons import Reason
 from app.core.requests import Caller, Request, Trace
 from app.core.workspace_state import WorkspaceState
 
@@ -27,18 +28,26 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
     """``caller_for(persona)`` is a persona's mini program caller; ``data_dir`` holds the
     client console's scratch folder."""
 
-    def node_problem(info: FunctionInfo) -> str | None:
-        """Why ``info`` cannot run on Node.js here, in words; None if it can."""
+    def node_problem(info: FunctionInfo) -> Reason | None:
+        """Why ``info`` cannot run on Node.js here; None if it can."""
         node_path = state.node_path()
         if find_node(node_path) is None:
-            return ("Node.js was not found" + (f" at {node_path}" if node_path else " on the PATH")
-                    + ". Install it, or run this function on the embedded runtime.")
-        return sdk_problem(info.folder)
+            if node_path:
+                return Reason("functions.node_not_found_at", "Node.js was not found at {path}. Install it, or run "
+                              "this function on the embedded runtime.", path=node_path)
+            return Reason("functions.node_not_on_path", "Node.js was not found on the PATH. Install it, or run "
+                          "this function on the embedded runtime.")
+        return sdk_reason(info.folder)
+
+    def node_fields(info: FunctionInfo, runtime: str) -> dict:
+        """``nodeProblem`` in English and ``nodeProblemWhy`` as a Reason's dict (None on v8)."""
+        why = node_problem(info) if runtime == "node" else None
+        return {"nodeProblem": str(why) if why else None, "nodeProblemWhy": why.to_dict() if why else None}
 
     def function(name: object) -> FunctionInfo:
         info = runner.catalog.find(name) if isinstance(name, str) and name else None
         if info is None:
-            raise CloudError(-501000, "FunctionName parameter could not be found.")
+            raise CloudError(-501000, not_found())
         return info
 
     def list_functions(request: Request, trace: Trace) -> dict:
@@ -55,8 +64,9 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
         return {"triggersPaused": state.triggers_paused(), "functions": [{
             "name": info.name, "folder": str(info.folder), "timeoutSeconds": info.timeout_s,
             "trigger": {"name": info.trigger.name, "cron": info.trigger.cron.text} if info.trigger else None,
-            "modified": info.modified, "problem": info.problem, "runtime": state.function_runtime(info.name),
-            "nodeProblem": node_problem(info) if state.function_runtime(info.name) == "node" else None,
+            "modified": info.modified, "problem": info.problem,
+            "problemWhy": info.problem_why.to_dict() if info.problem_why else None,
+            "runtime": state.function_runtime(info.name), **node_fields(info, state.function_runtime(info.name)),
             "presets": state.function_presets(info.name),
         } for info in infos]}
 
@@ -76,20 +86,20 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
         runtime = request.params.get("runtime")
         if request.params.get("thisRunOnly"):
             if runtime not in (None, "v8", "node"):
-                raise InputError(f"The runtime must be v8 or node, not {runtime!r}.")
+                raise InputError(Reason("workspace.bad_runtime", "The runtime must be v8 or node, not {runtime}.",
+                                        runtime=repr(runtime)))
             runner.set_runtime_override(info.name, runtime)
         else:
             state.set_function_runtime(info.name, runtime)  # InputError for anything but v8/node
         effective = runner.runtime(info.name)
-        return {"name": info.name, "runtime": effective,
-                "nodeProblem": node_problem(info) if effective == "node" else None}
+        return {"name": info.name, "runtime": effective, **node_fields(info, effective)}
 
     def save_preset(request: Request, trace: Trace) -> dict:
         info = function(request.params.get("name"))
         trace.target = info.name
         label, payload = request.params.get("label"), request.params.get("payload")
         if not isinstance(label, str) or not isinstance(payload, str):
-            raise CloudError(-501007, "label and payload must be strings")
+            raise CloudError(-501007, Reason("functions.preset_not_strings", "label and payload must be strings"))
         state.save_function_preset(info.name, label, payload)
         return {"presets": state.function_presets(info.name)}
 
@@ -102,7 +112,7 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
     def set_node_path(request: Request, trace: Trace) -> dict:
         path = request.params.get("path")
         if path is not None and not isinstance(path, str):
-            raise CloudError(-501007, "path must be a string or null")
+            raise CloudError(-501007, Reason("functions.node_path_not_string", "path must be a string or null"))
         trace.target = path or "PATH"
         state.set_node_path(path)
         runner.reset_node_pool()  # the next Node call starts the chosen Node.js
@@ -118,30 +128,33 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
     def run_client(request: Request, trace: Trace) -> dict:
         script = request.params.get("localPath")
         if not isinstance(script, str) or not script:
-            raise CloudError(-501007, "localPath must be the path of the script")
+            raise CloudError(-501007, Reason("client.script_path_missing", "localPath must be the path of the script"))
         trace.target = Path(script).name
         temp = request.params.get("tempDir")
         temp_dir = Path(temp) if isinstance(temp, str) and temp else data_dir / "client-temp"
         temp_dir.mkdir(parents=True, exist_ok=True)
-        outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id)
-        run = console_run(outcome, f"{Path(script).name} did not finish within {CLIENT_SCRIPT_TIMEOUT_S:.0f} seconds")
+        failures: list[CloudError] = []
+        outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id, failures=failures)
+        run = console_run(outcome, Reason("client.script_timed_out", "{script} did not finish within {seconds:.0f} "
+                                          "seconds", script=Path(script).name, seconds=CLIENT_SCRIPT_TIMEOUT_S),
+                          failures=failures)
         trace.failure = _failure(run)
         return _run_answer(run, outcome)
 
     def run_typed(request: Request, trace: Trace) -> dict:
         code = request.params.get("code")
         if not isinstance(code, str) or not code.strip():
-            raise InputError("Type some mini program code first.")
+            raise InputError(Reason("client.no_code", "Type some mini program code first."))
         trace.target = code.strip().splitlines()[0][:60]
         run = run_snippet(runner, code, user(request), data_dir / "client-console", parent_id=trace.id)
         trace.failure = _failure(run)
-        return {"ok": run.ok, "value": run.value, "logs": run.logs, "durationMs": run.duration_ms}
+        return _with_failure({"ok": run.ok, "value": run.value, "logs": run.logs, "durationMs": run.duration_ms}, run)
 
     def pause_triggers(request: Request, trace: Trace) -> dict:
         """Stop (or resume) every timer trigger, e.g. for a class; saved in workspace.json."""
         paused = request.params.get("paused")
         if not isinstance(paused, bool):
-            raise CloudError(-501007, "paused must be true or false")
+            raise CloudError(-501007, Reason("functions.paused_not_bool", "paused must be true or false"))
         state.set_triggers_paused(paused)
         trace.target = "paused" if paused else "running"
         return {"paused": paused}
@@ -172,4 +185,12 @@ def _run_answer(run: ConsoleRun, outcome) -> dict:
         {"level": line.level, "text": line.text} for line in outcome.logs], "durationMs": run.duration_ms}
     if outcome.error is not None and outcome.error.code is None and outcome.error.stack:
         answer["stack"] = outcome.error.stack  # a thrown Error (not an SDK failure): where it was
+    return _with_failure(answer, run)
+
+
+def _with_failure(answer: dict, run: ConsoleRun) -> dict:
+    """``failure``: the rejection in core's words (code, English detail, the Reason's dict), so
+    the app can say it in the person's language; ``value`` keeps the errMsg the code saw."""
+    if run.failure is not None:
+        answer["failure"] = run.failure
     return answer

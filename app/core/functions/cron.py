@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.core.reasons import Reason
+
 _FIELDS = (  # name, lowest, highest
     ("second", 0, 59),
     ("minute", 0, 59),
@@ -21,6 +23,10 @@ _SEARCH_LIMIT = timedelta(days=366 * 5)
 
 class CronError(ValueError):
     """A cron expression that cannot be read; the message says which field and why."""
+
+    def __init__(self, reason: Reason) -> None:
+        self.reason = reason
+        super().__init__(str(reason))
 
 
 @dataclass(frozen=True)
@@ -40,10 +46,9 @@ class Cron:
     def parse(cls, text: str) -> "Cron":
         parts = text.split()
         if len(parts) != 7:
-            raise CronError(
-                f"“{text}” has {len(parts)} fields; a timer trigger needs 7: "
-                "second minute hour day month week year, e.g. 0 0 2 1 * * *"
-            )
+            raise CronError(Reason(
+                "cron.field_count", "“{text}” has {count} fields; a timer trigger needs 7: "
+                "second minute hour day month week year, e.g. 0 0 2 1 * * *", text=text, count=len(parts)))
         sets = [_field(part, *spec) for part, spec in zip(parts, _FIELDS)]
         return cls(text, *sets, any_day=parts[3] in ("*", "?"), any_weekday=parts[5] in ("*", "?"))
 
@@ -109,7 +114,8 @@ def _item(item: str, name: str, low: int, high: int) -> set[int]:
         item, step_text = item.split("/", 1)
         step = _number(step_text, name)
         if step < 1:
-            raise CronError(f"the {name} field has a step of {step}; use 1 or more")
+            raise CronError(Reason("cron.bad_step", "the {name} field has a step of {step}; use 1 or more",
+                                   name=name, step=step))
     if item in ("*", "?"):
         start, stop = low, high
     elif "-" in item:
@@ -119,7 +125,8 @@ def _item(item: str, name: str, low: int, high: int) -> set[int]:
         start = _value(item, name)
         stop = high if step > 1 else start
     if not (low <= start <= high and low <= stop <= high and start <= stop):
-        raise CronError(f"the {name} field “{item}” is outside {low}–{high}")
+        raise CronError(Reason("cron.out_of_range", "the {name} field “{item}” is outside {low}–{high}",
+                               name=name, item=item, low=low, high=high))
     return set(range(start, stop + 1, step))
 
 
@@ -133,5 +140,6 @@ def _value(text: str, name: str) -> int:
 
 def _number(text: str, name: str) -> int:
     if not text.isdigit():
-        raise CronError(f"the {name} field has “{text}”, which is not a number")
+        raise CronError(Reason("cron.not_a_number", "the {name} field has “{text}”, which is not a number",
+                               name=name, text=text))
     return int(text)

@@ -14,9 +14,11 @@ from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.functions.catalog import Catalog, FunctionInfo
 from app.core.functions.error_location import error_location
 from app.core.functions.runtime.v8 import JsError, JsOutcome, JsPool
-from app.core.functions.runtime.node import NodePool, find_node, sdk_problem
+from app.core.functions.runtime.node import NodePool, find_node, sdk_reason
+from app.core.functions.runtime.pool import timed_out
 from app.core.functions.runtime.slots import WorkerSlots
 from app.core.jsonfile import open_log
+from app.core.reasons import Reason
 from app.core.requests import Caller, Request
 from app.core.storage.cloudpaths import numeric_app_id
 
@@ -44,6 +46,7 @@ class Invocation:
     stack: str | None = None
     logs: list[dict] = field(default_factory=list)  # {level, text, time}
     location: dict | None = None  # where the error happened on this computer: {path, line, column}
+    error_why: dict | None = None  # ``error`` as a Reason's dict when wxsim wrote it (a timeout …)
 
     @property
     def ok(self) -> bool:
@@ -125,11 +128,11 @@ class FunctionRunner:
         """Run ``name`` for ``caller``; the Invocation says how it went (no exception for user errors)."""
         info = self.catalog.find(name)
         if info is None:
-            raise CloudError(-501000, "FunctionName parameter could not be found.")
+            raise CloudError(-501000, not_found())
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise CloudError(-501007, "parameter.data should be object")
+            raise CloudError(-501007, Reason("functions.data_not_object", "parameter.data should be object"))
         source, openid, unionid, nested = self._who(caller, parent_id)
         event = dict(data)
         if caller.is_client or (parent_id and openid):
@@ -199,13 +202,14 @@ class FunctionRunner:
 
     def _run_node(self, info, event, context, request_id, source, openid, unionid, caller, nested) -> JsOutcome:
         """Real Node.js and the function's own wx-server-sdk, talking to our gateway over HTTP."""
-        problem = sdk_problem(info.folder)
+        problem: Reason | str | None = sdk_reason(info.folder)
         try:
             pool = None if problem else self.node_pool()
         except SimulatorError as exc:
-            problem = str(exc)
+            problem = exc.reason or str(exc)
         if problem:
-            return JsOutcome(None, JsError("Error", problem, ""), False, [], 0.0)
+            why = problem if isinstance(problem, Reason) else None
+            return JsOutcome(None, JsError("Error", str(problem), "", reason=why), False, [], 0.0)
         self._gateway.url or self._gateway.start()
         env = {**info.env_variables, **self._gateway.node_env(source, openid, self._appid, unionid, request_id)}
         context["environment"] = json.dumps(env)
@@ -217,7 +221,8 @@ class FunctionRunner:
             if self._node_pool is None:
                 node = find_node(self._node_path())
                 if node is None:
-                    raise SimulatorError("Node.js was not found; install it or use the embedded runtime.")
+                    raise SimulatorError(Reason("functions.node_not_found", "Node.js was not found; install it or "
+                                                "use the embedded runtime."))
                 self._node_pool = NodePool(node, slots=self._slots)
             return self._node_pool
 
@@ -228,15 +233,17 @@ class FunctionRunner:
         if pool is not None:
             pool.close()
 
-    def run_client(self, script: Path, caller: Caller, temp_dir: Path, *, parent_id: str | None = None):
+    def run_client(self, script: Path, caller: Caller, temp_dir: Path, *, parent_id: str | None = None,
+                   failures: list[CloudError] | None = None):
         """Run a mini program script (``exports.main``) with a global ``wx``, as ``caller``.
 
         Its requests are the mini program's: permissions apply, and ``wx.cloud.init``'s
-        ``traceUser`` decides whether they count as visits.
+        ``traceUser`` decides whether they count as visits. ``failures`` collects the
+        CloudErrors its requests were refused with (the console says them in its language).
         """
         script = script.expanduser().resolve()
         if not script.is_file():
-            raise InputError(f"{script} is not a file.")
+            raise InputError(Reason("functions.script_not_a_file", "{script} is not a file.", script=str(script)))
         state = {"caller": caller}
         # The mini program's local files: the script's own folder tree and the temp folder.
         roots = (script.parent, temp_dir.expanduser().resolve())
@@ -245,7 +252,12 @@ class FunctionRunner:
             if action == "auth.initCloud":
                 state["caller"] = replace(state["caller"], trace_user=bool(params.get("traceUser")))
             request = Request(action, params, state["caller"], parent_id=parent_id, local_roots=roots)
-            return _as_cloud_error(self._dispatch, request)
+            try:
+                return _as_cloud_error(self._dispatch, request)
+            except CloudError as exc:
+                if failures is not None:
+                    failures.append(exc)
+                raise
 
         env = {"TCB_ENV": self._env_id, "WXSIM_TMPDIR": str(temp_dir)}
         return self.pool().invoke(script.parent, {}, {}, env, CLIENT_SCRIPT_TIMEOUT_S, host,
@@ -274,21 +286,27 @@ class FunctionRunner:
         return env
 
     def _record(self, info, caller, source, openid, started, event, request_id, outcome) -> Invocation:
-        error = stack = None
+        error = stack = why = None
         if outcome.timed_out:
-            error = f"Task timed out after {info.timeout_s:.2f} seconds"
+            why = timed_out(info.timeout_s)
+            error = str(why)
         elif outcome.error is not None:
             error = f"{outcome.error.name}: {outcome.error.message}"
             stack = outcome.error.stack
+            if outcome.error.reason is not None:
+                why = Reason("functions.run_error", "{name}: {message}", name=outcome.error.name,
+                             message=outcome.error.reason)
         result = outcome.result if error is None else None
         if error is None and len(json.dumps(result, ensure_ascii=False).encode()) > MAX_RESULT_BYTES:
-            error, result = "cloudfunction result size exceed limit (1MB)", None
+            why = Reason("functions.result_too_large", "cloudfunction result size exceed limit (1MB)")
+            error, result = str(why), None
         invocation = Invocation(
             request_id=request_id, function=info.name, source=source, persona=caller.persona,
             openid=openid, started=started, duration_ms=outcome.duration_ms, event=event,
             result=result, error=error, timed_out=outcome.timed_out, stack=stack,
             logs=[{"level": line.level, "text": line.text, "time": line.time} for line in outcome.logs],
             location=error_location(stack, info.folder),
+            error_why=why.to_dict() if why is not None else None,
         )
         with self._lock:
             self._history.append(invocation)
@@ -314,6 +332,17 @@ class FunctionRunner:
                 pool.close()
 
 
+def not_found() -> Reason:
+    """The platform's words for a function that does not exist."""
+    return Reason("functions.not_found", "FunctionName parameter could not be found.")
+
+
+def run_failed(request_id: str, invocation: Invocation) -> Reason:
+    """A failed run as the caller's CloudError detail: ``requestID <id>, <error>``."""
+    error = Reason.from_dict(invocation.error_why) or invocation.error
+    return Reason("functions.run_failed", "requestID {request_id}, {error}", request_id=request_id, error=error)
+
+
 def sdk_builtins() -> dict[str, Path]:
     """The SDK shims, require()-able in every function: wx-server-sdk and the client's wx."""
     builtins = {p.stem: p for p in (JS_DIR / "builtins").glob("w*.js")}  # wx-server-sdk, wxsim-*
@@ -330,7 +359,7 @@ def _as_cloud_error(dispatch: Callable[[Request], dict], request: Request) -> di
     except WxApiError as exc:
         raise CloudError(exc.errcode, exc.errmsg) from None
     except SimulatorError as exc:
-        raise CloudError(-1, str(exc)) from None
+        raise CloudError(-1, exc.reason or str(exc)) from None
 
 
 def _load(path: Path) -> list[Invocation]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from app.core.dispatcher import Action
 from app.core.errors import CloudError, WxApiError
+from app.core.reasons import Reason
 from app.core.requests import Request, Trace
 
 OPEN_API = "wx.openApi"
@@ -52,10 +53,11 @@ class _OpenApi:
         params = request.params
         api = params.get("apiName")
         if not isinstance(api, str) or not api:
-            raise CloudError(-501007, "apiName is required")
+            raise CloudError(-501007, Reason("gateway.api_name_missing", "apiName is required"))
         trace.target = api
         if api != "subscribeMessage.send":
-            raise CloudError(OFFLINE_CODE, f"cloud.openapi.{api} is not available offline in wxsim")
+            raise CloudError(OFFLINE_CODE, Reason("gateway.offline_api", "{api} is not available offline in wxsim",
+                                                  api=f"cloud.openapi.{api}"))
         data = params.get("data") if isinstance(params.get("data"), dict) else {}
         touser, template = data.get("touser"), data.get("template_id")
         if not isinstance(touser, str) or not touser:
@@ -71,7 +73,8 @@ class _OpenApi:
 def _pay_api(request: Request, trace: Trace) -> dict:
     api = request.params.get("apiName")
     trace.target = str(api or "")
-    raise CloudError(OFFLINE_CODE, f"cloud.cloudPay.{api} is not available offline in wxsim")
+    raise CloudError(OFFLINE_CODE, Reason("gateway.offline_api", "{api} is not available offline in wxsim",
+                                          api=f"cloud.cloudPay.{api}"))
 
 
 def _pending(name: str, reason: str):
@@ -89,7 +92,7 @@ def gateway_console_actions(gateway, data_dir) -> dict[str, Action]:
     def describe(request: Request, trace: Trace) -> dict:
         port = request.params.get("port") or 0
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
-            raise CloudError(-501007, "port must be a number from 0 to 65535")
+            raise CloudError(-501007, Reason("gateway.bad_port", "port must be a number from 0 to 65535"))
         if gateway.url is None:
             gateway.start(port)
         info = gateway.serve_info(data_dir)

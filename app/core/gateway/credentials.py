@@ -19,6 +19,7 @@ from pathlib import Path
 
 from app.core.errors import InputError
 from app.core.jsonfile import read_json, write_json
+from app.core.reasons import Reason
 
 log = logging.getLogger(__name__)
 SECRET_FILE = "secret.json"
@@ -61,7 +62,8 @@ def load_or_create(data_dir: Path) -> Credentials:
     except ValueError:  # not JSON: edited by hand or damaged; nothing in it is worth keeping
         found = None
     except OSError as exc:
-        raise InputError(f"The workspace secret {path} cannot be read: {exc.strerror or exc}") from None
+        raise InputError(Reason("gateway.secret_unreadable", "The workspace secret {file} cannot be read: {detail}",
+                                file=str(path), detail=str(exc.strerror or exc))) from None
     if found is None:
         if path.exists():
             log.warning("%s is not a wxsim secret; a new one replaces it", path)
@@ -71,7 +73,8 @@ def load_or_create(data_dir: Path) -> Credentials:
             # replaces any old one atomically: a reader never sees a partial secret.
             write_json(path, found.to_json())
         except OSError as exc:
-            raise InputError(f"The workspace secret {path} cannot be written: {exc.strerror or exc}") from None
+            raise InputError(Reason("gateway.secret_unwritable", "The workspace secret {file} cannot be written: "
+                                    "{detail}", file=str(path), detail=str(exc.strerror or exc))) from None
     _restrict(path)
     return found
 
@@ -84,4 +87,5 @@ def _restrict(path: Path) -> None:
         if stat.S_IMODE(path.stat().st_mode) != _MODE:
             path.chmod(_MODE)
     except OSError as exc:
-        raise InputError(f"The workspace secret {path} cannot be made private: {exc.strerror or exc}") from None
+        raise InputError(Reason("gateway.secret_not_private", "The workspace secret {file} cannot be made private: "
+                                "{detail}", file=str(path), detail=str(exc.strerror or exc))) from None

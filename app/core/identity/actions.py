@@ -7,6 +7,7 @@ from dataclasses import asdict
 from app.core.dispatcher import Action
 from app.core.errors import InputError
 from app.core.identity.service import Identity
+from app.core.reasons import Reason
 from app.core.requests import Request, Trace
 
 
@@ -21,7 +22,7 @@ def identity_actions(identity: Identity, env_id: str = "", appid: str = "") -> d
     def wx_login(request: Request, trace: Trace) -> dict:
         caller = request.caller
         if not caller.is_client or not caller.openid:
-            raise InputError("wx.login needs a signed-in persona: choose one in the toolbar first.")
+            raise InputError(Reason("persona.login_needs_persona", "wx.login needs a signed-in persona: choose one in the toolbar first."))
         trace.target = caller.openid
         code = identity.issue_code(caller.openid)
         return {"errMsg": "login:ok", "code": code.code, "expiresAt": code.expires_at}

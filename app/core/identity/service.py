@@ -15,6 +15,7 @@ from typing import Callable
 
 from app.core.errors import InputError, WxApiError
 from app.core.jsonfile import read_json, write_json
+from app.core.reasons import Reason
 
 CODE_TTL_S = 5 * 60  # spec §7.1: a code is valid for five minutes
 _USED_CODE_MEMORY_S = 24 * 3600  # long enough to answer 40163 rather than 40029
@@ -107,7 +108,7 @@ class Identity:
             for persona in self._personas:
                 if persona.name == name:
                     return persona
-        raise InputError(f"There is no persona called “{name}”.")
+        raise InputError(Reason("persona.unknown", "There is no persona called “{name}”.", name=name))
 
     def persona_by_openid(self, openid: str | None) -> Persona | None:
         with self._lock:
@@ -155,17 +156,17 @@ class Identity:
     def _valid_name(self, name: str) -> str:
         name = (name or "").strip()
         if not name:
-            raise InputError("A persona needs a name.")
+            raise InputError(Reason("persona.name_missing", "A persona needs a name."))
         if len(name) > MAX_NAME:
-            raise InputError(f"A persona name can have at most {MAX_NAME} characters.")
+            raise InputError(Reason("persona.name_too_long", "A persona name can have at most {n} characters.", n=MAX_NAME))
         if any(p.name == name for p in self.personas()):
-            raise InputError(f"There is already a persona called “{name}”.")
+            raise InputError(Reason("persona.name_taken", "There is already a persona called “{name}”.", name=name))
         return name
 
     @staticmethod
     def _valid_color(color: str) -> str:
         if not _COLOR.match(color or ""):
-            raise InputError(f"“{color}” is not a colour; use the #RRGGBB form, e.g. #07C160.")
+            raise InputError(Reason("persona.bad_color", "“{color}” is not a colour; use the #RRGGBB form, e.g. #07C160.", color=color))
         return color.upper()
 
     # -- wx.login and code2Session --------------------------------------------------------------

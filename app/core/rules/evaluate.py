@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from app.core.reasons import Reason
 from app.core.rules.parser import MAX_GETS, Expression
 from app.core.rules.syntax import Array, Binary, Call, Lit, Member, Name, Node, Template, Unary
 from app.core.rules.values import EvalError, compare, contains, equal, member, shown, text_of, truthy
@@ -29,14 +30,18 @@ class Reads:
 
     def get(self, path: Any) -> Any:
         if not isinstance(path, str):
-            raise EvalError(f"get() takes a string 'database.<collection>.<_id>', not {text_of(path)}")
+            raise EvalError(Reason("rules.get_needs_string", "get() takes a string 'database.<collection>.<_id>', "
+                                   "not {value}", value=text_of(path)))
         if path in self._docs:
             return self._docs[path]
         parts = path.split(".", 2)
         if len(parts) != 3 or parts[0] != "database" or not parts[1] or not parts[2]:
-            raise EvalError(f"get({path!r}): the path must be 'database.<collection>.<_id>'")
+            raise EvalError(Reason("rules.get_bad_path", "get({path}): the path must be 'database.<collection>.<_id>'",
+                                   path=repr(path)))
         if len(self._docs) >= MAX_DOCS_READ:
-            raise EvalError(f"get({path!r}) would read an {MAX_DOCS_READ + 1}th document; a request may read at most {MAX_DOCS_READ}")
+            raise EvalError(Reason("rules.get_too_many_docs", "get({path}) would read an {nth}th document; "
+                                   "a request may read at most {limit}", path=repr(path), nth=MAX_DOCS_READ + 1,
+                                   limit=MAX_DOCS_READ))
         doc = self._reader(parts[1], parts[2]) if self._reader else None
         self._docs[path] = doc
         return doc
@@ -60,11 +65,13 @@ class Scope:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The rule's verdict for this scope; ``error`` says why it could not be evaluated."""
+    """The rule's verdict for this scope; ``error`` says why it could not be evaluated
+    (``why``: the same as a Reason, for the app to say in the person's language)."""
 
     allowed: bool
     error: str | None
     values: list[dict]
+    why: Reason | None = None
 
 
 def evaluate(expression: Expression, scope: Scope) -> Outcome:
@@ -72,7 +79,7 @@ def evaluate(expression: Expression, scope: Scope) -> Outcome:
     try:
         result = truthy(run.value(expression.tree))
     except EvalError as exc:
-        return Outcome(False, exc.message, run.values)
+        return Outcome(False, exc.message, run.values, exc.reason)
     return Outcome(result, None, run.values)
 
 
@@ -112,7 +119,8 @@ class Run:
             base = self.value(node.obj, noted=not isinstance(node.obj, (Name, Member)))
             key = node.key.value if node.dotted else self.value(node.key)
             if base is None and isinstance(node.obj, Name) and node.obj.name == "auth":
-                raise EvalError(f"auth is null (the caller is signed out), so {self.expression.source(node)} cannot be read")
+                raise EvalError(Reason("rules.auth_null", "auth is null (the caller is signed out), so {text} cannot "
+                                       "be read", text=self.expression.source(node)))
             return member(base, key, self.expression.source(node.obj))
         if isinstance(node, Binary):
             return self._binary(node)
@@ -122,15 +130,16 @@ class Run:
             path = self.value(node.args[0])
             if isinstance(path, str) and path not in self._gets:
                 if len(self._gets) >= MAX_GETS:
-                    raise EvalError(f"{self.expression.source(node)} is a {MAX_GETS + 1}th different get() "
-                                    f"in one expression; at most {MAX_GETS}")
+                    raise EvalError(Reason("rules.too_many_gets_at_run", "{text} is a {nth}th different get() in "
+                                           "one expression; at most {limit}", text=self.expression.source(node),
+                                           nth=MAX_GETS + 1, limit=MAX_GETS))
                 self._gets.add(path)
             return self.scope.reads.get(path)
         if isinstance(node, Array):
             return [self.value(item) for item in node.items]
         if isinstance(node, Template):
             return "".join(p if isinstance(p, str) else text_of(self.value(p)) for p in node.parts)
-        raise EvalError(f"cannot evaluate {self.expression.source(node)}")
+        raise EvalError(Reason("rules.cannot_evaluate", "cannot evaluate {text}", text=self.expression.source(node)))
 
     def _binary(self, node: Binary) -> Any:
         op = node.op

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from app.core.reasons import Reason
 from app.core.rules.syntax import (
     MAX_LENGTH, Array, Binary, Call, Lit, Member, Name, Node, RuleSyntaxError, Template, Token, Unary,
     children, tokenize, walk,
@@ -41,9 +42,12 @@ class Expression:
 def parse(text: str, names: tuple[str, ...] = DATABASE_NAMES, *, allow_get: bool = True) -> Expression:
     """The tree of ``text``; RuleSyntaxError (with line and column) if it is not a rule."""
     if len(text) > MAX_LENGTH:
-        raise RuleSyntaxError(text, MAX_LENGTH, f"an expression may be at most {MAX_LENGTH} characters; this one has {len(text)}")
+        raise RuleSyntaxError(text, MAX_LENGTH, Reason("rules.too_long", "an expression may be at most {limit} "
+                                                       "characters; this one has {length}", limit=MAX_LENGTH,
+                                                       length=len(text)))
     if not text.strip():
-        raise RuleSyntaxError(text, 0, "the expression is empty; write true, false or a condition such as auth != null")
+        raise RuleSyntaxError(text, 0, Reason("rules.empty", "the expression is empty; write true, false or a "
+                                              "condition such as auth != null"))
     tree = _Parser(text, tokenize(text)).whole()
     _check_depth(text, tree)
     _check(text, tree, names, allow_get)
@@ -61,7 +65,8 @@ class _Parser:
         node = self.expression()
         token = self.peek()
         if token.kind != "end":
-            raise self.error(token, f"expected an operator or the end, found {self.describe(token)}")
+            raise self.error(token, Reason("rules.expected_operator_or_end", "expected an operator or the end, "
+                                           "found {found}", found=self.describe(token)))
         return node
 
     # -- helpers -------------------------------------------------------------------------------
@@ -78,27 +83,31 @@ class _Parser:
         token = self.peek()
         return (token.kind == "op" and token.value in ops) or (token.kind == "name" and token.value in ops)
 
-    def expect(self, op: str, what: str) -> Token:
+    def expect(self, op: str, what: Reason) -> Token:
         token = self.peek()
         if token.kind != "op" or token.value != op:
-            raise self.error(token, f"expected {op!r} {what}, found {self.describe(token)}")
+            raise self.error(token, Reason("rules.expected_closing", "expected {op} {what}, found {found}",
+                                           op=repr(op), what=what, found=self.describe(token)))
         return self.take()
 
-    def error(self, token: Token, problem: str) -> RuleSyntaxError:
+    def error(self, token: Token, problem: Reason) -> RuleSyntaxError:
         return RuleSyntaxError(self.text, token.start, problem)
 
     @staticmethod
-    def describe(token: Token) -> str:
+    def describe(token: Token) -> Reason:
         if token.kind == "end":
-            return "the end of the expression"
+            return Reason("rules.token_end", "the end of the expression")
         if token.kind in ("str", "template"):
-            return "a string"
-        return repr(token.value) if token.kind != "num" else f"the number {token.value}"
+            return Reason("rules.token_string", "a string")
+        if token.kind == "num":
+            return Reason("rules.token_number", "the number {value}", value=token.value)
+        return Reason("rules.token", "{value}", value=repr(token.value))
 
     def nested(self, token: Token) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise self.error(token, f"nested more than {MAX_NESTING} levels deep")
+            raise self.error(token, Reason("rules.nested_too_deep", "nested more than {limit} levels deep",
+                                           limit=MAX_NESTING))
 
     # -- grammar -------------------------------------------------------------------------------
 
@@ -114,11 +123,13 @@ class _Parser:
         while self.at(*self._LEVELS[level]):
             op = self.take()
             if self.peek().kind == "end":
-                raise self.error(self.peek(), f"expected a value after {op.value!r}, found the end of the expression")
+                raise self.error(self.peek(), Reason("rules.expected_value_after", "expected a value after {op}, "
+                                                     "found the end of the expression", op=repr(op.value)))
             right = self.binary(level + 1)
             if level >= 2 and isinstance(left, Binary) and left.op in self._LEVELS[level]:
                 # a == b == c reads as (a == b) == c in JavaScript: almost always a mistake here.
-                raise self.error(op, f"{op.value!r} after a comparison: join conditions with && or ||")
+                raise self.error(op, Reason("rules.chained_comparison", "{op} after a comparison: join conditions "
+                                            "with && or ||", op=repr(op.value)))
             left = Binary(left.start, right.end, op.value, left, right)
         return left
 
@@ -130,7 +141,8 @@ class _Parser:
             operand = self.unary()
             self.depth -= 1
             if token.value == "-" and not (isinstance(operand, Lit) and type(operand.value) in (int, float)):
-                raise self.error(token, "'-' goes only before a number (rules have no arithmetic)")
+                raise self.error(token, Reason("rules.minus_before_number", "'-' goes only before a number (rules "
+                                               "have no arithmetic)"))
             if token.value == "-":
                 return Lit(token.start, operand.end, -operand.value)
             return Unary(token.start, operand.end, "!", operand)
@@ -145,21 +157,22 @@ class _Parser:
             if token.value == ".":
                 name = self.take()
                 if name.kind != "name":
-                    raise self.error(name, f"expected a field name after '.', found {self.describe(name)}")
+                    raise self.error(name, Reason("rules.expected_field_name", "expected a field name after '.', "
+                                                  "found {found}", found=self.describe(name)))
                 node = Member(node.start, name.end, node, Lit(name.start, name.end, name.value), dotted=True)
             elif token.value == "[":
                 self.nested(token)
                 key = self.expression()
                 self.depth -= 1
-                close = self.expect("]", "to close '['")
+                close = self.expect("]", Reason("rules.to_close_bracket", "to close '['"))
                 node = Member(node.start, close.end, node, key)
             else:
                 if not isinstance(node, Name) or node.name != "get":
-                    raise self.error(token, "only get(…) can be called in a rule")
+                    raise self.error(token, Reason("rules.only_get_callable", "only get(…) can be called in a rule"))
                 self.nested(token)
                 args = self.arguments()
                 self.depth -= 1
-                close = self.expect(")", "to close get(")
+                close = self.expect(")", Reason("rules.to_close_get", "to close get("))
                 node = Call(node.start, close.end, "get", tuple(args))
 
     def arguments(self) -> list[Node]:
@@ -182,23 +195,25 @@ class _Parser:
             if token.value in _KEYWORDS:
                 return Lit(token.start, token.end, _KEYWORDS[token.value])
             if token.value == "in":
-                raise self.error(token, "expected a value before 'in'")
+                raise self.error(token, Reason("rules.expected_value_before_in", "expected a value before 'in'"))
             return Name(token.start, token.end, token.value)
         if token.kind == "op" and token.value == "(":
             self.nested(token)
             inner = self.expression()
             self.depth -= 1
-            close = self.expect(")", "to close '('")
+            close = self.expect(")", Reason("rules.to_close_paren", "to close '('"))
             return replace(inner, start=token.start, end=close.end)  # its text keeps the brackets
         if token.kind == "op" and token.value == "[":
             self.nested(token)
             items = [] if self.at("]") else self.arguments()
             self.depth -= 1
-            close = self.expect("]", "to close the list")
+            close = self.expect("]", Reason("rules.to_close_list", "to close the list"))
             return Array(token.start, close.end, tuple(items))
         if token.kind == "end":
-            raise self.error(token, "expected a value, found the end of the expression")
-        raise self.error(token, f"expected a value, found {self.describe(token)}")
+            raise self.error(token, Reason("rules.expected_value_at_end", "expected a value, found the end of the "
+                                           "expression"))
+        raise self.error(token, Reason("rules.expected_value", "expected a value, found {found}",
+                                       found=self.describe(token)))
 
     def template(self, token: Token) -> Node:
         parts = []
@@ -210,7 +225,8 @@ class _Parser:
             inner = _Parser(self.text, tokenize(self.text, start, end))
             inner.depth = self.depth + 1
             if inner.peek().kind == "end":
-                raise self.error(Token("op", "${", start - 2, start), "an empty ${} in a template string")
+                raise self.error(Token("op", "${", start - 2, start), Reason("rules.empty_placeholder",
+                                                                             "an empty ${{}} in a template string"))
             parts.append(inner.whole())
         return Template(token.start, token.end, tuple(parts))
 
@@ -220,25 +236,35 @@ def _check(text: str, tree: Node, names: tuple[str, ...], allow_get: bool) -> No
     for node in walk(tree):
         if isinstance(node, Name):
             if node.name == "get":
-                raise RuleSyntaxError(text, node.start, "get is a function: get('database.<collection>.<_id>')")
+                raise RuleSyntaxError(text, node.start, Reason("rules.get_is_function", "get is a function: "
+                                                               "get('database.<collection>.<_id>')"))
             if node.name not in names:
-                raise RuleSyntaxError(text, node.start, f"unknown name {node.name!r}; a rule here can use "
-                                      f"{', '.join(names)}" + (" and get(…)" if allow_get else ""))
+                if allow_get:
+                    raise RuleSyntaxError(text, node.start, Reason(
+                        "rules.unknown_name_or_get", "unknown name {name}; a rule here can use {names} and get(…)",
+                        name=repr(node.name), names=", ".join(names)))
+                raise RuleSyntaxError(text, node.start, Reason(
+                    "rules.unknown_name", "unknown name {name}; a rule here can use {names}",
+                    name=repr(node.name), names=", ".join(names)))
         elif isinstance(node, Call):
             if not allow_get:
-                raise RuleSyntaxError(text, node.start, "get(…) reads the database; storage rules cannot use it")
+                raise RuleSyntaxError(text, node.start, Reason("rules.get_in_storage", "get(…) reads the database; "
+                                                               "storage rules cannot use it"))
             if len(node.args) != 1:
-                raise RuleSyntaxError(text, node.start, "get takes one argument: get('database.<collection>.<_id>')")
+                raise RuleSyntaxError(text, node.start, Reason("rules.get_one_argument", "get takes one argument: "
+                                                               "get('database.<collection>.<_id>')"))
     gets = [node for node in walk(tree) if isinstance(node, Call)]
     distinct: dict[str, Call] = {}
     for call in gets:
         distinct.setdefault(text[call.args[0].start:call.args[0].end].strip(), call)
     if len(distinct) > MAX_GETS:
         extra = list(distinct.values())[MAX_GETS]
-        raise RuleSyntaxError(text, extra.start, f"at most {MAX_GETS} different get(…) per expression")
+        raise RuleSyntaxError(text, extra.start, Reason("rules.too_many_gets", "at most {limit} different get(…) "
+                                                        "per expression", limit=MAX_GETS))
     for call in gets:
         if _get_depth(call) > MAX_GET_DEPTH:
-            raise RuleSyntaxError(text, call.start, f"get(…) may be nested at most {MAX_GET_DEPTH} deep")
+            raise RuleSyntaxError(text, call.start, Reason("rules.get_nested_too_deep", "get(…) may be nested at "
+                                                           "most {limit} deep", limit=MAX_GET_DEPTH))
 
 
 def _get_depth(node: Node) -> int:
@@ -252,7 +278,8 @@ def _check_depth(text: str, tree: Node) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise RuleSyntaxError(text, node.start, f"the expression is nested more than {MAX_DEPTH} levels deep")
+            raise RuleSyntaxError(text, node.start, Reason("rules.expression_too_deep", "the expression is nested "
+                                                           "more than {limit} levels deep", limit=MAX_DEPTH))
         stack.extend((child, depth + 1) for child in children(node))
 
 

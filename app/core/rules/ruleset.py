@@ -15,6 +15,7 @@ from typing import Any
 
 from app.core import jsontext
 from app.core.errors import InputError
+from app.core.reasons import Reason
 from app.core.rules.parser import DATABASE_NAMES, STORAGE_NAMES, Expression, parse
 from app.core.rules.syntax import Lit, RuleSyntaxError
 
@@ -82,6 +83,7 @@ def storage_rules(raw: Any) -> RuleSet:
     return _compiled(raw, "storage")
 
 
+_AREAS = {"database": Reason("rules.area_database", "database"), "storage": Reason("rules.area_storage", "storage")}
 _cache: dict[tuple[str, str], RuleSet] = {}
 _by_identity: dict[tuple[str, int], tuple[Any, RuleSet]] = {}
 _cache_lock = threading.Lock()
@@ -89,12 +91,13 @@ _cache_lock = threading.Lock()
 
 def _compiled(raw: Any, kind: str) -> RuleSet:
     if isinstance(raw, str):  # the manager API sends the rules as JSON text
-        raw = jsontext.loads(raw, what="The security rules")
+        raw = jsontext.loads(raw, what=Reason("rules.the_rules", "The security rules"))
     if not isinstance(raw, dict):
         example = '{"read": "doc._openid == auth.openid", "write": "doc._openid == auth.openid"}'
         if kind == "storage":
             example = '{"read": true, "write": "resource.openid == auth.openid"}'
-        raise InputError(f"The security rules must be a JSON object such as {example}, not {_kind(raw)}.")
+        raise InputError(Reason("rules.not_an_object", "The security rules must be a JSON object such as "
+                                "{example}, not {kind}.", example=example, kind=_kind(raw)))
     with _cache_lock:
         # The saved rules are the same dict object request after request: know it by identity
         # first (the entry keeps it alive, so its id cannot be reused), by its text second.
@@ -119,7 +122,8 @@ def _validate(raw: dict, kind: str) -> RuleSet:
     expressions = {}
     for key, value in raw.items():
         if key not in keys:
-            raise InputError(f'Unknown key "{key}" in the {kind} security rules; the keys are {", ".join(keys)}.')
+            raise InputError(Reason("rules.unknown_key", 'Unknown key "{key}" in the {kind} security rules; the '
+                                    "keys are {keys}.", key=key, kind=_AREAS[kind], keys=", ".join(keys)))
         if isinstance(value, bool):
             text = "true" if value else "false"
             expressions[key] = Expression(text, Lit(0, len(text), value))
@@ -129,12 +133,16 @@ def _validate(raw: dict, kind: str) -> RuleSet:
             except RuleSyntaxError as exc:
                 raise exc.named(key) from None
         else:
-            raise InputError(f'The "{key}" rule must be true, false or an expression string, not {_kind(value)}.')
+            raise InputError(Reason("rules.bad_rule_value", 'The "{key}" rule must be true, false or an expression '
+                                    "string, not {kind}.", key=key, kind=_kind(value)))
     return RuleSet(dict(raw), expressions)
 
 
-def _kind(value: Any) -> str:
+
+def _kind(value: Any) -> Reason:
     if value is None:
-        return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list"}.get(
-        type(value), type(value).__name__)
+        return Reason("rules.kind_null", "null")
+    words = {bool: Reason("rules.kind_boolean", "a boolean"), int: Reason("rules.kind_number", "a number"),
+             float: Reason("rules.kind_number", "a number"), str: Reason("rules.kind_string", "a string"),
+             list: Reason("rules.kind_list", "a list")}
+    return words.get(type(value)) or Reason("rules.kind_other", "{name}", name=type(value).__name__)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from app.core.reasons import Reason
 from app.core.rules.evaluate import Run, Scope
 from app.core.rules.facts import MAX_BRANCHES, Branch, Facts, TooComplex, branches, facts_at
 from app.core.rules.parser import Expression
@@ -28,12 +29,19 @@ from app.core.rules.values import EvalError, literal, truthy
 @dataclass(frozen=True)
 class Proof:
     """Whether the rule holds for every document of the query; if not, ``reason`` says which
-    part of the rule the query does not guarantee and what to add (``missing``)."""
+    part of the rule the query does not guarantee and what to add (``missing``). ``reason`` may
+    be given as a Reason: it is kept as ``why`` and ``reason`` is its English text."""
 
     ok: bool
     reason: str
     missing: dict | None
     values: list[dict]
+    why: Reason | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.reason, Reason):
+            object.__setattr__(self, "why", self.reason)
+            object.__setattr__(self, "reason", self.reason.text)
 
 
 def prove(expression: Expression, query: Mapping | None, scope: Scope, openid: str | None) -> Proof:
@@ -41,15 +49,20 @@ def prove(expression: Expression, query: Mapping | None, scope: Scope, openid: s
     try:
         cases = branches(query)
     except TooComplex:
-        return Proof(False, f"your query's or(…) conditions combine into more than {MAX_BRANCHES} cases, "
-                     "too many to prove the rule for", None, run.values)
+        return Proof(False, Reason("rules.query_too_many_cases", "your query's or(…) conditions combine into more "
+                                   "than {limit} cases, too many to prove the rule for", limit=MAX_BRANCHES),
+                     None, run.values)
     for index, branch in enumerate(cases):
         if any(facts.empty for facts in branch.values()):
             continue  # contradictory conditions: no document, so nothing to prove
         gap = _Prover(expression, branch, run, openid).prove(expression.tree, True)
         if gap is not None:
-            where = f" (in case {index + 1} of your query's or(…))" if len(cases) > 1 else ""
-            return Proof(False, f"the rule needs {gap.needs}; {gap.fix()}{where}", gap.first_missing(), run.values)
+            if len(cases) > 1:
+                reason = Reason("rules.rule_needs_in_case", "the rule needs {needs}; {fix} (in case {case} of your "
+                                "query's or(…))", needs=gap.needs, fix=gap.fix(), case=index + 1)
+            else:
+                reason = Reason("rules.rule_needs", "the rule needs {needs}; {fix}", needs=gap.needs, fix=gap.fix())
+            return Proof(False, reason, gap.first_missing(), run.values)
     return Proof(True, "", None, run.values)
 
 
@@ -58,19 +71,27 @@ class _Gap:
     """A part of the rule the query does not guarantee."""
 
     needs: str  # the rule's words that do not hold
-    problem: str  # what the query (or the caller) lacks
+    problem: Reason  # what the query (or the caller) lacks
     missing: dict | None = None  # {"field", "condition", "needs"}: the condition to add
     verb: str = "add"  # "use" when the query has a condition on the field, but not that one
     alternatives: list["_Gap"] = field(default_factory=list)
 
-    def fix(self) -> str:
+    def fix(self) -> Reason:
         if self.alternatives:
             options = self.options()
-            shown = "; or ".join(g.fix() for g in options[:3]) + (f"; or {len(options) - 3} more" if len(options) > 3 else "")
-            head = "neither side holds" if len(options) == 2 else f"none of its {len(options)} alternatives holds"
-            return f"{head} for your query: {shown}"
+            shown = _joined([g.fix() for g in options[:3]])
+            if len(options) > 3:
+                shown = Reason("rules.or_more", "{shown}; or {more} more", shown=shown, more=len(options) - 3)
+            if len(options) == 2:
+                return Reason("rules.neither_side", "neither side holds for your query: {shown}", shown=shown)
+            return Reason("rules.no_alternative", "none of its {count} alternatives holds for your query: {shown}",
+                          count=len(options), shown=shown)
         if self.missing:
-            return f"{self.problem}; {self.verb} {self.missing['condition']}"
+            if self.verb == "use":
+                return Reason("rules.fix_use", "{problem}; use {condition}", problem=self.problem,
+                              condition=self.missing["condition"])
+            return Reason("rules.fix_add", "{problem}; add {condition}", problem=self.problem,
+                          condition=self.missing["condition"])
         return self.problem
 
     def options(self) -> list["_Gap"]:
@@ -98,7 +119,7 @@ class _Side:
     value: Any = None
     path: str | None = None  # the doc field (for "value": the field the query pinned it from)
     facts: Facts | None = None
-    message: str = ""
+    message: str | Reason = ""
 
 
 class _Prover:
@@ -127,7 +148,8 @@ class _Prover:
                 gaps.append(gap)
             if every:
                 return None
-            return _Gap(self.text(node, positive), "neither side holds", alternatives=gaps)
+            return _Gap(self.text(node, positive), Reason("rules.neither_side_short", "neither side holds"),
+                        alternatives=gaps)
         if isinstance(node, Binary):
             return self.compare(node, node.op if positive else NEGATED[node.op], positive)
         return self.truth(node, positive)
@@ -147,7 +169,7 @@ class _Prover:
                 return None
             pinned = left if left.path else right if right.path else None
             if pinned is None:
-                return _Gap(needs, "it is false for this caller")
+                return _Gap(needs, _false_for_caller())
             other, flip = (right, False) if pinned is left else (left, True)
             return self.field_gap(needs, pinned, FLIPPED[op] if flip else op, other.value,
                                   node.right if pinned is left else node.left)
@@ -157,11 +179,13 @@ class _Prover:
             return self.implied(node, needs, right, FLIPPED[op], left.value, node.left, positive)
         unpinned = next((s for s in (left, right) if s.path), None)
         if unpinned is not None and unpinned.kind == "unknown":
-            gap = _Gap(needs, f"it depends on doc.{unpinned.path}, which your query does not fix to one value")
+            gap = _Gap(needs, Reason("rules.depends_on_unpinned", "it depends on doc.{path}, which your query does "
+                                     "not fix to one value", path=unpinned.path))
             gap.missing = {"field": unpinned.path, "condition": f"{unpinned.path}: …", "needs": needs}
             return gap
-        return _Gap(needs, "wxsim proves a rule for a query only where it compares a doc field with a value "
-                           f"(doc.x == auth.openid, doc.x in [...]); {self.expression.source(node)} is not one")
+        return _Gap(needs, Reason("rules.not_a_field_comparison", "wxsim proves a rule for a query only where it "
+                                  "compares a doc field with a value (doc.x == auth.openid, doc.x in [...]); {text} "
+                                  "is not one", text=self.expression.source(node)))
 
     def implied(self, node: Node, needs: str, side: _Side, op: str, value: Any, value_node: Node,
                 positive: bool) -> _Gap | None:
@@ -173,9 +197,10 @@ class _Prover:
     def field_gap(self, needs: str, side: _Side, op: str, value: Any, value_node: Node) -> _Gap:
         facts = side.facts
         if facts is None:
-            problem = f"your query has no condition on {side.path}"
+            problem = Reason("rules.query_no_condition", "your query has no condition on {path}", path=side.path)
         else:
-            problem = f"your query's condition on {side.path} ({literal(facts.summary())}) does not ensure it"
+            problem = Reason("rules.query_condition_short", "your query's condition on {path} ({condition}) does "
+                             "not ensure it", path=side.path, condition=literal(facts.summary()))
         condition = suggestion(side.path, op, value, self.expression.source(value_node), self.openid)
         return _Gap(needs, problem, {"field": side.path, "condition": condition, "needs": needs},
                     "add" if facts is None else "use")
@@ -192,13 +217,14 @@ class _Prover:
                 return None
             if side.path:
                 return self.field_gap(needs, side, "==", positive, node)
-            return _Gap(needs, "it is false for this caller")
+            return _Gap(needs, _false_for_caller())
         if side.kind == "path":
             facts = side.facts
             if facts is not None and facts.one_of is not None and all(truthy(v) == positive for v in facts.one_of):
                 return None
             return self.field_gap(needs, side, "==", positive, node)
-        return _Gap(needs, f"wxsim cannot prove {self.expression.source(node)} from a query")
+        return _Gap(needs, Reason("rules.cannot_prove", "wxsim cannot prove {text} from a query",
+                                  text=self.expression.source(node)))
 
     # -- operands ------------------------------------------------------------------------------
 
@@ -215,7 +241,7 @@ class _Prover:
                 return _Side("path", None, path, facts)
             return self.pinned_value(node)
         except EvalError as exc:
-            return _Side("error", message=exc.message)
+            return _Side("error", message=exc.reason or exc.message)
 
     def pinned_value(self, node: Node) -> _Side:
         """A larger expression over doc fields, evaluated when the query pins each of them."""
@@ -250,6 +276,18 @@ class _Prover:
         if isinstance(node, Name) and node.name == "doc" and keys:
             return ".".join(reversed(keys))
         return None
+
+
+def _false_for_caller() -> Reason:
+    return Reason("rules.false_for_caller", "it is false for this caller")
+
+
+def _joined(fixes: list[Reason]) -> Reason:
+    """``a; or b; or c``."""
+    shown = fixes[0]
+    for fix in fixes[1:]:
+        shown = Reason("rules.or_next", "{before}; or {after}", before=shown, after=fix)
+    return shown
 
 
 def _uses_doc(node: Node) -> bool:

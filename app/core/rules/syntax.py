@@ -10,35 +10,44 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import InputError
+from app.core.reasons import Reason
 
 MAX_LENGTH = 1024  # characters per expression (spec §4.2)
 
 
 class RuleSyntaxError(InputError):
-    """A rule text that cannot be read; says where (line, column: both from 1) and what."""
+    """A rule text that cannot be read; says where (line, column: both from 1) and what.
 
-    def __init__(self, text: str, offset: int, problem: str, key: str | None = None) -> None:
+    ``problem`` is the English text of what is wrong (given as a Reason, so the app says it
+    in the person's language); ``reason`` is the whole message as a Reason."""
+
+    def __init__(self, text: str, offset: int, problem: str | Reason, key: str | None = None) -> None:
         self.text = text
         self.offset = offset
-        self.problem = problem
+        self._problem = problem
+        self.problem = str(problem)
         self.key = key
         self.line, self.column = position(text, offset)
         super().__init__(self._message())
 
     def named(self, key: str) -> "RuleSyntaxError":
         """The same error, naming the rules key (``read``, ``write`` …) it was found under."""
-        return RuleSyntaxError(self.text, self.offset, self.problem, key)
+        return RuleSyntaxError(self.text, self.offset, self._problem, key)
 
-    def _message(self) -> str:
-        where = f"line {self.line}, column {self.column}"
-        head = f'The "{self.key}" rule, {where}: ' if self.key else f"{where[0].upper()}{where[1:]}: "
+    def _message(self) -> Reason:
         source = self.text.split("\n")[self.line - 1] if self.text else ""
         if len(source) > 120:  # show the part around the column, not a whole 1 KB line
             start = max(0, self.column - 60)
             source, caret = source[start:start + 120], self.column - start
         else:
             caret = self.column
-        return f"{head}{self.problem}\n    {source}\n    {' ' * (caret - 1)}^"
+        pointer = f"{' ' * (caret - 1)}^"
+        if self.key:
+            return Reason("rules.syntax_error_in_key", 'The "{key}" rule, line {line}, column {column}: {problem}\n'
+                          "    {source}\n    {pointer}", key=self.key, line=self.line, column=self.column,
+                          problem=self._problem, source=source, pointer=pointer)
+        return Reason("rules.syntax_error", "Line {line}, column {column}: {problem}\n    {source}\n    {pointer}",
+                      line=self.line, column=self.column, problem=self._problem, source=source, pointer=pointer)
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -60,12 +69,10 @@ class Token:
 
 _OPERATORS = ("===", "!==", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", ".", "[", "]", "(", ")", ",", "-")
 _MISTAKES = {  # what people type from JavaScript or SQL, and what the rules want instead
-    "===": "use == (rules compare with == and !=)",
-    "!==": "use != (rules compare with == and !=)",
-    "=": "use == to compare (a rule cannot assign)",
-    "&": "use && for 'and'",
-    "|": "use || for 'or'",
-}
+    "=": Reason("rules.hint_assign", "use == to compare (a rule cannot assign)"),
+    "&": Reason("rules.hint_and", "use && for 'and'"),
+    "|": Reason("rules.hint_or", "use || for 'or'"),
+}  # === and !== : rules.strict_equality
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 
@@ -91,10 +98,14 @@ def tokenize(text: str, base: int = 0, end: int | None = None) -> list[Token]:
         else:
             op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
             if op in ("===", "!=="):
-                raise RuleSyntaxError(text, i, f"{op}: {_MISTAKES[op]}")
+                raise RuleSyntaxError(text, i, Reason("rules.strict_equality", "{op}: use {fix} (rules compare "
+                                                      "with == and !=)", op=op, fix=op[:2]))
             if op is None:
                 hint = _MISTAKES.get(ch)
-                raise RuleSyntaxError(text, i, f"unexpected {ch!r}" + (f": {hint}" if hint else ""))
+                if hint is None:
+                    raise RuleSyntaxError(text, i, Reason("rules.unexpected_char", "unexpected {char}", char=repr(ch)))
+                raise RuleSyntaxError(text, i, Reason("rules.unexpected_char_hint", "unexpected {char}: {hint}",
+                                                      char=repr(ch), hint=hint))
             tokens.append(Token("op", op, i, i + len(op)))
             i += len(op)
     tokens.append(Token("end", None, stop, stop))
@@ -116,11 +127,12 @@ def _number(text: str, i: int, stop: int, tokens: list[Token]) -> int:
             while j < stop and text[j].isdigit():
                 j += 1
     if j < stop and (text[j].isalpha() or text[j] == "_"):
-        raise RuleSyntaxError(text, j, f"a number cannot run into {text[j]!r}")
+        raise RuleSyntaxError(text, j, Reason("rules.number_runs_into", "a number cannot run into {char}",
+                                              char=repr(text[j])))
     literal = text[i:j]
     value = float(literal) if any(c in literal for c in ".eE") else int(literal)
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
-        raise RuleSyntaxError(text, i, "this number is too large")
+        raise RuleSyntaxError(text, i, Reason("rules.number_too_large", "this number is too large"))
     tokens.append(Token("num", value, i, j))
     return j
 
@@ -145,10 +157,11 @@ def _quoted(text: str, i: int, stop: int, quote: str) -> tuple[str, int]:
             if nxt == "u":
                 digits = text[j + 2:j + 6]
                 if len(digits) != 4 or not all(c in "0123456789abcdefABCDEF" for c in digits):
-                    raise RuleSyntaxError(text, j, "\\u takes four hex digits")
+                    raise RuleSyntaxError(text, j, Reason("rules.bad_unicode_escape", "\\u takes four hex digits"))
                 code = int(digits, 16)
                 if 0xD800 <= code <= 0xDFFF:
-                    raise RuleSyntaxError(text, j, "a lone surrogate (\\ud800–\\udfff) is not text")
+                    raise RuleSyntaxError(text, j, Reason("rules.lone_surrogate",
+                                                          "a lone surrogate (\\ud800–\\udfff) is not text"))
                 out.append(chr(code))
                 j += 6
                 continue
@@ -157,7 +170,7 @@ def _quoted(text: str, i: int, stop: int, quote: str) -> tuple[str, int]:
             continue
         out.append(ch)
         j += 1
-    raise RuleSyntaxError(text, i, f"this string has no closing {quote}")
+    raise RuleSyntaxError(text, i, Reason("rules.unclosed_string", "this string has no closing {quote}", quote=quote))
 
 
 def _template(text: str, i: int, stop: int, tokens: list[Token]) -> int:
@@ -184,7 +197,7 @@ def _template(text: str, i: int, stop: int, tokens: list[Token]) -> int:
         else:
             chunk.append(ch)
             j += 1
-    raise RuleSyntaxError(text, i, "this template string has no closing `")
+    raise RuleSyntaxError(text, i, Reason("rules.unclosed_template", "this template string has no closing `"))
 
 
 def _closing_brace(text: str, j: int, stop: int) -> int:
@@ -196,10 +209,10 @@ def _closing_brace(text: str, j: int, stop: int) -> int:
         if ch in "'\"":
             j = _quoted(text, j, stop, ch)[1]
         elif ch == "`":
-            raise RuleSyntaxError(text, j, "a template string cannot nest another one")
+            raise RuleSyntaxError(text, j, Reason("rules.nested_template", "a template string cannot nest another one"))
         else:
             j += 1
-    raise RuleSyntaxError(text, start - 2, "this ${ has no closing }")
+    raise RuleSyntaxError(text, start - 2, Reason("rules.unclosed_placeholder", "this ${{ has no closing }}"))
 
 
 # -- nodes ---------------------------------------------------------------------------------------

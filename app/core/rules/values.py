@@ -12,16 +12,19 @@ import math
 from datetime import datetime, timezone
 from typing import Any
 
+from app.core.reasons import Reason
+
 _PREVIEW_CHARS = 300
 
 
 class EvalError(Exception):
     """A rule could not be evaluated (``auth.openid`` when signed out, get() over its limit):
-    the rule is then false, and ``message`` says why."""
+    the rule is then false, and ``message`` says why (``reason``: the same as a Reason)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Reason) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.reason: Reason | None = message if isinstance(message, Reason) else None
 
 
 def is_number(value: Any) -> bool:
@@ -69,7 +72,8 @@ def contains(collection: Any, item: Any) -> bool:
         return any(equal(item, element) for element in collection)
     if isinstance(collection, dict):
         return isinstance(item, str) and item in collection
-    raise EvalError(f"'in' needs a list on its right, not {kind(collection)}")
+    raise EvalError(Reason("rules.in_needs_list", "'in' needs a list on its right, not {kind}",
+                           kind=kind_reason(collection)))
 
 
 def truthy(value: Any) -> bool:
@@ -85,7 +89,8 @@ def truthy(value: Any) -> bool:
 def member(base: Any, key: Any, shown: str) -> Any:
     """``base[key]``: a key of an object, an index of a list; reading from null is an error."""
     if base is None:
-        raise EvalError(f"{shown} is null, so it has no field {key!r}")
+        raise EvalError(Reason("rules.null_has_no_field", "{shown} is null, so it has no field {key}",
+                               shown=shown, key=repr(key)))
     if isinstance(base, dict):
         if not isinstance(key, str):
             key = text_of(key)
@@ -126,6 +131,23 @@ def kind(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def kind_reason(value: Any) -> Reason:
+    """``kind(value)`` as a Reason (the words a message names a value's type with)."""
+    if value is None:
+        return Reason("rules.kind_null", "null")
+    if isinstance(value, bool):
+        return Reason("rules.kind_boolean", "a boolean")
+    if is_number(value):
+        return Reason("rules.kind_number", "a number")
+    if isinstance(value, str):
+        return Reason("rules.kind_string", "a string")
+    if isinstance(value, list):
+        return Reason("rules.kind_list", "a list")
+    if isinstance(value, dict):
+        return Reason("rules.kind_object", "an object")
+    return Reason("rules.kind_other", "{name}", name=type(value).__name__)
 
 
 def shown(value: Any, budget: list[int] | None = None) -> Any:

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.requests import Decision, Request, Trace
 from app.core.storage.objects import PUT_OBJECT
 from app.core.storage.cloudpaths import normalize_cloud_path
@@ -23,7 +24,7 @@ from app.core.rules.ruleset import CUSTOM, LABEL_EN, LABEL_ZH
 from app.core.storage.permissions import LABELS_EN, LABELS_ZH, MODES, StorageDenied
 from app.core.storage.rules import checked_rules
 from app.core.storage.service import StorageService
-from app.core.storage.tempurl import check_max_age
+from app.core.storage.tempurl import BadMaxAge, check_max_age
 
 MAX_FILES_PER_CALL = 50  # spec §1.7, §1.8
 INLINE_LIMIT = 16 * 1024 * 1024  # larger downloads must name a localPath
@@ -50,7 +51,7 @@ def storage_actions(service: StorageService, set_mode: Callable[..., None]) -> d
         params = request.params
         content_type = params.get("contentType")
         if content_type is not None and not isinstance(content_type, str):
-            raise CloudError(-501007, "contentType must be a string")
+            raise CloudError(-501007, Reason("storage.content_type_not_string", "contentType must be a string"))
         record, trace.decision = service.upload(request.caller, path, _source(request), content_type)
         return {"fileID": service.file_id(path), "size": record.size}
 
@@ -74,12 +75,13 @@ def storage_actions(service: StorageService, set_mode: Callable[..., None]) -> d
             if isinstance(item, str):
                 item = {"fileid": item}
             if not isinstance(item, dict):
-                raise CloudError(-501007, f"file_list[{index}] must be an object with fileid")
+                raise CloudError(-501007, Reason("storage.file_list_item", "file_list[{index}] must be an object "
+                                                 "with fileid", index=index))
             file_id = item.get("fileid", item.get("fileID"))
             try:
                 max_age = check_max_age(item.get("max_age", item.get("maxAge")), f"file_list[{index}].max_age")
-            except ValueError as exc:
-                raise CloudError(-501007, str(exc)) from None
+            except BadMaxAge as exc:
+                raise CloudError(-501007, exc.reason) from None
             try:
                 path = batch.path(service, file_id)
                 url, decision = service.temp_url(request.caller, path, max_age)
@@ -114,7 +116,8 @@ def storage_actions(service: StorageService, set_mode: Callable[..., None]) -> d
         mode = request.params.get("mode")
         trace.target = str(mode)
         if mode not in (*MODES, CUSTOM):
-            raise CloudError(-501007, f"mode must be one of {', '.join((*MODES, CUSTOM))}, not {mode!r}")
+            raise CloudError(-501007, Reason("storage.bad_mode", "mode must be one of {modes}, not {mode}",
+                                             modes=", ".join((*MODES, CUSTOM)), mode=repr(mode)))
         # CUSTOM: checked whole before anything is saved, so bad rules leave the old ones in force.
         rules = checked_rules(mode, request.params.get("rules"), service.saved_rules())
         if rules is None:
@@ -148,7 +151,8 @@ class _Batch:
 
     def path(self, service: StorageService, file_id: object) -> str:
         if not isinstance(file_id, str):
-            raise CloudError(-501007, f"a fileID must be a string, not {type(file_id).__name__}")
+            raise CloudError(-501007, Reason("storage.file_id_not_string", "a fileID must be a string, not {type}",
+                                             type=type(file_id).__name__))
         self._targets.append(file_id.split("/", 3)[-1] if file_id.startswith("cloud://") else file_id)
         return service.path_of(file_id)
 
@@ -165,14 +169,22 @@ class _Batch:
         targets = self._targets
         self._trace.target = targets[0] + (f" (+{len(targets) - 1} more)" if len(targets) > 1 else "") if targets else ""
         if self._decisions:
-            reasons = list(dict.fromkeys(d.reason for d in self._decisions))
+            reasons = list({d.reason: d.why or d.reason for d in self._decisions}.values())
             allowed = all(d.allowed for d in self._decisions)
             # The structured fields of the first refusal (else the first verdict) stand for the batch.
             shown = next((d for d in self._decisions if not d.allowed), self._decisions[0])
-            self._trace.decision = Decision.of(allowed, "; ".join(reasons[:4]), shown.details())
+            self._trace.decision = Decision.of(allowed, _joined(reasons[:4]), shown.details())
         # A refused item makes the request denied, with its code; a missing file is the
         # item's own answer (the call succeeded), as the console reports it.
         self._trace.failure = self._refusal
+
+
+def _joined(reasons: list) -> Reason | str:
+    """``a; b; c``: a batch's distinct reasons (each a Reason, or the English of one that is not)."""
+    joined = reasons[0]
+    for reason in reasons[1:]:
+        joined = Reason("storage.reasons_joined", "{before}; {after}", before=joined, after=reason)
+    return joined
 
 
 def _path(request: Request, trace: Trace, key: str) -> str:
@@ -184,9 +196,10 @@ def _path(request: Request, trace: Trace, key: str) -> str:
 
 def _batch(items: object, name: str) -> list:
     if not isinstance(items, list) or not items:
-        raise CloudError(-501007, f"{name} must be a non-empty list")
+        raise CloudError(-501007, Reason("storage.batch_empty", "{name} must be a non-empty list", name=name))
     if len(items) > MAX_FILES_PER_CALL:
-        raise CloudError(-501007, f"{name} has {len(items)} files; at most {MAX_FILES_PER_CALL} per call")
+        raise CloudError(-501007, Reason("storage.batch_too_long", "{name} has {count} files; at most {limit} per "
+                                         "call", name=name, count=len(items), limit=MAX_FILES_PER_CALL))
     return items
 
 
@@ -194,17 +207,18 @@ def _source(request: Request) -> Path | bytes:
     params = request.params
     local, inline = params.get("localPath"), params.get("contentBase64")
     if (local is None) == (inline is None):
-        raise CloudError(-501007, "give exactly one of localPath and contentBase64")
+        raise CloudError(-501007, Reason("storage.one_source", "give exactly one of localPath and contentBase64"))
     if inline is not None:
         if not isinstance(inline, str):
-            raise CloudError(-501007, "contentBase64 must be a string")
+            raise CloudError(-501007, Reason("storage.base64_not_string", "contentBase64 must be a string"))
         try:
             return base64.b64decode(inline, validate=True)
         except (binascii.Error, ValueError):
-            raise CloudError(-501007, "contentBase64 is not valid base64") from None
+            raise CloudError(-501007, Reason("storage.base64_invalid", "contentBase64 is not valid base64")) from None
     path = _local(request, local)
     if not path.is_file():
-        raise CloudError(-501007, f"localPath {str(path)!r} is not a file")
+        raise CloudError(-501007, Reason("storage.local_not_file", "localPath {path} is not a file",
+                                         path=repr(str(path))))
     return path
 
 
@@ -216,7 +230,7 @@ def _local(request: Request, value: object) -> Path:
     cloud functions and the gateway have no roots, so no host path at all.
     """
     if not isinstance(value, str) or not value:
-        raise CloudError(-501007, "localPath must be a non-empty string")
+        raise CloudError(-501007, Reason("storage.local_path_empty", "localPath must be a non-empty string"))
     if request.caller.is_console:
         return Path(value).expanduser()
     roots = [root.resolve() for root in request.local_roots]
@@ -225,8 +239,10 @@ def _local(request: Request, value: object) -> Path:
         resolved = (path if path.is_absolute() else roots[0] / path).resolve()
         if any(resolved.is_relative_to(root) for root in roots):
             return resolved
-    where = " or ".join(str(root) for root in roots) or "nowhere: only the person at wxsim names host files"
-    raise CloudError(-501007, f"localPath {value!r} is outside the folders this code may use ({where})")
+    where = " or ".join(str(root) for root in roots) or Reason(
+        "storage.no_local_roots", "nowhere: only the person at wxsim names host files")
+    raise CloudError(-501007, Reason("storage.local_outside", "localPath {path} is outside the folders this code "
+                                     "may use ({where})", path=repr(value), where=where))
 
 
 def _denials(handler):

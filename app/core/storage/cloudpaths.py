@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.jsonfile import TEMP_PREFIX
 
 MAX_PATH_BYTES = 850  # spec §5.2
@@ -43,24 +44,27 @@ _NUMERIC_APPID = re.compile(r"[1-9][0-9]{9}")
 _URL_SAFE = "/!$&'()*+,;=:@-._~"
 
 
-def invalid(what: str, reason: str) -> CloudError:
-    return CloudError(-501007, f"{what} {reason}")
+def invalid(what: str | Reason, problem: Reason) -> CloudError:
+    """-501007 ``<what> <problem>``: ``cloudPath must not be empty``."""
+    return CloudError(-501007, Reason("storage.invalid", "{what} {problem}", what=what, problem=problem))
 
 
-def normalize_cloud_path(raw: object, what: str = "cloudPath") -> str:
+def normalize_cloud_path(raw: object, what: str | Reason = "cloudPath") -> str:
     """The NFC form of a valid cloudPath, or CloudError -501007 saying what is wrong with it."""
     if not isinstance(raw, str):
-        raise invalid(what, f"must be a string, not {type(raw).__name__}")
+        raise invalid(what, _not_a_string(raw))
     if raw == "":
-        raise invalid(what, "must not be empty")
+        raise invalid(what, Reason("storage.path_empty", "must not be empty"))
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in raw):
-        raise invalid(what, "contains a broken character (a lone UTF-16 surrogate)")
+        raise invalid(what, Reason("storage.path_surrogate", "contains a broken character (a lone UTF-16 surrogate)"))
     path = unicodedata.normalize("NFC", raw)
     size = len(path.encode("utf-8"))
     if size > MAX_PATH_BYTES:
-        raise invalid(what, f"is {size} bytes long in UTF-8; the limit is {MAX_PATH_BYTES}")
+        raise invalid(what, Reason("storage.path_too_long", "is {size} bytes long in UTF-8; the limit is {limit}",
+                                   size=size, limit=MAX_PATH_BYTES))
     if path.startswith("/"):
-        raise invalid(what, f"must not start with '/': write {path.lstrip('/')!r}, not {path!r}")
+        raise invalid(what, Reason("storage.path_leading_slash", "must not start with '/': write {fixed}, not {path}",
+                                   fixed=repr(path.lstrip('/')), path=repr(path)))
     for index, ch in enumerate(path):
         _check_char(what, ch, index)
     _check_percent(what, path)
@@ -69,55 +73,63 @@ def normalize_cloud_path(raw: object, what: str = "cloudPath") -> str:
     return path
 
 
-def _check_char(what: str, ch: str, index: int) -> None:
+def _check_char(what: str | Reason, ch: str, index: int) -> None:
     if ch == "\\":
-        raise invalid(what, "must not contain a backslash '\\'; folders are separated by '/'")
+        raise invalid(what, Reason("storage.path_backslash", "must not contain a backslash '\\'; folders are "
+                                   "separated by '/'"))
     if unicodedata.category(ch) in _INVISIBLE:
         name = unicodedata.name(ch, "a control character")
-        raise invalid(what, f"contains the invisible character U+{ord(ch):04X} ({name}) at position {index}")
+        raise invalid(what, Reason("storage.path_invisible", "contains the invisible character U+{code:04X} ({name}) "
+                                   "at position {index}", code=ord(ch), name=name, index=index))
     if ch in WINDOWS_FORBIDDEN:
-        raise invalid(
-            what,
-            f"contains {ch!r}, which Windows cannot keep in a file name; the simulator stores "
-            "files as plain files that must open on every system, so it refuses "
-            f"{' '.join(WINDOWS_FORBIDDEN)}",
-        )
+        raise invalid(what, Reason(
+            "storage.path_windows_char", "contains {char}, which Windows cannot keep in a file name; the simulator "
+            "stores files as plain files that must open on every system, so it refuses {chars}",
+            char=repr(ch), chars=" ".join(WINDOWS_FORBIDDEN)))
     folded = unicodedata.normalize("NFKC", ch)
     if ch in _SLASH_LOOKALIKES or (ch not in "/\\" and ("/" in folded or "\\" in folded)):
-        raise invalid(
-            what, f"contains {ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '')}), which looks like "
-            "or decodes to a slash; use '/' between folders"
-        )
+        raise invalid(what, Reason(
+            "storage.path_slash_lookalike", "contains {char} (U+{code:04X} {name}), which looks like or decodes to "
+            "a slash; use '/' between folders", char=repr(ch), code=ord(ch), name=unicodedata.name(ch, '')))
 
 
-def _check_percent(what: str, path: str) -> None:
+def _check_percent(what: str | Reason, path: str) -> None:
     if _IIS_PERCENT.search(path):
-        raise invalid(what, "contains a %u escape; write the character itself")
+        raise invalid(what, Reason("storage.path_percent_u", "contains a %u escape; write the character itself"))
     for match in _PERCENT.finditer(path):
         byte = int(match.group(1), 16)
         if byte < 0x20 or byte == 0x7F or chr(byte) in "/\\.%" or byte in (0xC0, 0xC1):
-            meaning = repr(chr(byte)) if 0x20 <= byte < 0x7F else f"byte 0x{byte:02X}"
-            raise invalid(
-                what, f"contains {match.group(0)}, which decodes to {meaning}; "
-                "write the character itself, or avoid '%' in cloud paths"
-            )
+            meaning = repr(chr(byte)) if 0x20 <= byte < 0x7F else Reason("storage.byte", "byte 0x{byte:02X}",
+                                                                         byte=byte)
+            raise invalid(what, Reason(
+                "storage.path_percent", "contains {escape}, which decodes to {meaning}; write the character itself, "
+                "or avoid '%' in cloud paths", escape=match.group(0), meaning=meaning))
 
 
-def _check_name(what: str, path: str, name: str) -> None:
+def _check_name(what: str | Reason, path: str, name: str) -> None:
     if name == "":
         if path.endswith("/"):
-            raise invalid(what, "must not end with '/': it names a file, not a folder")
-        raise invalid(what, "must not contain '//' (an empty folder name)")
+            raise invalid(what, Reason("storage.path_trailing_slash", "must not end with '/': it names a file, not "
+                                       "a folder"))
+        raise invalid(what, Reason("storage.path_double_slash", "must not contain '//' (an empty folder name)"))
     if name in (".", "..") or unicodedata.normalize("NFKC", name) in (".", ".."):
-        raise invalid(what, f"must not contain a {name!r} folder")
+        raise invalid(what, Reason("storage.path_dot_folder", "must not contain a {name} folder", name=repr(name)))
     if name.endswith((".", " ")):
-        raise invalid(what, f"has the name {name!r}, which ends with a dot or space that Windows drops")
+        raise invalid(what, Reason("storage.path_trailing_dot", "has the name {name}, which ends with a dot or space "
+                                   "that Windows drops", name=repr(name)))
     if name.split(".", 1)[0].rstrip(" ").casefold() in _WINDOWS_DEVICES:
-        raise invalid(what, f"has the name {name!r}, which Windows reserves for a device")
+        raise invalid(what, Reason("storage.path_device_name", "has the name {name}, which Windows reserves for a "
+                                   "device", name=repr(name)))
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        raise invalid(what, f"has a folder or file name over {MAX_NAME_BYTES} bytes")
+        raise invalid(what, Reason("storage.path_name_too_long", "has a folder or file name over {limit} bytes",
+                                   limit=MAX_NAME_BYTES))
     if name.startswith(TEMP_PREFIX):
-        raise invalid(what, f"must not use the prefix {TEMP_PREFIX!r}, kept for the simulator's temporary files")
+        raise invalid(what, Reason("storage.path_temp_prefix", "must not use the prefix {prefix}, kept for the "
+                                   "simulator's temporary files", prefix=repr(TEMP_PREFIX)))
+
+
+def _not_a_string(value: object) -> Reason:
+    return Reason("storage.not_a_string", "must be a string, not {type}", type=type(value).__name__)
 
 
 def url_path(path: str) -> str:
@@ -140,13 +152,16 @@ def disk_path(root: Path, path: str) -> Path:
         except FileNotFoundError:
             break
         except NotADirectoryError:
-            raise invalid("cloudPath", f"{path!r} goes through a file as if it were a folder") from None
+            raise invalid("cloudPath", Reason("storage.path_through_file", "{path} goes through a file as if it "
+                                              "were a folder", path=repr(path))) from None
         if stat.S_ISLNK(mode) or _is_junction(current):
-            raise invalid("cloudPath", f"{path!r} goes through a link inside the storage folder; links are not followed")
+            raise invalid("cloudPath", Reason("storage.path_through_link", "{path} goes through a link inside the "
+                                              "storage folder; links are not followed", path=repr(path)))
     real_root = os.path.realpath(root)
     real = os.path.realpath(target)
     if real == real_root or os.path.commonpath([real_root, real]) != real_root:
-        raise invalid("cloudPath", f"{path!r} resolves outside the storage folder")
+        raise invalid("cloudPath", Reason("storage.path_outside", "{path} resolves outside the storage folder",
+                                          path=repr(path)))
     return target
 
 
@@ -189,12 +204,16 @@ class FileIds:
         another env gives -503003 (no such file here); a malformed one -501007.
         """
         if not isinstance(file_id, str):
-            raise invalid("fileID", f"must be a string, not {type(file_id).__name__}")
+            raise invalid("fileID", _not_a_string(file_id))
         if not file_id.startswith("cloud://") or "/" not in file_id[8:]:
-            raise invalid("fileID", f"{file_id!r} is not of the form cloud://<env>.<bucket>/<cloudPath>")
+            raise invalid("fileID", Reason("storage.file_id_form", "{file_id} is not of the form "
+                                           "cloud://<env>.<bucket>/<cloudPath>", file_id=repr(file_id)))
         host, path = file_id[8:].split("/", 1)
         if not self._prefix.fullmatch(host):
             if host.split(".", 1)[0] != self.env_id or "." not in host:
-                raise CloudError(-503003, f"{file_id} is not in this environment ({self.env_id})")
-            raise CloudError(-503003, f"{file_id} names a bucket this environment does not have")
-        return normalize_cloud_path(path, f"the cloudPath of {file_id!r}")
+                raise CloudError(-503003, Reason("storage.file_id_other_env", "{file_id} is not in this environment "
+                                                 "({env})", file_id=file_id, env=self.env_id))
+            raise CloudError(-503003, Reason("storage.file_id_other_bucket", "{file_id} names a bucket this "
+                                             "environment does not have", file_id=file_id))
+        return normalize_cloud_path(path, Reason("storage.cloud_path_of", "the cloudPath of {file_id}",
+                                                 file_id=repr(file_id)))

@@ -9,6 +9,7 @@ from typing import Callable
 
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.requests import Caller, Request, Trace
 from app.core.storage.cloudpaths import normalize_cloud_path
 from app.core.storage.permissions import StorageDenied
@@ -26,13 +27,14 @@ def storage_console_actions(service: StorageService, caller_for: Callable[[str |
         if chosen is None:
             return request.caller
         if not isinstance(chosen, dict) or "persona" not in chosen:
-            raise CloudError(-501007, 'viewer must be {"persona": NAME} or {"persona": null} (signed out)')
+            raise CloudError(-501007, Reason("storage.bad_viewer", "viewer must be {example} (signed out)",
+                                             example='{"persona": NAME} or {"persona": null}'))
         return caller_for(chosen["persona"])
 
     def list_files(request: Request, trace: Trace) -> dict:
         prefix = request.params.get("prefix") or ""
         if not isinstance(prefix, str):
-            raise CloudError(-501007, "prefix must be a string")
+            raise CloudError(-501007, Reason("storage.prefix_not_string", "prefix must be a string"))
         trace.target = prefix
         who, mode = viewer(request), service.mode
         files = []
@@ -43,6 +45,8 @@ def storage_console_actions(service: StorageService, caller_for: Callable[[str |
                 "size": record.size, "contentType": record.content_type, "uploadedAt": record.uploaded_at,
                 "canRead": rights["read"].allowed, "readReason": rights["read"].reason,
                 "canDelete": rights["write"].allowed, "deleteReason": rights["write"].reason,
+                # The same reasons as message ids and params, for the app to say in the person's language.
+                "readWhy": _why(rights["read"]), "deleteWhy": _why(rights["write"]),
             })
         return {"files": files, "mode": mode}
 
@@ -52,7 +56,8 @@ def storage_console_actions(service: StorageService, caller_for: Callable[[str |
         trace.target = path
         limit = request.params.get("maxBytes", MAX_PREVIEW_BYTES)
         if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_PREVIEW_BYTES:
-            raise CloudError(-501007, f"maxBytes must be between 1 and {MAX_PREVIEW_BYTES}")
+            raise CloudError(-501007, Reason("storage.bad_max_bytes", "maxBytes must be between 1 and {limit}",
+                                             limit=MAX_PREVIEW_BYTES))
         try:
             record, trace.decision = service.existing(viewer(request), "read", path)
         except StorageDenied as exc:
@@ -75,3 +80,7 @@ def storage_console_actions(service: StorageService, caller_for: Callable[[str |
         "storage.preview": Action(preview, console_only=True),
         "storage.localFolder": Action(local_folder, console_only=True),
     }
+
+
+def _why(decision) -> dict | None:
+    return decision.why.to_dict() if decision.why is not None else None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Callable, Protocol
 
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.requests import Caller, Request
 from app.core.http.body import Reader
 from app.core.http.object_server import ObjectServer, Refusal, Served
@@ -152,7 +153,8 @@ class ObjectDesk:
         with self._lock:
             staged = self._staged.get(upload_id) if isinstance(upload_id, str) else None
             if staged is None or staged[1].caller != caller or staged[1].path != path:
-                raise CloudError(-501007, "no object upload with this uploadId is waiting for this caller and path")
+                raise CloudError(-501007, Reason("storage.no_staged_upload", "no object upload with this uploadId is "
+                                                 "waiting for this caller and path"))
             del self._staged[upload_id]
             return staged[0]
 

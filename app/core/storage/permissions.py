@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.requests import Caller, Decision
 
 READONLY = "READONLY"
@@ -38,7 +39,7 @@ class StorageDenied(CloudError):
     """-503002 storage permission denied, carrying the decision for the event log."""
 
     def __init__(self, decision: Decision) -> None:
-        super().__init__(-503002, decision.reason)
+        super().__init__(-503002, decision.why or decision.reason)
         self.decision = decision
 
 
@@ -50,30 +51,49 @@ def decide(mode: str, caller: Caller, op: Operation, path: str, owner: str | Non
     an upload to a new path is a creation, and the file becomes the caller's.
     """
     if not caller.is_client:
-        return Decision(True, f"{caller.source} runs as admin: storage permissions do not apply")
-    who = caller.persona or caller.openid or "a signed-out visitor"
-    label = f"storage is {mode} ({LABELS_ZH[mode]})"
+        return Decision(True, Reason("storage.admin_no_modes", "{source} runs as admin: storage permissions do "
+                                     "not apply", source=caller.source))
+    who = caller.persona or caller.openid or signed_out()
+    label = Reason("storage.mode_label", "storage is {mode} ({label})", mode=mode, label=LABELS_ZH[mode])
     if mode == ADMINONLY:
-        return Decision(False, f"{label}: mini program users can neither read nor write files")
+        return Decision(False, Reason("storage.adminonly", "{label}: mini program users can neither read nor "
+                                      "write files", label=label))
     mine = not exists or (caller.openid is not None and owner == caller.openid)
     if op == "read":
         if mode != PRIVATE:
-            return Decision(True, f"{label}: every user may read {path}")
+            return Decision(True, Reason("storage.everyone_reads", "{label}: every user may read {path}",
+                                         label=label, path=path))
         if mine and caller.openid:
-            return Decision(True, f"{label}: {who} uploaded {path}, so may read it")
+            return Decision(True, Reason("storage.uploader_reads", "{label}: {who} uploaded {path}, so may read it",
+                                         label=label, who=who, path=path))
         if not caller.openid:
-            return Decision(False, f"{label}: a signed-out visitor owns no files to read")
-        return Decision(False, f"{label}: only the uploader of {path} may read it ({_owned(owner)}), not {who}")
+            return Decision(False, Reason("storage.signed_out_reads", "{label}: a signed-out visitor owns no files "
+                                          "to read", label=label))
+        return Decision(False, Reason("storage.only_uploader_reads", "{label}: only the uploader of {path} may read "
+                                      "it ({owned}), not {who}", label=label, path=path, owned=_owned(owner), who=who))
     if mode == ADMINWRITE:
-        return Decision(False, f"{label}: only admins may upload, overwrite or delete files")
+        return Decision(False, Reason("storage.adminwrite", "{label}: only admins may upload, overwrite or delete "
+                                      "files", label=label))
     if not caller.openid:
-        return Decision(False, f"{label}: a signed-out visitor has no openid to own files")
+        return Decision(False, Reason("storage.signed_out_writes", "{label}: a signed-out visitor has no openid to "
+                                      "own files", label=label))
     if not exists:
-        return Decision(True, f"{label}: {who} may write {path}, a new file that becomes theirs")
+        return Decision(True, Reason("storage.new_file", "{label}: {who} may write {path}, a new file that becomes "
+                                     "theirs", label=label, who=who, path=path))
     if mine:
-        return Decision(True, f"{label}: {who} uploaded {path}, so may overwrite or delete it")
-    return Decision(False, f"{label}: only the uploader of {path} may overwrite or delete it ({_owned(owner)}), not {who}")
+        return Decision(True, Reason("storage.uploader_writes", "{label}: {who} uploaded {path}, so may overwrite "
+                                     "or delete it", label=label, who=who, path=path))
+    return Decision(False, Reason("storage.only_uploader_writes", "{label}: only the uploader of {path} may "
+                                  "overwrite or delete it ({owned}), not {who}", label=label, path=path,
+                                  owned=_owned(owner), who=who))
 
 
-def _owned(owner: str | None) -> str:
-    return f"uploaded by {owner}" if owner else "uploaded by an admin or added by hand, so no user owns it"
+def signed_out() -> Reason:
+    """How a storage reason names a caller with no openid (and no persona)."""
+    return Reason("storage.signed_out", "a signed-out visitor")
+
+
+def _owned(owner: str | None) -> Reason:
+    if owner:
+        return Reason("storage.uploaded_by", "uploaded by {owner}", owner=owner)
+    return Reason("storage.uploaded_by_nobody", "uploaded by an admin or added by hand, so no user owns it")

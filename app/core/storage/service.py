@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.requests import Caller, Decision, Request
 from app.core.storage.index import FileIndex, FileRecord, guess_content_type
 from app.core.storage.objects import ObjectDesk
@@ -23,6 +24,11 @@ from app.core.rules.ruleset import CUSTOM
 from app.core.storage.rules import decide_by_rules
 from app.core.storage.staging import Source, check_case, copy_out, prune_empty, put_in_place, remove, stage
 from app.core.storage.tempurl import UrlSigner
+
+
+def missing(path: str) -> Reason:
+    """-503003's detail: ``a/b.txt does not exist``."""
+    return Reason("storage.no_such_file", "{path} does not exist", path=path)
 
 
 class StorageService:
@@ -105,7 +111,7 @@ class StorageService:
     def existing(self, caller: Caller, op: Operation, path: str) -> tuple[FileRecord, Decision]:
         record, decision = self.check(caller, op, path)
         if record is None:
-            raise CloudError(-503003, f"{path} does not exist")
+            raise CloudError(-503003, missing(path))
         return record, decision
 
     # -- writes --------------------------------------------------------------------------------
@@ -127,7 +133,8 @@ class StorageService:
             return stage(target, source)
         except OSError as exc:
             prune_empty(target.parent, self.root)
-            raise CloudError(-503001, f"could not store {path}: {exc.strerror or exc}") from None
+            raise CloudError(-503001, Reason("storage.could_not_store", "could not store {path}: {error}", path=path,
+                                              error=str(exc.strerror or exc))) from None
 
     def commit(self, caller: Caller, path: str, temp: Path, content_type: str | None = None) -> tuple[FileRecord, Decision]:
         """Put a staged upload in place if ``caller`` may (still) write ``path``."""
@@ -151,7 +158,8 @@ class StorageService:
                 self.index.finish(record)
                 return record, decision
         except OSError as exc:
-            raise CloudError(-503001, f"could not store {path}: {exc.strerror or exc}") from None
+            raise CloudError(-503001, Reason("storage.could_not_store", "could not store {path}: {error}", path=path,
+                                              error=str(exc.strerror or exc))) from None
         finally:
             self.discard(temp)
 
@@ -190,21 +198,23 @@ class StorageService:
         try:
             copy_out(self.disk(path), dest)
         except FileNotFoundError:
-            raise CloudError(-503003, f"{path} does not exist") from None
+            raise CloudError(-503003, missing(path)) from None
         except OSError as exc:
-            raise CloudError(-501007, f"could not write {dest}: {exc.strerror or exc}") from None
+            raise CloudError(-501007, Reason("storage.could_not_write", "could not write {dest}: {error}",
+                                             dest=str(dest), error=str(exc.strerror or exc))) from None
         return record, decision
 
     def read_bytes(self, caller: Caller, path: str, limit: int) -> tuple[bytes, FileRecord, Decision]:
         """The file's bytes, for files up to ``limit`` bytes."""
         record, decision = self.existing(caller, "read", path)
         if record.size > limit:
-            raise CloudError(-501007, f"{path} is {record.size} bytes; ask for it with localPath "
-                                      f"(answers inline stop at {limit} bytes)")
+            raise CloudError(-501007, Reason("storage.too_big_inline", "{path} is {size} bytes; ask for it with "
+                                             "localPath (answers inline stop at {limit} bytes)", path=path,
+                                             size=record.size, limit=limit))
         try:
             return self.disk(path).read_bytes(), record, decision
         except FileNotFoundError:
-            raise CloudError(-503003, f"{path} does not exist") from None
+            raise CloudError(-503003, missing(path)) from None
 
     def temp_url(self, caller: Caller, path: str, max_age: int) -> tuple[str, Decision]:
         """A signed URL of the loopback server, valid for ``max_age`` seconds."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Union
 
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.jsonfile import TEMP_PREFIX, fsync_dir
 from app.core.http.body import BLOCK, Reader
 
@@ -28,7 +29,8 @@ def stage(target: Path, source: Source) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise CloudError(-501007, f"{target.parent.name!r} is a file, so it cannot be a folder") from None
+        raise CloudError(-501007, Reason("storage.file_not_folder", "{name} is a file, so it cannot be a folder",
+                                         name=repr(target.parent.name))) from None
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     temp = Path(name)
     try:
@@ -65,11 +67,10 @@ def check_case(root: Path, path: str) -> None:
             key = _fold(name)
             clash = next((n for n in names if _fold(n) == key and not n.startswith(TEMP_PREFIX)), None)
             if clash is not None:
-                raise CloudError(
-                    -501007,
-                    f"cloudPath {path!r}: {name!r} differs only in letter case from the existing "
-                    f"{clash!r}; Windows and macOS cannot keep both, so use the same spelling",
-                )
+                raise CloudError(-501007, Reason(
+                    "storage.case_clash", "cloudPath {path}: {name} differs only in letter case from the existing "
+                    "{clash}; Windows and macOS cannot keep both, so use the same spelling",
+                    path=repr(path), name=repr(name), clash=repr(clash)))
             return
         folder = folder / name
 
@@ -78,7 +79,8 @@ def put_in_place(temp: Path, target: Path) -> None:
     """Atomically replace ``target`` with ``temp`` and make the rename durable."""
     if target.is_dir():
         temp.unlink(missing_ok=True)
-        raise CloudError(-501007, f"{target.name!r} is a folder here, so it cannot also be a file")
+        raise CloudError(-501007, Reason("storage.folder_not_file", "{name} is a folder here, so it cannot also "
+                                         "be a file", name=repr(target.name)))
     _retry(lambda: os.replace(temp, target))
     fsync_dir(target.parent)
 
@@ -143,9 +145,11 @@ def _retry(operation) -> None:
             return
         except PermissionError as exc:
             if os.name != "nt":
-                raise CloudError(-503001, f"the storage folder refused the change: {exc.strerror}") from None
+                raise CloudError(-503001, Reason("storage.folder_refused", "the storage folder refused the change: "
+                                                 "{error}", error=str(exc.strerror))) from None
             if attempt == 9:
-                raise CloudError(-503001, "the file is in use (being downloaded?); try again in a moment") from None
+                raise CloudError(-503001, Reason("storage.file_in_use", "the file is in use (being downloaded?); try "
+                                                 "again in a moment")) from None
             time.sleep(0.05 * (attempt + 1))
 
 

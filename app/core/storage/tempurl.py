@@ -14,20 +14,31 @@ import math
 from typing import Callable
 from urllib.parse import unquote
 
+from app.core.reasons import Reason
 from app.core.storage.cloudpaths import url_path
 
 DEFAULT_MAX_AGE = 86400  # seconds (spec §10 #3)
 MAX_MAX_AGE = 10 * 365 * 86400  # keeps t a plain Unix time; far beyond any real use
 
 
+class BadMaxAge(ValueError):
+    """A max_age that is not a positive number of seconds; ``reason`` says why as a Reason."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
 def check_max_age(value: object, what: str = "max_age") -> int:
-    """A positive number of seconds, as an int; raises ValueError with the reason."""
+    """A positive number of seconds, as an int; raises BadMaxAge (a ValueError) with the reason."""
     if value is None:
         return DEFAULT_MAX_AGE
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{what} must be a number of seconds, not {value!r}")
+        raise BadMaxAge(Reason("storage.max_age_not_number", "{what} must be a number of seconds, not {value}",
+                               what=what, value=repr(value)))
     if not 0 < value <= MAX_MAX_AGE:
-        raise ValueError(f"{what} must be between 1 and {MAX_MAX_AGE} seconds, not {value!r}")
+        raise BadMaxAge(Reason("storage.max_age_out_of_range", "{what} must be between 1 and {limit} seconds, "
+                               "not {value}", what=what, limit=MAX_MAX_AGE, value=repr(value)))
     return math.ceil(value)
 
 

@@ -18,6 +18,7 @@ from app.core.api import InputError
 from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
+from app.ui.reason_texts import chinese, code_text, say
 from app.ui.widgets import JsonView, pretty_json
 
 EXAMPLE = "await wx.cloud.database().collection('todos').where({done: false}).get()"
@@ -83,10 +84,22 @@ class ClientConsolePane(QWidget):
             result = await self._bridge.request("client.runSnippet", {"code": code, "persona": persona})
             self.output.setPlainText("\n".join([*result["logs"], pretty_json(result["value"])]))
             if not result["ok"]:
-                self.message.show_error(result["value"]["errMsg"])
+                self.message.show_error(_failure_text(result))
             item = QListWidgetItem(f"{'✔' if result['ok'] else '✘'} {persona or self.tr('Signed out')}: {code.splitlines()[0][:60]}")
             item.setData(Qt.ItemDataRole.UserRole, code)
             self.history.insertItem(0, item)
 
     def _on_history_clicked(self, item: QListWidgetItem) -> None:
         self.editor.setPlainText(item.data(Qt.ItemDataRole.UserRole))
+
+
+def _failure_text(result: dict) -> str:
+    """Why the code failed: core's reason in the UI's language when core gave one (the output
+    keeps the errMsg the code saw), else that errMsg (an error of the code's own)."""
+    failure = result.get("failure")
+    err_msg = str(result["value"]["errMsg"])
+    if not isinstance(failure, dict) or not chinese():
+        return err_msg  # in English the errMsg already says it as the mini program sees it
+    text = say(failure.get("why"), failure.get("detail") or err_msg)
+    code = failure.get("code")
+    return code_text(code, text) if isinstance(code, int) and code < -1 else text

@@ -12,6 +12,7 @@ import pytest
 
 from app.core.database import console_query
 from app.core.errors import CloudError, InputError
+from app.core.reasons import Reason
 from app.core.requests import Caller, Request
 
 A, B = {"persona": "学生A"}, {"persona": "学生B"}
@@ -202,3 +203,26 @@ def test_a_box_that_loops_forever_times_out(workspace, monkeypatch):
     with pytest.raises(InputError, match="did not finish within 1 seconds"):
         run(workspace, "c", where="{a: (() => { for (;;) {} })()}")
     assert run(workspace, "c", where="{a: 1}")["answer"]["ok"]
+
+
+def test_hidden_reasons_and_the_refusal_come_structured(demo):
+    """Beside the English ``hidden`` texts, each reason as a Reason's dict (the app says it in
+    the person's language); a refused answer's reason too: the verdict's, not only the code's."""
+    result = run(demo, where="{done: false}", viewer=A)
+    assert result["hiddenReasons"][:2] == [None, None] and result["reason"] is None
+    why = Reason.from_dict(result["hiddenReasons"][2])
+    assert why.id == "database.view_as_hidden" and why.text == result["hidden"][2]
+    assert why.params["why"].id == "database.mode_reads_own"
+    refused = run(demo, "grades", viewer=B)
+    reason = Reason.from_dict(refused["reason"])
+    assert reason.id == "database.mode_no_access"
+    assert reason.text == "grades is ADMINONLY (仅管理员可读写): mini program users can neither read nor write it"
+    assert [Reason.from_dict(r).text for r in refused["hiddenReasons"]] == refused["hidden"]
+
+
+def test_an_aggregate_refusal_gives_its_reason(demo):
+    result = demo.handle(Request("database.runAggregate", {
+        "collectionName": "grades", "pipeline": ".count('n')", "viewer": B}, Caller.console()))
+    assert not result["answer"]["ok"] and Reason.from_dict(result["reason"]).id == "database.mode_no_access"
+    ok = demo.handle(Request("database.runAggregate", {"collectionName": "todos", "pipeline": ""}, Caller.console()))
+    assert ok["answer"]["ok"] and ok["reason"] is None

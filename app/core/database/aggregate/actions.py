@@ -26,7 +26,9 @@ from app.core.database.regex_budget import regex_budget
 from app.core.database.values import MISSING
 from app.core.database.service import DatabaseService, PermissionDenied
 from app.core.dispatcher import Action
+from app.core.database.failures import collection_name_required, invalid_ejson
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 from app.core.requests import Caller, Decision, Request, Trace
 
 ACTION = "database.aggregateDocuments"
@@ -47,7 +49,7 @@ def aggregate_actions(service: DatabaseService, mode_of: Callable[[str], str]) -
         params = request.params
         collection = params.get("collectionName")
         if not isinstance(collection, str) or not collection:
-            raise CloudError(-501007, "collectionName is required")
+            raise CloudError(-501007, collection_name_required())
         trace.target = collection
         pipeline = decode_stages(params.get("stages"), service.resolve_server_dates)
         if request.caller.is_client and pipeline and "$match" in pipeline[0]:
@@ -59,14 +61,15 @@ def aggregate_actions(service: DatabaseService, mode_of: Callable[[str], str]) -
             for name in sorted(referenced_collections(pipeline) - {collection}):
                 reader.open(name, None)
         except PermissionDenied as denied:
-            trace.decision = Decision(False, denied.access.reason)
+            trace.decision = Decision(False, denied.access.why or denied.access.reason)
             raise
         with regex_budget(), time_budget():
             compiled = compile_pipeline(pipeline, Context(documents=reader.documents))
             docs = compiled.run(reader.documents(collection), {"NOW": service.now()})
         if request.caller.is_client and not any("$limit" in stage for stage in pipeline):
             docs = docs[:CLIENT_DEFAULT_LIMIT]
-        trace.decision = Decision(True, f"{access.reason}{reader.joined()} — {len(docs)} result(s)")
+        trace.decision = Decision(True, Reason("database.aggregated", "{why}{joins} — {n} result(s)",
+                                               why=access.why or access.reason, joins=reader.joined(), n=len(docs)))
         return {"list": [wire_value(doc) for doc in docs]}
 
     return {ACTION: Action(aggregate)}
@@ -79,14 +82,17 @@ def decode_stages(stages: Any, resolve: Callable[[Any], Any] = lambda value: val
     it; code calling in-process may also give the value itself.
     """
     if not isinstance(stages, list):
-        raise CloudError(-501007, "stages must be an array of {stageKey, stageValue}")
+        raise CloudError(-501007, Reason("database.stages_param", "stages must be an array of {shape}",
+                                         shape="{stageKey, stageValue}"))
     pipeline = []
     for i, stage in enumerate(stages):
         if not isinstance(stage, dict) or set(stage) != {"stageKey", "stageValue"}:
-            raise CloudError(-501007, f"stages[{i}] must be an object with stageKey and stageValue")
+            raise CloudError(-501007, Reason("database.stage_param", "stages[{i}] must be an object with stageKey "
+                                             "and stageValue", i=i))
         key = stage["stageKey"]
         if not isinstance(key, str) or not key.startswith("$"):
-            raise CloudError(-501007, f"stages[{i}].stageKey must be a stage name such as \"$match\", not {key!r}")
+            raise CloudError(-501007, Reason("database.stage_key_param", "stages[{i}].stageKey must be a stage name "
+                                             "such as \"$match\", not {key}", i=i, key=repr(key)))
         pipeline.append({key: resolve(_decode(stage["stageValue"], i))})
     return pipeline
 
@@ -97,10 +103,11 @@ def _decode(value: Any, index: int) -> Any:
             return ejson.decode(value)
         return ejson.decode(ejson.encode(value), encoded_here=True)
     except ValueError as exc:  # JsonTextError included
-        raise CloudError(-501007, f"stages[{index}].stageValue is not valid EJSON: {exc}") from None
+        raise CloudError(-501007, Reason("database.stage_value_ejson", "stages[{i}].stageValue is not valid EJSON: "
+                                         "{error}", i=index, error=getattr(exc, "reason", None) or str(exc))) from None
     except RecursionError:
-        raise CloudError(-501007, f"stages[{index}].stageValue is nested more than {jsontext.MAX_DEPTH} "
-                                  "levels deep") from None
+        raise CloudError(-501007, Reason("database.stage_value_deep", "stages[{i}].stageValue is nested more than "
+                                         "{depth} levels deep", i=index, depth=jsontext.MAX_DEPTH)) from None
 
 
 class _Reader:
@@ -113,7 +120,7 @@ class _Reader:
         self._mode_of = mode_of
         self._caller = caller
         self._docs: dict[str, list] = {}
-        self._joined: list[str] = []
+        self._joined: list[Reason] = []
 
     def open(self, collection: str, pipeline: list | None) -> Access:
         """Check and snapshot ``collection``; ``pipeline`` is given for the aggregated one."""
@@ -129,21 +136,27 @@ class _Reader:
             access = decide(mode, self._caller, "read", collection)
         if not access.allowed:
             if pipeline is None:
-                access = Access(False, f"$lookup reads {collection}: {access.reason}")
+                access = Access(False, Reason("database.lookup_refused", "$lookup reads {collection}: {why}",
+                                              collection=collection, why=access.why or access.reason))
             raise PermissionDenied(access)
         docs = store.documents(collection)
         if access.owner is not None:
             docs = [doc for doc in docs if owns(doc, access.owner)]
         self._docs[collection] = docs
         if pipeline is None:
-            self._joined.append(f"{collection}: {access.reason}")
+            self._joined.append(Reason("database.lookup_joins", "; joins {collection}: {why}", collection=collection,
+                                       why=access.why or access.reason))
         return access
 
     def documents(self, collection: str) -> list:
         return self._docs.get(collection, [])
 
-    def joined(self) -> str:
-        return "".join(f"; joins {reason}" for reason in self._joined)
+    def joined(self) -> Reason | str:
+        """The joined collections' reasons (``; joins c: …`` each), after the aggregated one's."""
+        said: Reason | str = ""
+        for reason in reversed(self._joined):
+            said = reason if said == "" else Reason("database.reasons_joined", "{first}{rest}", first=reason, rest=said)
+        return said
 
 
 def custom_rules_access(service: DatabaseService, caller: Caller, collection: str, pipeline: list | None) -> Access:

@@ -26,6 +26,7 @@ from typing import Any
 from app.core.database.failures import request_failed
 from app.core.database.values import MISSING, is_number, type_name, value_key
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 Expr = Callable[[Any, dict], Any]
 Compile = Callable[[Any], Expr]
@@ -48,7 +49,7 @@ _scope: ContextVar[dict] = ContextVar("wxsim_aggregate_variables", default=_NO_V
 _deadline: ContextVar[float | None] = ContextVar("wxsim_aggregate_deadline", default=None)
 
 
-def fail(detail: str) -> CloudError:
+def fail(detail: str | Reason) -> CloudError:
     """A malformed operand or a type clash: Mongo's error, passed on as -502001."""
     return request_failed(detail)
 

@@ -20,6 +20,7 @@ from app.core.database.aggregate.core import check_budget, fail, gc_paused
 from app.core.database.aggregate.expressions import referenced_fields
 from app.core.database.failures import invalid_command
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 # Stages of MongoDB that wxsim does not run, and why (the spec documents none of them).
 UNSUPPORTED = {
@@ -77,7 +78,8 @@ def compile_pipeline(pipeline: Any, context: Context | None = None, *, nested: s
     """
     context = context or Context()
     if type(pipeline) is not list:
-        raise fail(f"a pipeline must be an array of stages, not {type(pipeline).__name__}")
+        raise fail(Reason("database.pipeline_not_array", "a pipeline must be an array of stages, not {type}",
+                          type=type(pipeline).__name__))
     specs = [_stage_spec(item) for item in pipeline]
     stages: list[tuple[str, int, Stage]] = []
     for i, (name, value) in enumerate(specs):
@@ -93,18 +95,21 @@ def compile_pipeline(pipeline: Any, context: Context | None = None, *, nested: s
 
 def _stage_spec(item: Any) -> tuple[str, Any]:
     if type(item) is not dict or len(item) != 1:
-        raise fail("A pipeline stage specification object must contain exactly one field.")
+        raise fail(Reason("database.stage_one_field", "A pipeline stage specification object must contain exactly "
+                          "one field."))
     ((name, value),) = item.items()
     return name, value
 
 
 def _check_position(name: str, index: int, nested: str | None) -> None:
     if nested == "$facet" and name in _NOT_IN_FACET:
-        raise fail(f"{name} is not allowed to be used within a $facet stage")
+        raise fail(Reason("database.stage_not_in_facet", "{stage} is not allowed to be used within a $facet stage",
+                          stage=name))
     if nested == "$lookup" and name in ("$out", "$merge"):
-        raise fail(f"{name} is not allowed within a $lookup's sub-pipeline")
+        raise fail(Reason("database.stage_not_in_lookup", "{stage} is not allowed within a $lookup's sub-pipeline",
+                          stage=name))
     if name == "$geoNear" and index != 0:
-        raise fail("$geoNear is only valid as the first stage in a pipeline.")
+        raise fail(Reason("database.geonear_first", "$geoNear is only valid as the first stage in a pipeline."))
 
 
 def _compile_stage(name: str, value: Any, following: list, context: Context) -> Stage:
@@ -127,8 +132,9 @@ def _compile_stage(name: str, value: Any, following: list, context: Context) -> 
     if builder is not None:
         return builder(value)
     if name in UNSUPPORTED:
-        raise invalid_command(f"the {name} stage is not supported by wxsim: {UNSUPPORTED[name]}")
-    raise invalid_command(f"Unrecognized pipeline stage name: '{name}'")
+        raise invalid_command(Reason("database.stage_unsupported", "the {stage} stage is not supported by wxsim: "
+                                     "{why}", stage=name, why=UNSUPPORTED[name]))
+    raise invalid_command(Reason("database.stage_unknown", "Unrecognized pipeline stage name: '{stage}'", stage=name))
 
 
 _SIMPLE: dict[str, Callable[[Any], Stage]] = {
@@ -181,17 +187,21 @@ def stage_fields(name: str, value: Any) -> set[str] | None:
 
 def _facet(value: Any, context: Context) -> Stage:
     if type(value) is not dict:
-        raise fail(f"the $facet specification must be a non-empty object, but found: {type(value).__name__}")
+        raise fail(Reason("database.facet_not_object", "the $facet specification must be a non-empty object, but "
+                          "found: {type}", type=type(value).__name__))
     if not value:
-        raise fail("the $facet specification must be a non-empty object")
+        raise fail(Reason("database.facet_empty", "the $facet specification must be a non-empty object"))
     facets = []
     for name, sub in value.items():
         if not name or name.startswith("$") or "." in name:
-            raise fail(f"$facet pipeline names must be valid field names, not '{name}'")
+            raise fail(Reason("database.facet_name", "$facet pipeline names must be valid field names, not '{name}'",
+                              name=name))
         if type(sub) is not list:
-            raise fail(f"arguments to $facet must be arrays, {name} is type {type(sub).__name__}")
+            raise fail(Reason("database.facet_not_array", "arguments to $facet must be arrays, {name} is type {type}",
+                              name=name, type=type(sub).__name__))
         if not sub:
-            raise fail(f"sub-pipeline in $facet stage cannot be empty: {name}")
+            raise fail(Reason("database.facet_sub_empty", "sub-pipeline in $facet stage cannot be empty: {name}",
+                              name=name))
         facets.append((name, compile_pipeline(sub, context, nested="$facet")))
 
     def run(docs: list, variables: dict) -> list:
@@ -200,7 +210,8 @@ def _facet(value: Any, context: Context) -> Stage:
             try:
                 out[name] = sub.run(docs, variables)
             except CloudError as error:
-                raise CloudError(error.code, f"{name}: {error.detail}") from None
+                raise CloudError(error.code, Reason("database.in_facet", "{name}: {detail}", name=name,
+                                                    detail=error.reason or error.detail)) from None
         return [out]
 
     return run
@@ -229,4 +240,5 @@ def referenced_collections(pipeline: Any) -> set[str]:
 
 def _named(error: CloudError, name: str, number: int) -> CloudError:
     """The same error, its detail prefixed with the stage it happened in."""
-    return CloudError(error.code, f"{name} (stage {number}): {error.detail}")
+    return CloudError(error.code, Reason("database.in_stage", "{stage} (stage {number}): {detail}", stage=name,
+                                         number=number, detail=error.reason or error.detail))

@@ -13,11 +13,18 @@ from pathlib import Path
 
 from app.core.errors import CloudError, SimulatorError
 from app.core.functions.runtime.outcome import JsOutcome, LogLine
-from app.core.functions.runtime.node_process import SDK_ENV_DEFAULTS, NodeProcess, find_node, sdk_problem
+from app.core.functions.runtime.node_process import (
+    SDK_ENV_DEFAULTS,
+    NodeProcess,
+    find_node,
+    sdk_problem,
+    sdk_reason,
+)
 from app.core.functions.runtime.pool import Host, WorkerPool
 from app.core.functions.runtime.slots import WorkerSlots
+from app.core.reasons import Reason
 
-__all__ = ["SDK_ENV_DEFAULTS", "NodePool", "find_node", "sdk_problem"]
+__all__ = ["SDK_ENV_DEFAULTS", "NodePool", "find_node", "sdk_problem", "sdk_reason"]
 
 LOG_LIMIT_BYTES = 4 * 1024 * 1024
 RESULT_LIMIT_BYTES = 1024 * 1024  # spec §2.6
@@ -44,9 +51,9 @@ class NodePool(WorkerPool[NodeProcess]):
         SimulatorError: ``node`` cannot be found.
     """
 
-    CLOSED = "The Node.js runtime is closed."
-    CLOSED_DURING_CALL = "The Node.js runtime was closed during the call."
-    FAILED_TO_START = "Node.js failed to start."
+    CLOSED = Reason("functions.node_closed", "The Node.js runtime is closed.")
+    CLOSED_DURING_CALL = Reason("functions.node_closed_during_call", "The Node.js runtime was closed during the call.")
+    FAILED_TO_START = Reason("functions.node_failed_to_start", "Node.js failed to start.")
     OOM_MARKER = "heap out of memory"  # Node's "FATAL ERROR: ... JavaScript heap out of memory"
     FINAL_TYPES = ("done", "stale")
 
@@ -63,10 +70,9 @@ class NodePool(WorkerPool[NodeProcess]):
     ) -> None:
         found = find_node(node)
         if found is None:
-            raise SimulatorError(
-                f"Node.js was not found ({node}). Install Node.js, set its path in the "
-                "workspace settings, or use the embedded runtime."
-            )
+            raise SimulatorError(Reason(
+                "functions.node_missing", "Node.js was not found ({node}). Install Node.js, set its path in the "
+                "workspace settings, or use the embedded runtime.", node=node))
         self.node = found
         limit = CloudError(-604001)
         self._init = {
@@ -125,7 +131,8 @@ class NodePool(WorkerPool[NodeProcess]):
         try:
             return NodeProcess(self.node, self._heap_mb, self._init)
         except OSError as e:  # the executable went away or cannot run here
-            raise SimulatorError(f"Node.js ({self.node}) could not be started: {e}") from e
+            raise SimulatorError(Reason("functions.node_cannot_start", "Node.js ({node}) could not be started: {detail}",
+                                        node=self.node, detail=str(e))) from e
 
     # A warm instance is always reusable here: its worker checks its own files before running
     # the call and answers "stale" if they changed (see worker.js), which _finish retries.

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from app.core.functions.runtime.process import PipeWorker
+from app.core.reasons import Reason
 
 WORKER_JS = Path(__file__).resolve().parents[1] / "js" / "node" / "worker.js"
 
@@ -82,7 +83,13 @@ def _version_key(path: Path) -> tuple[int, ...]:
 
 
 def sdk_problem(function_dir: Path) -> str | None:
-    """Why the function cannot run on Node.js as it is (a package not installed), or None.
+    """Why the function cannot run on Node.js as it is (a package not installed), or None."""
+    reason = sdk_reason(function_dir)
+    return None if reason is None else str(reason)
+
+
+def sdk_reason(function_dir: Path) -> Reason | None:
+    """:func:`sdk_problem` as a Reason, for the app to say in the person's language.
 
     It needs ``node_modules/wx-server-sdk`` and every package its package.json depends on,
     installed in its own folder: that folder is all the platform deploys.
@@ -95,19 +102,22 @@ def sdk_problem(function_dir: Path) -> str | None:
     except FileNotFoundError:
         declared = {}
     except (OSError, ValueError, AttributeError) as exc:
-        return f"{where}/package.json cannot be read ({exc}); fix it and run `npm install` there."
+        return Reason("functions.package_json_unreadable", "{where}/package.json cannot be read ({detail}); "
+                      "fix it and run `npm install` there.", where=where, detail=str(exc))
     if not isinstance(declared, dict):
-        return f'{where}/package.json: "dependencies" must be an object; fix it and run `npm install` there.'
+        return Reason("functions.package_json_bad_dependencies", '{where}/package.json: "dependencies" must be '
+                      "an object; fix it and run `npm install` there.", where=where)
     wanted = ["wx-server-sdk", *(name for name in declared if name != "wx-server-sdk")]
     missing = [n for n in wanted if not (folder / "node_modules" / n / "package.json").is_file()]
     if not missing:
         return None
-    names = ", ".join(missing)
-    verb = "is" if len(missing) == 1 else "are"
-    return (
-        f"Cloud function {folder.name} cannot run on Node.js: {names} {verb} not installed in its "
-        f"folder. Run `npm install` in {where}, or use the embedded runtime."
-    )
+    if len(missing) == 1:
+        return Reason("functions.sdk_missing_one", "Cloud function {function} cannot run on Node.js: {names} is not "
+                      "installed in its folder. Run `npm install` in {where}, or use the embedded runtime.",
+                      function=folder.name, names=missing[0], where=where)
+    return Reason("functions.sdk_missing", "Cloud function {function} cannot run on Node.js: {names} are not "
+                  "installed in its folder. Run `npm install` in {where}, or use the embedded runtime.",
+                  function=folder.name, names=", ".join(missing), where=where)
 
 
 def worker_env() -> dict[str, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.reasons import Reason
+
 
 @dataclass(frozen=True)
 class LogLine:
@@ -24,6 +26,7 @@ class JsError:
     stack: str
     code: int | None = None  # the errCode the thrown error carried, if any
     err_msg: str | None = None  # and its errMsg (the SDKs' errors carry both)
+    reason: Reason | None = None  # ``message`` as a Reason when the runtime itself wrote it
 
 
 @dataclass(frozen=True)

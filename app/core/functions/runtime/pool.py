@@ -13,6 +13,7 @@ from app.core.errors import SimulatorError
 from app.core.functions.runtime.outcome import JsError, JsOutcome, LogLine
 from app.core.functions.runtime.process import PipeWorker, WorkerExited
 from app.core.functions.runtime.slots import WorkerSlots
+from app.core.reasons import Reason
 
 __all__ = ["IDLE_TTL_S", "REFILL_DELAY_S", "WATCH_INTERVAL_S", "Host", "PoolStats", "WorkerPool"]
 
@@ -41,6 +42,11 @@ class PoolStats:
 W = TypeVar("W", bound=PipeWorker)
 
 
+def timed_out(timeout_s: float) -> Reason:
+    """A run that did not end within its time limit."""
+    return Reason("functions.timed_out", "Task timed out after {seconds:.2f} seconds", seconds=timeout_s)
+
+
 class WorkerPool(Generic[W]):
     """Runs calls in worker processes, keeping warm instances per function directory.
 
@@ -61,9 +67,9 @@ class WorkerPool(Generic[W]):
     killed and replaced. Clean workers are never pinged.
     """
 
-    CLOSED: ClassVar[str]  # invoke after close()
-    CLOSED_DURING_CALL: ClassVar[str]
-    FAILED_TO_START: ClassVar[str]  # followed by the worker's stderr or the timeout
+    CLOSED: ClassVar[Reason]  # invoke after close()
+    CLOSED_DURING_CALL: ClassVar[Reason]
+    FAILED_TO_START: ClassVar[Reason]  # followed by the worker's stderr or the timeout
     OOM_MARKER: ClassVar[str]  # what the runtime writes to stderr when the heap limit is hit
     FINAL_TYPES: ClassVar[tuple[str, ...]] = ("done",)  # messages that end a call
 
@@ -187,7 +193,10 @@ class WorkerPool(Generic[W]):
             if self._closed:
                 raise SimulatorError(self.CLOSED_DURING_CALL) from e
             detail = e.stderr_tail if isinstance(e, WorkerExited) else str(e)
-            raise SimulatorError(f"{self.FAILED_TO_START} {detail}".strip()) from e
+            if not detail.strip():
+                raise SimulatorError(self.FAILED_TO_START) from e
+            raise SimulatorError(Reason("functions.failed_to_start_detail", "{problem} {detail}",
+                                        problem=self.FAILED_TO_START, detail=detail.rstrip())) from e
 
     def _run(
         self, worker: W, message: dict, timeout_s: float, host: Host | None
@@ -211,7 +220,8 @@ class WorkerPool(Generic[W]):
             self._discard(worker)  # the only way to stop JS that is past an await or in a timer
             for msg in worker.drain():
                 logs.extend(self._logs_in(msg))
-            error = JsError("Error", f"Task timed out after {timeout_s:.2f} seconds", "")
+            why = timed_out(timeout_s)
+            error = JsError("Error", str(why), "", reason=why)
             return _outcome(None, error, True, logs, started)
         return self._finish(worker, done, logs, started)
 
@@ -228,12 +238,12 @@ class WorkerPool(Generic[W]):
 
     def _crash_error(self, e: WorkerExited) -> JsError:
         if self.OOM_MARKER in e.stderr_tail:
-            message = f"JavaScript heap out of memory (the limit is {self._heap_mb} MB)"
+            why = Reason("functions.out_of_memory", "JavaScript heap out of memory (the limit is {mb} MB)",
+                         mb=self._heap_mb)
         else:
-            message = (
-                f"The function's runtime process exited unexpectedly (exit code {e.returncode})"
-            )
-        return JsError("Error", message, e.stderr_tail)
+            why = Reason("functions.runtime_exited",
+                         "The function's runtime process exited unexpectedly (exit code {code})", code=e.returncode)
+        return JsError("Error", str(why), e.stderr_tail, reason=why)
 
     # --- worker bookkeeping -----------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 __all__ = ["CAP_CODE", "WorkerSlots", "default_worker_cap"]
 
@@ -165,20 +166,16 @@ class WorkerSlots:
     # --- the errors -------------------------------------------------------------------------
 
     def nested_refusal(self) -> CloudError:
-        return CloudError(
-            CAP_CODE,
-            f"All {self._limit} cloud function instances the simulator runs at once (its worker "
+        return CloudError(CAP_CODE, Reason(
+            "functions.cap_nested", "All {limit} cloud function instances the simulator runs at once (its worker "
             "process cap) are busy, and this nested call cannot wait for one: the calls it was "
-            "made from hold some of them. Nest fewer calls, or raise the cap (max_workers).",
-        )
+            "made from hold some of them. Nest fewer calls, or raise the cap (max_workers).", limit=self._limit))
 
     def wait_refusal(self, waited_s: float) -> CloudError:
-        return CloudError(
-            CAP_CODE,
-            f"No cloud function instance came free within {waited_s:.2f} seconds: all "
-            f"{self._limit} the simulator runs at once (its worker process cap) stayed busy. "
-            "Try again later, or raise the cap (max_workers).",
-        )
+        return CloudError(CAP_CODE, Reason(
+            "functions.cap_wait", "No cloud function instance came free within {seconds:.2f} seconds: all "
+            "{limit} the simulator runs at once (its worker process cap) stayed busy. "
+            "Try again later, or raise the cap (max_workers).", seconds=waited_s, limit=self._limit))
 
 
 def _checked(limit: int) -> int:

@@ -10,6 +10,7 @@ from app.core.functions.runtime.v8_process import WorkerProcess
 from app.core.functions.runtime.outcome import JsError, JsOutcome, LogLine
 from app.core.functions.runtime.pool import WATCH_INTERVAL_S, Host, WorkerPool
 from app.core.functions.runtime.slots import WorkerSlots
+from app.core.reasons import Reason
 
 __all__ = ["Host", "JsError", "JsOutcome", "JsPool", "LogLine"]
 
@@ -40,9 +41,9 @@ class JsPool(WorkerPool[WorkerProcess]):
             before reuse).
     """
 
-    CLOSED = "The JavaScript runtime is closed."
-    CLOSED_DURING_CALL = "The JavaScript runtime was closed during the call."
-    FAILED_TO_START = "The JavaScript runtime failed to start."
+    CLOSED = Reason("functions.v8_closed", "The JavaScript runtime is closed.")
+    CLOSED_DURING_CALL = Reason("functions.v8_closed_during_call", "The JavaScript runtime was closed during the call.")
+    FAILED_TO_START = Reason("functions.v8_failed_to_start", "The JavaScript runtime failed to start.")
     OOM_MARKER = "out of memory"
 
     def __init__(

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app.ui.reason_texts import say
 from app.ui.rows_model import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -51,17 +52,18 @@ class DocumentsModel(QAbstractTableModel):
     batches as it scrolls.
 
     ``hidden`` says, per document, why the persona being viewed as cannot see it (None: it
-    can), so the pane can grey those rows out instead of hiding them.
+    can), so the pane can grey those rows out instead of hiding them: core's reason as a
+    Reason's dict (said in the UI's language in the tooltip) or as plain text.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._docs: list[dict] = []
-        self._hidden: list[str | None] = []
+        self._hidden: list[dict | str | None] = []
         self._shown = 0
         self.columns: list[str] = []
 
-    def set_documents(self, docs: list[dict], hidden: list[str | None] | None = None) -> None:
+    def set_documents(self, docs: list[dict], hidden: list[dict | str | None] | None = None) -> None:
         self.beginResetModel()
         self._docs = docs
         self._hidden = hidden if hidden is not None else [None] * len(docs)
@@ -137,7 +139,7 @@ class DocumentsModel(QAbstractTableModel):
             font = QFont()
             font.setStrikeOut(True)
             return font
-        return reason  # ToolTipRole
+        return say(reason) if isinstance(reason, dict) else reason  # ToolTipRole
 
 
 _HIDDEN_ROLES = (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole)

@@ -28,6 +28,7 @@ from app.ui.panes.database.aggregate_bar import AggregateBar
 from app.ui.panes.database.models import CollectionsModel, DocumentsModel
 from app.ui.panes.database.editor import DocumentEditor
 from app.ui.messages import InlineMessage
+from app.ui.reason_texts import chinese, code_text, say
 from app.ui.panes.database.row_navigator import RowNavigator
 from app.ui.panes.database.transfer import TransferBar
 from app.ui.panes.database.query_bar import QueryBar
@@ -231,7 +232,7 @@ class DatabasePane(QWidget):
                          **self._bridge.viewer_param(self.viewer_box.choice())}
                 result = await self._bridge.request("database.runQuery", query)
                 if self._show_documents(query, result):
-                    self._show_answer(result["answer"])
+                    self._show_answer(result["answer"], result.get("reason"))
 
     @async_slot()
     async def run_aggregate(self) -> None:
@@ -255,14 +256,15 @@ class DatabasePane(QWidget):
                     self.answer.show_info(self.tr("{viewer} gets: {msg}, {n} row(s)").format(
                         viewer=viewer, msg=answer["errMsg"], n=answer["count"]))
                 else:
-                    self.answer.show_error(f"{viewer}: {answer['errMsg']}")
+                    self._show_refusal(viewer, answer, result.get("reason"))
 
     def _show_documents(self, query: dict, result: dict) -> bool:
         """Show the listed matches, unless the user moved to another collection meanwhile."""
         if query["collectionName"] != self._collection or self.aggregating():
             return False
         selected = self.documents.document_at(self.document_view.currentIndex().row())
-        self.documents.set_documents(result["documents"], result["hidden"])
+        reasons = result.get("hiddenReasons") or [None] * len(result["hidden"])
+        self.documents.set_documents(result["documents"], [why or text for text, why in zip(result["hidden"], reasons)])
         self._last_query, self._last_wire = query, result.get("wire")
         self._reselect(selected)
         return True
@@ -277,14 +279,25 @@ class DatabasePane(QWidget):
         self.document_view.selectRow(row)
         self.document_json.show_value(self.documents.document_at(row))
 
-    def _show_answer(self, answer: dict) -> None:
+    def _show_answer(self, answer: dict, reason: dict | None = None) -> None:
         viewer = self.viewer_box.choice_label()
         if answer["ok"]:
             self.answer.show_info(self.tr("{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)").format(
                 viewer=viewer, msg=answer["errMsg"], n=answer["count"],
                 hidden=self.documents.hidden_count(), total=self.documents.total()))
         else:
+            self._show_refusal(viewer, answer, reason)
+
+    def _show_refusal(self, viewer: str, answer: dict, reason: dict | None) -> None:
+        """The viewer's failed answer: its code's words and core's reason in the UI's language,
+        the SDK's own errMsg in the tooltip; the errMsg itself when core gave no reason (the
+        SDK refused the call before sending it)."""
+        if reason is None or not isinstance(answer.get("errCode"), int):
             self.answer.show_error(f"{viewer}: {answer['errMsg']}")
+            return
+        colon = "：" if chinese() else ": "
+        self.answer.show_error(f"{viewer}{colon}{code_text(answer['errCode'], say(reason))}")
+        self.answer.setToolTip(f"“{answer['errMsg']}”")  # the SDK's own errMsg, verbatim
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)

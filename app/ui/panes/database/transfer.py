@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.api import InputError
+from app.core.api import InputError, Reason
 from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.flow_layout import FlowLayout
 from app.ui.widgets import shrinkable
 from app.ui.messages import InlineMessage
+from app.ui.reason_texts import say
 
 SHOWN_LINE_ERRORS = 8
 
@@ -115,7 +116,7 @@ class TransferBar(QWidget):
     def _report(self, outcome: dict) -> None:
         """Render ``database.importFile``'s answer: the counts, the bad lines, the conflicts."""
         line_errors = outcome["lineErrors"]
-        lines = [e["message"] for e in line_errors[:SHOWN_LINE_ERRORS]]
+        lines = [say(e.get("reason"), e["message"]) for e in line_errors[:SHOWN_LINE_ERRORS]]
         if len(line_errors) > SHOWN_LINE_ERRORS:
             lines.append(self.tr("… and {n} more bad lines").format(n=len(line_errors) - SHOWN_LINE_ERRORS))
         if outcome["conflicts"]:
@@ -181,4 +182,5 @@ def _count_lines(path: Path) -> int:
         with path.open("rb") as handle:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
     except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from None
+        raise InputError(Reason("database.file_unreadable", "Cannot read {path}: {error}", path=str(path),
+                                error=exc.strerror or str(exc))) from None

@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from app.core.api import Invocation
+from app.ui.reason_texts import say
 from app.ui.rows_model import RowsModel
 from app.ui.widgets import format_time
 
@@ -31,10 +32,22 @@ class FunctionRow:
 
     @classmethod
     def from_answer(cls, item: dict) -> "FunctionRow":
+        """A row of ``functions.list``; its problems in the UI's language (core's Reasons)."""
         trigger = item.get("trigger")
         return cls(item["name"], item["folder"], item["timeoutSeconds"], trigger["cron"] if trigger else None,
-                   item.get("modified"), item.get("problem"), item.get("runtime") or "v8",
-                   item.get("nodeProblem"), dict(item.get("presets") or {}))
+                   item.get("modified"), _said(item, "problem"), item.get("runtime") or "v8",
+                   _said(item, "nodeProblem"), dict(item.get("presets") or {}))
+
+
+def node_problem(answer: dict) -> str | None:
+    """Why a function cannot run on Node.js here (``functions.setRuntime``'s answer), said."""
+    return _said(answer, "nodeProblem")
+
+
+def _said(answer: dict, key: str) -> str | None:
+    """``answer[key]`` (core's English) said by its Reason ``answer[key + "Why"]`` when there is one."""
+    text = answer.get(key)
+    return say(answer.get(key + "Why"), text) if text else text
 
 
 class FunctionsModel(RowsModel[FunctionRow]):

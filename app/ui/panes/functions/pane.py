@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
-from app.core.api import Caller, InputError, Invocation, JsonTextError, jsontext
+from app.core.api import Caller, InputError, Invocation, JsonTextError, Reason, jsontext
 from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
-from app.ui.panes.functions.models import FunctionRow, FunctionsModel, InvocationsModel
+from app.ui.panes.functions.models import FunctionRow, FunctionsModel, InvocationsModel, node_problem
 from app.ui.panes.persona_box import PersonaBox
 from app.ui.messages import InlineMessage
+from app.ui.reason_texts import chinese, say
 from app.ui.flow_layout import FlowLayout
 from app.ui.widgets import make_table, JsonView, WrapLabel, format_time
 
@@ -198,7 +199,7 @@ class FunctionsPane(QWidget):
             info = self.functions.function_at(self.functions.row_of(answer["name"]))
             if info is not None:
                 self.functions.replace_function(replace(info, runtime=answer["runtime"],
-                                                        node_problem=answer["nodeProblem"]))
+                                                        node_problem=node_problem(answer)))
             if answer["name"] == self._name:
                 self.runtime_box.setCurrentIndex(self.runtime_box.findData(answer["runtime"]))
                 self._show_runtime_problem()
@@ -245,7 +246,7 @@ class FunctionsPane(QWidget):
             self.result.show_value(value)
             self.logs.clear()
             return
-        status = self.tr("ok") if run.ok else run.error
+        status = self.tr("ok") if run.ok else say(run.error_why, run.error)
         self.summary.setText(self.tr("{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}").format(
             time=format_time(run.started, with_date=True), source=run.source, duration=run.duration_ms,
             rid=run.request_id, status=status))
@@ -347,10 +348,19 @@ def _payload(text: str) -> dict:
     except JsonTextError as exc:
         if exc.decode_error is None:
             raise  # NaN, too deep, …: the strict reader's own words, with where
-        raise InputError(QCoreApplication.translate("FunctionsPane", "The event is not valid JSON: {error}").format(error=exc.decode_error)) from None
+        raise InputError(QCoreApplication.translate("FunctionsPane", "The event is not valid JSON: {error}").format(
+            error=_decode_problem(exc))) from None
     if not isinstance(data, dict):
         raise InputError(QCoreApplication.translate("FunctionsPane", "The event must be a JSON object, like {\"a\": 1}."))
     return data
+
+
+def _decode_problem(exc: JsonTextError) -> str:
+    """What json said about text that is not JSON, and where; json's own words in English."""
+    detail = exc.problem_why.params.get("detail") if exc.problem_why is not None else None
+    if not chinese() or not isinstance(detail, Reason):
+        return str(exc.decode_error)
+    return say(detail) + (f"（{say(exc.where_why, exc.where)}）" if exc.where else "")
 
 
 def _request_id(err_msg: str) -> str | None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from app.core.api import Persona
+from app.ui.reason_texts import say
 from app.ui.rows_model import RowsModel
 from app.ui.widgets import color_dot, format_time
 
@@ -31,13 +32,24 @@ class FileRow:
     read_reason: str
     can_delete: bool
     delete_reason: str
+    read_why: dict | None = None  # the reasons as core's message ids and params (said in the UI's language)
+    delete_why: dict | None = None
 
     @classmethod
     def from_answer(cls, item: dict, owner: Persona | None) -> "FileRow":
         """``owner`` is the persona whose openid uploaded it, if it is one."""
         return cls(item["cloudPath"], item["fileID"], item["size"], item["contentType"], item["uploadedAt"],
                    owner.name if owner else (item["owner"] or ""), owner.color if owner else None,
-                   item["canRead"], item["readReason"], item["canDelete"], item["deleteReason"])
+                   item["canRead"], item["readReason"], item["canDelete"], item["deleteReason"],
+                   item.get("readWhy"), item.get("deleteWhy"))
+
+    def read_text(self) -> str:
+        """Why the viewer may (not) read the file, in the UI's language."""
+        return say(self.read_why, self.read_reason)
+
+    def delete_text(self) -> str:
+        """Why the viewer may (not) delete the file, in the UI's language."""
+        return say(self.delete_why, self.delete_reason)
 
 
 class FilesModel(RowsModel[FileRow]):
@@ -71,7 +83,7 @@ class FilesModel(RowsModel[FileRow]):
             return color_dot(row.owner_color)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (self.READ, self.WRITE):
-                return row.read_reason if column == self.READ else row.delete_reason
+                return row.read_text() if column == self.READ else row.delete_text()
             return row.path
         if role == Qt.ItemDataRole.ForegroundRole and column in (self.READ, self.WRITE):
             return QColor("#188038" if _allowed(row, column) else "#D93025")

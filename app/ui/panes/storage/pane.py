@@ -31,6 +31,7 @@ from app.core.api import (
     STORAGE_MODES,
     CloudError,
     InputError,
+    Reason,
     SimulatorError,
 )
 from app.ui.async_slot import async_slot
@@ -38,6 +39,7 @@ from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.panes.persona_box import PersonaBox
 from app.ui.panes.storage.models import FileRow, FilesModel
+from app.ui.reason_texts import error_text
 from app.ui.flow_layout import FlowLayout
 from app.ui.widgets import make_table, shrinkable
 
@@ -255,7 +257,7 @@ class StoragePane(QWidget):
                 **self._bridge.viewer_param(self._viewer())})
         except SimulatorError as exc:  # e.g. the viewer may not read it: say why, where it would show
             if self._previewed == key:
-                self._show_no_preview(str(exc))
+                self._show_no_preview(error_text(exc))
             return
         if self._previewed != key:
             return  # another file was selected meanwhile
@@ -351,8 +353,7 @@ class StoragePane(QWidget):
                 self._caller(), "storage.batchDeleteFile", {"fileid_list": [row.file_id]})
             item = answer["delete_list"][0]
             if item["code"] != "SUCCESS":
-                raise CloudError(-503002 if item["code"] == "STORAGE_EXCEED_AUTHORITY" else -503003,
-                                 item.get("message") or item["code"])
+                raise item_error(item, row, row.delete_why)
             self.message.show_info(self.tr("Deleted {path}").format(path=row.path))
 
     def _on_copy_id_clicked(self) -> None:
@@ -370,8 +371,7 @@ class StoragePane(QWidget):
                                                    {"file_list": [{"fileid": row.file_id}]})
             item = answer["download_list"][0]
             if item["code"] != "SUCCESS":
-                raise CloudError(-503002 if item["code"] == "STORAGE_EXCEED_AUTHORITY" else -503003,
-                                 item.get("message") or item["code"])
+                raise item_error(item, row, row.read_why)
             url = item["tempFileURL"]
             QGuiApplication.clipboard().setText(url)
             # Until the t the link is signed with; the app serves it after a restart, too.
@@ -393,3 +393,19 @@ class StoragePane(QWidget):
         with self.message.reporting():
             await self._bridge.request("storage.setPermission", {"mode": mode})
             await self.refresh()
+
+
+def item_error(item: dict, row: FileRow, why: dict | None) -> CloudError:
+    """A batch item's failure as the error it was: its code, and its message without the code's
+    own words (``message`` is ``str()`` of core's error, which starts with them).
+
+    ``why`` is the listing's reason for the same right (``readWhy``/``deleteWhy``): when the
+    refusal says the same, it is said in the UI's language, as is core's "no such file"."""
+    code = -503002 if item["code"] == "STORAGE_EXCEED_AUTHORITY" else -503003
+    detail = item.get("message") or item["code"]
+    words = CloudError(code).text
+    if detail.startswith(words):
+        detail = detail[len(words):].lstrip(". ")
+    known = [Reason.from_dict(why), Reason("storage.no_such_file", "{path} does not exist", path=row.path)]
+    reason = next((r for r in known if r is not None and r.text == detail), None)
+    return CloudError(code, reason or detail)
