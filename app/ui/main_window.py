@@ -329,6 +329,7 @@ class MainWindow(QMainWindow):
         if appearance is not None:
             self.theme_actions[appearance.theme].setChecked(True)
         self.switcher.show_badge(presenter)
+        self.timeline.set_spotlighting(presenter)
         self._fit_to_font()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)

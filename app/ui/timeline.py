@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -26,9 +27,11 @@ from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.flow_layout import FlowLayout
-from app.ui.timeline_details import describe
-from app.ui.timeline_model import ADMIN, SIGNED_OUT, EventRole, TimelineFilter, TimelineModel
+from app.ui.timeline_details import describe, headline
+from app.ui.timeline_model import ADMIN, OUTCOME_COLORS, SIGNED_OUT, EventRole, TimelineFilter, TimelineModel
 from app.ui.widgets import JsonView, color_dot
+
+SPOTLIGHT_MS = 8000  # long enough to read aloud, short enough not to stand for the next request
 
 __all__ = ["ADMIN", "SIGNED_OUT", "EventRole", "TimelineFilter", "TimelineModel", "TimelineView"]
 
@@ -58,6 +61,18 @@ class TimelineView(QWidget):
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.setToolTip(self.tr("Save the rows shown, as JSON Lines or CSV."))
         self.message = InlineMessage()
+        # Presenter mode's line for the class: the newest mini program request, verdict and why.
+        self.spotlight = QLabel()
+        self.spotlight.setObjectName("timeline-spotlight")
+        self.spotlight.setWordWrap(True)
+        self.spotlight.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.spotlight.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.spotlight.hide()
+        self._spotlighting = False
+        self._spotlight_timer = QTimer(self)
+        self._spotlight_timer.setSingleShot(True)
+        self._spotlight_timer.setInterval(SPOTLIGHT_MS)
+        self._spotlight_timer.timeout.connect(self._end_spotlight)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -103,6 +118,7 @@ class TimelineView(QWidget):
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(tools)
+        column.addWidget(self.spotlight)
         column.addWidget(self.message)
         column.addWidget(self.table)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -200,8 +216,47 @@ class TimelineView(QWidget):
 
     # -- slots ---------------------------------------------------------------------------------
 
+    # -- presenter mode's spotlight -------------------------------------------------------------
+
+    def set_spotlighting(self, on: bool) -> None:
+        """In presenter mode, each new mini program request is spotlit for a few seconds."""
+        self._spotlighting = on
+        if not on:
+            self._end_spotlight()
+
+    def spotlight_event(self, event: Event) -> None:
+        """Show ``event``'s verdict in words above the table and tint its row strongly."""
+        self.model.flush()  # its row exists now
+        self.spotlight.setText(headline(event))
+        color = OUTCOME_COLORS.get(event.outcome, OUTCOME_COLORS[OUTCOME_ERROR])
+        self.spotlight.setStyleSheet(
+            f"#timeline-spotlight {{ color: white; background: {color.name()}; border-radius: 4px;"
+            " padding: 4px 8px; font-weight: bold; }")
+        self.spotlight.show()
+        self._fit_spotlight()
+        self.model.spotlight(event.id)
+        self._spotlight_timer.start()
+
+    def _fit_spotlight(self) -> None:
+        # Wrapped text is as tall as the width allows; the layout alone would give it one line
+        # in the short timeline dock and cut the reason off.
+        if self.spotlight.isVisible():
+            width = self.table.width()  # the column it shares; its own is stale until laid out
+            self.spotlight.setMinimumHeight(self.spotlight.heightForWidth(max(width, 1)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_spotlight()
+
+    def _end_spotlight(self) -> None:
+        self._spotlight_timer.stop()
+        self.spotlight.hide()
+        self.model.spotlight(None)
+
     def _on_bridge_event_logged(self, event: Event) -> None:
         self.model.add(event)
+        if self._spotlighting and event.caller_kind == "client":
+            self.spotlight_event(event)
         if event.action == "functions.pauseTriggers":  # also when asked from elsewhere
             self._show_paused(self._bridge.triggers_paused())
 

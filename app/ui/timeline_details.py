@@ -5,9 +5,25 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from app.core.api import Event
+from app.core.api import OUTCOME_DENIED, OUTCOME_OK, Event
+from app.ui.reason_texts import event_error, event_why
 from app.ui.timeline_model import outcome_label, persona_label
 from app.ui.widgets import pretty_json
+
+
+def headline(event: Event) -> str:
+    """One line a class reads off the projector: who, the verdict in words, and why
+    ("学生B 被拒绝：只有上传者 学生A 可以删除 images/a.png")."""
+    if event.outcome == OUTCOME_OK:
+        verdict = QCoreApplication.translate("TimelineDetails", "{who} succeeded: {why}")
+        because = event_why(event) or f"{event.action} {event.target}".strip()
+    elif event.outcome == OUTCOME_DENIED:
+        verdict = QCoreApplication.translate("TimelineDetails", "{who} was denied: {why}")
+        because = event_why(event) or event_error(event)
+    else:
+        verdict = QCoreApplication.translate("TimelineDetails", "{who} failed: {why}")
+        because = event_error(event) or event_why(event)
+    return verdict.format(who=persona_label(event), why=because)
 
 
 def describe(event: Event) -> str:
@@ -20,11 +36,10 @@ def describe(event: Event) -> str:
     lines = [asked.format(who=who, action=event.action, target=event.target, source=event.source),
              outcome_label(event)]
     if event.permission_reason:
-        lines.append(QCoreApplication.translate("TimelineDetails", "Why: {reason}").format(
-            reason=event.permission_reason))
+        lines.append(QCoreApplication.translate("TimelineDetails", "Why: {reason}").format(reason=event_why(event)))
     if event.error_message:
         lines.append(QCoreApplication.translate("TimelineDetails", "Error: {message}").format(
-            message=event.error_message))
+            message=event_error(event)))
     lines.append(QCoreApplication.translate("TimelineDetails", "Request ID: {id}").format(id=event.id))
     if event.parent_id:
         lines.append(QCoreApplication.translate("TimelineDetails", "Made inside request {id}").format(

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from app.core.api import OUTCOME_DENIED, OUTCOME_ERROR, OUTCOME_OK, Event
+from app.ui.reason_texts import event_error, event_why
 from app.ui.widgets import color_dot, format_time
 
 Index = QModelIndex | QPersistentModelIndex
@@ -28,6 +29,10 @@ EventRole = Qt.ItemDataRole.UserRole + 1
 # and dark themes alike. Denied is amber, failed red: a class tells them apart at a glance.
 OUTCOME_COLORS = {OUTCOME_OK: QColor("#188038"), OUTCOME_DENIED: QColor("#B06000"), OUTCOME_ERROR: QColor("#D93025")}
 ROW_TINTS = {OUTCOME_DENIED: QColor(255, 171, 0, 60), OUTCOME_ERROR: QColor(217, 48, 37, 40)}
+# The spotlit row (presenter mode's newest client request): the same hues, strong enough to find
+# from the back of a classroom.
+SPOTLIGHT_TINTS = {OUTCOME_OK: QColor(24, 128, 56, 90), OUTCOME_DENIED: QColor(255, 171, 0, 150),
+                   OUTCOME_ERROR: QColor(217, 48, 37, 110)}
 CONTEXT_COLOR = QColor("#80868B")
 
 
@@ -43,6 +48,7 @@ class TimelineModel(QAbstractTableModel):
         self._pending: list[Event] = []
         self._by_id: dict[str, Event] = {}
         self._parents: set[str] = set()  # ids that some logged event names as its parent
+        self._spotlit: str | None = None  # the id of the row drawn in its strong tint
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(30)
@@ -52,6 +58,19 @@ class TimelineModel(QAbstractTableModel):
         self._pending.append(event)
         if not self._flush_timer.isActive():
             self._flush_timer.start()
+
+    def spotlight(self, event_id: str | None) -> None:
+        """Draw the row of ``event_id`` in its strong tint (None: no row)."""
+        previous, self._spotlit = self._spotlit, event_id
+        for changed in {previous, event_id} - {None}:
+            row = self.row_of(changed)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1),
+                                      [Qt.ItemDataRole.BackgroundRole])
+
+    @property
+    def spotlit(self) -> str | None:
+        return self._spotlit
 
     def clear(self) -> None:
         """Drop every row, and the events not shown yet."""
@@ -134,6 +153,10 @@ class TimelineModel(QAbstractTableModel):
         """The rows' events, top first."""
         return list(self._rows)
 
+    def row_of(self, event_id: str) -> int | None:
+        """The row showing ``event_id`` (new rows are at the top, where this looks first)."""
+        return next((row for row, event in enumerate(self._rows) if event.id == event_id), None)
+
     def event_at(self, row: int) -> Event | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
@@ -166,9 +189,11 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(event, column)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if event.id == self._spotlit:
+                return SPOTLIGHT_TINTS.get(event.outcome)
             return ROW_TINTS.get(event.outcome)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.OUTCOME:
-            return event.permission_reason or event.error_message
+            return event_why(event) or event_error(event) or None
         if role == Qt.ItemDataRole.DecorationRole and column == self.PERSONA and event.caller_kind == "client":
             return color_dot(self._color_of(event.persona))
         if role == Qt.ItemDataRole.ForegroundRole and column == self.OUTCOME:

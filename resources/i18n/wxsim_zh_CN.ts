@@ -17,32 +17,32 @@
 <context>
     <name>ClientConsolePane</name>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="31"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="32"/>
         <source>Client console</source>
         <translation>客户端控制台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="44"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="45"/>
         <source>Mini program code with a global wx (wx.cloud is initialised with traceUser: true). One expression shows its value; statements can return one.</source>
         <translation>小程序端代码，可直接使用全局 wx（wx.cloud 已用 traceUser: true 初始化）。单个表达式会显示它的值；多条语句可以用 return 返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="61"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="62"/>
         <source>History (click to reuse)</source>
         <translation>历史记录（点击可再次使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="73"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="74"/>
         <source>Run as {name}</source>
         <translation>以 {name} 身份运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="73"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="74"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="81"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="82"/>
         <source>Type some mini program code first.</source>
         <translation>请先输入小程序端代码。</translation>
     </message>
@@ -50,12 +50,12 @@
 <context>
     <name>CollectionsModel</name>
     <message>
-        <location filename="../../app/ui/panes/database/models.py" line="27"/>
+        <location filename="../../app/ui/panes/database/models.py" line="28"/>
         <source>Collection</source>
         <translation>集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/models.py" line="27"/>
+        <location filename="../../app/ui/panes/database/models.py" line="28"/>
         <source>Documents</source>
         <translation>记录数</translation>
     </message>
@@ -63,17 +63,17 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../app/ui/messages.py" line="143"/>
+        <location filename="../../app/ui/messages.py" line="144"/>
         <source>Something went wrong</source>
         <translation>出错了</translation>
     </message>
     <message>
-        <location filename="../../app/ui/messages.py" line="147"/>
+        <location filename="../../app/ui/messages.py" line="148"/>
         <source>wxsim hit an unexpected error. Your data is safe and you can keep working. Please copy the details below into a bug report.</source>
         <translation>wxsim 遇到了意外错误。你的数据是安全的，可以继续使用。请复制下面的详细信息附在问题报告里。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/messages.py" line="154"/>
+        <location filename="../../app/ui/messages.py" line="155"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
@@ -81,133 +81,133 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="43"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="44"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="64"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="65"/>
         <source>Query</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="65"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="66"/>
         <source>Aggregate</source>
         <translation>聚合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="100"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="101"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="101"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="102"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="108"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="109"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="110"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="111"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="119"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="120"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="120"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="121"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="121"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="387"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="122"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="400"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="175"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="176"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="175"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="176"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="181"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="182"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="182"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="183"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="70"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="71"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="255"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="256"/>
         <source>{viewer} gets: {msg}, {n} row(s)</source>
         <translation>{viewer} 得到：{msg}，{n} 条结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="283"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="285"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="327"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="340"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="335"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="348"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="347"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="360"/>
         <source>The document {id} no longer exists.</source>
         <translation>记录 {id} 已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="349"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="362"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="351"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="364"/>
         <source>Update (merge the typed fields; _openid kept)</source>
         <translation>更新（合并所填字段；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="352"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="365"/>
         <source>Replace (the whole document; _openid kept)</source>
         <translation>替换（整条记录；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="375"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="388"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="378"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="391"/>
         <source>Type the fields to change, e.g. {done: true}.</source>
         <translation>请填写要修改的字段，例如 {done: true}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="388"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="401"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -223,42 +223,42 @@
 <context>
     <name>FilesModel</name>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="62"/>
         <source>Name</source>
         <translation>文件名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="62"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="62"/>
         <source>Owner</source>
         <translation>上传者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="50"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="62"/>
         <source>Uploaded</source>
         <translation>上传时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="51"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="63"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="51"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="63"/>
         <source>Read</source>
         <translation>可读</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="51"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="63"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/models.py" line="64"/>
+        <location filename="../../app/ui/panes/storage/models.py" line="76"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
@@ -266,22 +266,22 @@
 <context>
     <name>FunctionsModel</name>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="48"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="61"/>
         <source>Function</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="48"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="61"/>
         <source>Timeout</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="48"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="61"/>
         <source>Timer trigger</source>
         <translation>定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="48"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="61"/>
         <source>Changed</source>
         <translation>修改时间</translation>
     </message>
@@ -289,142 +289,142 @@
 <context>
     <name>FunctionsPane</name>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="40"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="41"/>
         <source>Functions</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="64"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="65"/>
         <source>Embedded (V8)</source>
         <translation>内置（V8）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="65"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="66"/>
         <source>Node.js</source>
         <translation>Node.js</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="66"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="67"/>
         <source>Node.js runs the function with its own node_modules and the real wx-server-sdk</source>
         <translation>Node.js 用函数自己的 node_modules 和真正的 wx-server-sdk 运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="67"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="68"/>
         <source>Use the embedded runtime</source>
         <translation>改用内置运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="69"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="70"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="70"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="71"/>
         <source>Run trigger now</source>
         <translation>立即触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="94"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="95"/>
         <source>Run as</source>
         <translation>调用身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="96"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="97"/>
         <source>Preset</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="100"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="101"/>
         <source>Save preset…</source>
         <translation>保存模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="101"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="102"/>
         <source>Delete preset</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="106"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="107"/>
         <source>Runtime</source>
         <translation>运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="110"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="111"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="114"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="115"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="115"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="116"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="116"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="117"/>
         <source>History (日志)</source>
         <translation>调用记录（日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="122"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="123"/>
         <source>Event (JSON)</source>
         <translation>测试参数 event（JSON）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="50"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="51"/>
         <source>Console test (no user)</source>
         <translation>云端测试（无用户）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="221"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="222"/>
         <source>Select a function first.</source>
         <translation>请先选择一个云函数。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="248"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="249"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="249"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="250"/>
         <source>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</source>
         <translation>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="277"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="278"/>
         <source>At {path}, line {line}</source>
         <translation>位置：{path} 第 {line} 行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="279"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="280"/>
         <source>Open the file in its editor</source>
         <translation>在编辑器中打开该文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="305"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="306"/>
         <source>Save preset</source>
         <translation>保存模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="305"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="306"/>
         <source>Preset name:</source>
         <translation>模板名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="346"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="347"/>
         <source>The event</source>
         <translation>event</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="350"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="351"/>
         <source>The event is not valid JSON: {error}</source>
         <translation>event 不是有效的 JSON：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="352"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="354"/>
         <source>The event must be a JSON object, like {&quot;a&quot;: 1}.</source>
         <translation>event 必须是 JSON 对象，例如 {&quot;a&quot;: 1}。</translation>
     </message>
@@ -432,42 +432,42 @@
 <context>
     <name>InvocationsModel</name>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="87"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="113"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="113"/>
         <source>timed out</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/models.py" line="100"/>
+        <location filename="../../app/ui/panes/functions/models.py" line="113"/>
         <source>error</source>
         <translation>失败</translation>
     </message>
@@ -640,24 +640,24 @@
         <translation>放大文字（Ctrl+=）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="366"/>
+        <location filename="../../app/ui/main_window.py" line="367"/>
         <source>Open a mini program project (the folder with project.config.json)</source>
         <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>About wxsim</source>
         <translation>关于 wxsim</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="376"/>
+        <location filename="../../app/ui/main_window.py" line="377"/>
         <source>wxsim {version}
 微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
         <translation>wxsim {version}
 微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="387"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>wxsim</source>
         <translation>wxsim</translation>
     </message>
@@ -795,58 +795,58 @@
 <context>
     <name>StoragePane</name>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="58"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="60"/>
         <source>Storage</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="86"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="244"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="88"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="246"/>
         <source>Select a file to preview it.</source>
         <translation>选择一个文件即可预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="107"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="109"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="109"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="111"/>
         <source>Act as</source>
         <translation>操作身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="112"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="114"/>
         <source>Upload…</source>
         <translation>上传…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="113"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="115"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="114"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="116"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="115"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
         <source>Copy fileID</source>
         <translation>复制 fileID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="116"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="118"/>
         <source>Copy temp URL</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="119"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="133"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="135"/>
         <source>Drop files here to upload them into the selected folder.</source>
         <translation>把文件拖到这里，即可上传到选中的文件夹。</translation>
     </message>
@@ -856,65 +856,65 @@
         <translation>已复制链接，有效期至 {until}（{hours} 小时）：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="74"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="76"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="222"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="322"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="340"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="224"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="324"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="342"/>
         <source>Select a file first.</source>
         <translation>请先选择一个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="250"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="270"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="252"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="272"/>
         <source>No preview for {type}.</source>
         <translation>{type} 类型的文件无法预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="282"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="284"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="302"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="304"/>
         <source>Only files can be uploaded, not folders.</source>
         <translation>只能上传文件，不能上传文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="317"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="319"/>
         <source>Uploaded {n} file(s).</source>
         <translation>已上传 {n} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="324"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="326"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="335"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="337"/>
         <source>Saved to {path}</source>
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="342"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="344"/>
         <source>Delete file</source>
         <translation>删除文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="342"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="344"/>
         <source>Delete {path}?</source>
         <translation>删除 {path}？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="356"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="357"/>
         <source>Deleted {path}</source>
         <translation>已删除 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="362"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="363"/>
         <source>Copied {id}</source>
         <translation>已复制 {id}</translation>
     </message>
@@ -922,27 +922,27 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="198"/>
+        <location filename="../../app/ui/timeline_model.py" line="223"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="199"/>
+        <location filename="../../app/ui/timeline_model.py" line="224"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="205"/>
+        <location filename="../../app/ui/timeline_model.py" line="230"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="207"/>
+        <location filename="../../app/ui/timeline_model.py" line="232"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="209"/>
+        <location filename="../../app/ui/timeline_model.py" line="234"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
@@ -950,42 +950,57 @@
 <context>
     <name>TimelineDetails</name>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="17"/>
+        <location filename="../../app/ui/timeline_details.py" line="18"/>
+        <source>{who} succeeded: {why}</source>
+        <translation>{who} 成功：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="21"/>
+        <source>{who} was denied: {why}</source>
+        <translation>{who} 被拒绝：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="24"/>
+        <source>{who} failed: {why}</source>
+        <translation>{who} 失败：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="33"/>
         <source>{who} asked for {action} on {target}, from {source}</source>
         <translation>{who} 通过 {source} 请求 {action}，对象 {target}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="19"/>
+        <location filename="../../app/ui/timeline_details.py" line="35"/>
         <source>{who} asked for {action}, from {source}</source>
         <translation>{who} 通过 {source} 请求 {action}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="23"/>
+        <location filename="../../app/ui/timeline_details.py" line="39"/>
         <source>Why: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="26"/>
+        <location filename="../../app/ui/timeline_details.py" line="41"/>
         <source>Error: {message}</source>
         <translation>错误：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="28"/>
+        <location filename="../../app/ui/timeline_details.py" line="43"/>
         <source>Request ID: {id}</source>
         <translation>请求 ID：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="30"/>
+        <location filename="../../app/ui/timeline_details.py" line="45"/>
         <source>Made inside request {id}</source>
         <translation>在请求 {id} 内发出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="37"/>
+        <location filename="../../app/ui/timeline_details.py" line="52"/>
         <source>Request:</source>
         <translation>请求：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="38"/>
+        <location filename="../../app/ui/timeline_details.py" line="53"/>
         <source>Answer:</source>
         <translation>返回：</translation>
     </message>
@@ -993,7 +1008,7 @@
 <context>
     <name>TimelineFilter</name>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="268"/>
+        <location filename="../../app/ui/timeline_model.py" line="293"/>
         <source>Shown for context: a request made inside it matches the filters.</source>
         <translation>作为上下文显示：在它内部发出的请求符合筛选条件。</translation>
     </message>
@@ -1001,37 +1016,37 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="149"/>
+        <location filename="../../app/ui/timeline_model.py" line="172"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="150"/>
+        <location filename="../../app/ui/timeline_model.py" line="173"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="151"/>
+        <location filename="../../app/ui/timeline_model.py" line="174"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="152"/>
+        <location filename="../../app/ui/timeline_model.py" line="175"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="153"/>
+        <location filename="../../app/ui/timeline_model.py" line="176"/>
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="154"/>
+        <location filename="../../app/ui/timeline_model.py" line="177"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="155"/>
+        <location filename="../../app/ui/timeline_model.py" line="178"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
@@ -1039,99 +1054,99 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="50"/>
+        <location filename="../../app/ui/timeline.py" line="53"/>
         <source>Pause timer triggers</source>
         <translation>暂停定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="52"/>
+        <location filename="../../app/ui/timeline.py" line="55"/>
         <source>Timer triggers (such as dailyReport) fire no more until this is unticked; the choice is saved with the workspace.</source>
         <translation>定时触发器（如 dailyReport）暂停触发，直到取消勾选；此设置随工作区保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="55"/>
+        <location filename="../../app/ui/timeline.py" line="58"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="57"/>
+        <location filename="../../app/ui/timeline.py" line="60"/>
         <source>Empty the timeline. The request log (events.jsonl) keeps every request for QA.</source>
         <translation>清空时间线。请求日志（events.jsonl）仍保留所有请求，供测试查阅。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="58"/>
+        <location filename="../../app/ui/timeline.py" line="61"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="59"/>
+        <location filename="../../app/ui/timeline.py" line="62"/>
         <source>Save the rows shown, as JSON Lines or CSV.</source>
         <translation>将当前显示的行保存为 JSON Lines 或 CSV。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="72"/>
+        <location filename="../../app/ui/timeline.py" line="87"/>
         <source>Click a request to see who asked, the verdict and why, then what was asked and answered.</source>
         <translation>点击一条请求，查看是谁发起的、结果及原因，以及请求内容和返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="90"/>
+        <location filename="../../app/ui/timeline.py" line="105"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="91"/>
+        <location filename="../../app/ui/timeline.py" line="106"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="92"/>
+        <location filename="../../app/ui/timeline.py" line="107"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="119"/>
-        <location filename="../../app/ui/timeline.py" line="122"/>
-        <location filename="../../app/ui/timeline.py" line="131"/>
+        <location filename="../../app/ui/timeline.py" line="135"/>
+        <location filename="../../app/ui/timeline.py" line="138"/>
+        <location filename="../../app/ui/timeline.py" line="147"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="123"/>
+        <location filename="../../app/ui/timeline.py" line="139"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="124"/>
+        <location filename="../../app/ui/timeline.py" line="140"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="125"/>
+        <location filename="../../app/ui/timeline.py" line="141"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="168"/>
+        <location filename="../../app/ui/timeline.py" line="184"/>
         <source>Export the rows shown</source>
         <translation>导出当前显示的行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="169"/>
+        <location filename="../../app/ui/timeline.py" line="185"/>
         <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="183"/>
+        <location filename="../../app/ui/timeline.py" line="199"/>
         <source>Exported {n} request(s) to {path}</source>
         <translation>已导出 {n} 条请求到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="134"/>
+        <location filename="../../app/ui/timeline.py" line="150"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="135"/>
+        <location filename="../../app/ui/timeline.py" line="151"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
@@ -1216,97 +1231,97 @@
 <context>
     <name>TransferBar</name>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="60"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="67"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="61"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="68"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="63"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="70"/>
         <source>Insert (existing _id is an error)</source>
         <translation>Insert（_id 已存在时报错）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="64"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="71"/>
         <source>Upsert (existing _id is replaced)</source>
         <translation>Upsert（_id 已存在时替换）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="65"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="72"/>
         <source>All or nothing</source>
         <translation>全部成功才导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="67"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="74"/>
         <source>If any line is bad, import nothing</source>
         <translation>只要有一行有误，就什么都不导入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="82"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="89"/>
         <source>Import into the collection</source>
         <translation>导入到集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="83"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="90"/>
         <source>JSON Lines (*.json *.jsonl);;CSV (*.csv);;All files (*)</source>
         <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="94"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="101"/>
         <source>Select a collection to import into.</source>
         <translation>请先选择要导入的集合。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="114"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="121"/>
         <source>… and {n} more bad lines</source>
         <translation>……另有 {n} 行有误</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="116"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="123"/>
         <source>{n} _id(s) already existed and were skipped</source>
         <translation>{n} 个 _id 已存在，已跳过</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="117"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="124"/>
         <source>Imported {inserted} new and replaced {replaced} document(s).</source>
         <translation>新导入 {inserted} 条，替换 {replaced} 条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="121"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="128"/>
         <source>Nothing was imported: the file has bad lines.</source>
         <translation>未导入任何记录：文件中有错误的行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="130"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="137"/>
         <source>Select a collection to export.</source>
         <translation>请先选择要导出的集合。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="133"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="140"/>
         <source>Export the documents shown</source>
         <translation>导出显示的文档</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="134"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="141"/>
         <source>JSON Lines (*.json *.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.json *.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="142"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="149"/>
         <source>Fields for CSV</source>
         <translation>CSV 字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="142"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="149"/>
         <source>Fields, comma separated:</source>
         <translation>字段（用逗号分隔）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/transfer.py" line="163"/>
+        <location filename="../../app/ui/panes/database/transfer.py" line="170"/>
         <source>Exported {n} document(s) to {path}</source>
         <translation>已导出 {n} 条记录到 {path}</translation>
     </message>

@@ -206,3 +206,29 @@ def test_a_late_match_inside_a_listed_call_brings_the_call_along(qtbot, demo):
     view.model.add(event("late", "storage.batchDeleteFile", "denied", parent="call"))
     view.model.flush()
     assert sorted(shown(view)) == ["functions.invokeFunction", "└ storage.batchDeleteFile"]
+
+
+def test_presenter_spotlight_says_the_newest_client_verdict_and_tints_its_row(qtbot, qloop, demo, demo_workspace):
+    view = make_view(qtbot, demo)
+    view.show()
+    delete_as_b(qloop, demo, demo_workspace)  # before presenter mode: not spotlit
+    qloop.run_until_complete(eventually(lambda: "storage.batchDeleteFile" in shown(view)))
+    assert view.spotlight.isHidden() and view.model.spotlit is None
+
+    view.set_spotlighting(True)
+    delete_as_b(qloop, demo, demo_workspace)
+    qloop.run_until_complete(eventually(lambda: view.model.spotlit is not None))
+    event = next(e for e in reversed(demo.recent_events()) if e.action == "storage.batchDeleteFile")
+    assert view.model.spotlit == event.id
+    assert view.spotlight.isVisible()
+    assert view.spotlight.text().startswith("学生B was denied: ") and "campus.jpg" in view.spotlight.text()
+    row = view.model.row_of(event.id)
+    assert view.model.index(row, ACTION).data(Qt.ItemDataRole.BackgroundRole) != ROW_TINTS[OUTCOME_DENIED]
+
+    qloop.run_until_complete(demo.request("database.listCollections"))  # the console's: not spotlit
+    qloop.run_until_complete(eventually(lambda: "database.listCollections" in shown(view)))
+    assert view.model.spotlit == event.id
+    view.set_spotlighting(False)  # leaving presenter mode ends it
+    assert view.spotlight.isHidden() and view.model.spotlit is None
+    row = view.model.row_of(event.id)  # newer rows came in above it
+    assert view.model.index(row, ACTION).data(Qt.ItemDataRole.BackgroundRole) == ROW_TINTS[OUTCOME_DENIED]

@@ -1,0 +1,217 @@
+"""The Chinese window speaks Chinese: walk every pane after a class's usual mistakes and refusals
+and read every label, button, tooltip, menu, header, list item and message a person can see.
+
+Data is not words: documents, JSON answers, code, logs and the raw request in the timeline's
+detail view are shown as they are, so they are not read here (the detail view's summary is).
+What is read may hold identifiers (``collection.get:ok``, ``todos``, ``wx.login``) and names in
+quotes; three English words in a row is English left in the UI.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QPlainTextEdit,
+    QTabBar,
+    QWidget,
+)
+
+from app.paths import resource
+from app.settings import AppSettings
+from app.ui.bridge import ADMIN
+from app.ui.i18n import Translations
+from app.ui.messages import InlineMessage
+from app.ui.widgets import JsonView
+from tests.ui.conftest import eventually, settle
+
+# Quoted text, identifiers with dots/underscores/slashes/colons/parentheses, URLs, paths, hex.
+_NOT_WORDS = re.compile(
+    r"“[^”]*”|\"[^\"]*\"|'[^']*'|‘[^’]*’|`[^`]*`|https?://\S+|\S*[./_:()\[\]{}=<>@#$\\]\S*|\b[0-9a-f]{8,}\b"
+)
+_ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;!?-]+[A-Za-z]{2,}){2,}\b")
+# Names of things that are English in the Chinese product too.
+_PROPER_NAMES = ("Hello World", "JSON Lines", "Node.js", "wx-server-sdk", "Mini Program", "WeChat DevTools")
+
+
+def english_in(text: str) -> list[str]:
+    for name in _PROPER_NAMES:
+        text = text.replace(name, " ")
+    text = re.sub(r"<[^>]+>", " ", text)  # rich-text labels: tags are not words
+    return _ENGLISH_RUN.findall(_NOT_WORDS.sub(" ", text))
+
+
+def test_english_in_finds_english_and_spares_identifiers():
+    assert english_in("学生A cannot see this document") == ["cannot see this document"]
+    assert english_in("学生A 得到：collection.get:ok，4 条记录") == []
+    assert english_in("todos 是 PRIVATE（仅创建者及管理员可读写）") == []
+    assert english_in("“Learn cloud dev” 已保存") == []
+
+
+def visible_texts(window) -> list[tuple[str, str]]:
+    """(where, text) for everything a person can read in ``window`` now."""
+    found: list[tuple[str, str]] = []
+
+    def add(widget: QWidget, kind: str, text: str | None) -> None:
+        if text:
+            found.append((f"{type(widget).__name__}({widget.objectName() or ''}).{kind}", text))
+
+    for widget in [window, *window.findChildren(QWidget)]:
+        if widget is not window and not widget.isVisibleTo(window) and not isinstance(widget, QMenu):
+            continue
+        add(widget, "toolTip", widget.toolTip())
+        if isinstance(widget, (QDockWidget,)) or widget is window:
+            add(widget, "title", widget.windowTitle())
+        if isinstance(widget, InlineMessage):
+            add(widget, "message", widget.text())
+        elif isinstance(widget, JsonView):
+            if widget is window.timeline.details:  # its summary is words; the raw JSON below is not
+                add(widget, "summary", widget.toPlainText().split("\n\n")[0])
+            add(widget, "placeholder", widget.placeholderText())
+        elif isinstance(widget, QPlainTextEdit):
+            add(widget, "placeholder", widget.placeholderText())
+        elif isinstance(widget, QLabel):
+            add(widget, "text", widget.text())
+        elif isinstance(widget, QAbstractButton):
+            add(widget, "text", widget.text())
+        elif isinstance(widget, QLineEdit):
+            add(widget, "placeholder", widget.placeholderText())
+        elif isinstance(widget, QComboBox):
+            for i in range(widget.count()):
+                add(widget, f"item{i}", widget.itemText(i))
+        elif isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                add(widget, f"tab{i}", widget.tabText(i))
+                add(widget, f"tabToolTip{i}", widget.tabToolTip(i))
+        elif isinstance(widget, QGroupBox):
+            add(widget, "title", widget.title())
+        elif isinstance(widget, QMenu):
+            for action in widget.actions():
+                add(widget, "action", action.text())
+                add(widget, "actionToolTip", action.toolTip() if action.toolTip() != action.text().replace("&", "") else "")
+        if isinstance(widget, QListWidget):
+            for i in range(widget.count()):
+                add(widget, f"row{i}", widget.item(i).text())
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for column in range(model.columnCount()):
+                add(widget, f"header{column}", model.headerData(column, Qt.Orientation.Horizontal))
+            for row in range(min(model.rowCount(), 50)):  # tooltips say why (hidden documents, verdicts)
+                for column in range(model.columnCount()):
+                    add(widget, f"tip{row},{column}", model.index(row, column, QModelIndex()).data(
+                        Qt.ItemDataRole.ToolTipRole))
+    add(window, "status", window.statusBar().currentMessage())
+    return found
+
+
+def english_left(window) -> list[tuple[str, str, list[str]]]:
+    return [(where, text, runs) for where, text in visible_texts(window) if (runs := english_in(str(text)))]
+
+
+@pytest.fixture
+def chinese(qapp):
+    translations = Translations(qapp, resource("i18n"))
+    translations.install("zh_CN")
+    yield translations
+    translations.install("en")
+
+
+def panes(window) -> dict:
+    return {type(pane).__name__: pane for pane in window.panes}
+
+
+def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloop, tmp_path):
+    settings = AppSettings.load(tmp_path / "settings.json")
+    settings.language, settings.welcomed = "zh_CN", True
+    session = start(settings)
+    window, bridge = session.window, session.bridge
+    by_name = panes(window)
+    left: list = []
+
+    def walk(name: str) -> None:
+        window.navigation.setCurrentRow(list(by_name).index(name))
+        settle(qloop, bridge)
+        left.extend((name, *finding) for finding in english_left(window))
+
+    # Users: a name that is taken; wx.login signed out.
+    users = by_name["UsersPane"]
+    qloop.run_until_complete(users.change_persona("personas.add", {"name": "学生A"}))
+    walk("UsersPane")
+
+    # Database: 学生A views the PRIVATE todos (others' documents greyed with a reason); a typo.
+    database = by_name["DatabasePane"]
+    window.navigation.setCurrentRow(list(by_name).index("DatabasePane"))
+    qloop.run_until_complete(eventually(lambda: database.collections.rowCount() > 0))
+    database.collection_view.selectRow(database.collections.row_of("todos"))
+    settle(qloop, bridge)
+    database.viewer_box.setCurrentIndex(database.viewer_box.findData("学生B"))
+    qloop.run_until_complete(database.run_query())
+    walk("DatabasePane")
+    database.collection_view.selectRow(database.collections.row_of("grades"))  # ADMINONLY: refused
+    settle(qloop, bridge)
+    database.viewer_box.setCurrentIndex(database.viewer_box.findData("学生B"))
+    qloop.run_until_complete(database.run_query())
+    walk("DatabasePane")
+    database.query_bar.where_edit.setText("{done: false")
+    qloop.run_until_complete(database.run_query())
+    walk("DatabasePane")
+    database.viewer_box.setCurrentIndex(database.viewer_box.findData(ADMIN))
+
+    # Storage: 学生B deletes the teacher's picture.
+    storage = by_name["StoragePane"]
+    bridge.set_acting_as("学生B")
+    window.navigation.setCurrentRow(list(by_name).index("StoragePane"))
+    qloop.run_until_complete(eventually(lambda: storage.folders.rowCount() == 1))
+    root = storage.folders.item(0)
+    storage.tree.setCurrentIndex(next(root.child(i) for i in range(root.rowCount())
+                                      if root.child(i).text() == "images").index())
+    qloop.run_until_complete(eventually(lambda: any(
+        storage.files.row_at(r).path == "images/campus.jpg" for r in range(storage.files.rowCount()))))
+    storage.table.selectRow(next(r for r in range(storage.files.rowCount())
+                                 if storage.files.row_at(r).path == "images/campus.jpg"))
+    qloop.run_until_complete(storage.delete())
+    walk("StoragePane")
+
+    # Functions: a payload that is not JSON.
+    functions = by_name["FunctionsPane"]
+    window.navigation.setCurrentRow(list(by_name).index("FunctionsPane"))
+    settle(qloop, bridge)
+    functions.function_view.selectRow(functions.functions.row_of("login"))
+    settle(qloop, bridge)
+    functions.payload.setPlainText("{x: ")
+    qloop.run_until_complete(functions.run())
+    walk("FunctionsPane")
+
+    # The client console: a read of the ADMINONLY grades.
+    console = by_name["ClientConsolePane"]
+    console.editor.setPlainText("await wx.cloud.database().collection('grades').get()")
+    qloop.run_until_complete(console.run())
+    walk("ClientConsolePane")
+
+    # The timeline: the denied delete's summary, in presenter mode's spotlight too.
+    window.presenter_action.trigger()
+    qloop.run_until_complete(storage.delete())
+    qloop.run_until_complete(eventually(lambda: window.timeline.spotlight.isVisible()))
+    timeline = window.timeline
+    denied = next(r for r in range(timeline.proxy.rowCount())
+                  if timeline.proxy.index(r, 3).data() == "storage.batchDeleteFile")
+    timeline.table.selectRow(denied)
+    walk("ClientConsolePane")
+    spotlight, summary = timeline.spotlight.text(), timeline.details.toPlainText()
+    window.presenter_action.trigger()
+    settle(qloop, bridge)
+
+    assert left == []
+    assert spotlight.startswith("学生B 被拒绝：") and "images/campus.jpg" in spotlight
+    assert summary.startswith("学生B")
