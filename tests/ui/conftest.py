@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import pytest
 import qasync
@@ -118,3 +119,30 @@ def start(qapp, qloop, tmp_path, monkeypatch):
         close_window(session)
     if sessions:
         sessions[-1].close()
+
+
+@contextmanager
+def chinese() -> Iterator[None]:
+    """The UI's language is Chinese inside the block (what ``say``/``error_text`` follow)."""
+    from PySide6.QtCore import QLocale
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale("zh_CN"))
+    try:
+        yield
+    finally:
+        QLocale.setDefault(previous)
+
+
+@pytest.fixture
+def zh(qapp) -> Iterator[None]:
+    """The test runs with the UI's language set to Chinese."""
+    with chinese():
+        yield
+
+
+def raised(call: Callable[[], object]) -> Exception:
+    """The exception ``call()`` raises (the test fails if it raises none)."""
+    with pytest.raises(Exception) as info:
+        call()
+    return info.value

@@ -5,11 +5,9 @@ while core's English (the CLI's, the gateway's errMsg) stays word for word."""
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 
 from app.core.api import CloudError, InputError
 from app.core.database import files as database_files
@@ -20,27 +18,11 @@ from app.core.requests import Caller, Request
 from app.ui.bridge import ADMIN
 from app.ui.panes.database.transfer import TransferBar
 from app.ui.reason_texts import error_text, say
-from tests.ui.conftest import eventually
+from tests.ui.conftest import chinese, eventually, raised
 from tests.ui.test_database_aggregate import aggregate, switch_to_aggregate
 from tests.ui.test_database_pane import open_pane, run, settle
 
 OWNER_RULES = {"read": "doc._openid == auth.openid", "write": "doc._openid == auth.openid"}
-
-
-@contextmanager
-def chinese():
-    previous = QLocale()
-    try:
-        QLocale.setDefault(QLocale("zh_CN"))
-        yield
-    finally:
-        QLocale.setDefault(previous)
-
-
-def raised(call) -> Exception:
-    with pytest.raises(Exception) as info:
-        call()
-    return info.value
 
 
 def console(workspace, action: str, **params) -> dict:

@@ -4,10 +4,6 @@ Chinese in the Chinese UI, while core's English (the CLI's, the gateway's) stays
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-
-import pytest
-from PySide6.QtCore import QLocale
 
 from app.core import jsontext
 from app.core.api import CloudError, InputError, ProjectError, WorkspaceApi
@@ -21,22 +17,7 @@ from app.core.workspace import Workspace
 from app.ui.panes.client_console_pane import ClientConsolePane
 from app.ui.panes.functions.models import FunctionRow
 from app.ui.reason_texts import error_text, say
-
-
-@contextmanager
-def chinese():
-    previous = QLocale()
-    try:
-        QLocale.setDefault(QLocale("zh_CN"))
-        yield
-    finally:
-        QLocale.setDefault(previous)
-
-
-def raised(call) -> Exception:
-    with pytest.raises(Exception) as info:
-        call()
-    return info.value
+from tests.ui.conftest import chinese, raised
 
 
 def test_persona_errors(qapp, tmp_path):

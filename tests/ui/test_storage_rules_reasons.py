@@ -4,7 +4,7 @@ UI, while core's English (CLI, errMsg, events.jsonl) stays word for word what it
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 
 from app.core.api import CloudError, InputError
 from app.core.requests import Caller
@@ -26,16 +26,6 @@ from tests.ui.test_storage_pane import cells, open_pane, select
 A = Caller.client("oA-openid", "wxabc", persona="学生A")
 B = Caller.client("oB-openid", "wxabc", persona="学生B")
 VISITOR = Caller.client(None, "wxabc")
-
-
-@pytest.fixture
-def zh(qapp):
-    previous = QLocale()
-    QLocale.setDefault(QLocale("zh_CN"))
-    try:
-        yield
-    finally:
-        QLocale.setDefault(previous)
 
 
 def english(thunk) -> BaseException:
