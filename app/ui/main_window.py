@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -114,14 +115,18 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigation.setCurrentRow(0)
         body = QWidget()
-        row = QHBoxLayout(body)
-        row.setContentsMargins(0, 0, 0, 0)
+        self._body_column = QVBoxLayout(body)  # the timeline's spotlight banner goes on top
+        self._body_column.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(self.navigation)
         row.addWidget(self.stack, 1)
+        self._body_column.addLayout(row, 1)
         self.setCentralWidget(body)
 
     def _build_timeline(self) -> None:
         self.timeline = TimelineView(self._bridge)
+        # Above the panes, full width: where a class looks, not in the few rows of the dock.
+        self._body_column.insertWidget(0, self.timeline.take_spotlight())
         self.timeline_dock = QDockWidget(self.tr("Timeline"), self)
         self.timeline_dock.setObjectName("timeline-dock")
         self.timeline_dock.setWidget(_scrolling(self.timeline))

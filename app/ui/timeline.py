@@ -36,6 +36,23 @@ SPOTLIGHT_MS = 8000  # long enough to read aloud, short enough not to stand for 
 __all__ = ["ADMIN", "SIGNED_OUT", "EventRole", "TimelineFilter", "TimelineModel", "TimelineView"]
 
 
+class SpotlightBanner(QLabel):
+    """Presenter mode's line for the class: wrapped, and always as tall as its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("timeline-spotlight")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.hide()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        # A layout inside a scroll area gives a wrapped label one line and cuts the reason off.
+        self.setMinimumHeight(self.heightForWidth(max(self.width(), 1)))
+
+
 class TimelineView(QWidget):
     """The timeline dock's content: filters and tools, the table and the selected request's details."""
 
@@ -62,12 +79,7 @@ class TimelineView(QWidget):
         self.export_button.setToolTip(self.tr("Save the rows shown, as JSON Lines or CSV."))
         self.message = InlineMessage()
         # Presenter mode's line for the class: the newest mini program request, verdict and why.
-        self.spotlight = QLabel()
-        self.spotlight.setObjectName("timeline-spotlight")
-        self.spotlight.setWordWrap(True)
-        self.spotlight.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.spotlight.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.spotlight.hide()
+        self.spotlight = SpotlightBanner()
         self._spotlighting = False
         self._spotlight_timer = QTimer(self)
         self._spotlight_timer.setSingleShot(True)
@@ -120,6 +132,7 @@ class TimelineView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(tools)
         column.addWidget(self.spotlight)
+        self.layout_of_spotlight = column
         column.addWidget(self.message)
         column.addWidget(self.table)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -234,20 +247,14 @@ class TimelineView(QWidget):
             f"#timeline-spotlight {{ color: white; background: {color.name()}; border-radius: 4px;"
             " padding: 4px 8px; font-weight: bold; }")
         self.spotlight.show()
-        self._fit_spotlight()
         self.model.spotlight(event.id)
         self._spotlight_timer.start()
 
-    def _fit_spotlight(self) -> None:
-        # Wrapped text is as tall as the width allows; the layout alone would give it one line
-        # in the short timeline dock and cut the reason off.
-        if self.spotlight.isVisible():
-            width = self.table.width()  # the column it shares; its own is stale until laid out
-            self.spotlight.setMinimumHeight(self.spotlight.heightForWidth(max(width, 1)))
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._fit_spotlight()
+    def take_spotlight(self) -> QLabel:
+        """The banner, out of this view's layout, for a window to show where a class looks
+        (the timeline dock is a few rows tall on a projector)."""
+        self.layout_of_spotlight.removeWidget(self.spotlight)
+        return self.spotlight
 
     def _end_spotlight(self) -> None:
         self._spotlight_timer.stop()

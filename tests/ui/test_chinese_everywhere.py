@@ -15,6 +15,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QDialogButtonBox,
+    QInputDialog,
     QAbstractItemView,
     QComboBox,
     QDockWidget,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMainWindow,
     QMenu,
     QPlainTextEdit,
     QTabBar,
@@ -76,7 +79,7 @@ def visible_texts(window) -> list[tuple[str, str]]:
         if isinstance(widget, InlineMessage):
             add(widget, "message", widget.text())
         elif isinstance(widget, JsonView):
-            if widget is window.timeline.details:  # its summary is words; the raw JSON below is not
+            if widget is getattr(getattr(window, "timeline", None), "details", None):  # its summary is words; the raw JSON below is not
                 add(widget, "summary", widget.toPlainText().split("\n\n")[0])
             add(widget, "placeholder", widget.placeholderText())
         elif isinstance(widget, QPlainTextEdit):
@@ -111,7 +114,8 @@ def visible_texts(window) -> list[tuple[str, str]]:
                 for column in range(model.columnCount()):
                     add(widget, f"tip{row},{column}", model.index(row, column, QModelIndex()).data(
                         Qt.ItemDataRole.ToolTipRole))
-    add(window, "status", window.statusBar().currentMessage())
+    if isinstance(window, QMainWindow):
+        add(window, "status", window.statusBar().currentMessage())
     return found
 
 
@@ -212,6 +216,49 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     window.presenter_action.trigger()
     settle(qloop, bridge)
 
+    assert timeline.spotlight.parentWidget() is window.centralWidget()  # above the panes, full width
     assert left == []
     assert spotlight.startswith("学生B 被拒绝：") and "images/campus.jpg" in spotlight
     assert summary.startswith("学生B")
+
+
+def test_the_dialogs_speak_chinese_too(chinese, start, qloop, tmp_path, monkeypatch):
+    """The document editor after a typo, a collection name the platform refuses, the first-run
+    screen and every card of the guided tour."""
+    settings = AppSettings.load(tmp_path / "settings.json")
+    settings.language, settings.welcomed = "zh_CN", True
+    session = start(settings)
+    window, bridge = session.window, session.bridge
+    database = panes(window)["DatabasePane"]
+    window.navigation.setCurrentRow(list(panes(window)).index("DatabasePane"))
+    qloop.run_until_complete(eventually(lambda: database.collections.rowCount() > 0))
+    database.collection_view.selectRow(database.collections.row_of("todos"))
+    settle(qloop, bridge)
+    left: list = []
+
+    database._on_add_clicked()
+    editor = database.editor
+    editor.editor.setPlainText("{title: 'x',")
+    editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qloop.run_until_complete(eventually(editor.message.isVisible))
+    assert editor.message.text()  # what the walk reads: the typo's report
+    left += [("DocumentEditor", *found) for found in english_left(editor)]
+    editor.reject()
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("bad name!", True))
+    database._on_new_collection_clicked()
+    qloop.run_until_complete(eventually(database.message.isVisible))
+    settle(qloop, bridge)
+    assert "bad name!" in database.message.text()  # the platform's refusal, where the person acted
+    left += [("new collection", *found) for found in english_left(window)]
+
+    window.show_welcome()
+    left += [("WelcomeDialog", *found) for found in english_left(window.welcome)]
+    window.welcome.reject()
+
+    window.open_tour()
+    for index in range(len(window.tour.cards)):
+        window.tour.go(index)
+        left += [(f"tour card {index + 1}", *found) for found in english_left(window)]
+    settle(qloop, bridge)
+    assert left == []
