@@ -7,6 +7,7 @@ from typing import Any
 
 from app.core.database.failures import request_failed
 from app.core.database.values import MISSING
+from app.core.reasons import Reason
 
 Parts = tuple[str, ...]
 
@@ -14,10 +15,12 @@ Parts = tuple[str, ...]
 def split_path(path: str) -> Parts:
     """Split ``a.b.0`` into its segments, refusing empty ones (``a..b``, ``.a``)."""
     if type(path) is not str:
-        raise request_failed(f"field path must be a string, not {type(path).__name__}")
+        raise request_failed(Reason("query.field_path_type", "field path must be a string, not {type}",
+                                    type=type(path).__name__))
     parts = tuple(path.split("."))
     if "" in parts:
-        raise request_failed(f"FieldPath field names may not be empty strings: '{path}'")
+        raise request_failed(Reason("query.field_path_empty", "FieldPath field names may not be empty strings: '{path}'",
+                                    path=path))
     return parts
 
 
@@ -141,9 +144,10 @@ def _parent(doc: dict, parts: Parts, *, create: bool) -> Any:
 def _cannot_create(parts: Parts, depth: int, holder: Any) -> Exception:
     """Mongo's error for a path that runs into a scalar or names a field of an array."""
     owner = parts[depth - 1] if depth else ""
-    return request_failed(
-        f"Cannot create field '{parts[depth]}' in element {{{owner}: {_short(holder)}}}"
-    )
+    return request_failed(Reason(
+        "update.cannot_create_field", "Cannot create field '{field}' in element {{{owner}: {holder}}}",
+        field=parts[depth], owner=owner, holder=_short(holder),
+    ))
 
 
 def _store(container: Any, parts: Parts, value: Any) -> None:
@@ -169,7 +173,7 @@ def check_conflicts(paths: list[Parts]) -> None:
     ordered = sorted(paths)
     for before, after in zip(ordered, ordered[1:]):
         if after[: len(before)] == before:
-            raise request_failed(
-                f"Updating the path '{'.'.join(after)}' would create a conflict at "
-                f"'{'.'.join(before)}'"
-            )
+            raise request_failed(Reason(
+                "update.path_conflict", "Updating the path '{path}' would create a conflict at '{at}'",
+                path=".".join(after), at=".".join(before),
+            ))

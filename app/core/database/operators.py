@@ -22,6 +22,7 @@ from app.core.database.values import (
     type_rank,
     value_key,
 )
+from app.core.reasons import Reason
 
 ValueTest = Callable[[Any], bool]
 
@@ -89,7 +90,7 @@ def _nothing(value: Any) -> bool:
 def in_test(targets: Any, op: str = "$in") -> ValueTest:
     """``$in``: equal to any listed value, or matching any listed regex."""
     if type(targets) is not list:
-        raise request_failed(f"{op} needs an array")
+        raise request_failed(Reason("query.in_array", "{op} needs an array", op=op))
     literals = [regex_literal(t) for t in targets]
     patterns = [matcher(p) for p in literals if p is not None]
     keys = {value_key(t) for t, p in zip(targets, literals) if p is None}
@@ -129,12 +130,16 @@ def mod_test(arg: Any) -> ValueTest:
     if is_number(arg):
         arg = [arg, 0]
     if type(arg) is not list or len(arg) != 2:
-        raise request_failed("malformed mod, needs to be an array of [divisor, remainder]")
+        raise request_failed(Reason(
+            "query.mod_shape", "malformed mod, needs to be an array of [divisor, remainder]"
+        ))
     if not all(is_number(n) and n == n and abs(n) != float("inf") for n in arg):
-        raise request_failed("malformed mod, divisor and remainder must be finite numbers")
+        raise request_failed(Reason(
+            "query.mod_finite", "malformed mod, divisor and remainder must be finite numbers"
+        ))
     divisor, remainder = int(arg[0]), int(arg[1])
     if divisor == 0:
-        raise request_failed("divisor cannot be 0")
+        raise request_failed(Reason("query.mod_zero", "divisor cannot be 0"))
 
     def test(value: Any) -> bool:
         if not is_number(value) or value != value or abs(value) == float("inf"):
@@ -149,9 +154,11 @@ def mod_test(arg: Any) -> ValueTest:
 def size_test(arg: Any) -> ValueTest:
     """``$size``: arrays of exactly that length."""
     if not is_whole(arg):
-        raise request_failed("$size needs a whole number")
+        raise request_failed(Reason("query.size_whole", "$size needs a whole number"))
     if arg < 0:
-        raise request_failed("Failed to parse $size. Expected a non-negative number")
+        raise request_failed(Reason(
+            "query.size_negative", "Failed to parse $size. Expected a non-negative number"
+        ))
     size = int(arg)
     return lambda value: type(value) is list and len(value) == size
 
@@ -181,7 +188,9 @@ def type_test(arg: Any) -> ValueTest:
     for item in wanted:
         name = _TYPE_CODES.get(int(item)) if is_whole(item) else item
         if type(name) is not str or name not in _TYPE_ALIASES:
-            raise request_failed(f"Unknown type name alias: {item}")
+            raise request_failed(Reason(
+                "query.type_alias", "Unknown type name alias: {item}", item=item
+            ))
         checks.append(_TYPE_ALIASES[name])
     return lambda value: value is not MISSING and any(check(value) for check in checks)
 
@@ -189,8 +198,15 @@ def type_test(arg: Any) -> ValueTest:
 def unsupported(op: str, *, top_level: bool = False) -> Exception:
     """The error for an operator that Mongo lacks or the simulator does not implement."""
     if op in ("$near", "$nearSphere", "$geoWithin", "$geoIntersects", "$geoNear"):
-        return invalid_command(f"{op}: geo queries are not supported by the simulator")
+        return invalid_command(Reason("query.geo_unsupported", "{op}: geo queries are not supported by the simulator",
+                                       op=op))
     if op in ("$where", "$text", "$jsonSchema", "$search"):
-        return invalid_command(f"{op} is not supported by the simulator")
-    return invalid_command(f"unknown {'top level ' if top_level else ''}operator: {op}")
+        return invalid_command(Reason(
+            "query.op_unsupported", "{op} is not supported by the simulator", op=op
+        ))
+    if top_level:
+        return invalid_command(Reason(
+            "query.unknown_top_operator", "unknown top level operator: {op}", op=op
+        ))
+    return invalid_command(Reason("query.unknown_operator", "unknown operator: {op}", op=op))
 

@@ -15,6 +15,7 @@ from app.core.database.failures import invalid_command, request_failed
 from app.core.database.fieldpaths import Parts, split_path
 from app.core.database.query import element_matcher
 from app.core.database.values import clone, is_number, is_whole
+from app.core.reasons import Reason
 
 Projector = Callable[[dict], dict]
 _INCLUDE = True
@@ -30,7 +31,7 @@ def compile_projection(spec: Mapping[str, Any] | None) -> Projector:
     if not spec:
         return clone
     if not isinstance(spec, Mapping):
-        raise request_failed("projection must be an object")
+        raise request_failed(Reason("projection.not_object", "projection must be an object"))
     includes: list[Parts] = []
     excludes: list[Parts] = []
     slices: dict[Parts, tuple[int, int | None]] = {}
@@ -47,7 +48,8 @@ def compile_projection(spec: Mapping[str, Any] | None) -> Projector:
             else:
                 (includes if value else excludes).append(parts)
         else:
-            raise request_failed(f"projection value for '{path}' must be a number or boolean")
+            raise request_failed(Reason("projection.value_type", "projection value for '{path}' must be a number or boolean",
+                                        path=path))
     _check_mix(includes, excludes, matchers)
     _check_collisions(includes + excludes + list(slices) + [(name,) for name in matchers])
     # `{_id: 1}` alone is an inclusion projection of just `_id`.
@@ -72,16 +74,21 @@ def _flatten(spec: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]
 
 def _operator(parts: Parts, value: dict, slices: dict, matchers: dict) -> None:
     if len(value) != 1:
-        raise request_failed(f"projection operator object for '{'.'.join(parts)}' needs one key")
+        raise request_failed(Reason("projection.operator_keys", "projection operator object for '{path}' needs one key",
+                                    path=".".join(parts)))
     (op, arg), = value.items()
     if op == "$slice":
         slices[parts] = _slice_args(arg)
     elif op == "$elemMatch":
         if len(parts) != 1:
-            raise request_failed("Cannot use $elemMatch projection on a nested field.")
+            raise request_failed(Reason(
+                "projection.elem_match_nested", "Cannot use $elemMatch projection on a nested field."
+            ))
         matchers[parts[0]] = element_matcher(arg)
     else:
-        raise invalid_command(f"Unknown projection operator {op}")
+        raise invalid_command(Reason(
+            "projection.unknown_operator", "Unknown projection operator {op}", op=op
+        ))
 
 
 def _slice_args(arg: Any) -> tuple[int, int | None]:
@@ -90,22 +97,27 @@ def _slice_args(arg: Any) -> tuple[int, int | None]:
         return (0, int(arg)) if arg >= 0 else (int(arg), None)
     if type(arg) is list and len(arg) == 2 and all(is_whole(n) for n in arg):
         if arg[1] <= 0:
-            raise request_failed("$slice limit must be positive")
+            raise request_failed(Reason("projection.slice_limit", "$slice limit must be positive"))
         return int(arg[0]), int(arg[1])
-    raise request_failed("$slice only supports numbers and [skip, limit] arrays")
+    raise request_failed(Reason(
+        "projection.slice_shape", "$slice only supports numbers and [skip, limit] arrays"
+    ))
 
 
 def _check_mix(includes: list[Parts], excludes: list[Parts], matchers: dict) -> None:
     if excludes and (includes or matchers):
         field = ".".join(excludes[0])
-        raise request_failed(f"Cannot do exclusion on field {field} in inclusion projection")
+        raise request_failed(Reason("projection.mixed", "Cannot do exclusion on field {field} in inclusion projection",
+                                    field=field))
 
 
 def _check_collisions(paths: list[Parts]) -> None:
     ordered = sorted(paths)
     for before, after in zip(ordered, ordered[1:]):
         if after[: len(before)] == before:
-            raise request_failed(f"Path collision at {'.'.join(after)}")
+            raise request_failed(Reason(
+                "projection.path_collision", "Path collision at {path}", path=".".join(after)
+            ))
 
 
 def _tree(paths: list[Parts]) -> dict:

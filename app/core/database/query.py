@@ -30,6 +30,7 @@ from app.core.database.fieldpaths import Parts, split_path, walk_doc
 from app.core.database.regex import compile_regex, regex_literal
 from app.core.database.regex_budget import regex_budget
 from app.core.database.values import MISSING, truthy
+from app.core.reasons import Reason
 
 Predicate = Callable[[dict], bool]
 
@@ -59,11 +60,14 @@ def _compile_query(query: Mapping[str, Any] | None) -> Predicate:
     if query is None:
         return _always
     if not isinstance(query, Mapping):
-        raise request_failed(f"query must be an object, not {type(query).__name__}")
+        raise request_failed(Reason("query.not_object", "query must be an object, not {type}",
+                                    type=type(query).__name__))
     clauses: list[Predicate] = []
     for key, spec in query.items():
         if type(key) is not str:
-            raise request_failed("query field names must be strings")
+            raise request_failed(Reason(
+                "query.field_name_type", "query field names must be strings"
+            ))
         if key.startswith("$"):
             clauses.append(_top_level(key, spec))
         else:
@@ -129,9 +133,13 @@ def _top_level(op: str, spec: Any) -> Predicate:
 
 def _clause_list(op: str, spec: Any, kind: type | None) -> list:
     if type(spec) is not list or not spec:
-        raise request_failed(f"{op} must be a nonempty array")
+        raise request_failed(Reason(
+            "query.clauses_nonempty", "{op} must be a nonempty array", op=op
+        ))
     if kind is not None and any(type(item) is not kind for item in spec):
-        raise request_failed(f"{op} argument's entries must be objects")
+        raise request_failed(Reason(
+            "query.clauses_objects", "{op} argument's entries must be objects", op=op
+        ))
     return spec
 
 
@@ -160,7 +168,7 @@ def _field_predicates(parts: Parts, spec: Any) -> list[Predicate]:
     if fast is not None:
         return [fast]
     if "$options" in spec and "$regex" not in spec:
-        raise request_failed("$options needs a $regex")
+        raise request_failed(Reason("query.options_need_regex", "$options needs a $regex"))
     return [
         _operator_predicate(parts, op, arg, spec.get("$options"))
         for op, arg in spec.items()
@@ -172,7 +180,7 @@ def _operator_predicate(parts: Parts, op: str, arg: Any, options: Any) -> Predic
     if op in _NEGATED:
         positive = _NEGATED[op]
         if op == "$nin" and type(arg) is not list:
-            raise request_failed("$nin needs an array")
+            raise request_failed(Reason("query.nin_array", "$nin needs an array"))
         return _negate(
             fast_predicate(parts, positive, arg) or path_predicate(parts, _leaf(positive, arg))
         )
@@ -226,17 +234,19 @@ def _not_operand(parts: Parts, arg: Any) -> list[Predicate]:
     if regex_literal(arg) is not None:
         return _field_predicates(parts, arg)
     if type(arg) is not dict:
-        raise request_failed("$not needs a regex or a document")
+        raise request_failed(Reason("query.not_operand", "$not needs a regex or a document"))
     if not arg:
-        raise request_failed("$not cannot be empty")
+        raise request_failed(Reason("query.not_empty", "$not cannot be empty"))
     if not is_operator_object(arg):
-        raise request_failed("$not needs a regex or an operator object")
+        raise request_failed(Reason(
+            "query.not_operator_object", "$not needs a regex or an operator object"
+        ))
     return _field_predicates(parts, arg)
 
 
 def _all_predicate(parts: Parts, arg: Any) -> Predicate:
     if type(arg) is not list:
-        raise request_failed("$all needs an array")
+        raise request_failed(Reason("query.all_array", "$all needs an array"))
     if not arg:
         return _never
     # Each listed value is its own condition on the path, like an $and of $eq (Mongo).
@@ -260,7 +270,7 @@ def _elem_match_test(arg: Any) -> ValueTest:
 def element_matcher(arg: Any) -> ValueTest:
     """The per-element test of ``$elemMatch``: an operator object or a query on objects."""
     if type(arg) is not dict:
-        raise request_failed("$elemMatch needs an Object")
+        raise request_failed(Reason("query.elem_match_object", "$elemMatch needs an Object"))
     if is_operator_object(arg) and not any(op in arg for op in (*_LOGICAL, "$expr")):
         return element_test(arg)
     query = compile_query(arg)
@@ -270,7 +280,7 @@ def element_matcher(arg: Any) -> ValueTest:
 def element_test(spec: dict) -> ValueTest:
     """An operator object applied to one bare value (``$elemMatch``'s value form)."""
     if "$options" in spec and "$regex" not in spec:
-        raise request_failed("$options needs a $regex")
+        raise request_failed(Reason("query.options_need_regex", "$options needs a $regex"))
     tests: list[ValueTest] = []
     for op, arg in spec.items():
         if op == "$options":
@@ -281,7 +291,9 @@ def element_test(spec: dict) -> ValueTest:
         elif op == "$not":
             pattern = regex_literal(arg)
             if pattern is None and not is_operator_object(arg):
-                raise request_failed("$not needs a regex or an operator object")
+                raise request_failed(Reason(
+                    "query.not_operator_object", "$not needs a regex or an operator object"
+                ))
             inner = regex_test(pattern) if pattern is not None else element_test(arg)
             tests.append(lambda value, test=inner: not test(value))
         elif op == "$regex":

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from app.core.database.failures import request_failed
+from app.core.reasons import Reason
 
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
 # Old SDKs send a JS RegExp's own `flags`, which may carry these; they change nothing here.
@@ -20,21 +21,23 @@ def compile_regex(pattern: Any, options: Any = "") -> re.Pattern:
     if options is None:
         options = ""
     if type(options) is not str:
-        raise request_failed("$options has to be a string")
+        raise request_failed(Reason("query.options_string", "$options has to be a string"))
     flags = 0
     for letter in options:
         if letter in _FLAGS:
             flags |= _FLAGS[letter]
         elif letter not in _IGNORED_FLAGS:
-            raise request_failed(f"invalid flag in regex options: {letter}")
+            raise request_failed(Reason(
+                "query.regex_flag", "invalid flag in regex options: {letter}", letter=letter
+            ))
     if type(pattern) is _PATTERN_TYPE:
         return re.compile(pattern.pattern, pattern.flags | flags) if flags else pattern
     if type(pattern) is not str:
-        raise request_failed("$regex has to be a string")
+        raise request_failed(Reason("query.regex_string", "$regex has to be a string"))
     try:
         return re.compile(_JS_NAMED_GROUP.sub("(?P<", pattern), flags)
     except re.error as exc:
-        raise request_failed(f"Regular expression is invalid: {exc}") from None
+        raise request_failed(regex_invalid(exc)) from None
 
 
 def regex_literal(value: Any) -> re.Pattern | None:
@@ -48,7 +51,9 @@ def regex_literal(value: Any) -> re.Pattern | None:
     if type(value) is dict and len(value) == 1 and "$regularExpression" in value:
         body = value["$regularExpression"]
         if type(body) is not dict or "pattern" not in body:
-            raise request_failed("$regularExpression needs a pattern")
+            raise request_failed(Reason(
+                "query.regex_pattern_missing", "$regularExpression needs a pattern"
+            ))
         return compile_regex(body["pattern"], body.get("options", ""))
     return None
 
@@ -56,3 +61,8 @@ def regex_literal(value: Any) -> re.Pattern | None:
 def is_pattern(value: Any) -> bool:
     """True for a compiled regex."""
     return type(value) is _PATTERN_TYPE
+
+
+def regex_invalid(error: Exception) -> Reason:
+    """A pattern that does not compile (-502001); ``error`` the compiler's own words."""
+    return Reason("query.regex_invalid", "Regular expression is invalid: {error}", error=str(error))

@@ -25,7 +25,9 @@ from functools import lru_cache
 import regex
 
 from app.core.database.failures import request_failed
+from app.core.database.regex import regex_invalid
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 __all__ = ["MATCH_BUDGET_S", "RegexBudget", "current_budget", "matcher", "regex_budget", "timed_out"]
 
@@ -107,7 +109,7 @@ def _twin(source: str, re_flags: int) -> regex.Pattern:
     try:
         return regex.compile(source, flags)
     except regex.error as exc:  # re accepted it (compile_regex ran first), so hardly ever
-        raise request_failed(f"Regular expression is invalid: {exc}") from None
+        raise request_failed(regex_invalid(exc)) from None
 
 
 def timed_out(pattern: regex.Pattern, seconds: float) -> CloudError:
@@ -120,8 +122,9 @@ def timed_out(pattern: regex.Pattern, seconds: float) -> CloudError:
     source = pattern.pattern
     if len(source) > _SHOWN_PATTERN_CHARS:
         source = source[:_SHOWN_PATTERN_CHARS] + "…"
-    return request_failed(
-        f"operation exceeded time limit (MaxTimeMSExpired): matching the regular expression "
-        f"/{source}/ took more than the {seconds:g} s a query may spend on regular expressions; "
+    return request_failed(Reason(
+        "query.regex_timed_out", "operation exceeded time limit (MaxTimeMSExpired): matching the regular expression "
+        "/{source}/ took more than the {seconds:g} s a query may spend on regular expressions; "
         "patterns with nested repetition such as (a|a)+ backtrack exponentially",
-    )
+        source=source, seconds=seconds,
+    ))

@@ -31,6 +31,7 @@ from app.core.database.values import (
     type_name,
     value_key,
 )
+from app.core.reasons import Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,11 @@ class _Context:
 
 
 Handler = Callable[[dict, Parts, Any, _Context], None]
-ID_DETAIL = "不能更新_id的值"
+
+
+def id_unchangeable() -> Reason:
+    """The backend's own words (in Chinese on the wire too) for an update that touches ``_id``."""
+    return Reason("update.id_unchangeable", "不能更新_id的值")
 
 
 def apply_update(
@@ -66,7 +71,8 @@ def apply_update(
 def parse_update(update: Mapping[str, Any]) -> list[tuple[str, Parts, Any]]:
     """Validate an update into ``(operator, path parts, operand)`` steps."""
     if not isinstance(update, Mapping):
-        raise request_failed(f"update must be an object, not {type(update).__name__}")
+        raise request_failed(Reason("update.not_object", "update must be an object, not {type}",
+                                    type=type(update).__name__))
     if any(str(key).startswith("$") for key in update):
         raw = _operator_steps(update)
     else:
@@ -79,14 +85,18 @@ def parse_update(update: Mapping[str, Any]) -> list[tuple[str, Parts, Any]]:
         targets.append(parts)
         if op == "$rename":
             if type(arg) is not str:
-                raise request_failed("The 'to' field for $rename must be a string")
+                raise request_failed(Reason(
+                    "update.rename_to_string", "The 'to' field for $rename must be a string"
+                ))
             arg = _target(arg)
             if arg == parts:
-                raise request_failed("The source and target field for $rename must differ")
+                raise request_failed(Reason(
+                    "update.rename_same", "The source and target field for $rename must differ"
+                ))
             if arg[: len(parts)] == parts or parts[: len(arg)] == arg:
-                raise request_failed(
-                    "The source and target field for $rename must not be on the same path"
-                )
+                raise request_failed(Reason(
+                    "update.rename_same_path", "The source and target field for $rename must not be on the same path"
+                ))
             targets.append(arg)
         elif op in ("$push", "$addToSet") and update_arrays.has_modifiers(arg):
             for item in arg.values():
@@ -103,12 +113,16 @@ def _operator_steps(update: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
     for op, fields in update.items():
         if op not in _HANDLERS:
             if not str(op).startswith("$"):
-                raise invalid_command(f"Unknown modifier: {op}. Expected a $-operator")
-            raise invalid_command(f"Unknown modifier: {op}")
+                raise invalid_command(Reason("update.modifier_not_operator", "Unknown modifier: {op}. Expected a $-operator",
+                                             op=op))
+            raise invalid_command(Reason(
+                "update.unknown_modifier", "Unknown modifier: {op}", op=op
+            ))
         if not isinstance(fields, Mapping):
-            raise request_failed(
-                f"Modifiers operate on fields but we found type {type_name(fields)} instead"
-            )
+            raise request_failed(Reason(
+                "update.modifier_fields", "Modifiers operate on fields but we found type {type} instead",
+                type=type_name(fields),
+            ))
         steps.extend((op, path, arg) for path, arg in fields.items())
     return steps
 
@@ -125,8 +139,9 @@ def _flatten(data: Mapping[str, Any], prefix: str, out: list) -> None:
             first = str(next(iter(value)))
             if first.startswith("$"):
                 if len(value) != 1 or first not in _HANDLERS:
-                    raise request_failed(f"The dollar ($) prefixed field '{first}' in '{path}' "
-                                         "is not valid for storage.")
+                    raise request_failed(Reason(
+                        "update.dollar_field_in_path", "The dollar ($) prefixed field '{field}' in '{path}' "
+                        "is not valid for storage.", field=first, path=path))
                 out.append((first, path, value[first]))
             else:
                 _flatten(value, path + ".", out)
@@ -137,9 +152,10 @@ def _flatten(data: Mapping[str, Any], prefix: str, out: list) -> None:
 def _target(path: Any) -> Parts:
     parts = split_path(str(path) if type(path) is int else path)
     if parts[0] == "_id":
-        raise invalid_param(ID_DETAIL)
+        raise invalid_param(id_unchangeable())
     if any(part.startswith("$") for part in parts):
-        raise invalid_command(f"positional and $-prefixed update paths are not supported: {path}")
+        raise invalid_command(Reason("update.positional_path", "positional and $-prefixed update paths are not "
+                                      "supported: {path}", path=path))
     return parts
 
 
@@ -148,9 +164,9 @@ def _check_storable(value: Any) -> None:
     if type(value) is dict:
         for key, item in value.items():
             if str(key).startswith("$"):
-                raise request_failed(
-                    f"The dollar ($) prefixed field '{key}' is not valid for storage."
-                )
+                raise request_failed(Reason(
+                    "update.dollar_field", "The dollar ($) prefixed field '{field}' is not valid for storage.", field=key
+                ))
             _check_storable(item)
     elif type(value) is list:
         for item in value:
@@ -174,21 +190,21 @@ def _ignore(doc: dict, parts: Parts, arg: Any, context: _Context) -> None:
     """``$setOnInsert`` does nothing on an update that does not insert."""
 
 
-def _numeric(name: str, verb: str, fresh: Callable[[Any], Any], apply: Callable) -> Handler:
+def _numeric(name: str, not_numeric: Callable[[str, str], Reason], fresh: Callable[[Any], Any],
+             apply: Callable) -> Handler:
     def handle(doc: dict, parts: Parts, arg: Any, context: _Context) -> None:
         if not is_number(arg):
-            raise request_failed(
-                f"Cannot {verb} with non-numeric argument: {{{'.'.join(parts)}: {arg!r}}}"
-            )
+            raise request_failed(not_numeric(".".join(parts), repr(arg)))
         current = get_path(doc, parts)
         if current is MISSING:
             set_path(doc, parts, fresh(arg))
         elif is_number(current):
             set_path(doc, parts, apply(current, arg))
         else:
-            raise request_failed(
-                f"Cannot apply {name} to a value of non-numeric type {type_name(current)}"
-            )
+            raise request_failed(Reason(
+                "update.target_not_numeric", "Cannot apply {op} to a value of non-numeric type {type}",
+                op=name, type=type_name(current),
+            ))
 
     return handle
 
@@ -217,37 +233,44 @@ def _plain_get(doc: dict, parts: Parts, role: str) -> Any:
     node: Any = doc
     for segment in parts:
         if type(node) is list:
-            raise request_failed(f"The {role} field cannot be an array element")
+            raise request_failed(_rename_in_array(role))
         if type(node) is not dict:
             return MISSING
         node = node.get(segment, MISSING)
     if type(node) is list and role == "destination":
-        raise request_failed(f"The {role} field cannot be an array element")
+        raise request_failed(_rename_in_array(role))
     return node
+
+
+def _rename_in_array(role: str) -> Reason:
+    if role == "source":
+        return Reason("update.rename_source_in_array", "The source field cannot be an array element")
+    return Reason("update.rename_destination_in_array", "The destination field cannot be an array element")
 
 
 def _current_date(doc: dict, parts: Parts, arg: Any, context: _Context) -> None:
     kind = arg.get("$type") if type(arg) is dict else None
     if arg is not True and kind not in ("date", "timestamp"):
-        raise request_failed(
-            "$currentDate takes true or {$type: 'date'|'timestamp'} "
+        raise request_failed(Reason(
+            "update.current_date_arg", "$currentDate takes true or {{$type: 'date'|'timestamp'}} "
             "(timestamps are stored as dates)"
-        )
+        ))
     set_path(doc, parts, context.now)
 
 
 def _bit(doc: dict, parts: Parts, arg: Any, context: _Context) -> None:
     if type(arg) is not dict or not arg:
-        raise request_failed("$bit needs an object of and/or/xor")
+        raise request_failed(Reason("update.bit_object", "$bit needs an object of and/or/xor"))
     current = get_path(doc, parts)
     value = 0 if current is MISSING else current
     if type(value) is not int:
-        raise request_failed(
-            f"Cannot apply $bit to a value of non-integral type {type_name(value)}"
-        )
+        raise request_failed(Reason(
+            "update.bit_target", "Cannot apply $bit to a value of non-integral type {type}", type=type_name(value)
+        ))
     for kind, operand in arg.items():
         if kind not in ("and", "or", "xor") or type(operand) is not int:
-            raise request_failed(f"$bit takes and/or/xor with an integer, not {kind}: {operand!r}")
+            raise request_failed(Reason("update.bit_operand", "$bit takes and/or/xor with an integer, not {kind}: {operand}",
+                                        kind=kind, operand=repr(operand)))
         value = {"and": value & operand, "or": value | operand, "xor": value ^ operand}[kind]
     set_path(doc, parts, value)
 
@@ -256,9 +279,13 @@ _HANDLERS: dict[str, Handler] = {
     "$set": _set,
     "$unset": _unset,
     "$setOnInsert": _ignore,
-    "$inc": _numeric("$inc", "increment", lambda n: n, lambda a, b: a + b),
+    "$inc": _numeric("$inc", lambda path, arg: Reason(
+        "update.inc_not_numeric", "Cannot increment with non-numeric argument: {{{path}: {arg}}}", path=path, arg=arg,
+    ), lambda n: n, lambda a, b: a + b),
     # A missing field becomes 0 of the operand's type (spec U9).
-    "$mul": _numeric("$mul", "multiply", lambda n: n * 0, lambda a, b: a * b),
+    "$mul": _numeric("$mul", lambda path, arg: Reason(
+        "update.mul_not_numeric", "Cannot multiply with non-numeric argument: {{{path}: {arg}}}", path=path, arg=arg,
+    ), lambda n: n * 0, lambda a, b: a * b),
     "$min": _bound(lambda order: order < 0),
     "$max": _bound(lambda order: order > 0),
     "$rename": _rename,

@@ -19,6 +19,7 @@ from app.core.database.values import (
     type_name,
     value_key,
 )
+from app.core.reasons import Reason
 
 MODIFIER_KEYS = ("$each", "$position", "$sort", "$slice")
 
@@ -34,10 +35,11 @@ def _array(doc: dict, parts: Parts, op: str, root: dict) -> list | None:
     if current is MISSING:
         return None
     if type(current) is not list:
-        raise request_failed(
-            f"The field '{parts[-1]}' must be an array but is of type {type_name(current)} "
-            f"in document {{_id: {root.get('_id')!r}}} ({op})"
-        )
+        raise request_failed(Reason(
+            "update.not_array", "The field '{field}' must be an array but is of type {type} "
+            "in document {{_id: {doc_id}}} ({op})",
+            field=parts[-1], type=type_name(current), doc_id=repr(root.get("_id")), op=op,
+        ))
     return list(current)
 
 
@@ -50,13 +52,14 @@ def push(doc: dict, parts: Parts, arg: Any, context: Any) -> None:
         return
     unknown = [key for key in arg if key not in MODIFIER_KEYS]
     if unknown or "$each" not in arg:
-        raise request_failed(f"Unrecognized clause in $push: {(unknown or list(arg))[0]}")
+        raise request_failed(Reason("update.push_clause", "Unrecognized clause in $push: {clause}",
+                                    clause=(unknown or list(arg))[0]))
     # The SDK drops undefined options; a null one is read the same way.
     each, position = arg["$each"], arg.get("$position")
     sort, size = arg.get("$sort"), arg.get("$slice")
     if type(each) is not list:
-        raise request_failed(f"The argument to $each in $push must be an array but it was of "
-                             f"type: {type_name(each)}")
+        raise request_failed(Reason("update.push_each", "The argument to $each in $push must be an array but it "
+                                    "was of type: {type}", type=type_name(each)))
     at = len(array) if position is None else _position(_whole(position, "$position"), len(array))
     array[at:at] = [clone(value) for value in each]
     if sort is not None:
@@ -69,7 +72,8 @@ def push(doc: dict, parts: Parts, arg: Any, context: Any) -> None:
 
 def _whole(value: Any, clause: str) -> int:
     if not is_whole(value):
-        raise request_failed(f"The value for {clause} must be an integer value but was {value!r}")
+        raise request_failed(Reason("update.push_integer", "The value for {clause} must be an integer value but was "
+                                    "{value}", clause=clause, value=repr(value)))
     return int(value)
 
 
@@ -85,11 +89,13 @@ def _sort(array: list, spec: Any) -> None:
         array.sort(key=value_key, reverse=spec == -1)
         return
     if type(spec) is not dict or not spec:
-        raise request_failed("The $sort is invalid: use 1/-1 to sort the whole element, "
-                             "or {field: 1/-1} to sort embedded fields")
+        raise request_failed(Reason("update.push_sort", "The $sort is invalid: use 1/-1 to sort the whole "
+                                    "element, or {{field: 1/-1}} to sort embedded fields"))
     for path, direction in reversed(list(spec.items())):
         if direction not in (1, -1) or type(direction) is bool:
-            raise request_failed("The $sort element value must be either 1 or -1")
+            raise request_failed(Reason(
+                "update.push_sort_direction", "The $sort element value must be either 1 or -1"
+            ))
         parts = tuple(str(path).split("."))
 
         def key(item: Any, parts: Parts = parts) -> tuple:
@@ -106,9 +112,12 @@ def add_to_set(doc: dict, parts: Parts, arg: Any, context: Any) -> None:
         # `{each: [...]}` is the SDK's documented key passed through untranslated (§10 #9).
         values = next(iter(arg.values()))
         if type(values) is not list:
-            raise request_failed("The argument to $each in $addToSet must be an array")
+            raise request_failed(Reason(
+                "update.add_to_set_each", "The argument to $each in $addToSet must be an array"
+            ))
     elif has_modifiers(arg):
-        raise request_failed(f"Found unexpected fields after $each in $addToSet: {list(arg)}")
+        raise request_failed(Reason("update.add_to_set_fields", "Found unexpected fields after $each in $addToSet: "
+                                    "{fields}", fields=str(list(arg))))
     array = _array(doc, parts, "$addToSet", context.root) or []
     present = {value_key(item) for item in array}
     for value in values:
@@ -122,7 +131,9 @@ def add_to_set(doc: dict, parts: Parts, arg: Any, context: Any) -> None:
 def pop(doc: dict, parts: Parts, arg: Any, context: Any) -> None:
     """``1`` removes the last element, ``-1`` the first; missing or empty is a no-op."""
     if not is_number(arg) or arg not in (1, -1):
-        raise request_failed(f"$pop expects 1 or -1, found: {arg!r}")
+        raise request_failed(Reason(
+            "update.pop_arg", "$pop expects 1 or -1, found: {arg}", arg=repr(arg)
+        ))
     array = _array(doc, parts, "$pop", context.root)
     if array:
         del array[-1 if arg == 1 else 0]
@@ -152,9 +163,9 @@ def pull(doc: dict, parts: Parts, arg: Any, context: Any) -> None:
 def pull_all(doc: dict, parts: Parts, arg: Any, context: Any) -> None:
     """Remove every element equal to any listed value."""
     if type(arg) is not list:
-        raise request_failed(
-            f"$pullAll requires an array argument but was given a {type_name(arg)}"
-        )
+        raise request_failed(Reason(
+            "update.pull_all_array", "$pullAll requires an array argument but was given a {type}", type=type_name(arg)
+        ))
     array = _array(doc, parts, "$pullAll", context.root)
     if array is None:
         return

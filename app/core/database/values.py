@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from app.core.database.failures import request_failed
+from app.core.reasons import Reason
 
 
 class _Missing:
@@ -112,7 +113,9 @@ def value_key(value: Any) -> tuple:
         return (RANK_OBJECT_ID, value.binary)
     if isinstance(value, (dict, list)):
         return value_key(clone(value))  # a subclass: key it as the plain container
-    raise request_failed(f"unsupported value type {t.__name__}")
+    raise request_failed(Reason(
+        "query.value_type", "unsupported value type {type}", type=t.__name__
+    ))
 
 
 def _is_object_id(value: Any) -> bool:
