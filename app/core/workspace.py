@@ -66,6 +66,7 @@ class Workspace:
             settings.env_id, settings.appid, state.storage_mode, clock,
             handle=handle,  # uploads over HTTP are logged as requests too
             rules_of=state.storage_rules,
+            persona_name=self._persona_name,  # refusals name an uploader by persona
         )
         # The loopback gateway the real wx-server-sdk talks to (Node runtime, `wxsim serve`).
         # It answers only requests signed with the workspace secret (DESIGN §7).
@@ -165,6 +166,11 @@ class Workspace:
         self.identity.close()
         self.events.close()
         self._lock_file.release()
+
+    def _persona_name(self, openid: str) -> str | None:
+        """The name of the persona whose openid this is (None for an openid no persona has)."""
+        persona = self.identity.persona_by_openid(openid)
+        return persona.name if persona else None
 
     def _record_visit(self, request: Request) -> None:
         if request.caller.openid:

@@ -43,8 +43,12 @@ class StorageDenied(CloudError):
         self.decision = decision
 
 
-def decide(mode: str, caller: Caller, op: Operation, path: str, owner: str | None, *, exists: bool) -> Decision:
+def decide(mode: str, caller: Caller, op: Operation, path: str, owner: str | None, *, exists: bool,
+           owner_name: str | None = None) -> Decision:
     """Whether ``caller`` may ``op`` the file at ``path`` (owned by ``owner``) under ``mode``.
+
+    ``owner_name``: the persona whose openid ``owner`` is, if any; a refusal names the uploader
+    by it (keeping the openid beside it).
 
     For a file that does not exist, a read or delete is judged as if it were the caller's
     own, so the answer is "no such file" unless the mode bars the caller from every file;
@@ -70,7 +74,8 @@ def decide(mode: str, caller: Caller, op: Operation, path: str, owner: str | Non
             return Decision(False, Reason("storage.signed_out_reads", "{label}: a signed-out visitor owns no files "
                                           "to read", label=label))
         return Decision(False, Reason("storage.only_uploader_reads", "{label}: only the uploader of {path} may read "
-                                      "it ({owned}), not {who}", label=label, path=path, owned=_owned(owner), who=who))
+                                      "it ({owned}), not {who}", label=label, path=path,
+                                      owned=_owned(owner, owner_name), who=who))
     if mode == ADMINWRITE:
         return Decision(False, Reason("storage.adminwrite", "{label}: only admins may upload, overwrite or delete "
                                       "files", label=label))
@@ -85,7 +90,7 @@ def decide(mode: str, caller: Caller, op: Operation, path: str, owner: str | Non
                                      "or delete it", label=label, who=who, path=path))
     return Decision(False, Reason("storage.only_uploader_writes", "{label}: only the uploader of {path} may "
                                   "overwrite or delete it ({owned}), not {who}", label=label, path=path,
-                                  owned=_owned(owner), who=who))
+                                  owned=_owned(owner, owner_name), who=who))
 
 
 def signed_out() -> Reason:
@@ -93,7 +98,9 @@ def signed_out() -> Reason:
     return Reason("storage.signed_out", "a signed-out visitor")
 
 
-def _owned(owner: str | None) -> Reason:
+def _owned(owner: str | None, name: str | None = None) -> Reason:
+    if owner and name:
+        return Reason("storage.uploaded_by_persona", "uploaded by {name} ({owner})", name=name, owner=owner)
     if owner:
         return Reason("storage.uploaded_by", "uploaded by {owner}", owner=owner)
     return Reason("storage.uploaded_by_nobody", "uploaded by an admin or added by hand, so no user owns it")

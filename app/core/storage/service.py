@@ -40,6 +40,7 @@ class StorageService:
         env_id, appid: the workspace's; they make the bucket and the fileIDs (spec §5.1).
         mode_of: the current permission mode (spec §4.4), one of ``MODES`` or CUSTOM.
         rules_of: the saved security rules (for CUSTOM), or None.
+        persona_name: the persona an openid belongs to, if any (refusals name the uploader by it).
         numeric_id: the bucket's 10-digit number; derived from ``appid`` when None.
     """
 
@@ -55,6 +56,7 @@ class StorageService:
         numeric_id: str | None = None,
         handle: Callable[[Request], dict] | None = None,
         rules_of: Callable[[], Any] = lambda: None,
+        persona_name: Callable[[str], str | None] = lambda openid: None,
     ) -> None:
         self.root = root
         self.ids = FileIds(env_id, appid, numeric_id)
@@ -62,6 +64,7 @@ class StorageService:
         self.signer = UrlSigner(self.index.secret, clock)
         self._mode_of = mode_of
         self._rules_of = rules_of
+        self._persona_name = persona_name
         self._clock = clock
         self.objects = ObjectDesk(self, clock, handle)
 
@@ -105,7 +108,8 @@ class StorageService:
         mode = self.mode
         if mode == CUSTOM:
             return decide_by_rules(self._rules_of(), caller, op, path, owner, exists=exists)
-        decision = decide(mode, caller, op, path, owner, exists=exists)
+        name = self._persona_name(owner) if owner else None
+        decision = decide(mode, caller, op, path, owner, exists=exists, owner_name=name)
         return replace(decision, kind="mode" if caller.is_client else "admin", mode=mode)
 
     def existing(self, caller: Caller, op: Operation, path: str) -> tuple[FileRecord, Decision]:

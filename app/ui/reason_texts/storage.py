@@ -16,6 +16,7 @@ ZH: dict[str, str] = {
     "storage.only_uploader_writes": "{label}：只有 {path} 的上传者可以覆盖或删除它（{owned}），{who} 不行",
     "storage.signed_out": "未登录的访客",
     "storage.uploaded_by": "由 {owner} 上传",
+    "storage.uploaded_by_persona": "由 {name}（{owner}）上传",
     "storage.uploaded_by_nobody": "由管理员上传或手动添加，不属于任何用户",
     # Security rules (rules.py).
     "storage.verb_read": "读取",
