@@ -15,10 +15,20 @@ from typing import Any
 from PySide6.QtCore import QLocale
 
 from app.core.api import CloudError, Reason, SimulatorError, WxApiError
-from app.ui.reason_texts import codes, database, functions, general, rules, storage
+from app.ui.reason_texts import (
+    aggregate_expressions,
+    aggregate_stages,
+    codes,
+    database,
+    database_query,
+    functions,
+    general,
+    rules,
+    storage,
+)
 
 ZH: dict[str, str] = {}
-for _part in (general, database, storage, functions, rules):
+for _part in (general, database, database_query, aggregate_stages, aggregate_expressions, storage, functions, rules):
     _overlap = ZH.keys() & _part.ZH.keys()
     assert not _overlap, f"message ids defined twice: {sorted(_overlap)}"
     ZH.update(_part.ZH)

@@ -21,6 +21,7 @@ from typing import Any
 from app.core.database.aggregate.core import Builder, Compile, Expr, fail, fit_int, hash_key, operands
 from app.core.database.aggregate.objects import merge_into
 from app.core.database.values import MISSING, value_key
+from app.core.reasons import Reason
 
 # reduce(values, memo): ``memo`` is shared by the reducers of one group, which may then share
 # work on the same list (``$sum`` and ``$avg`` of one operand).
@@ -185,14 +186,19 @@ EXPRESSIONS: dict[str, Builder] = {
 def accumulator_spec(field: str, spec: Any) -> tuple[str, Any]:
     """The ``(operator, operand)`` of an output field of ``$group``/``$bucket``, checked."""
     if "." in field:
-        raise fail(f"The field name '{field}' cannot contain '.'")
+        raise fail(Reason("aggregate.accumulator_field_dot", "The field name '{field}' cannot contain '.'",
+                          field=field))
     if type(spec) is not dict or len(spec) != 1:
-        raise fail(f"The field '{field}' must be an accumulator object")
+        raise fail(Reason("aggregate.accumulator_not_object", "The field '{field}' must be an accumulator object",
+                          field=field))
     ((operator, operand),) = spec.items()
     if operator in UNSUPPORTED:
-        raise fail(f"the {operator} accumulator is not supported by wxsim")
+        raise fail(Reason("aggregate.accumulator_unsupported", "the {operator} accumulator is not supported by "
+                          "wxsim", operator=operator))
     if operator not in ACCUMULATORS:
-        raise fail(f"unknown group operator '{operator}'")
+        raise fail(Reason("aggregate.accumulator_unknown", "unknown group operator '{operator}'",
+                          operator=operator))
     if type(operand) is list:
-        raise fail(f"The {operator} accumulator is a unary operator")
+        raise fail(Reason("aggregate.accumulator_unary", "The {operator} accumulator is a unary operator",
+                          operator=operator))
     return operator, operand

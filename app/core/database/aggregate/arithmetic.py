@@ -25,14 +25,18 @@ from app.core.database.aggregate.core import (
     operands,
 )
 from app.core.database.values import as_utc, is_number, type_name
+from app.core.reasons import Reason
 
 _INF = float("inf")
 
 
 def _numeric(name: str, value: Any, *, dates: bool = False) -> None:
     if not is_number(value) and not (dates and isinstance(value, datetime)):
-        kinds = "numeric or date types" if dates else "numeric types"
-        raise fail(f"{name} only supports {kinds}, not {type_name(value)}")
+        if dates:
+            raise fail(Reason("expr.not_number_or_date", "{name} only supports numeric or date types, not {type}",
+                              name=name, type=type_name(value)))
+        raise fail(Reason("expr.not_number", "{name} only supports numeric types, not {type}",
+                          name=name, type=type_name(value)))
 
 
 def _unary(function: Callable[[str, Any], Any]) -> Builder:
@@ -78,7 +82,7 @@ def _millis(value: Any) -> int:
     """A number of milliseconds as Mongo adds it to a date (rounded half away from zero)."""
     if type(value) is float:
         if not math.isfinite(value):
-            raise fail("the milliseconds added to a date must be finite")
+            raise fail(Reason("expr.date_millis_not_finite", "the milliseconds added to a date must be finite"))
         return int(math.copysign(math.floor(abs(value) + 0.5), value))
     return value
 
@@ -87,13 +91,13 @@ def _shift(moment: datetime, milliseconds: Any, name: str) -> datetime:
     try:
         return as_utc(moment) + timedelta(milliseconds=_millis(milliseconds))
     except (OverflowError, ValueError):
-        raise fail(f"{name} result is not a representable date") from None
+        raise fail(Reason("expr.date_out_of_range", "{name} result is not a representable date", name=name)) from None
 
 
 def _add(name: str, values: list) -> Any:
     dates = [value for value in values if isinstance(value, datetime)]
     if len(dates) > 1:
-        raise fail("only one date allowed in an $add expression")
+        raise fail(Reason("expr.add_two_dates", "only one date allowed in an $add expression"))
     total = fit_int(sum(value for value in values if not isinstance(value, datetime)))
     return _shift(dates[0], total, name) if dates else total
 
@@ -105,7 +109,7 @@ def _subtract(name: str, values: list) -> Any:
     if isinstance(a, datetime):
         return _shift(a, -b, name)
     if isinstance(b, datetime):
-        raise fail(f"can't $subtract a date from a {type_name(a)}")
+        raise fail(Reason("expr.subtract_date", "can't $subtract a date from a {type}", type=type_name(a)))
     return fit_int(a - b)
 
 
@@ -119,7 +123,7 @@ def _multiply(name: str, values: list) -> Any:
 def _divide(name: str, values: list) -> float:
     dividend, divisor = values
     if divisor == 0:
-        raise fail("can't $divide by zero")
+        raise fail(Reason("expr.by_zero", "can't {name} by zero", name="$divide"))
     try:
         return dividend / divisor
     except OverflowError:  # two huge ints: the double quotient overflows
@@ -129,7 +133,7 @@ def _divide(name: str, values: list) -> float:
 def _mod(name: str, values: list) -> Any:
     dividend, divisor = values
     if divisor == 0:
-        raise fail("can't $mod by zero")
+        raise fail(Reason("expr.by_zero", "can't {name} by zero", name="$mod"))
     if type(dividend) is int and type(divisor) is int:
         result = abs(dividend) % abs(divisor)  # the sign follows the dividend, as in C and JS
         return -result if dividend < 0 else result
@@ -153,7 +157,8 @@ def _exp(name: str, value: Any) -> float:
 
 def _positive(name: str, value: Any) -> None:
     if not value > 0 and value == value:  # NaN passes through, as in Mongo
-        raise fail(f"{name}'s argument must be a positive number, but {value}")
+        raise fail(Reason("expr.not_positive", "{name}'s argument must be a positive number, but {value}",
+                          name=name, value=value))
 
 
 def _ln(name: str, value: Any) -> float:
@@ -168,7 +173,7 @@ def _log10(name: str, value: Any) -> float:
 
 def _sqrt(name: str, value: Any) -> float:
     if value < 0:
-        raise fail(f"{name}'s argument must be greater than or equal to 0")
+        raise fail(Reason("expr.negative", "{name}'s argument must be greater than or equal to 0", name=name))
     return math.sqrt(value) if math.isfinite(value) else float(value)
 
 
@@ -176,14 +181,15 @@ def _log(name: str, values: list) -> float:
     number, base = values
     _positive(name, number)
     if not base > 0 or base == 1:
-        raise fail(f"{name}'s base must be a positive number not equal to 1, but is {base}")
+        raise fail(Reason("expr.log_base", "{name}'s base must be a positive number not equal to 1, but is {base}",
+                          name=name, base=base))
     return math.log(number, base)
 
 
 def _pow(name: str, values: list) -> Any:
     base, exponent = values
     if base == 0 and exponent < 0:
-        raise fail("$pow cannot take a base of 0 and a negative exponent")
+        raise fail(Reason("expr.pow_zero_negative", "$pow cannot take a base of 0 and a negative exponent"))
     if type(base) is int and type(exponent) is int and exponent >= 0:
         # Small enough to compute exactly? Otherwise Mongo's long overflows to a double.
         if abs(base) < 2 or exponent * abs(base).bit_length() <= 64:
@@ -215,7 +221,8 @@ def _rounder(mode: str) -> Builder:
             _numeric(name, number)
             place = values[1] if len(values) == 2 else 0
             if not is_number(place) or place != int(place) or not -20 <= place <= 100:
-                raise fail(f"cannot apply {name} with precision value {place} value must be in [-20, 100]")
+                raise fail(Reason("expr.round_place", "cannot apply {name} with precision value {place} value "
+                                  "must be in [-20, 100]", name=name, place=place))
             return _round_to(number, int(place), mode)
 
         return run

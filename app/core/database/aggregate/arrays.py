@@ -23,7 +23,9 @@ from app.core.database.aggregate.core import (
     nullish,
     whole,
 )
+from app.core.database.aggregate.expression_reasons import argument_not_array, index_negative, index_not_integral, word
 from app.core.database.values import MISSING, is_number, type_name, values_equal
+from app.core.reasons import Reason
 
 
 def _array_elem_at(argument: Any, compile: Compile, name: str) -> Expr:
@@ -34,8 +36,9 @@ def _array_elem_at(argument: Any, compile: Compile, name: str) -> Expr:
         if nullish(array) or nullish(index):
             return None
         if type(array) is not list:
-            raise fail(f"$arrayElemAt's first argument must be an array, but is {type_name(array)}")
-        position = as_int32(name, index, "second argument")
+            raise fail(Reason("expr.array_elem_at_not_array", "$arrayElemAt's first argument must be an array, but "
+                              "is {type}", type=type_name(array)))
+        position = as_int32(name, index, word("second argument"))
         if position < 0:
             position += len(array)
         return array[position] if 0 <= position < len(array) else MISSING
@@ -52,7 +55,7 @@ def _end(last: bool) -> Builder:
             if nullish(array):
                 return None
             if type(array) is not list:
-                raise fail(f"{name}'s argument must be an array, but is {type_name(array)}")
+                raise fail(argument_not_array(name, array))
             if not array:
                 return MISSING
             return array[-1] if last else array[0]
@@ -72,7 +75,8 @@ def _concat_arrays(argument: Any, compile: Compile, name: str) -> Expr:
             if nullish(array):
                 return None
             if type(array) is not list:
-                raise fail(f"$concatArrays only supports arrays, not {type_name(array)}")
+                raise fail(Reason("expr.concat_arrays_not_array", "$concatArrays only supports arrays, not {type}",
+                                  type=type_name(array)))
             out.extend(array)
         return checked_array(name, out)
 
@@ -85,7 +89,8 @@ def _in(argument: Any, compile: Compile, name: str) -> Expr:
     def run(doc: Any, v: dict) -> bool:
         needle, array = needle_of(doc, v), array_of(doc, v)
         if type(array) is not list:
-            raise fail(f"$in requires an array as a second argument, found: {type_name(array)}")
+            raise fail(Reason("expr.in_not_array", "$in requires an array as a second argument, found: {type}",
+                              type=type_name(array)))
         return any(values_equal(needle, item) for item in array)
 
     return run
@@ -99,7 +104,8 @@ def _index_of_array(argument: Any, compile: Compile, name: str) -> Expr:
         if nullish(array):
             return None
         if type(array) is not list:
-            raise fail(f"$indexOfArray requires an array as a first argument, found: {type_name(array)}")
+            raise fail(Reason("expr.index_of_array_not_array", "$indexOfArray requires an array as a first argument, "
+                              "found: {type}", type=type_name(array)))
         start, end = _bounds(name, bounds, len(array))
         for i in range(start, min(end, len(array))):
             if values_equal(array[i], needle):
@@ -112,12 +118,11 @@ def _index_of_array(argument: Any, compile: Compile, name: str) -> Expr:
 def _bounds(name: str, bounds: list, length: int) -> tuple[int, int]:
     """Optional start and end indexes of the ``$indexOf…`` family: whole and non-negative."""
     limits = [0, length]
-    for slot, (value, word) in enumerate(zip(bounds, ("starting", "ending"))):
+    for slot, (value, which) in enumerate(zip(bounds, ("starting", "ending"))):
         if not is_number(value) or value != int(value):
-            raise fail(f"{name} requires an integral {word} index, found a value of type: "
-                       f"{type_name(value)}, with value: {value}")
+            raise fail(index_not_integral(name, which, value))
         if value < 0:
-            raise fail(f"{name} requires a nonnegative {word} index, found: {value}")
+            raise fail(index_negative(name, which, value))
         limits[slot] = int(value)
     return limits[0], limits[1]
 
@@ -132,11 +137,11 @@ def _range(argument: Any, compile: Compile, name: str) -> Expr:
 
     def run(doc: Any, v: dict) -> list:
         values = [part(doc, v) for part in parts]
-        start = _range_int(values[0], "starting value")
-        end = _range_int(values[1], "ending value")
-        step = _range_int(values[2], "step value") if len(values) == 3 else 1
+        start = _range_int(values[0], word("starting value"))
+        end = _range_int(values[1], word("ending value"))
+        step = _range_int(values[2], word("step value")) if len(values) == 3 else 1
         if step == 0:
-            raise fail("$range requires a non-zero step value")
+            raise fail(Reason("expr.range_zero_step", "$range requires a non-zero step value"))
         numbers = range(start, end, step)
         if len(numbers) > MAX_ARRAY_ITEMS:
             checked_array(name, [None] * (MAX_ARRAY_ITEMS + 1))  # the error, without building it all
@@ -145,11 +150,13 @@ def _range(argument: Any, compile: Compile, name: str) -> Expr:
     return run
 
 
-def _range_int(value: Any, what: str) -> int:
+def _range_int(value: Any, what: Reason) -> int:
     if not is_number(value):
-        raise fail(f"$range requires a numeric {what}, found value of type: {type_name(value)}")
+        raise fail(Reason("expr.range_not_number", "$range requires a numeric {what}, found value of type: {type}",
+                          what=what, type=type_name(value)))
     if not whole(value) or not -(2**31) <= value < 2**31:
-        raise fail(f"$range requires a {what} that can be represented as a 32-bit integer, found value: {value}")
+        raise fail(Reason("expr.range_not_int32", "$range requires a {what} that can be represented as a 32-bit "
+                          "integer, found value: {value}", what=what, value=value))
     return int(value)
 
 
@@ -161,7 +168,8 @@ def _reverse_array(argument: Any, compile: Compile, name: str) -> Expr:
         if nullish(array):
             return None
         if type(array) is not list:
-            raise fail(f"The argument to $reverseArray must be an array, but was of type: {type_name(array)}")
+            raise fail(Reason("expr.reverse_array_not_array", "The argument to $reverseArray must be an array, but was "
+                              "of type: {type}", type=type_name(array)))
         return array[::-1]
 
     return run
@@ -173,7 +181,9 @@ def _size(argument: Any, compile: Compile, name: str) -> Expr:
     def run(doc: Any, v: dict) -> int:
         array = part(doc, v)
         if type(array) is not list:
-            raise fail(f"The argument to $size must be an array. Type of argument is {type_name(array)}")
+            raise fail(Reason("expr.size_not_array", "The argument to $size must be an array. Type of argument is "
+                              "{type}",
+                              type=type_name(array)))
         return len(array)
 
     return run
@@ -188,14 +198,17 @@ def _slice(argument: Any, compile: Compile, name: str) -> Expr:
             return None
         array = values[0]
         if type(array) is not list:
-            raise fail(f"First argument to $slice must be an array, but is of type: {type_name(array)}")
+            raise fail(Reason("expr.slice_not_array", "First argument to $slice must be an array, but is of type: "
+                              "{type}",
+                              type=type_name(array)))
         if len(values) == 2:
             count = _slice_int(values[1], "Second")
             return array[:count] if count >= 0 else array[max(0, len(array) + count):]
         position = _slice_int(values[1], "Second")
         count = _slice_int(values[2], "Third")
         if count <= 0:
-            raise fail(f"Third argument to $slice must be positive: {count}")
+            raise fail(Reason("expr.slice_count_not_positive", "Third argument to $slice must be positive: {count}",
+                              count=count))
         start = position if position >= 0 else max(0, len(array) + position)
         return array[start:start + count]
 
@@ -204,9 +217,11 @@ def _slice(argument: Any, compile: Compile, name: str) -> Expr:
 
 def _slice_int(value: Any, which: str) -> int:
     if not is_number(value):
-        raise fail(f"{which} argument to $slice must be a numeric value, but is of type: {type_name(value)}")
+        raise fail(Reason("expr.slice_not_number", "{which} argument to $slice must be a numeric value, but is of "
+                          "type: {type}", which=word(which), type=type_name(value)))
     if not whole(value) or not -(2**31) <= value < 2**31:
-        raise fail(f"{which} argument to $slice can't be represented as a 32-bit integer: {value}")
+        raise fail(Reason("expr.slice_not_int32", "{which} argument to $slice can't be represented as a 32-bit "
+                          "integer: {value}", which=word(which), value=value))
     return int(value)
 
 

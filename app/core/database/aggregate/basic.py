@@ -18,22 +18,25 @@ from app.core.database.failures import invalid_command
 from app.core.database.ordering import sort_documents
 from app.core.database.query import compile_query
 from app.core.database.values import is_number, type_name
+from app.core.reasons import Reason
 
 Stage = Callable[[list, dict], list]
 # Query operators a $match cannot hold (MongoDB's rules), and why.
 _NOT_IN_MATCH = {
-    "$where": "$where is not allowed inside of a $match aggregation expression",
-    "$near": "$near is not allowed inside of a $match aggregation expression; use the $geoNear stage",
-    "$nearSphere": "$nearSphere is not allowed inside of a $match aggregation expression; use the $geoNear stage",
+    "$where": Reason("stage.match_where", "$where is not allowed inside of a $match aggregation expression"),
+    "$near": Reason("stage.match_near", "{operator} is not allowed inside of a $match aggregation expression; "
+                    "use the $geoNear stage", operator="$near"),
+    "$nearSphere": Reason("stage.match_near", "{operator} is not allowed inside of a $match aggregation "
+                          "expression; use the $geoNear stage", operator="$nearSphere"),
 }
 
 
 def match(value: Any) -> Stage:
     if type(value) is not dict:
-        raise fail("the match filter must be an expression in an object")
+        raise fail(Reason("stage.match_not_object", "the match filter must be an expression in an object"))
     _refuse_operators(value)
     if "$text" in value:
-        raise invalid_command("$text needs a text index, which wxsim does not have")
+        raise invalid_command(Reason("stage.match_text", "$text needs a text index, which wxsim does not have"))
     predicate = compile_query(value)
 
     def run(docs: list, variables: dict) -> list:
@@ -58,15 +61,18 @@ def _refuse_operators(spec: Any) -> None:
 def sort_order(value: Any) -> list[tuple[str, int]]:
     """A ``$sort`` specification as ``[(path, 1|-1)]``, checked."""
     if type(value) is not dict:
-        raise fail(f"the $sort key specification must be an object, not {type_name(value)}")
+        raise fail(Reason("stage.sort_not_object", "the $sort key specification must be an object, not {type}",
+                          type=type_name(value)))
     if not value:
-        raise fail("$sort stage must have at least one sort key")
+        raise fail(Reason("stage.sort_empty", "$sort stage must have at least one sort key"))
     order = []
     for path, direction in value.items():
         if type(direction) is dict:
-            raise invalid_command("$sort by {$meta: ...} needs a text index, which wxsim does not have")
+            raise invalid_command(Reason("stage.sort_meta", "$sort by {{$meta: ...}} needs a text index, which wxsim "
+                                         "does not have"))
         if not is_number(direction) or direction not in (1, -1):
-            raise fail("$sort key ordering must be 1 (for ascending) or -1 (for descending)")
+            raise fail(Reason("stage.sort_direction", "$sort key ordering must be 1 (for ascending) or -1 (for "
+                              "descending)"))
         order.append((path, int(direction)))
     return order
 
@@ -76,7 +82,8 @@ def sort(value: Any, limit: int | None = None) -> Stage:
     order = sort_order(value)
     for path, _ in order:
         if path.startswith("$") or "" in path.split("."):
-            raise fail(f"FieldPath field names may not start with '$' or be empty: '{path}'")
+            raise fail(Reason("stage.sort_path", "FieldPath field names may not start with '$' or be empty: '{path}'",
+                              path=path))
     if limit is not None and len(order) == 1 and "." not in order[0][0]:
         field, direction = order[0]
 
@@ -107,11 +114,13 @@ def _top_numbers(docs: list, field: str, direction: int, limit: int) -> list | N
 
 def limit_value(value: Any) -> int:
     if not is_number(value):
-        raise fail(f"the limit must be specified as a number, not {type_name(value)}")
+        raise fail(Reason("stage.limit_not_number", "the limit must be specified as a number, not {type}",
+                          type=type_name(value)))
     if not whole(value):
-        raise fail(f"invalid argument to $limit stage: Expected an integer: $limit: {value}")
+        raise fail(Reason("stage.limit_not_integer", "invalid argument to $limit stage: Expected an integer: $limit: "
+                          "{value}", value=value))
     if value <= 0:
-        raise fail("the limit must be positive")
+        raise fail(Reason("stage.limit_not_positive", "the limit must be positive"))
     return int(value)
 
 
@@ -122,11 +131,13 @@ def limit(value: Any) -> Stage:
 
 def skip_value(value: Any) -> int:
     if not is_number(value):
-        raise fail(f"invalid argument to $skip stage: Expected a number, not {type_name(value)}")
+        raise fail(Reason("stage.skip_not_number", "invalid argument to $skip stage: Expected a number, not {type}",
+                          type=type_name(value)))
     if not whole(value):
-        raise fail(f"invalid argument to $skip stage: Expected an integer: $skip: {value}")
+        raise fail(Reason("stage.skip_not_integer", "invalid argument to $skip stage: Expected an integer: $skip: "
+                          "{value}", value=value))
     if value < 0:
-        raise fail("invalid argument to $skip stage: Expected a non-negative number")
+        raise fail(Reason("stage.skip_negative", "invalid argument to $skip stage: Expected a non-negative number"))
     return int(value)
 
 
@@ -137,13 +148,14 @@ def skip(value: Any) -> Stage:
 
 def count(value: Any) -> Stage:
     if type(value) is not str:
-        raise fail(f"the count field must be a non-empty string, not {type_name(value)}")
+        raise fail(Reason("stage.count_not_string", "the count field must be a non-empty string, not {type}",
+                          type=type_name(value)))
     if not value:
-        raise fail("the count field must be a non-empty string")
+        raise fail(Reason("stage.count_empty", "the count field must be a non-empty string"))
     if value.startswith("$"):
-        raise fail("the count field cannot be a $-prefixed path")
+        raise fail(Reason("stage.count_dollar", "the count field cannot be a $-prefixed path"))
     if "." in value:
-        raise fail("the count field cannot contain '.'")
+        raise fail(Reason("stage.count_dot", "the count field cannot contain '.'"))
     def run(docs: Any, variables: dict) -> list:
         # Its input may be streamed (after an $unwind), so count by iterating.
         total = len(docs) if type(docs) is list else sum(1 for _ in docs)
@@ -155,16 +167,17 @@ def count(value: Any) -> Stage:
 
 def sample(value: Any, rng: Random) -> Stage:
     if type(value) is not dict:
-        raise fail("the $sample stage specification must be an object")
+        raise fail(Reason("stage.sample_not_object", "the $sample stage specification must be an object"))
     for key in value:
         if key != "size":
-            raise fail(f"unrecognized option to $sample: {key}")
+            raise fail(Reason("stage.sample_option", "unrecognized option to $sample: {key}", key=key))
     if "size" not in value:
-        raise fail("$sample stage must specify a size")
+        raise fail(Reason("stage.sample_no_size", "$sample stage must specify a size"))
     size = value["size"]
     if not is_number(size):
-        raise fail(f"size argument to $sample must be a number, not {type_name(size)}")
+        raise fail(Reason("stage.sample_size_not_number", "size argument to $sample must be a number, not {type}",
+                          type=type_name(size)))
     if size < 0:
-        raise fail("size argument to $sample must not be negative")
+        raise fail(Reason("stage.sample_size_negative", "size argument to $sample must not be negative"))
     wanted = int(size)
     return lambda docs, variables: rng.sample(docs, min(wanted, len(docs)))

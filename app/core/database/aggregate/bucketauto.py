@@ -17,6 +17,7 @@ from app.core.database.aggregate.core import fail, whole
 from app.core.database.aggregate.expressions import compile_expression
 from app.core.database.aggregate.grouping import is_expression, outputs_of
 from app.core.database.values import MISSING, compare_values, is_number, type_name, value_key
+from app.core.reasons import Reason
 
 # The series MongoDB uses (granularity_rounder_preferred_numbers.cpp): Renard's "least
 # rounded" R-series (R40 as MongoDB lists it), 1-2-5 and the E-series.
@@ -67,11 +68,13 @@ class _Rounder:
 
     def _check(self, value: Any) -> float:
         if not is_number(value):
-            raise fail(f"A granularity rounder can only round numeric values, but found type: {type_name(value)}")
+            raise fail(Reason("aggregate.rounder_not_number", "A granularity rounder can only round numeric values, "
+                              "but found type: {type}", type=type_name(value)))
         if value != value:
-            raise fail("A granularity rounder cannot round NaN")
+            raise fail(Reason("aggregate.rounder_nan", "A granularity rounder cannot round NaN"))
         if value < 0:
-            raise fail("A granularity rounder can only round non-negative numbers")
+            raise fail(Reason("aggregate.rounder_negative", "A granularity rounder can only round non-negative "
+                              "numbers"))
         return float(value)
 
     def up(self, value: Any) -> Any:
@@ -112,33 +115,40 @@ class _Rounder:
 
 def bucket_auto(value: Any) -> Stage:
     if type(value) is not dict:
-        raise fail(f"The argument to $bucketAuto must be an object, but found type: {type_name(value)}")
+        raise fail(Reason("aggregate.bucket_auto_not_object", "The argument to $bucketAuto must be an object, but "
+                          "found type: {type}", type=type_name(value)))
     for key in value:
         if key not in ("groupBy", "buckets", "output", "granularity"):
-            raise fail(f"Unrecognized option to $bucketAuto: {key}")
+            raise fail(Reason("aggregate.bucket_auto_option", "Unrecognized option to $bucketAuto: {key}", key=key))
     if "groupBy" not in value or "buckets" not in value:
-        raise fail("$bucketAuto requires 'groupBy' and 'buckets' to be specified")
+        raise fail(Reason("aggregate.bucket_auto_required", "$bucketAuto requires 'groupBy' and 'buckets' to be "
+                          "specified"))
     if not is_expression(value["groupBy"]):
-        raise fail(f"The $bucketAuto 'groupBy' field must be defined as a $-prefixed path or an expression "
-                   f"object, but found: {value['groupBy']!r}")
+        raise fail(Reason("aggregate.bucket_auto_group_by", "The $bucketAuto 'groupBy' field must be defined as a "
+                          "$-prefixed path or an expression object, but found: {found}", found=repr(value["groupBy"])))
     count = value["buckets"]
     if not is_number(count):
-        raise fail(f"The $bucketAuto 'buckets' field must be a numeric value, but found type: {type_name(count)}")
+        raise fail(Reason("aggregate.buckets_not_number", "The $bucketAuto 'buckets' field must be a numeric value, "
+                          "but found type: {type}", type=type_name(count)))
     if not whole(count) or not -(2**31) <= count < 2**31:
-        raise fail(f"The $bucketAuto 'buckets' field must be representable as a 32-bit integer, but found {count}")
+        raise fail(Reason("aggregate.buckets_int32", "The $bucketAuto 'buckets' field must be representable as a "
+                          "32-bit integer, but found {count}", count=count))
     if count <= 0:
-        raise fail(f"The $bucketAuto 'buckets' field must be greater than 0, but found: {count}")
+        raise fail(Reason("aggregate.buckets_positive", "The $bucketAuto 'buckets' field must be greater than 0, "
+                          "but found: {count}", count=count))
     output = value.get("output", {"count": {"$sum": 1}})
     if type(output) is not dict:
-        raise fail(f"The $bucketAuto 'output' field must be an object, but found type: {type_name(output)}")
+        raise fail(Reason("aggregate.bucket_auto_output", "The $bucketAuto 'output' field must be an object, but "
+                          "found type: {type}", type=type_name(output)))
     rounder = None
     if "granularity" in value:
         granularity = value["granularity"]
         if type(granularity) is not str:
-            raise fail(f"The $bucketAuto 'granularity' field must be a string, but found type: "
-                       f"{type_name(granularity)}")
+            raise fail(Reason("aggregate.granularity_not_string", "The $bucketAuto 'granularity' field must be a "
+                              "string, but found type: {type}", type=type_name(granularity)))
         if granularity not in GRANULARITIES:
-            raise fail(f"Unknown rounding granularity '{granularity}'")
+            raise fail(Reason("aggregate.granularity_unknown", "Unknown rounding granularity '{granularity}'",
+                              granularity=granularity))
         rounder = _Rounder(granularity)
     group_by = compile_expression(value["groupBy"])
     outputs = outputs_of(output or {"count": {"$sum": 1}})

@@ -63,28 +63,30 @@ def exactly(name: str, argument: Any, count: int) -> list:
     """The operands, refusing any other number of them (Mongo's wording)."""
     args = operands(argument)
     if len(args) != count:
-        raise fail(f"Expression {name} takes exactly {count} arguments. {len(args)} were passed in.")
+        raise fail(Reason("aggregate.args_exactly", "Expression {name} takes exactly {count} arguments. {passed} "
+                          "were passed in.", name=name, count=count, passed=len(args)))
     return args
 
 
 def between(name: str, argument: Any, low: int, high: int) -> list:
     args = operands(argument)
     if not low <= len(args) <= high:
-        raise fail(f"Expression {name} takes at least {low} arguments, and at most {high}. "
-                   f"{len(args)} were passed in.")
+        raise fail(Reason("aggregate.args_between", "Expression {name} takes at least {low} arguments, and at most "
+                          "{high}. {passed} were passed in.", name=name, low=low, high=high, passed=len(args)))
     return args
 
 
 def options(name: str, argument: Any, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
     """The named arguments of an object-form operator (``$map: {input, as, in}``), checked."""
     if type(argument) is not dict:
-        raise fail(f"{name} only supports an object as its argument")
+        raise fail(Reason("aggregate.options_not_object", "{name} only supports an object as its argument", name=name))
     for key in argument:
         if key not in required and key not in optional:
-            raise fail(f"Unrecognized parameter to {name}: {key}")
+            raise fail(Reason("aggregate.options_unknown", "Unrecognized parameter to {name}: {key}", name=name,
+                              key=key))
     for key in required:
         if key not in argument:
-            raise fail(f"Missing '{key}' parameter to {name}")
+            raise fail(Reason("aggregate.options_missing", "Missing '{key}' parameter to {name}", name=name, key=key))
     return argument
 
 
@@ -92,12 +94,14 @@ def check_variable_name(name: Any) -> str:
     """A user variable's name (``$let``, ``as``, ``$lookup``'s ``let``), checked as Mongo does:
     a lowercase ASCII letter or a non-ASCII character first, then letters, digits and ``_``."""
     if type(name) is not str or not name:
-        raise fail("empty variable names are not allowed")
+        raise fail(Reason("aggregate.variable_empty", "empty variable names are not allowed"))
     if not _USER_VARIABLE.match(name):
         if not _USER_VARIABLE.match(name[0]):
-            raise fail(f"'{name}' starts with an invalid character for a user variable name")
+            raise fail(Reason("aggregate.variable_first_character", "'{name}' starts with an invalid character for a "
+                              "user variable name", name=name))
         bad = next(c for c in name if not _USER_VARIABLE.match("a" + c))
-        raise fail(f"'{name}' contains an invalid character for a variable name: '{bad}'")
+        raise fail(Reason("aggregate.variable_character", "'{name}' contains an invalid character for a variable "
+                          "name: '{bad}'", name=name, bad=bad))
     return name
 
 
@@ -138,12 +142,15 @@ def whole(value: Any) -> bool:
         and value == int(value)
 
 
-def as_int32(name: str, value: Any, what: str) -> int:
-    """An index-like operand: numeric, whole and within 32 bits (Mongo's checks)."""
+def as_int32(name: str, value: Any, what: str | Reason) -> int:
+    """An index-like operand: numeric, whole and within 32 bits (Mongo's checks); ``what`` names
+    it (a Reason when it is words, so the UI can say it in its language)."""
     if not is_number(value):
-        raise fail(f"{name}'s {what} must be a numeric value, but is {type_name(value)}")
+        raise fail(Reason("aggregate.int32_not_number", "{name}'s {what} must be a numeric value, but is {type}",
+                          name=name, what=what, type=type_name(value)))
     if not whole(value) or not -(2**31) <= value < 2**31:
-        raise fail(f"{name}'s {what} must be representable as a 32-bit integer: {value}")
+        raise fail(Reason("aggregate.int32_range", "{name}'s {what} must be representable as a 32-bit integer: "
+                          "{value}", name=name, what=what, value=value))
     return int(value)
 
 
@@ -156,15 +163,17 @@ def fit_int(value: Any) -> Any:
 
 def checked_array(name: str, items: list) -> list:
     if len(items) > MAX_ARRAY_ITEMS:
-        raise fail(f"{name} would build an array of {len(items)} elements, more than the "
-                   f"{MAX_ARRAY_ITEMS} wxsim allows (MongoDB's memory limit)")
+        raise fail(Reason("aggregate.array_too_long", "{name} would build an array of {count} elements, more than "
+                          "the {limit} wxsim allows (MongoDB's memory limit)", name=name, count=len(items),
+                          limit=MAX_ARRAY_ITEMS))
     return items
 
 
 def checked_string(name: str, text: str) -> str:
     if len(text) > MAX_STRING_CHARS:
-        raise fail(f"{name} would build a string of {len(text)} characters, more than the "
-                   f"{MAX_STRING_CHARS} wxsim allows (MongoDB's 16 MB limit)")
+        raise fail(Reason("aggregate.string_too_long", "{name} would build a string of {count} characters, more "
+                          "than the {limit} wxsim allows (MongoDB's 16 MB limit)", name=name, count=len(text),
+                          limit=MAX_STRING_CHARS))
     return text
 
 
@@ -221,8 +230,9 @@ def check_budget() -> None:
     """Fail once the aggregation has run past its deadline (MongoDB's MaxTimeMSExpired)."""
     deadline = _deadline.get()
     if deadline is not None and time.monotonic() > deadline:
-        raise fail(f"operation exceeded time limit (MaxTimeMSExpired): the aggregation ran "
-                   f"longer than the {BUDGET_S:g} s wxsim allows one pipeline")
+        raise fail(Reason("aggregate.time_limit", "operation exceeded time limit (MaxTimeMSExpired): the "
+                          "aggregation ran longer than the {seconds:g} s wxsim allows one pipeline",
+                          seconds=BUDGET_S))
 
 
 def now(variables: dict) -> datetime:

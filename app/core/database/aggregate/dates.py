@@ -17,6 +17,7 @@ from app.core.database.aggregate import datetext
 from app.core.database.aggregate.core import Builder, Compile, Expr, fail, nullish, operands, options, whole
 from app.core.database.aggregate.zones import as_date, local, zone
 from app.core.database.values import as_utc, type_name
+from app.core.reasons import Reason
 
 
 def date_operand(name: str, argument: Any, compile: Compile) -> tuple[Expr, Expr | None, dict]:
@@ -26,7 +27,8 @@ def date_operand(name: str, argument: Any, compile: Compile) -> tuple[Expr, Expr
         return compile(spec["date"]), compile(spec["timezone"]) if "timezone" in spec else None, spec
     args = operands(argument)
     if len(args) != 1:
-        raise fail(f"Expression {name} takes exactly 1 arguments. {len(args)} were passed in.")
+        raise fail(Reason("expr.date_arguments", "Expression {name} takes exactly 1 arguments. {count} were passed in.",
+                          name=name, count=len(args)))
     return compile(args[0]), None, {}
 
 
@@ -65,16 +67,19 @@ _TIME = (("hour", 0), ("minute", 0), ("second", 0), ("millisecond", 0))
 def _date_from_parts(argument: Any, compile: Compile, name: str) -> Expr:
     known = [key for key, _ in (*_NATURAL, *_ISO, *_TIME)] + ["timezone"]
     if type(argument) is not dict:
-        raise fail("$dateFromParts only supports an object as its argument")
+        raise fail(Reason("expr.date_from_parts_not_object", "$dateFromParts only supports an object as its argument"))
     for key in argument:
         if key not in known:
-            raise fail(f"Unrecognized argument to $dateFromParts: {key}")
+            raise fail(Reason("expr.date_from_parts_unknown", "Unrecognized argument to $dateFromParts: {key}",
+                              key=key))
     natural = any(key in argument for key, _ in _NATURAL)
     iso = any(key in argument for key, _ in _ISO)
     if natural and iso:
-        raise fail("$dateFromParts does not allow mixing natural dates with ISO dates")
+        raise fail(Reason("expr.date_from_parts_mixed", "$dateFromParts does not allow mixing natural dates with ISO "
+                          "dates"))
     if "year" not in argument and "isoWeekYear" not in argument:
-        raise fail("$dateFromParts requires either 'year' or 'isoWeekYear' to be present")
+        raise fail(Reason("expr.date_from_parts_no_year", "$dateFromParts requires either 'year' or 'isoWeekYear' to "
+                          "be present"))
     fields = (*(_ISO if iso else _NATURAL), *_TIME)
     parts = [(key, compile(argument[key]) if key in argument else None, default) for key, default in fields]
     zone_of = compile(argument["timezone"]) if "timezone" in argument else None
@@ -99,13 +104,16 @@ def _date_from_parts(argument: Any, compile: Compile, name: str) -> Expr:
 
 def _whole_part(key: str, value: Any) -> int:
     if not whole(value):
-        raise fail(f"'{key}' must evaluate to an integer, found {type_name(value)} with value {value}")
+        raise fail(Reason("expr.date_part_not_integer", "'{key}' must evaluate to an integer, found {type} with value "
+                          "{value}", key=key, type=type_name(value), value=value))
     number = int(value)
     if key in ("year", "isoWeekYear"):
         if not 1 <= number <= 9999:
-            raise fail(f"'{key}' must evaluate to an integer in the range 1 to 9999, found {number}")
+            raise fail(Reason("expr.date_part_year_range", "'{key}' must evaluate to an integer in the range 1 "
+                              "to 9999, found {number}", key=key, number=number))
     elif not -32768 <= number <= 32767:
-        raise fail(f"'{key}' must evaluate to a value in the range [-32768, 32767]; value {number} is not in range")
+        raise fail(Reason("expr.date_part_range", "'{key}' must evaluate to a value in the range [-32768, 32767]; "
+                          "value {number} is not in range", key=key, number=number))
     return number
 
 
@@ -123,8 +131,8 @@ def _assemble(values: dict, iso: bool, tz: tzinfo) -> datetime:
             milliseconds=values["millisecond"])
         return wall.replace(tzinfo=tz).astimezone(timezone.utc)
     except (OverflowError, ValueError):
-        raise fail("$dateFromParts: the date is outside the range wxsim can represent (years 1 to 9999)") \
-            from None
+        raise fail(Reason("expr.date_from_parts_out_of_range", "$dateFromParts: the date is outside the range wxsim "
+                          "can represent (years 1 to 9999)")) from None
 
 
 OPERATORS: dict[str, Builder] = {

@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from app.core.database.aggregate.core import Builder, Compile, Expr, fail, nullish, options
+from app.core.database.aggregate.expression_reasons import date_parse_error
 from app.core.database.aggregate.zones import as_date, is_utc, local, zone
 from app.core.database.values import type_name
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 ISO_Z = "%Y-%m-%dT%H:%M:%S.%LZ"
 ISO_LOCAL = "%Y-%m-%dT%H:%M:%S.%L"
@@ -62,13 +64,19 @@ def check_format(text: str) -> list:
             i += 1
             continue
         if i + 1 >= len(text):
-            raise fail("Unmatched '%' at end of format string")
+            raise fail(Reason("expr.format_unmatched_percent", "Unmatched '%' at end of format string"))
         letter = text[i + 1]
         if letter not in _PRINT:
-            raise fail(f"Invalid format character '%{letter}' in format string")
+            raise fail(Reason("expr.format_bad_character", "Invalid format character '%{letter}' in format string",
+                              letter=letter))
         pieces.append(("%", letter))
         i += 2
     return pieces
+
+
+def _format_not_string(name: str, value: Any) -> Reason:
+    return Reason("expr.date_format_not_string", "{name} requires that 'format' be a string, found: {type} with "
+                  "value {value}", name=name, type=type_name(value), value=repr(value))
 
 
 def format_date(moment: datetime, pieces: list) -> str:
@@ -97,8 +105,7 @@ def _date_to_string(argument: Any, compile: Compile, name: str) -> Expr:
             if nullish(text):
                 return None
             if type(text) is not str:
-                raise fail(f"$dateToString requires that 'format' be a string, found: {type_name(text)} "
-                           f"with value {text!r}")
+                raise fail(_format_not_string("$dateToString", text))
             pieces = check_format(text)
         if pieces is None:
             pieces = check_format(ISO_Z if is_utc(tz) else ISO_LOCAL)
@@ -135,7 +142,8 @@ def parse_date_string(text: str, fmt: str | None, tz: tzinfo | None) -> datetime
     fields = _parse_with(text, fmt) if fmt is not None else _parse_iso(text)
     offset = fields.pop("offset", None)
     if offset is not None and tz is not None:
-        raise fail("you cannot pass in a date/time string with GMT offset together with a timezone argument")
+        raise fail(Reason("expr.date_offset_and_timezone", "you cannot pass in a date/time string with GMT offset "
+                          "together with a timezone argument"))
     try:
         wall = _wall_time(fields)
         if offset is not None:
@@ -225,22 +233,22 @@ def _date_from_string(argument: Any, compile: Compile, name: str) -> Expr:
             if nullish(fmt):
                 return None
             if type(fmt) is not str:
-                raise fail(f"$dateFromString requires that 'format' be a string, found: {type_name(fmt)} "
-                           f"with value {fmt!r}")
+                raise fail(_format_not_string("$dateFromString", fmt))
         text = text_of(doc, v)
         if nullish(text):
             return on_null(doc, v) if on_null is not None else None
         try:
             if type(text) is not str:
-                raise fail(f"$dateFromString requires that 'dateString' be a string, found: "
-                           f"{type_name(text)} with value {text!r}")
+                raise fail(Reason("expr.date_string_not_string", "$dateFromString requires that 'dateString' be "
+                                  "a string, found: {type} with value {value}", type=type_name(text),
+                                  value=repr(text)))
             return parse_date_string(text, fmt, tz)
         except (DateParseError, CloudError) as error:  # onError stands in for either (Mongo)
             if on_error is not None:
                 return on_error(doc, v)
             if isinstance(error, CloudError):
                 raise
-            raise fail(f"Error parsing date string '{text}'") from None
+            raise fail(date_parse_error(text)) from None
 
     return run
 

@@ -25,6 +25,7 @@ from app.core.database.aggregate import (
 from app.core.database.aggregate.core import Builder, Expr, check_variable_name, constant, fail, now, options
 from app.core.database.failures import invalid_command
 from app.core.database.values import MISSING
+from app.core.reasons import Reason
 
 OPERATORS: dict[str, Builder] = {
     **logic.OPERATORS,
@@ -40,7 +41,7 @@ OPERATORS: dict[str, Builder] = {
 }
 # Operators of db.command.aggregate whose backend feature wxsim does not have.
 UNSUPPORTED = {
-    "$meta": "text search scores ($meta) need a text index, which wxsim does not have",
+    "$meta": Reason("expr.meta_unsupported", "text search scores ($meta) need a text index, which wxsim does not have"),
 }
 
 
@@ -62,15 +63,18 @@ def _object(spec: dict) -> Expr:
     keys = list(spec)
     if keys and keys[0].startswith("$"):
         if len(keys) != 1:
-            raise fail("an expression specification must contain exactly one field, the name of the "
-                       f"expression. Found {len(keys)} fields in {_show(spec)}")
+            raise fail(Reason("expr.object_many_operators", "an expression specification must contain exactly one "
+                              "field, the name of the expression. Found {count} fields in {spec}",
+                              count=len(keys), spec=_show(spec)))
         return _operator(keys[0], spec[keys[0]])
     for key in keys:
         if key.startswith("$"):
-            raise fail(f"FieldPath field names may not start with '$': '{key}' (an object is either "
-                       "an expression, with one $-operator key, or a document of fields)")
+            raise fail(Reason("expr.object_dollar_field", "FieldPath field names may not start with '$': '{key}' "
+                              "(an object is either an expression, with one $-operator key, or a document of "
+                              "fields)", key=key))
         if "." in key:
-            raise fail(f"FieldPath field names may not contain '.': '{key}'")
+            raise fail(Reason("expr.object_dotted_field", "FieldPath field names may not contain '.': '{key}'",
+                              key=key))
     fields = [(key, compile_expression(value)) for key, value in spec.items()]
 
     def build(doc: Any, v: dict) -> dict:
@@ -92,15 +96,16 @@ def _operator(name: str, argument: Any) -> Expr:
     builder = OPERATORS.get(name)
     if builder is None:
         if name in UNSUPPORTED:
-            raise invalid_command(f"{name} is not supported by wxsim: {UNSUPPORTED[name]}")
-        raise invalid_command(f"Unrecognized expression '{name}'")
+            raise invalid_command(Reason("expr.operator_unsupported", "{name} is not supported by wxsim: {why}",
+                                         name=name, why=UNSUPPORTED[name]))
+        raise invalid_command(Reason("expr.operator_unknown", "Unrecognized expression '{name}'", name=name))
     return builder(argument, compile_expression, name)
 
 
 def _let(argument: Any) -> Expr:
     spec = options("$let", argument, ("vars", "in"))
     if type(spec["vars"]) is not dict:
-        raise fail("invalid parameter: expected an object (vars)")
+        raise fail(Reason("expr.let_vars_not_object", "invalid parameter: expected an object (vars)"))
     bindings = [(check_variable_name(name), compile_expression(value)) for name, value in spec["vars"].items()]
     body = compile_expression(spec["in"])
 
@@ -118,12 +123,13 @@ def _path(spec: str) -> Expr:
     if spec.startswith("$$"):
         return _variable(spec[2:])
     if spec == "$":
-        raise fail("'$' by itself is not a valid FieldPath")
+        raise fail(Reason("expr.path_dollar_alone", "'{path}' by itself is not a valid FieldPath", path="$"))
     parts = tuple(spec[1:].split("."))
     if "" in parts:
-        raise fail(f"FieldPath field names may not be empty strings: '{spec}'")
+        raise fail(_empty_field(spec))
     if any(part.startswith("$") for part in parts):
-        raise fail(f"FieldPath field names may not start with '$': '{spec}'")
+        raise fail(Reason("expr.path_dollar_field", "FieldPath field names may not start with '$': '{path}'",
+                          path=spec))
     if len(parts) == 1:
         (field,) = parts
 
@@ -138,10 +144,10 @@ def _path(spec: str) -> Expr:
 def _variable(text: str) -> Expr:
     name, _, rest = text.partition(".")
     if not name:
-        raise fail("'$$' by itself is not a valid FieldPath")
+        raise fail(Reason("expr.path_dollar_alone", "'{path}' by itself is not a valid FieldPath", path="$$"))
     parts = tuple(rest.split(".")) if rest else ()
     if "" in parts:
-        raise fail(f"FieldPath field names may not be empty strings: '$${text}'")
+        raise fail(_empty_field(f"$${text}"))
     if name in ("ROOT", "CURRENT"):
         return (lambda doc, v: follow(doc, parts)) if parts else (lambda doc, v: doc)
     if name == "REMOVE":
@@ -149,17 +155,22 @@ def _variable(text: str) -> Expr:
     if name == "NOW":
         return (lambda doc, v: follow(now(v), parts)) if parts else (lambda doc, v: now(v))
     if name[0].isupper() and name.isascii():
-        raise invalid_command(f"the system variable $${name} is not supported by wxsim")
+        raise invalid_command(Reason("expr.system_variable_unsupported", "the system variable $${name} is not "
+                                     "supported by wxsim", name=name))
     check_variable_name(name)
 
     def read(doc: Any, v: dict) -> Any:
         try:
             value = v[name]
         except KeyError:
-            raise fail(f"Use of undefined variable: {name}") from None
+            raise fail(Reason("expr.undefined_variable", "Use of undefined variable: {name}", name=name)) from None
         return follow(value, parts) if parts else value
 
     return read
+
+
+def _empty_field(path: str) -> Reason:
+    return Reason("expr.path_empty_field", "FieldPath field names may not be empty strings: '{path}'", path=path)
 
 
 def follow(node: Any, parts: tuple[str, ...]) -> Any:

@@ -14,9 +14,11 @@ from typing import Any
 
 from app.core.database.aggregate.basic import Stage
 from app.core.database.aggregate.core import fail
+from app.core.database.aggregate.joins import unknown_argument
 from app.core.database.aggregate.shaping import field_path, get_plain, set_field
 from app.core.database.query import compile_query
 from app.core.database.values import is_number, type_name
+from app.core.reasons import Reason
 
 EARTH_RADIUS_M = 6378100.0
 _OPTIONS = ("near", "distanceField", "spherical", "maxDistance", "minDistance", "query", "includeLocs", "key",
@@ -48,17 +50,20 @@ def _radians_apart(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def geo_near(value: Any) -> Stage:
     if type(value) is not dict:
-        raise fail(f"$geoNear only takes an object as an argument, not {type_name(value)}")
+        raise fail(Reason("aggregate.geo_near_not_object", "$geoNear only takes an object as an argument, not "
+                          "{type}", type=type_name(value)))
     for key in value:
         if key not in _OPTIONS:
-            raise fail(f"Unknown argument to $geoNear: {key}")
+            raise fail(unknown_argument("$geoNear", key))
     if "near" not in value:
-        raise fail("$geoNear requires a 'near' option as an Array")
+        raise fail(Reason("aggregate.geo_near_no_near", "$geoNear requires a 'near' option as an Array"))
     center = point_of(value["near"])
     if center is None:
-        raise fail("$geoNear requires a 'near' option as an Array, or a GeoJSON Point")
+        raise fail(Reason("aggregate.geo_near_bad_near", "$geoNear requires a 'near' option as an Array, or a "
+                          "GeoJSON Point"))
     if type(value.get("distanceField")) is not str:
-        raise fail("$geoNear requires a 'distanceField' option as a String")
+        raise fail(Reason("aggregate.geo_near_distance_field", "$geoNear requires a 'distanceField' option as a "
+                          "String"))
     distance_parts = field_path(value["distanceField"], "distanceField")
     geojson = _is_geojson_point(value["near"])
     spherical = geojson or bool(value.get("spherical", False))
@@ -66,17 +71,17 @@ def geo_near(value: Any) -> Stage:
     scale = EARTH_RADIUS_M if geojson else 1.0
     multiplier = _number(value, "distanceMultiplier", 1.0)
     if multiplier < 0:
-        raise fail("distanceMultiplier must be nonnegative")
+        raise fail(Reason("aggregate.geo_near_multiplier", "distanceMultiplier must be nonnegative"))
     low, high = _number(value, "minDistance", 0.0), _number(value, "maxDistance", math.inf)
     if low < 0 or high < 0:
-        raise fail("minDistance and maxDistance must be nonnegative")
+        raise fail(Reason("aggregate.geo_near_distances", "minDistance and maxDistance must be nonnegative"))
     query = value.get("query")
     if query is not None and type(query) is not dict:
-        raise fail(f"query must be an object, not {type_name(query)}")
+        raise fail(Reason("aggregate.geo_near_query", "query must be an object, not {type}", type=type_name(query)))
     keep = compile_query(query) if query else None
     key = value.get("key")
     if key is not None and (type(key) is not str or not key):
-        raise fail("$geoNear parameter 'key' must be a non-empty string")
+        raise fail(Reason("aggregate.geo_near_key", "$geoNear parameter 'key' must be a non-empty string"))
     key_parts = field_path(key, "key") if key is not None else None
     locs = field_path(value["includeLocs"], "includeLocs") if "includeLocs" in value else None
 
@@ -110,7 +115,8 @@ def geo_near(value: Any) -> Stage:
 def _number(spec: dict, name: str, default: float) -> float:
     value = spec.get(name, default)
     if not is_number(value):
-        raise fail(f"{name} must be a number, not {type_name(value)}")
+        raise fail(Reason("aggregate.geo_near_number", "{name} must be a number, not {type}", name=name,
+                          type=type_name(value)))
     return float(value)
 
 
@@ -118,9 +124,11 @@ def _location_field(docs: list) -> str:
     """The one top-level field holding GeoJSON points: what a single 2dsphere index would cover."""
     fields = {name for doc in docs for name, value in doc.items() if _is_geojson_point(value)}
     if not fields:
-        raise fail("$geoNear requires a 2d or 2dsphere index, but none were found (wxsim has no indexes: "
-                   "it looks for a field holding db.Geo.Point values, and found none)")
+        raise fail(Reason("aggregate.geo_near_no_index", "$geoNear requires a 2d or 2dsphere index, but none were "
+                          "found (wxsim has no indexes: it looks for a field holding db.Geo.Point values, and found "
+                          "none)"))
     if len(fields) > 1:
-        raise fail(f"There is more than one 2dsphere index; unsure which to use for $geoNear (wxsim found "
-                   f"points in {', '.join(sorted(fields))}: name one with 'key')")
+        raise fail(Reason("aggregate.geo_near_many_indexes", "There is more than one 2dsphere index; unsure which "
+                          "to use for $geoNear (wxsim found points in {fields}: name one with 'key')",
+                          fields=", ".join(sorted(fields))))
     return fields.pop()

@@ -16,6 +16,7 @@ from app.core.database.aggregate.basic import Stage
 from app.core.database.aggregate.core import Expr, constant, fail, fit_int, hash_key, is_constant
 from app.core.database.aggregate.expressions import compile_expression
 from app.core.database.values import MISSING, is_number, type_name, type_rank, value_key
+from app.core.reasons import Reason
 
 Output = list[tuple[str, Reducer, Expr]]
 
@@ -41,9 +42,10 @@ def is_expression(spec: Any) -> bool:
 
 def group(value: Any) -> Stage:
     if type(value) is not dict:
-        raise fail(f"a group's fields must be specified in an object, not {type_name(value)}")
+        raise fail(Reason("aggregate.group_not_object", "a group's fields must be specified in an object, not "
+                          "{type}", type=type_name(value)))
     if "_id" not in value:
-        raise fail("a group specification must include an _id")
+        raise fail(Reason("aggregate.group_no_id", "a group specification must include an _id"))
     key_of = compile_expression(value["_id"])
     outputs = outputs_of({k: v for k, v in value.items() if k != "_id"})
     return lambda docs, variables: grouped(docs, variables, key_of, outputs)
@@ -161,7 +163,8 @@ def _row(key: Any, size: int, values: dict, outputs: Output) -> dict:
 
 def sort_by_count(value: Any) -> Stage:
     if not is_expression(value):
-        raise fail("the sortByCount field must be defined as a $-prefixed path or an expression")
+        raise fail(Reason("aggregate.sort_by_count_spec", "the sortByCount field must be defined as a $-prefixed "
+                          "path or an expression"))
     key_of = compile_expression(value)
     outputs: Output = [("count", reduce_sum, constant(1))]
 
@@ -178,25 +181,28 @@ def sort_by_count(value: Any) -> Stage:
 
 def bucket(value: Any) -> Stage:
     if type(value) is not dict:
-        raise fail(f"The argument to $bucket must be an object, but found type: {type_name(value)}.")
+        raise fail(Reason("aggregate.bucket_not_object", "The argument to $bucket must be an object, but found "
+                          "type: {type}.", type=type_name(value)))
     for key in value:
         if key not in ("groupBy", "boundaries", "default", "output"):
-            raise fail(f"Unrecognized option to $bucket: {key}.")
+            raise fail(Reason("aggregate.bucket_option", "Unrecognized option to $bucket: {key}.", key=key))
     if "groupBy" not in value or "boundaries" not in value:
-        raise fail("$bucket requires 'groupBy' and 'boundaries' to be specified.")
+        raise fail(Reason("aggregate.bucket_required", "$bucket requires 'groupBy' and 'boundaries' to be "
+                          "specified."))
     if not is_expression(value["groupBy"]):
-        raise fail(f"The $bucket 'groupBy' field must be defined as a $-prefixed path or an expression, "
-                   f"but found: {value['groupBy']!r}.")
+        raise fail(Reason("aggregate.bucket_group_by", "The $bucket 'groupBy' field must be defined as a "
+                          "$-prefixed path or an expression, but found: {found}.", found=repr(value["groupBy"])))
     boundaries = _boundaries(value["boundaries"])
     has_default = "default" in value
     default = value.get("default")
     if has_default and type_rank(default) == type_rank(boundaries[0]):
         if value_key(boundaries[0]) <= value_key(default) < value_key(boundaries[-1]):
-            raise fail("The $bucket 'default' field must be less than the lowest boundary or greater than or "
-                       "equal to the highest boundary.")
+            raise fail(Reason("aggregate.bucket_default", "The $bucket 'default' field must be less than the "
+                              "lowest boundary or greater than or equal to the highest boundary."))
     output = value.get("output", {"count": {"$sum": 1}})
     if type(output) is not dict:
-        raise fail(f"The $bucket 'output' field must be an object, but found type: {type_name(output)}.")
+        raise fail(Reason("aggregate.bucket_output", "The $bucket 'output' field must be an object, but found "
+                          "type: {type}.", type=type_name(output)))
     outputs = outputs_of(output)
     group_by = compile_expression(value["groupBy"])
     keys = [value_key(b) for b in boundaries]
@@ -208,7 +214,8 @@ def bucket(value: Any) -> Stage:
         if 0 <= i < len(boundaries) - 1:
             return boundaries[i]
         if not has_default:
-            raise fail("$bucket could not find a matching branch for an input, and no default was specified.")
+            raise fail(Reason("aggregate.bucket_no_branch", "$bucket could not find a matching branch for an "
+                              "input, and no default was specified."))
         return default
 
     def run(docs: list, variables: dict) -> list:
@@ -221,15 +228,18 @@ def bucket(value: Any) -> Stage:
 
 def _boundaries(boundaries: Any) -> list:
     if type(boundaries) is not list:
-        raise fail(f"The $bucket 'boundaries' field must be an array, but found type: {type_name(boundaries)}.")
+        raise fail(Reason("aggregate.boundaries_not_array", "The $bucket 'boundaries' field must be an array, but "
+                          "found type: {type}.", type=type_name(boundaries)))
     if len(boundaries) < 2:
-        raise fail(f"The $bucket 'boundaries' field must have at least 2 values, but found "
-                   f"{len(boundaries)} value(s).")
+        raise fail(Reason("aggregate.boundaries_too_few", "The $bucket 'boundaries' field must have at least 2 "
+                          "values, but found {count} value(s).", count=len(boundaries)))
     for i, (low, high) in enumerate(zip(boundaries, boundaries[1:])):
         if type_rank(low) != type_rank(high):
-            raise fail(f"All values in the the 'boundaries' option to $bucket must have the same type. Found "
-                       f"conflicting types {type_name(low)} and {type_name(high)}.")
+            raise fail(Reason("aggregate.boundaries_types", "All values in the the 'boundaries' option to $bucket "
+                              "must have the same type. Found conflicting types {low} and {high}.",
+                              low=type_name(low), high=type_name(high)))
         if not value_key(low) < value_key(high):
-            raise fail(f"The 'boundaries' option to $bucket must be sorted in ascending order, but elements "
-                       f"{i} and {i + 1} are not in ascending order ({low!r} is not less than {high!r}).")
+            raise fail(Reason("aggregate.boundaries_order", "The 'boundaries' option to $bucket must be sorted in "
+                              "ascending order, but elements {i} and {j} are not in ascending order ({low} is not "
+                              "less than {high}).", i=i, j=i + 1, low=repr(low), high=repr(high)))
     return boundaries

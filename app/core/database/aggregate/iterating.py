@@ -20,7 +20,9 @@ from app.core.database.aggregate.core import (
     nullish,
     options,
 )
+from app.core.database.aggregate.expression_reasons import word as expression_word
 from app.core.database.values import MISSING, truthy, type_name
+from app.core.reasons import Reason
 
 _CHECK_EVERY = 1024  # elements between two looks at the time budget
 
@@ -29,7 +31,8 @@ def _input(name: str, value: Any, word: str) -> list | None:
     if nullish(value):
         return None
     if type(value) is not list:
-        raise fail(f"input to {word} must be an array not {type_name(value)}")
+        raise fail(Reason("expr.input_not_array", "input to {name} must be an array not {type}", name=word,
+                          type=type_name(value)))
     return value
 
 
@@ -69,9 +72,10 @@ def _filter(argument: Any, compile: Compile, name: str) -> Expr:
         if limit_of is not None:
             limit = limit_of(doc, v)
             if limit is not None:
-                limit = as_int32(name, limit, "limit")
+                limit = as_int32(name, limit, expression_word("limit"))
                 if limit < 1:
-                    raise fail(f"$filter: limit must be greater than 0: {limit}")
+                    raise fail(Reason("expr.filter_limit", "$filter: limit must be greater than 0: {limit}",
+                                      limit=limit))
         scope = dict(v)
         out = []
         for i, item in enumerate(array):
@@ -96,7 +100,8 @@ def _reduce(argument: Any, compile: Compile, name: str) -> Expr:
         if nullish(array):
             return None
         if type(array) is not list:
-            raise fail(f"$reduce requires that 'input' be an array, found: {type_name(array)}")
+            raise fail(Reason("expr.reduce_not_array", "$reduce requires that 'input' be an array, found: {type}",
+                              type=type_name(array)))
         scope = dict(v)
         accumulated = initial(doc, v)
         for i, item in enumerate(array):
@@ -112,19 +117,23 @@ def _reduce(argument: Any, compile: Compile, name: str) -> Expr:
 def _zip(argument: Any, compile: Compile, name: str) -> Expr:
     spec = options(name, argument, ("inputs",), ("useLongestLength", "defaults"))
     if type(spec["inputs"]) is not list:
-        raise fail(f"inputs must be an array of expressions, found {type_name(spec['inputs'])}")
+        raise fail(Reason("expr.zip_inputs_not_array", "inputs must be an array of expressions, found {type}",
+                          type=type_name(spec["inputs"])))
     longest = spec.get("useLongestLength", False)
     if type(longest) is not bool:
-        raise fail(f"useLongestLength must be a bool, found {type_name(longest)}")
+        raise fail(Reason("expr.zip_longest_not_bool", "useLongestLength must be a bool, found {type}",
+                          type=type_name(longest)))
     inputs = [compile(item) for item in spec["inputs"]]
     defaults = None
     if "defaults" in spec:
         if not longest:
-            raise fail("cannot specify defaults unless useLongestLength is true")
+            raise fail(Reason("expr.zip_defaults_without_longest", "cannot specify defaults unless useLongestLength "
+                              "is true"))
         if type(spec["defaults"]) is not list:
-            raise fail(f"defaults must be an array of expressions, found {type_name(spec['defaults'])}")
+            raise fail(Reason("expr.zip_defaults_not_array", "defaults must be an array of expressions, found {type}",
+                              type=type_name(spec["defaults"])))
         if len(spec["defaults"]) != len(inputs):
-            raise fail("defaults and inputs must have the same length")
+            raise fail(Reason("expr.zip_defaults_length", "defaults and inputs must have the same length"))
         defaults = [compile(item) for item in spec["defaults"]]
 
     def run(doc: Any, v: dict) -> Any:
@@ -134,7 +143,8 @@ def _zip(argument: Any, compile: Compile, name: str) -> Expr:
             if nullish(array):
                 return None
             if type(array) is not list:
-                raise fail(f"$zip found a non-array expression in input: {array!r}")
+                raise fail(Reason("expr.zip_input_not_array", "$zip found a non-array expression in input: {value}",
+                                  value=repr(array)))
             arrays.append(array)
         if not arrays:
             return []

@@ -20,6 +20,7 @@ from app.core.database.aggregate.shaping import field_path, set_field
 from app.core.database.fieldpaths import Parts, reached_values
 from app.core.database.query import compile_query
 from app.core.database.values import MISSING, is_number, type_name
+from app.core.reasons import Reason
 
 Documents = Callable[[str], list]
 
@@ -114,26 +115,40 @@ def local_keys(reached: list) -> list:
     return keys or [None]
 
 
+def spec_not_object(stage: str, value: Any) -> Reason:
+    """A ``$lookup``/``$graphLookup`` specification that is not an object (Mongo's wording)."""
+    return Reason("aggregate.spec_not_object", "the {stage} specification must be an Object, but found {type}",
+                  stage=stage, type=type_name(value))
+
+
+def unknown_argument(stage: str, key: str) -> Reason:
+    """An option ``stage`` does not know (``$graphLookup``, ``$geoNear``)."""
+    return Reason("aggregate.unknown_argument", "Unknown argument to {stage}: {key}", stage=stage, key=key)
+
+
 def lookup(value: Any, documents: Documents, compile_sub: Callable[[Any], Any]) -> Stage:
     if type(value) is not dict:
-        raise fail(f"the $lookup specification must be an Object, but found {type_name(value)}")
+        raise fail(spec_not_object("$lookup", value))
     for key in value:
         if key not in ("from", "as", "localField", "foreignField", "let", "pipeline"):
-            raise fail(f"unknown argument to $lookup: {key}")
+            raise fail(Reason("aggregate.lookup_unknown_argument", "unknown argument to $lookup: {key}", key=key))
     for key in ("from", "as"):
         if key not in value:
-            raise fail(f"must specify '{key}' field for a $lookup")
+            raise fail(Reason("aggregate.lookup_missing", "must specify '{key}' field for a $lookup", key=key))
         if type(value[key]) is not str:
-            raise fail(f"$lookup argument '{key}' must be a string, is type {type_name(value[key])}")
+            raise fail(Reason("aggregate.lookup_not_string", "$lookup argument '{key}' must be a string, is type "
+                              "{type}", key=key, type=type_name(value[key])))
     source, as_parts = value["from"], field_path(value["as"], "$lookup's 'as'")
     if "pipeline" in value:
         if "localField" in value or "foreignField" in value:
-            raise fail("$lookup with 'pipeline' may not specify 'localField' or 'foreignField'")
+            raise fail(Reason("aggregate.lookup_pipeline_and_fields", "$lookup with 'pipeline' may not specify "
+                              "'localField' or 'foreignField'"))
         return _pipeline_lookup(value, source, as_parts, documents, compile_sub)
     if "let" in value:
-        raise fail("$lookup with 'let' needs a 'pipeline'")
+        raise fail(Reason("aggregate.lookup_let_needs_pipeline", "$lookup with 'let' needs a 'pipeline'"))
     if "localField" not in value or "foreignField" not in value:
-        raise fail("$lookup requires either 'pipeline' or both 'localField' and 'foreignField' to be specified")
+        raise fail(Reason("aggregate.lookup_needs_fields", "$lookup requires either 'pipeline' or both 'localField' "
+                          "and 'foreignField' to be specified"))
     local = field_path(value["localField"], "$lookup's 'localField'")
     foreign = field_path(value["foreignField"], "$lookup's 'foreignField'")
     field = local[0] if len(local) == 1 else None
@@ -163,10 +178,12 @@ def _pipeline_lookup(value: dict, source: str, as_parts: Parts, documents: Docum
                      compile_sub: Callable[[Any], Any]) -> Stage:
     lets = value.get("let", {})
     if type(lets) is not dict:
-        raise fail(f"$lookup argument 'let' must be an object, is type {type_name(lets)}")
+        raise fail(Reason("aggregate.lookup_let_not_object", "$lookup argument 'let' must be an object, is type "
+                          "{type}", type=type_name(lets)))
     bindings = [(check_variable_name(name), compile_expression(spec)) for name, spec in lets.items()]
     if type(value["pipeline"]) is not list:
-        raise fail(f"$lookup argument 'pipeline' must be an array, is type {type_name(value['pipeline'])}")
+        raise fail(Reason("aggregate.lookup_pipeline_not_array", "$lookup argument 'pipeline' must be an array, is "
+                          "type {type}", type=type_name(value["pipeline"])))
     sub = compile_sub(value["pipeline"])
 
     def run(docs: list, variables: dict) -> list:
@@ -188,17 +205,19 @@ def _pipeline_lookup(value: dict, source: str, as_parts: Parts, documents: Docum
 
 def graph_lookup(value: Any, documents: Documents) -> Stage:
     if type(value) is not dict:
-        raise fail(f"the $graphLookup specification must be an Object, but found {type_name(value)}")
+        raise fail(spec_not_object("$graphLookup", value))
     known = ("from", "startWith", "connectFromField", "connectToField", "as", "maxDepth", "depthField",
              "restrictSearchWithMatch")
     for key in value:
         if key not in known:
-            raise fail(f"Unknown argument to $graphLookup: {key}")
+            raise fail(unknown_argument("$graphLookup", key))
     for key in known[:5]:
         if key not in value:
-            raise fail(f"missing '{key}' option to $graphLookup stage specification")
+            raise fail(Reason("aggregate.graph_lookup_missing", "missing '{key}' option to $graphLookup stage "
+                              "specification", key=key))
     if type(value["from"]) is not str:
-        raise fail(f"from must be a string, found {type_name(value['from'])}")
+        raise fail(Reason("aggregate.graph_lookup_from", "from must be a string, found {type}",
+                          type=type_name(value["from"])))
     start = compile_expression(value["startWith"])
     connect_from = field_path(value["connectFromField"], "connectFromField")
     connect_to = field_path(value["connectToField"], "connectToField")
@@ -207,7 +226,8 @@ def graph_lookup(value: Any, documents: Documents) -> Stage:
     max_depth = _max_depth(value["maxDepth"]) if "maxDepth" in value else None
     restrict = value.get("restrictSearchWithMatch")
     if restrict is not None and type(restrict) is not dict:
-        raise fail(f"restrictSearchWithMatch must be an object, found {type_name(restrict)}")
+        raise fail(Reason("aggregate.graph_lookup_restrict", "restrictSearchWithMatch must be an object, found "
+                          "{type}", type=type_name(restrict)))
     keep = compile_query(restrict) if restrict else None
     source = value["from"]
 
@@ -238,11 +258,14 @@ def graph_lookup(value: Any, documents: Documents) -> Stage:
 
 def _max_depth(value: Any) -> int:
     if not is_number(value):
-        raise fail(f"maxDepth must be numeric, found type: {type_name(value)}")
+        raise fail(Reason("aggregate.max_depth_type", "maxDepth must be numeric, found type: {type}",
+                          type=type_name(value)))
     if not whole(value):
-        raise fail(f"maxDepth could not be represented as a long long: {value}")
+        raise fail(Reason("aggregate.max_depth_whole", "maxDepth could not be represented as a long long: {value}",
+                          value=value))
     if value < 0:
-        raise fail(f"maxDepth requires a nonnegative argument, found: {value}")
+        raise fail(Reason("aggregate.max_depth_negative", "maxDepth requires a nonnegative argument, found: "
+                          "{value}", value=value))
     return int(value)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.core.database.aggregate.core import Builder, Compile, Expr, exactly, fail, options, operands
 from app.core.database.values import MISSING, compare_values, truthy, values_equal
+from app.core.reasons import Reason
 
 
 def _comparison(test: Callable[[int], Any]) -> Builder:
@@ -61,7 +62,8 @@ def _if_null(argument: Any, compile: Compile, name: str) -> Expr:
     # Two operands in MongoDB 4.x; 5.0 takes several and returns the first that is not null.
     args = [compile(spec) for spec in operands(argument)]
     if len(args) < 2:
-        raise fail(f"{name} needs at least two arguments, had: {len(args)}")
+        raise fail(Reason("expr.if_null_arguments", "{name} needs at least two arguments, had: {count}",
+                          name=name, count=len(args)))
     *candidates, fallback = args
 
     def run(doc: Any, v: dict) -> Any:
@@ -77,21 +79,23 @@ def _if_null(argument: Any, compile: Compile, name: str) -> Expr:
 def _switch(argument: Any, compile: Compile, name: str) -> Expr:
     spec = options(name, argument, ("branches",), ("default",))
     if type(spec["branches"]) is not list:
-        raise fail(f"$switch expected an array for 'branches', found: {type(spec['branches']).__name__}")
+        raise fail(Reason("expr.switch_branches_not_array", "$switch expected an array for 'branches', found: "
+                          "{type}", type=type(spec["branches"]).__name__))
     branches = []
     for branch in spec["branches"]:
         if type(branch) is not dict:
-            raise fail("$switch expected each branch to be an object")
+            raise fail(Reason("expr.switch_branch_not_object", "$switch expected each branch to be an object"))
         for key in branch:
             if key not in ("case", "then"):
-                raise fail(f"$switch found an unknown argument to a branch: {key}")
+                raise fail(Reason("expr.switch_branch_unknown", "$switch found an unknown argument to a branch: {key}",
+                                  key=key))
         if "case" not in branch:
-            raise fail("$switch requires each branch have a 'case' expression")
+            raise fail(Reason("expr.switch_no_case", "$switch requires each branch have a 'case' expression"))
         if "then" not in branch:
-            raise fail("$switch requires each branch have a 'then' expression.")
+            raise fail(Reason("expr.switch_no_then", "$switch requires each branch have a 'then' expression."))
         branches.append((compile(branch["case"]), compile(branch["then"])))
     if not branches:
-        raise fail("$switch requires at least one branch.")
+        raise fail(Reason("expr.switch_no_branches", "$switch requires at least one branch."))
     default = compile(spec["default"]) if "default" in spec else None
 
     def run(doc: Any, v: dict) -> Any:
@@ -99,7 +103,8 @@ def _switch(argument: Any, compile: Compile, name: str) -> Expr:
             if truthy(case(doc, v)):
                 return then(doc, v)
         if default is None:
-            raise fail("$switch could not find a matching branch for an input, and no default was specified.")
+            raise fail(Reason("expr.switch_no_match", "$switch could not find a matching branch for an input, and no "
+                              "default was specified."))
         return default(doc, v)
 
     return run

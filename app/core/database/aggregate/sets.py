@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.database.aggregate.core import Builder, Compile, Expr, exactly, fail, hash_key, nullish, operands
+from app.core.database.aggregate.expression_reasons import argument_not_array, word
 from app.core.database.values import truthy, type_name
+from app.core.reasons import Reason
 
 
 def unique(values: list) -> list:
@@ -24,6 +26,16 @@ def unique(values: list) -> list:
     return out
 
 
+def _operand_not_array(name: str, value: Any) -> Reason:
+    return Reason("expr.set_operand_not_array", "All operands of {name} must be arrays. One argument is of type: "
+                  "{type}", name=name, type=type_name(value))
+
+
+def _both_not_arrays(name: str, which: str, value: Any) -> Reason:
+    return Reason("expr.set_both_not_arrays", "both operands of {name} must be arrays. {which} argument is of type: "
+                  "{type}", name=name, which=word(which), type=type_name(value))
+
+
 def _union(argument: Any, compile: Compile, name: str) -> Expr:
     parts = [compile(spec) for spec in operands(argument)]
 
@@ -34,7 +46,7 @@ def _union(argument: Any, compile: Compile, name: str) -> Expr:
             if nullish(array):
                 return None
             if type(array) is not list:
-                raise fail(f"All operands of $setUnion must be arrays. One argument is of type: {type_name(array)}")
+                raise fail(_operand_not_array("$setUnion", array))
             merged.extend(array)
         return unique(merged)
 
@@ -50,8 +62,7 @@ def _intersection(argument: Any, compile: Compile, name: str) -> Expr:
             return None
         for array in arrays:
             if type(array) is not list:
-                raise fail(f"All operands of $setIntersection must be arrays. One argument is of type: "
-                           f"{type_name(array)}")
+                raise fail(_operand_not_array("$setIntersection", array))
         if not arrays:
             return []
         result = unique(arrays[0])
@@ -72,8 +83,7 @@ def _difference(argument: Any, compile: Compile, name: str) -> Expr:
             return None
         for array, which in ((left, "First"), (right, "Second")):
             if type(array) is not list:
-                raise fail(f"both operands of $setDifference must be arrays. {which} argument is of type: "
-                           f"{type_name(array)}")
+                raise fail(_both_not_arrays("$setDifference", which, array))
         removed = {hash_key(item) for item in right}
         return [item for item in unique(left) if hash_key(item) not in removed]
 
@@ -83,14 +93,15 @@ def _difference(argument: Any, compile: Compile, name: str) -> Expr:
 def _equals(argument: Any, compile: Compile, name: str) -> Expr:
     parts = [compile(spec) for spec in operands(argument)]
     if len(parts) < 2:
-        raise fail(f"$setEquals needs at least two arguments had: {len(parts)}")
+        raise fail(Reason("expr.set_equals_arguments", "$setEquals needs at least two arguments had: {count}",
+                          count=len(parts)))
 
     def run(doc: Any, v: dict) -> bool:
         sets = []
         for part in parts:
             array = part(doc, v)
             if type(array) is not list:
-                raise fail(f"All operands of $setEquals must be arrays. One argument is of type: {type_name(array)}")
+                raise fail(_operand_not_array("$setEquals", array))
             sets.append({hash_key(item) for item in array})
         return all(s == sets[0] for s in sets[1:])
 
@@ -104,8 +115,7 @@ def _is_subset(argument: Any, compile: Compile, name: str) -> Expr:
         left, right = left_of(doc, v), right_of(doc, v)
         for array, which in ((left, "First"), (right, "Second")):
             if type(array) is not list:
-                raise fail(f"both operands of $setIsSubset must be arrays. {which} argument is of type: "
-                           f"{type_name(array)}")
+                raise fail(_both_not_arrays("$setIsSubset", which, array))
         return {hash_key(item) for item in left} <= {hash_key(item) for item in right}
 
     return run
@@ -118,7 +128,7 @@ def _elements(test: Any) -> Builder:
         def run(doc: Any, v: dict) -> bool:
             array = part(doc, v)
             if type(array) is not list:
-                raise fail(f"{name}'s argument must be an array, but is {type_name(array)}")
+                raise fail(argument_not_array(name, array))
             return test(truthy(item) for item in array)
 
         return run

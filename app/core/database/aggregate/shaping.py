@@ -17,6 +17,7 @@ from app.core.database.aggregate.expressions import compile_expression
 from app.core.database.fieldpaths import Parts
 from app.core.database.projection import compile_projection
 from app.core.database.values import MISSING, is_number, type_name
+from app.core.reasons import Reason
 
 _INCLUDE = True
 
@@ -24,15 +25,18 @@ _INCLUDE = True
 # -- paths ------------------------------------------------------------------------------------
 
 
-def field_path(text: Any, what: str) -> Parts:
-    """A dotted output path (``a.b``): no empty parts, no ``$`` at the start of any."""
+def field_path(text: Any, what: str | Reason) -> Parts:
+    """A dotted output path (``a.b``): no empty parts, no ``$`` at the start of any. ``what``
+    names the option (a Reason when it is words rather than an option's name)."""
     if type(text) is not str or not text:
-        raise fail(f"{what} must be a non-empty string")
+        raise fail(Reason("aggregate.path_empty", "{what} must be a non-empty string", what=what))
     parts = tuple(text.split("."))
     if "" in parts:
-        raise fail(f"FieldPath field names may not be empty strings: '{text}'")
+        raise fail(Reason("aggregate.path_empty_part", "FieldPath field names may not be empty strings: '{path}'",
+                          path=text))
     if any(part.startswith("$") for part in parts):
-        raise fail(f"FieldPath field names may not start with '$': '{text}'")
+        raise fail(Reason("aggregate.path_dollar", "FieldPath field names may not start with '$': '{path}'",
+                          path=text))
     return parts
 
 
@@ -80,7 +84,7 @@ def _flatten(spec: dict, prefix: Parts) -> list[tuple[Parts, Any]]:
     """Nested plain objects become dotted paths; an operator object is one expression."""
     pairs = []
     for key, value in spec.items():
-        parts = prefix + field_path(key, "a field name")
+        parts = prefix + field_path(key, Reason("aggregate.what_field_name", "a field name"))
         if type(value) is dict and value and not next(iter(value)).startswith("$"):
             pairs.extend(_flatten(value, parts))
         else:
@@ -90,9 +94,10 @@ def _flatten(spec: dict, prefix: Parts) -> list[tuple[Parts, Any]]:
 
 def add_fields(value: Any) -> Stage:
     if type(value) is not dict:
-        raise fail(f"$addFields specification stage must be an object, got {type_name(value)}")
+        raise fail(Reason("aggregate.add_fields_not_object", "$addFields specification stage must be an object, "
+                          "got {type}", type=type_name(value)))
     if not value:
-        raise fail("$addFields specification must have at least one field")
+        raise fail(Reason("aggregate.add_fields_empty", "$addFields specification must have at least one field"))
     fields = [(parts, compile_expression(spec)) for parts, spec in _flatten(value, ())]
     _check_collisions([parts for parts, _ in fields])
 
@@ -112,12 +117,14 @@ def add_fields(value: Any) -> Stage:
 
 def replace_root(value: Any) -> Stage:
     if type(value) is not dict:
-        raise fail(f"expected an object as specification for $replaceRoot stage, got {type_name(value)}")
+        raise fail(Reason("aggregate.replace_root_not_object", "expected an object as specification for "
+                          "$replaceRoot stage, got {type}", type=type_name(value)))
     for key in value:
         if key != "newRoot":
-            raise fail(f"unrecognized option to $replaceRoot stage: {key}, only valid option is 'newRoot'.")
+            raise fail(Reason("aggregate.replace_root_option", "unrecognized option to $replaceRoot stage: {key}, "
+                              "only valid option is 'newRoot'.", key=key))
     if "newRoot" not in value:
-        raise fail("no newRoot specified for the $replaceRoot stage")
+        raise fail(Reason("aggregate.replace_root_missing", "no newRoot specified for the $replaceRoot stage"))
     return replace_with(value["newRoot"])
 
 
@@ -129,9 +136,10 @@ def replace_with(spec: Any) -> Stage:
         for doc in docs:
             root = new_root(doc, variables)
             if not isinstance(root, dict):
-                raise fail(f"'newRoot' expression must evaluate to an object, but resulting value was: "
-                           f"{'MISSING' if root is MISSING else repr(root)}. Type of resulting value: "
-                           f"'{type_name(root)}'. Input document: {_short(doc)}")
+                raise fail(Reason("aggregate.new_root_not_object", "'newRoot' expression must evaluate to an "
+                                  "object, but resulting value was: {value}. Type of resulting value: '{type}'. "
+                                  "Input document: {document}", value="MISSING" if root is MISSING else repr(root),
+                                  type=type_name(root), document=_short(doc)))
             out.append(root)
         return out
 
@@ -141,7 +149,7 @@ def replace_with(spec: Any) -> Stage:
 def unset(value: Any) -> Stage:
     names = [value] if type(value) is str else value
     if type(names) is not list or not names or any(type(name) is not str for name in names):
-        raise fail("$unset specification must be a string or an array of strings")
+        raise fail(Reason("aggregate.unset_spec", "$unset specification must be a string or an array of strings"))
     return project({name: 0 for name in names})
 
 
@@ -150,9 +158,11 @@ def unset(value: Any) -> Stage:
 
 def project(value: Any) -> Stage:
     if type(value) is not dict:
-        raise fail(f"$project specification must be an object, got {type_name(value)}")
+        raise fail(Reason("aggregate.project_not_object", "$project specification must be an object, got {type}",
+                          type=type_name(value)))
     if not value:
-        raise fail("Invalid $project :: caused by :: projection specification must have at least one field")
+        raise fail(Reason("aggregate.project_empty", "Invalid $project :: caused by :: projection specification "
+                          "must have at least one field"))
     includes, excludes, computed = [], [], []
     keep_id = True
     for parts, spec in _flatten_projection(value, ()):
@@ -169,10 +179,10 @@ def project(value: Any) -> Stage:
     inclusive = computed or [parts for parts in includes if parts != ("_id",)]
     if excludes and inclusive:
         if computed:
-            raise fail("Invalid $project :: caused by :: Cannot use expression other than $meta in exclusion "
-                       "projection")
-        raise fail(f"Invalid $project :: caused by :: Cannot do exclusion on field {'.'.join(excludes[0])} "
-                   "in inclusion projection")
+            raise fail(Reason("aggregate.project_expression_in_exclusion", "Invalid $project :: caused by :: "
+                              "Cannot use expression other than $meta in exclusion projection"))
+        raise fail(Reason("aggregate.project_exclusion_in_inclusion", "Invalid $project :: caused by :: Cannot do "
+                          "exclusion on field {field} in inclusion projection", field=".".join(excludes[0])))
     if excludes or not (inclusive or includes):  # `{_id: 0}` alone, or `_id: 1` beside exclusions
         spec = {".".join(parts): 0 for parts in excludes}
         if not keep_id:
@@ -192,10 +202,10 @@ def project(value: Any) -> Stage:
 def _flatten_projection(spec: dict, prefix: Parts) -> list[tuple[Parts, Any]]:
     pairs = []
     for key, value in spec.items():
-        parts = prefix + field_path(key, "a field name in $project")
+        parts = prefix + field_path(key, Reason("aggregate.what_project_field", "a field name in $project"))
         if type(value) is dict and not value:
-            raise fail(f"An empty sub-projection is not a valid value. Found empty object at path "
-                       f"{'.'.join(parts)}")
+            raise fail(Reason("aggregate.project_empty_object", "An empty sub-projection is not a valid value. "
+                              "Found empty object at path {path}", path=".".join(parts)))
         if type(value) is dict and not next(iter(value)).startswith("$"):
             pairs.extend(_flatten_projection(value, parts))
         else:
@@ -270,7 +280,8 @@ def _check_collisions(paths: list[Parts]) -> None:
     ordered = sorted(paths)
     for before, after in zip(ordered, ordered[1:]):
         if after[: len(before)] == before:
-            raise fail(f"Invalid specification :: caused by :: Path collision at {'.'.join(after)}")
+            raise fail(Reason("aggregate.path_collision", "Invalid specification :: caused by :: Path collision at "
+                              "{path}", path=".".join(after)))
 
 
 def _short(value: Any) -> str:

@@ -25,7 +25,9 @@ from app.core.database.aggregate.core import (
     options,
     whole,
 )
+from app.core.database.aggregate.expression_reasons import cannot_convert, index_negative, index_not_integral, word
 from app.core.database.values import as_utc, is_number, type_name
+from app.core.reasons import Reason
 
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -47,7 +49,7 @@ def coerce_to_string(name: str, value: Any) -> str:
     if isinstance(value, datetime):
         moment = as_utc(value)
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    raise fail(f"{name}: can't convert from BSON type {type_name(value)} to String")
+    raise fail(cannot_convert(name, value, "String"))
 
 
 def _concat(argument: Any, compile: Compile, name: str) -> Expr:
@@ -60,7 +62,8 @@ def _concat(argument: Any, compile: Compile, name: str) -> Expr:
             if nullish(value):
                 return None
             if type(value) is not str:
-                raise fail(f"$concat only supports strings, not {type_name(value)}")
+                raise fail(Reason("expr.concat_not_string", "$concat only supports strings, not {type}",
+                                  type=type_name(value)))
             pieces.append(value)
         return checked_string(name, "".join(pieces))
 
@@ -76,18 +79,19 @@ def _index_of(in_bytes: bool) -> Builder:
             if nullish(text):
                 return None
             if type(text) is not str:
-                raise fail(f"{name} requires a string as the first argument, found: {type_name(text)}")
+                raise fail(Reason("expr.index_of_text", "{name} requires a string as the first argument, found: {type}",
+                                  name=name, type=type_name(text)))
             if type(needle) is not str:
-                raise fail(f"{name} requires a string as the second argument, found: {type_name(needle)}")
+                raise fail(Reason("expr.index_of_needle", "{name} requires a string as the second argument, found: "
+                                  "{type}", name=name, type=type_name(needle)))
             haystack: Any = text.encode("utf-8") if in_bytes else text
             sought: Any = needle.encode("utf-8") if in_bytes else needle
             start, end = 0, len(haystack)
-            for slot, (value, word) in enumerate(zip(bounds, ("starting", "ending"))):
+            for slot, (value, which) in enumerate(zip(bounds, ("starting", "ending"))):
                 if not whole(value):
-                    raise fail(f"{name} requires an integral {word} index, found a value of type: "
-                               f"{type_name(value)}, with value: {value}")
+                    raise fail(index_not_integral(name, which, value))
                 if value < 0:
-                    raise fail(f"{name} requires a nonnegative {word} index, found: {value}")
+                    raise fail(index_negative(name, which, value))
                 if slot == 0:
                     start = int(value)
                 else:
@@ -109,13 +113,13 @@ def _split(argument: Any, compile: Compile, name: str) -> Expr:
         if nullish(text) or nullish(separator):
             return None
         if type(text) is not str:
-            raise fail(f"$split requires an expression that evaluates to a string as a first argument, "
-                       f"found: {type_name(text)}")
+            raise fail(Reason("expr.split_text", "$split requires an expression that evaluates to a string as a "
+                              "first argument, found: {type}", type=type_name(text)))
         if type(separator) is not str:
-            raise fail(f"$split requires an expression that evaluates to a string as a second argument, "
-                       f"found: {type_name(separator)}")
+            raise fail(Reason("expr.split_separator", "$split requires an expression that evaluates to a string as "
+                              "a second argument, found: {type}", type=type_name(separator)))
         if not separator:
-            raise fail("$split requires a non-empty separator")
+            raise fail(Reason("expr.split_empty_separator", "$split requires a non-empty separator"))
         return text.split(separator)
 
     return run
@@ -128,7 +132,8 @@ def _length(in_bytes: bool) -> Builder:
         def run(doc: Any, v: dict) -> int:
             text = part(doc, v)
             if type(text) is not str:
-                raise fail(f"{name} requires a string argument, found: {type_name(text)}")
+                raise fail(Reason("expr.length_not_string", "{name} requires a string argument, found: {type}",
+                                  name=name, type=type_name(text)))
             return len(text.encode("utf-8")) if in_bytes else len(text)
 
         return run
@@ -153,17 +158,20 @@ def _substr_bytes(argument: Any, compile: Compile, name: str) -> Expr:
     def run(doc: Any, v: dict) -> str:
         text_value, start_value, length_value = (part(doc, v) for part in parts)
         data = coerce_to_string(name, text_value).encode("utf-8")
-        start = _substr_int("$substrBytes", start_value, "starting index")
-        length = _substr_int("$substrBytes", length_value, "length")
+        start = _substr_int("$substrBytes", start_value, word("starting index"))
+        length = _substr_int("$substrBytes", length_value, word("length"))
         if start < 0:
-            raise fail(f"$substrBytes: starting index must be non-negative (got: {start})")
+            raise fail(Reason("expr.substr_bytes_negative", "$substrBytes: starting index must be non-negative (got: "
+                              "{start})", start=start))
         if start >= len(data):
             return ""
         end = len(data) if length < 0 else min(len(data), start + length)
         if _continuation(data, start):
-            raise fail("$substrBytes:  Invalid range, starting index is a UTF-8 continuation byte.")
+            raise fail(Reason("expr.substr_bytes_start_continuation", "$substrBytes:  Invalid range, starting index is "
+                              "a UTF-8 continuation byte."))
         if end < len(data) and _continuation(data, end):
-            raise fail("$substrBytes:  Invalid range, ending index is in the middle of a UTF-8 character.")
+            raise fail(Reason("expr.substr_bytes_end_continuation", "$substrBytes:  Invalid range, ending index is in "
+                              "the middle of a UTF-8 character."))
         return data[start:end].decode("utf-8")
 
     return run
@@ -173,11 +181,13 @@ def _continuation(data: bytes, index: int) -> bool:
     return data[index] & 0xC0 == 0x80
 
 
-def _substr_int(name: str, value: Any, what: str) -> int:
+def _substr_int(name: str, value: Any, what: Reason) -> int:
     if not is_number(value):
-        raise fail(f"{name}: {what} must be a numeric type (is BSON type {type_name(value)})")
+        raise fail(Reason("expr.substr_not_number", "{name}: {what} must be a numeric type (is BSON type {type})",
+                          name=name, what=what, type=type_name(value)))
     if value != value or abs(value) == float("inf"):
-        raise fail(f"{name}: {what} cannot be represented as a 32-bit integral value")
+        raise fail(Reason("expr.substr_not_int32", "{name}: {what} cannot be represented as a 32-bit integral value",
+                          name=name, what=what))
     return int(value)
 
 
@@ -187,12 +197,12 @@ def _substr_cp(argument: Any, compile: Compile, name: str) -> Expr:
     def run(doc: Any, v: dict) -> str:
         text_value, start_value, length_value = (part(doc, v) for part in parts)
         text = coerce_to_string(name, text_value)
-        start = _substr_int(name, start_value, "starting index")
-        length = _substr_int(name, length_value, "length")
+        start = _substr_int(name, start_value, word("starting index"))
+        length = _substr_int(name, length_value, word("length"))
         if not whole(start_value) or start < 0:
-            raise fail("$substrCP: the starting index must be nonnegative integer.")
+            raise fail(Reason("expr.substr_cp_start", "$substrCP: the starting index must be nonnegative integer."))
         if not whole(length_value) or length < 0:
-            raise fail("$substrCP: length must be a nonnegative integer.")
+            raise fail(Reason("expr.substr_cp_length", "$substrCP: length must be a nonnegative integer."))
         return text[start:start + length]
 
     return run
@@ -218,11 +228,11 @@ def _trim(left: bool, right: bool) -> Builder:
             if nullish(text) or nullish(chars):
                 return None
             if type(text) is not str:
-                raise fail(f"{name} requires its input to be a string, got {text!r} (of type "
-                           f"{type_name(text)}) instead.")
+                raise fail(Reason("expr.trim_input", "{name} requires its input to be a string, got {value} (of "
+                                  "type {type}) instead.", name=name, value=repr(text), type=type_name(text)))
             if type(chars) is not str:
-                raise fail(f"{name} requires 'chars' to be a string, got {chars!r} (of type "
-                           f"{type_name(chars)}) instead.")
+                raise fail(Reason("expr.trim_chars", "{name} requires 'chars' to be a string, got {value} (of "
+                                  "type {type}) instead.", name=name, value=repr(chars), type=type_name(chars)))
             if left and right:
                 return text.strip(chars)
             return text.lstrip(chars) if left else text.rstrip(chars)

@@ -23,8 +23,10 @@ from app.core.database.aggregate.core import (
     options,
 )
 from app.core.database.aggregate.datetext import ISO_Z, DateParseError, check_format, format_date, parse_date_string
+from app.core.database.aggregate.expression_reasons import conversion_overflow, date_parse_error
 from app.core.database.values import as_utc, is_number, type_name
 from app.core.errors import CloudError
+from app.core.reasons import Reason
 
 _CODES = {1: "double", 2: "string", 7: "objectId", 8: "bool", 9: "date", 16: "int", 18: "long", 19: "decimal"}
 _TARGETS = set(_CODES.values())
@@ -86,16 +88,16 @@ def _to_date(value: Any) -> datetime:
         return value
     if is_number(value):
         if not math.isfinite(value):
-            raise fail("Conversion would overflow target type in $convert with no onError value")
+            raise fail(conversion_overflow())
         try:
             return _EPOCH + timedelta(milliseconds=int(value))
         except OverflowError:
-            raise fail("Conversion would overflow target type in $convert with no onError value") from None
+            raise fail(conversion_overflow()) from None
     if type(value) is str:
         try:
             return parse_date_string(value, None, None)
         except DateParseError:
-            raise fail(f"Error parsing date string '{value}'") from None
+            raise fail(date_parse_error(value)) from None
     raise _Unsupported()
 
 
@@ -108,9 +110,13 @@ def _to_double(value: Any) -> float:
         try:
             return float(value)
         except ValueError:
-            raise fail(f"Failed to parse number '{value}' in $convert with no onError value: "
-                       "Did not consume whole string.") from None
+            raise fail(_unparsable_number(value)) from None
     raise _Unsupported()
+
+
+def _unparsable_number(value: str) -> Reason:
+    return Reason("expr.convert_parse_number", "Failed to parse number '{value}' in $convert with no onError "
+                  "value: Did not consume whole string.", value=value)
 
 
 def _to_integer(value: Any, target: str) -> int:
@@ -119,20 +125,19 @@ def _to_integer(value: Any, target: str) -> int:
         return int(value)
     if type(value) is str:
         if not _INTEGER_TEXT.match(value):
-            raise fail(f"Failed to parse number '{value}' in $convert with no onError value: "
-                       "Did not consume whole string.")
+            raise fail(_unparsable_number(value))
         number = int(value)
     elif is_number(value):
         if not math.isfinite(value):
-            raise fail(f"Attempt to convert {'NaN' if value != value else 'infinity'} value to integer "
-                       "type in $convert with no onError value")
+            raise fail(Reason("expr.convert_not_finite", "Attempt to convert {value} value to integer type in "
+                              "$convert with no onError value", value="NaN" if value != value else "infinity"))
         number = int(value)
     elif isinstance(value, datetime) and target == "long":
         number = (as_utc(value) - _EPOCH) // timedelta(milliseconds=1)
     else:
         raise _Unsupported()
     if not low <= number <= high:
-        raise fail("Conversion would overflow target type in $convert with no onError value")
+        raise fail(conversion_overflow())
     return number
 
 
@@ -141,8 +146,10 @@ def _target(name: str, value: Any) -> str:
         return _CODES[int(value)]
     if type(value) is str and value in _TARGETS:
         return value
-    raise fail(f"Unknown type name: {value}" if type(value) is str else
-               f"In {name} using argument 'to', {value!r} is not a valid type")
+    if type(value) is str:
+        raise fail(Reason("expr.convert_unknown_type", "Unknown type name: {value}", value=value))
+    raise fail(Reason("expr.convert_bad_type", "In {name} using argument 'to', {value} is not a valid type",
+                      name=name, value=repr(value)))
 
 
 def _converter(target: str | None) -> Builder:
@@ -166,8 +173,8 @@ def _converter(target: str | None) -> Builder:
             except _Unsupported:
                 if on_error is not None:
                     return on_error(doc, v)
-                raise fail(f"Unsupported conversion from {type_name(value)} to {goal} in $convert with no "
-                           "onError value") from None
+                raise fail(Reason("expr.convert_unsupported", "Unsupported conversion from {type} to {goal} in "
+                                  "$convert with no onError value", type=type_name(value), goal=goal)) from None
             except CloudError:
                 if on_error is not None:
                     return on_error(doc, v)

@@ -20,6 +20,7 @@ from app.core.database.aggregate.core import check_budget, fail
 from app.core.database.aggregate.shaping import field_path, get_plain, set_field
 from app.core.database.fieldpaths import Parts
 from app.core.database.values import MISSING, type_name
+from app.core.reasons import Reason
 
 
 def unwind(value: Any, keep: set[str] | None = None, stream: bool = False) -> Stage:
@@ -31,26 +32,28 @@ def unwind(value: Any, keep: set[str] | None = None, stream: bool = False) -> St
         spec = value
         for key in spec:
             if key not in ("path", "includeArrayIndex", "preserveNullAndEmptyArrays"):
-                raise fail(f"unrecognized option to $unwind stage: {key}")
+                raise fail(Reason("aggregate.unwind_option", "unrecognized option to $unwind stage: {key}", key=key))
     else:
-        raise fail(f"expected either a string or an object as specification for $unwind stage, got "
-                   f"{type_name(value)}")
+        raise fail(Reason("aggregate.unwind_spec", "expected either a string or an object as specification for "
+                          "$unwind stage, got {type}", type=type_name(value)))
     path = spec.get("path")
     if path is None:
-        raise fail("no path specified to $unwind stage")
+        raise fail(Reason("aggregate.unwind_no_path", "no path specified to $unwind stage"))
     if type(path) is not str or not path.startswith("$"):
-        raise fail(f"path option to $unwind stage should be prefixed with a '$': {path!r}")
-    parts = field_path(path[1:], "the $unwind path")
+        raise fail(Reason("aggregate.unwind_path", "path option to $unwind stage should be prefixed with a '$': "
+                          "{path}", path=repr(path)))
+    parts = field_path(path[1:], Reason("aggregate.what_unwind_path", "the $unwind path"))
     index = spec.get("includeArrayIndex")
     index_parts = None
     if index is not None:
         if type(index) is not str or index.startswith("$"):
-            raise fail(f"includeArrayIndex option to $unwind stage should not be prefixed with a '$': {index!r}")
+            raise fail(Reason("aggregate.unwind_index", "includeArrayIndex option to $unwind stage should not be "
+                              "prefixed with a '$': {index}", index=repr(index)))
         index_parts = field_path(index, "includeArrayIndex")
     preserve = spec.get("preserveNullAndEmptyArrays", False)
     if type(preserve) is not bool:
-        raise fail(f"expected a boolean for the preserveNullAndEmptyArrays option to $unwind stage, got "
-                   f"{type_name(preserve)}")
+        raise fail(Reason("aggregate.unwind_preserve", "expected a boolean for the preserveNullAndEmptyArrays "
+                          "option to $unwind stage, got {type}", type=type_name(preserve)))
     unwinder = _Unwinder(parts, index_parts, preserve, None if keep is None else tuple(keep))
     if stream and keep is not None and len(parts) == 1 and (index_parts is None or len(index_parts) == 1):
         return unwinder.stream

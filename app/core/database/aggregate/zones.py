@@ -9,7 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.core.database.aggregate.core import fail
+from app.core.database.aggregate.expression_reasons import cannot_convert
 from app.core.database.values import as_utc, type_name
+from app.core.reasons import Reason
 
 _OFFSET = re.compile(r"^([+-])(\d{2})(?::?(\d{2}))?$")
 
@@ -17,7 +19,8 @@ _OFFSET = re.compile(r"^([+-])(\d{2})(?::?(\d{2}))?$")
 def zone(name: Any) -> tzinfo:
     """The time zone a ``timezone`` operand names; CloudError for a name Mongo would refuse."""
     if type(name) is not str:
-        raise fail(f"timezone must evaluate to a string, found {type_name(name)}")
+        raise fail(Reason("expr.timezone_not_string", "timezone must evaluate to a string, found {type}",
+                          type=type_name(name)))
     return _zone(name)
 
 
@@ -33,7 +36,7 @@ def _zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise fail(f'unrecognized time zone identifier: "{name}"') from None
+        raise fail(Reason("expr.timezone_unknown", 'unrecognized time zone identifier: "{name}"', name=name)) from None
 
 
 def is_utc(tz: tzinfo) -> bool:
@@ -46,7 +49,8 @@ def local(moment: datetime, tz: tzinfo) -> datetime:
     try:
         return as_utc(moment).astimezone(tz)
     except (OverflowError, ValueError):
-        raise fail("the date is outside the range wxsim can show in that time zone") from None
+        raise fail(Reason("expr.timezone_out_of_range", "the date is outside the range wxsim can show in that time "
+                          "zone")) from None
 
 
 def as_date(name: str, value: Any) -> datetime:
@@ -54,6 +58,6 @@ def as_date(name: str, value: Any) -> datetime:
         return value
     if type(value).__name__ == "ObjectId" and hasattr(value, "generation_time"):
         return value.generation_time  # an ObjectId holds its creation second, as in Mongo
-    raise fail(f"{name}: can't convert from BSON type {type_name(value)} to Date")
+    raise fail(cannot_convert(name, value, "Date"))
 
 
