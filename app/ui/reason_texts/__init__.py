@@ -2,8 +2,9 @@
 
 Core gives a ``Reason`` (a message id, its English template, its params; ``app/core/reasons.py``)
 and the UI says it: in English with the template core sent, in Chinese with the template here,
-filled with the same params. One module a part of core (``general``, ``database``, ``storage``,
-``functions``, ``rules``), each a dict ``ZH`` from message id to Chinese template; ``codes`` names
+filled with the same params. One module a part of core (``general``, ``database``,
+``database_query``, ``aggregate_stages``, ``aggregate_expressions``, ``storage``, ``functions``,
+``rules``), each a dict ``ZH`` from message id to Chinese template; ``codes`` names
 WeChat's error codes. ``tests/ui/test_reason_texts.py`` checks that every id core uses has a
 Chinese text with the same placeholders.
 """
