@@ -1,4 +1,5 @@
-"""Fills a new demo workspace with collections that show the four permission modes."""
+"""Fills a new demo workspace with collections that show the four permission modes and a
+collection under security rules (CUSTOM)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from app.core.database.rules_guard import custom_rules
 from app.core.database.transfer import parse_import
 from app.core.identity.service import Persona
 
@@ -15,6 +17,8 @@ def seed_database(database, set_mode, personas: list[Persona], folder: Path) -> 
 
     ``{{学生A}}`` stands for that persona's openid, which depends on the workspace seed, so
     the files can be shared while every workspace gets its own consistent owners.
+    ``permissions.json`` gives each collection its mode: a name (``"PRIVATE"``) or, for
+    security rules, ``{"mode": "CUSTOM", "rules": {...}}``.
     """
     openids = {f"{{{{{p.name}}}}}": p.openid for p in personas}
     modes = json.loads((folder / "permissions.json").read_text(encoding="utf-8"))
@@ -28,7 +32,19 @@ def seed_database(database, set_mode, personas: list[Persona], folder: Path) -> 
         database.import_documents(
             name, [_fill(doc, openids) for doc in parsed.documents], upsert=False, atomic=True
         )
-        set_mode(name, modes.get(name))
+        mode, rules = _mode(modes.get(name))
+        if rules is None:
+            set_mode(name, mode)
+        else:
+            set_mode(name, mode, rules)
+
+
+def _mode(entry: Any) -> tuple[str | None, dict | None]:
+    """A ``permissions.json`` entry as (mode, security rules or None), the rules checked whole."""
+    if not isinstance(entry, dict):
+        return entry, None
+    mode = entry.get("mode")
+    return mode, custom_rules(entry.get("rules"), mode, None)
 
 
 def _fill(value: Any, openids: dict[str, str]) -> Any:

@@ -64,3 +64,26 @@ def test_the_run_is_one_console_request_with_the_code_s_requests_nested_under_it
     shown = [timeline.model.event_at(row) for row in range(3)]  # the run, then what it did, newest first
     assert [e.action for e in shown] == ["client.runSnippet", "database.getDocument", "auth.initCloud"]
     assert [timeline.model.depth(e) for e in shown] == [0, 1, 1]
+
+
+def test_the_notices_example_shows_the_subset_rule_failing_then_passing(qtbot, qloop, demo):
+    """The demo's notices are under security rules: 学生A's get() alone is refused whole (the
+    timeline names the missing condition); where({published: true}) gets the published two."""
+    pane = ClientConsolePane(demo)
+    qtbot.addWidget(pane)
+    examples = pane.examples_menu.actions()
+    assert examples[0].data() == EXAMPLE  # the editor's first text stays the first example
+    notices = next(a for a in examples if a.text() == "Notices: the query must match the rule")
+    notices.trigger()
+    assert "where({published: true})" in pane.editor.toPlainText()
+    demo.set_acting_as("学生A")
+    before = len(demo.recent_events())
+    qloop.run_until_complete(pane.run())
+    shown = json.loads(pane.output.toPlainText())
+    assert shown["withoutWhere"] == "collection.get:fail -502003 database permission denied | errMsg: Permission denied"
+    assert [d["_id"] for d in shown["published"]] == ["notice-1", "notice-2"]
+    assert all(d["published"] is True for d in shown["published"])
+    gets = [e for e in demo.recent_events()[before:] if e.action == "database.getDocument"]
+    assert [e.outcome for e in gets] == ["denied", "ok"]
+    assert "your query has no condition on published; add published: true" in gets[0].permission_reason
+    assert "✔ 学生A" in pane.history.item(0).text()

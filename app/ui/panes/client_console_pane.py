@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -22,6 +23,19 @@ from app.ui.reason_texts import chinese, code_text, say
 from app.ui.widgets import JsonView, pretty_json
 
 EXAMPLE = "await wx.cloud.database().collection('todos').where({done: false}).get()"
+# The demo's notices are under security rules (CUSTOM): a query must prove the read rule,
+# ``doc.published == true || doc._openid == auth.openid``, for every document it can return.
+NOTICES_EXAMPLE = """const db = wx.cloud.database()
+let withoutWhere
+try {
+  withoutWhere = await db.collection('notices').get()
+} catch (e) {
+  withoutWhere = e.errMsg
+}
+const published = await db.collection('notices').where({published: true}).get()
+return {withoutWhere, published: published.data}"""
+GRADES_EXAMPLE = "await wx.cloud.database().collection('grades').get()"
+LOGIN_EXAMPLE = "await wx.cloud.callFunction({name: 'login'})"
 
 
 class ClientConsolePane(QWidget):
@@ -38,6 +52,11 @@ class ClientConsolePane(QWidget):
         self.editor.setReadOnly(False)
         self.editor.setPlainText(EXAMPLE)
         self.run_button = QPushButton()
+        self.examples_button = QPushButton(self.tr("Examples"))
+        self.examples_menu = QMenu(self.examples_button)
+        for label, code in self._examples():
+            self.examples_menu.addAction(label).setData(code)
+        self.examples_button.setMenu(self.examples_menu)
         self.message = InlineMessage()
         self.output = JsonView()
         self.history = QListWidget()
@@ -52,6 +71,7 @@ class ClientConsolePane(QWidget):
         column.addWidget(self.editor, 2)
         row = QHBoxLayout()
         row.addWidget(self.run_button)
+        row.addWidget(self.examples_button)
         row.addStretch(1)
         column.addLayout(row)
         column.addWidget(self.message)
@@ -68,7 +88,20 @@ class ClientConsolePane(QWidget):
         QVBoxLayout(self).addWidget(splitter)
         self.run_button.clicked.connect(self.run)
         self.history.itemClicked.connect(self._on_history_clicked)
+        self.examples_menu.triggered.connect(lambda action: self.editor.setPlainText(action.data()))
         bridge.acting_changed.connect(self._show_acting)
+
+    def _examples(self) -> list[tuple[str, str]]:
+        """The examples menu: (label, code), the editor's first text first."""
+        rule = self.tr("// notices' read rule: doc.published == true || doc._openid == auth.openid.\n"
+                       "// A query must prove it for every document it can return: get() alone is refused\n"
+                       "// whole (the timeline says which condition is missing); where({published: true}) passes.")
+        return [
+            (self.tr("Todos: my unfinished ones (PRIVATE)"), EXAMPLE),
+            (self.tr("Notices: the query must match the rule"), f"{rule}\n{NOTICES_EXAMPLE}"),
+            (self.tr("Grades: ADMINONLY refuses every read"), GRADES_EXAMPLE),
+            (self.tr("Call the login function"), LOGIN_EXAMPLE),
+        ]
 
     def _show_acting(self, name: str | None) -> None:
         self.run_button.setText(self.tr("Run as {name}").format(name=name or self.tr("Signed out")))

@@ -1,6 +1,6 @@
 """``database.runQuery`` and ``database.parseDocument``: the database pane's two console actions.
 
-On the bundled demo (todos PRIVATE, messages READONLY, notices ADMINWRITE, grades ADMINONLY):
+On the bundled demo (todos PRIVATE, messages READONLY, notices CUSTOM, grades ADMINONLY):
 each viewer's answer is what its mini program (or a cloud function) gets, errMsg included; the
 console lists every match with the reason the viewer cannot see it; the viewer's get() is a
 real request nested under the action in the event log.
@@ -80,10 +80,20 @@ def test_adminonly_answer_is_the_real_error(demo):
     assert all("ADMINONLY" in reason and "neither read nor write" in reason for reason in result["hidden"])
 
 
-@pytest.mark.parametrize(("collection", "count"), [("messages", 3), ("notices", 2)])
-def test_readable_modes_hide_nothing(demo, collection, count):
-    result = run(demo, collection, viewer=A)
-    assert result["answer"]["count"] == count and result["hidden"] == [None] * count
+def test_readable_modes_hide_nothing(demo):
+    result = run(demo, "messages", viewer=A)
+    assert result["answer"]["count"] == 3 and result["hidden"] == [None] * 3
+
+
+def test_security_rules_refuse_a_query_that_does_not_prove_the_rule(demo):
+    """CUSTOM notices: 学生A's bare get() is refused whole; the listing marks the draft she
+    cannot read; with published: true her answer has the published two."""
+    refused = run(demo, "notices", viewer=A)
+    assert refused["answer"]["errCode"] == -502003 and ids(refused) == ["notice-1", "notice-2", "notice-3"]
+    assert refused["hidden"][:2] == [None, None] and "is false for 学生A on document 'notice-3'" in refused["hidden"][2]
+    allowed = run(demo, "notices", where="{published: true}", viewer=A)
+    assert allowed["answer"] == {"ok": True, "errMsg": "collection.get:ok", "count": 2}
+    assert ids(allowed) == ["notice-1", "notice-2"] and allowed["hidden"] == [None, None]
 
 
 def test_missing_collection_is_the_sdks_error(demo):
