@@ -42,12 +42,15 @@ from app.core.console_link import (
 )
 from app.core.project import ProjectError
 from app.core.reasons import Reason
+from app.core.rules.ruleset import CUSTOM as RULES_MODE
+from app.core.rules.ruleset import LABEL_EN as RULES_MODE_LABEL_EN
+from app.core.rules.ruleset import LABEL_ZH as RULES_MODE_LABEL_ZH
 from app.core.workspace import Workspace
 from app.core.workspace_lock import WorkspaceBusy
 
 __all__ = [
     "DATABASE_MODES", "DATABASE_MODE_LABELS_EN", "DATABASE_MODE_LABELS_ZH", "OUTCOME_DENIED",
-    "OUTCOME_ERROR", "OUTCOME_OK", "SOURCE_CLI", "SOURCE_CLIENT", "SOURCE_CONSOLE", "STORAGE_MODES",
+    "OUTCOME_ERROR", "OUTCOME_OK", "RULES_MODE", "RULES_MODE_LABEL_EN", "RULES_MODE_LABEL_ZH", "SOURCE_CLI", "SOURCE_CLIENT", "SOURCE_CONSOLE", "STORAGE_MODES",
     "STORAGE_MODE_LABELS_EN", "STORAGE_MODE_LABELS_ZH", "Caller", "CloudError", "Decision", "Event",
     "HolderUnreachable", "InputError", "ProjectError", "Invocation", "JsonTextError", "Persona", "Reason", "RemoteApi", "Request", "SimulatorError",
     "UserRecord", "WorkspaceApi", "WxApiError", "call_function", "connect", "export_events", "iso_date", "jsontext",

@@ -38,6 +38,7 @@ from app.core.jsonfile import make_private_dir, remove_stale_temp_files
 from app.core.project import Project
 from app.core.reasons import Reason
 from app.core.requests import Caller, Request
+from app.core.rules.check import rules_console_actions
 from app.core.storage import StorageService, storage_actions
 from app.core.storage.console_actions import storage_console_actions
 from app.core.workspace_lock import WorkspaceLock
@@ -88,6 +89,7 @@ class Workspace:
         register(function_actions(self.functions))
         register(function_console_actions(self.functions, state, self.client_caller, data_dir))
         register(gateway_console_actions(self.gateway, data_dir))
+        register(rules_console_actions())
         register(gateway_actions(self._dispatcher.actions()))
 
     @classmethod

@@ -17,32 +17,66 @@
 <context>
     <name>ClientConsolePane</name>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="32"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="46"/>
         <source>Client console</source>
         <translation>客户端控制台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="45"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="55"/>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="64"/>
         <source>Mini program code with a global wx (wx.cloud is initialised with traceUser: true). One expression shows its value; statements can return one.</source>
         <translation>小程序端代码，可直接使用全局 wx（wx.cloud 已用 traceUser: true 初始化）。单个表达式会显示它的值；多条语句可以用 return 返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="62"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="82"/>
         <source>History (click to reuse)</source>
         <translation>历史记录（点击可再次使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="74"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="96"/>
+        <source>// notices&apos; read rule: doc.published == true || doc._openid == auth.openid.
+// A query must prove it for every document it can return: get() alone is refused
+// whole (the timeline says which condition is missing); where({published: true}) passes.</source>
+        <translation>// notices 的读规则：doc.published == true || doc._openid == auth.openid。
+// 查询必须证明它能返回的每条记录都满足规则：只写 get() 会被整体拒绝
+//（时间线会说明缺少哪个条件）；where({published: true}) 则能通过。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="100"/>
+        <source>Todos: my unfinished ones (PRIVATE)</source>
+        <translation>待办：我未完成的（仅创建者可读写）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="101"/>
+        <source>Notices: the query must match the rule</source>
+        <translation>公告：查询必须符合规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="102"/>
+        <source>Grades: ADMINONLY refuses every read</source>
+        <translation>成绩：仅管理员可读写，拒绝一切读取</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="103"/>
+        <source>Call the login function</source>
+        <translation>调用 login 云函数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="107"/>
         <source>Run as {name}</source>
         <translation>以 {name} 身份运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="74"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="107"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="82"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="115"/>
         <source>Type some mini program code first.</source>
         <translation>请先输入小程序端代码。</translation>
     </message>
@@ -81,133 +115,133 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="44"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="53"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="65"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="75"/>
         <source>Query</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="66"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="76"/>
         <source>Aggregate</source>
         <translation>聚合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="101"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="115"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="102"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="116"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="109"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="123"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="111"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="125"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="120"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="134"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="121"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="135"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="122"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="400"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="136"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="428"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="176"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="196"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="176"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="196"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="182"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="202"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="183"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="203"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="71"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="85"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="256"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="284"/>
         <source>{viewer} gets: {msg}, {n} row(s)</source>
         <translation>{viewer} 得到：{msg}，{n} 条结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="285"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="313"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="340"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="368"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="348"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="376"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="360"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="388"/>
         <source>The document {id} no longer exists.</source>
         <translation>记录 {id} 已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="362"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="390"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="364"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="392"/>
         <source>Update (merge the typed fields; _openid kept)</source>
         <translation>更新（合并所填字段；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="365"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="393"/>
         <source>Replace (the whole document; _openid kept)</source>
         <translation>替换（整条记录；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="388"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="416"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="391"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="419"/>
         <source>Type the fields to change, e.g. {done: true}.</source>
         <translation>请填写要修改的字段，例如 {done: true}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="401"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="429"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -475,189 +509,189 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="77"/>
+        <location filename="../../app/ui/main_window.py" line="78"/>
         <source>wxsim — {project} ({env})</source>
         <translation>wxsim 微信云开发模拟器 — {project}（{env}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="130"/>
         <source>Timeline</source>
         <translation>请求时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133"/>
+        <location filename="../../app/ui/main_window.py" line="138"/>
         <source>env {env} · appid {appid} · data {data}</source>
         <translation>环境 {env} · AppID {appid} · 数据 {data}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139"/>
+        <location filename="../../app/ui/main_window.py" line="144"/>
         <source>Settings locked</source>
         <translation>设置已锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="145"/>
         <source>View → Lock settings: persona, permission and runtime changes are off</source>
         <translation>视图 → 锁定设置：身份、权限和运行环境暂不能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="144"/>
+        <location filename="../../app/ui/main_window.py" line="149"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145"/>
+        <location filename="../../app/ui/main_window.py" line="150"/>
         <source>&amp;Open mini program project…</source>
         <translation>打开小程序项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="148"/>
+        <location filename="../../app/ui/main_window.py" line="153"/>
         <source>Recent projects</source>
         <translation>最近的项目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154"/>
+        <location filename="../../app/ui/main_window.py" line="159"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="158"/>
+        <location filename="../../app/ui/main_window.py" line="163"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167"/>
+        <location filename="../../app/ui/main_window.py" line="172"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
         <source>Guided &amp;tour</source>
         <translation>导览(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="171"/>
+        <location filename="../../app/ui/main_window.py" line="176"/>
         <source>&amp;Welcome screen…</source>
         <translation>欢迎页(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174"/>
+        <location filename="../../app/ui/main_window.py" line="179"/>
         <source>&amp;About wxsim</source>
         <translation>关于 wxsim(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177"/>
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="184"/>
         <source>&amp;Presenter mode</source>
         <translation>演示模式(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>Large text, high contrast and a big persona badge (F5)</source>
         <translation>大字号、高对比度，并醒目显示当前身份（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="189"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>&amp;Actual size</source>
         <translation>原始大小(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>Standard</source>
         <translation>标准</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>High contrast (light)</source>
         <translation>高对比度（浅色）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="216"/>
         <source>&amp;Timeline</source>
         <translation>请求时间线(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="219"/>
         <source>&amp;Lock settings (read-only)</source>
         <translation>锁定设置（只读）(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="221"/>
         <source>Turn off the controls that change personas, permissions, runtimes and imports, so nobody changes them by accident</source>
         <translation>停用修改身份、权限、运行环境和导入的控件，以免被误改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>Presenter</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="225"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226"/>
+        <location filename="../../app/ui/main_window.py" line="231"/>
         <source>Tour</source>
         <translation>导览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>Smaller text (Ctrl+-)</source>
         <translation>缩小文字（Ctrl+-）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="235"/>
         <source>Larger text (Ctrl+=)</source>
         <translation>放大文字（Ctrl+=）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source>Open a mini program project (the folder with project.config.json)</source>
         <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>About wxsim</source>
         <translation>关于 wxsim</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="377"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>wxsim {version}
 微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
         <translation>wxsim {version}
 微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="393"/>
         <source>wxsim</source>
         <translation>wxsim</translation>
     </message>
@@ -793,128 +827,193 @@
     </message>
 </context>
 <context>
+    <name>RulesEditor</name>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="50"/>
+        <source>Templates</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="56"/>
+        <source>Apply rules</source>
+        <translation>应用规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="138"/>
+        <source>Click to put the cursor where the error is.</source>
+        <translation>点击把光标移到出错的位置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="66"/>
+        <source>Security rules (JSON)</source>
+        <translation>安全规则（JSON）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="79"/>
+        <source>All users can read; only the uploader can write</source>
+        <translation>所有用户可读，仅上传者可读写</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="80"/>
+        <source>Only the uploader can read and write</source>
+        <translation>仅上传者可读写</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="81"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="87"/>
+        <source>All users can read; only admins can write</source>
+        <translation>所有用户可读，仅管理员可写</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="82"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="88"/>
+        <source>Only admins can read and write</source>
+        <translation>仅管理员可读写</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="85"/>
+        <source>Only the creator can read and write</source>
+        <translation>仅创建者可读写</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="86"/>
+        <source>All users can read; only the creator can write</source>
+        <translation>所有用户可读，仅创建者可读写</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="89"/>
+        <source>Example: published notices</source>
+        <translation>示例：已发布的公告</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/rules_editor.py" line="176"/>
+        <source>The rules are saved and in force.</source>
+        <translation>规则已保存并生效。</translation>
+    </message>
+</context>
+<context>
     <name>StoragePane</name>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="60"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="64"/>
         <source>Storage</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="88"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="246"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="96"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="255"/>
         <source>Select a file to preview it.</source>
         <translation>选择一个文件即可预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="109"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="111"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="119"/>
         <source>Act as</source>
         <translation>操作身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="114"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="122"/>
         <source>Upload…</source>
         <translation>上传…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="115"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="123"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="116"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="124"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="125"/>
         <source>Copy fileID</source>
         <translation>复制 fileID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="118"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="126"/>
         <source>Copy temp URL</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="119"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="127"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="135"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="144"/>
         <source>Drop files here to upload them into the selected folder.</source>
         <translation>把文件拖到这里，即可上传到选中的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="379"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="388"/>
         <source>Copied a link valid until {until} ({hours} hours): {url}</source>
         <translation>已复制链接，有效期至 {until}（{hours} 小时）：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="76"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="80"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="224"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="324"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="342"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="233"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="333"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="351"/>
         <source>Select a file first.</source>
         <translation>请先选择一个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="252"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="272"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="261"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="281"/>
         <source>No preview for {type}.</source>
         <translation>{type} 类型的文件无法预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="284"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="293"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="304"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="313"/>
         <source>Only files can be uploaded, not folders.</source>
         <translation>只能上传文件，不能上传文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="319"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="328"/>
         <source>Uploaded {n} file(s).</source>
         <translation>已上传 {n} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="326"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="335"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="337"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="346"/>
         <source>Saved to {path}</source>
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="344"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="353"/>
         <source>Delete file</source>
         <translation>删除文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="344"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="353"/>
         <source>Delete {path}?</source>
         <translation>删除 {path}？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="357"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="366"/>
         <source>Deleted {path}</source>
         <translation>已删除 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="363"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="372"/>
         <source>Copied {id}</source>
         <translation>已复制 {id}</translation>
     </message>
@@ -1054,99 +1153,99 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="53"/>
+        <location filename="../../app/ui/timeline.py" line="70"/>
         <source>Pause timer triggers</source>
         <translation>暂停定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="55"/>
+        <location filename="../../app/ui/timeline.py" line="72"/>
         <source>Timer triggers (such as dailyReport) fire no more until this is unticked; the choice is saved with the workspace.</source>
         <translation>定时触发器（如 dailyReport）暂停触发，直到取消勾选；此设置随工作区保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="58"/>
+        <location filename="../../app/ui/timeline.py" line="75"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="60"/>
+        <location filename="../../app/ui/timeline.py" line="77"/>
         <source>Empty the timeline. The request log (events.jsonl) keeps every request for QA.</source>
         <translation>清空时间线。请求日志（events.jsonl）仍保留所有请求，供测试查阅。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="61"/>
+        <location filename="../../app/ui/timeline.py" line="78"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="62"/>
+        <location filename="../../app/ui/timeline.py" line="79"/>
         <source>Save the rows shown, as JSON Lines or CSV.</source>
         <translation>将当前显示的行保存为 JSON Lines 或 CSV。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="87"/>
+        <location filename="../../app/ui/timeline.py" line="100"/>
         <source>Click a request to see who asked, the verdict and why, then what was asked and answered.</source>
         <translation>点击一条请求，查看是谁发起的、结果及原因，以及请求内容和返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="105"/>
+        <location filename="../../app/ui/timeline.py" line="118"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="106"/>
+        <location filename="../../app/ui/timeline.py" line="119"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="107"/>
+        <location filename="../../app/ui/timeline.py" line="120"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="135"/>
-        <location filename="../../app/ui/timeline.py" line="138"/>
-        <location filename="../../app/ui/timeline.py" line="147"/>
+        <location filename="../../app/ui/timeline.py" line="149"/>
+        <location filename="../../app/ui/timeline.py" line="152"/>
+        <location filename="../../app/ui/timeline.py" line="161"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="139"/>
+        <location filename="../../app/ui/timeline.py" line="153"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="140"/>
+        <location filename="../../app/ui/timeline.py" line="154"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="141"/>
+        <location filename="../../app/ui/timeline.py" line="155"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="184"/>
+        <location filename="../../app/ui/timeline.py" line="198"/>
         <source>Export the rows shown</source>
         <translation>导出当前显示的行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="185"/>
+        <location filename="../../app/ui/timeline.py" line="199"/>
         <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="199"/>
+        <location filename="../../app/ui/timeline.py" line="213"/>
         <source>Exported {n} request(s) to {path}</source>
         <translation>已导出 {n} 条请求到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="150"/>
+        <location filename="../../app/ui/timeline.py" line="164"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="151"/>
+        <location filename="../../app/ui/timeline.py" line="165"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>

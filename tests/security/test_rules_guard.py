@@ -39,6 +39,15 @@ def test_only_the_console_sets_rules(notes, action, params, caller):
     assert ws.state.storage_rules() is None and ws.storage.mode != "CUSTOM"
 
 
+@pytest.mark.parametrize("caller", UNTRUSTED)
+def test_only_the_console_checks_rules(workspace, caller):
+    """rules.check is the console's editor's: untrusted code cannot use it as a rules oracle."""
+    who = untrusted_caller(workspace, caller)
+    with pytest.raises(CloudError, match="is a wxsim console operation") as raised:
+        workspace.handle(Request("rules.check", {"kind": "database", "rules": "{}"}, who))
+    assert raised.value.code == -601004
+
+
 def test_function_code_cannot_open_a_collection(hostile):
     """Through the shims' own transport, as a hostile function would try it."""
     ws = hostile({"open": RAW + "exports.main = async () => send('database.setPermission', "

@@ -170,6 +170,12 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     database.query_bar.where_edit.setText("{done: false")
     qloop.run_until_complete(database.run_query())
     walk("DatabasePane")
+    custom = database.mode_box.findData("CUSTOM")  # security rules with a typo: the editor's error
+    database.mode_box.setCurrentIndex(custom)
+    database.mode_box.activated.emit(custom)
+    database.rules_editor.text.setPlainText('{"read": true, "write": "doc._openid = auth.openid"}')
+    qloop.run_until_complete(database.rules_editor.check())
+    walk("DatabasePane")
     database.viewer_box.setCurrentIndex(database.viewer_box.findData(ADMIN))
 
     # Storage: 学生B deletes the teacher's picture.

@@ -130,7 +130,8 @@ def test_the_lock_turns_off_settings_controls_only(start, qloop, tmp_path):
     users, database = by_name["UsersPane"], by_name["DatabasePane"]
     storage, functions = by_name["StoragePane"], by_name["FunctionsPane"]
     settings_controls = [*users.roster_buttons, database.mode_box, database.delete_collection_button,
-                         database.transfer.import_button, storage.mode_box, functions.runtime_box]
+                         database.transfer.import_button, storage.mode_box, functions.runtime_box,
+                         *database.rules_editor.settings_controls(), *storage.rules_editor.settings_controls()]
     still_allowed = [users.login_button, users.exchange_button, database.query_bar.run_button,
                      database.transfer.export_button, *window.switcher.buttons.values()]
     assert all(control.isEnabled() for control in settings_controls + still_allowed)

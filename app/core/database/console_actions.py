@@ -1,6 +1,6 @@
 """The database console's own operations (simulator-only names, the backend's style).
 
-``database.listCollections`` (names, counts, modes), ``database.importFile`` and
+``database.listCollections`` (names, counts, modes, security rules), ``database.importFile`` and
 ``database.exportFile`` (a host file the person at the console chose, in the console's JSON
 Lines or CSV). Only the console may ask for them; the panes and ``wxsim db`` both use them,
 so a console read is logged like every other request.
@@ -30,8 +30,9 @@ def database_console_actions(service: DatabaseService, state: WorkspaceState,
 
     def list_collections(request: Request, trace: Trace) -> dict:
         store = service.store
-        collections = [{"name": name, "count": store.count(name), "mode": state.db_mode(name)}
-                       for name in store.collection_names()]
+        # ``rules``: the saved security rules (kept while a simple mode is in force), or None.
+        collections = [{"name": name, "count": store.count(name), "mode": state.db_mode(name),
+                        "rules": state.db_rules(name)} for name in store.collection_names()]
         trace.target = f"{len(collections)} collection(s)"
         return {"collections": collections}
 

@@ -30,6 +30,11 @@ class RuleSyntaxError(InputError):
         self.line, self.column = position(text, offset)
         super().__init__(self._message())
 
+    @property
+    def problem_why(self) -> Reason | str:
+        """What is wrong, without where: a Reason when core gave one (the rules editor places it)."""
+        return self._problem
+
     def named(self, key: str) -> "RuleSyntaxError":
         """The same error, naming the rules key (``read``, ``write`` …) it was found under."""
         return RuleSyntaxError(self.text, self.offset, self._problem, key)

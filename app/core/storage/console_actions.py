@@ -48,7 +48,7 @@ def storage_console_actions(service: StorageService, caller_for: Callable[[str |
                 # The same reasons as message ids and params, for the app to say in the person's language.
                 "readWhy": _why(rights["read"]), "deleteWhy": _why(rights["write"]),
             })
-        return {"files": files, "mode": mode}
+        return {"files": files, "mode": mode, "rules": service.saved_rules()}  # rules: for the rules editor
 
     def preview(request: Request, trace: Trace) -> dict:
         """The first ``maxBytes`` of a file, if the viewer may read it."""

@@ -91,4 +91,10 @@ ZH: dict[str, str] = {
     "rules.query_no_condition": "你的查询没有 {path} 的条件",
     "rules.query_condition_short": "你的查询对 {path} 的条件（{condition}）不能保证它成立",
     "rules.cannot_prove": "wxsim 无法从查询证明 {text}",
+    # rules.check (the panes' rules editors)
+    "rules.check_kind_param": "kind 必须是 database 或 storage，而不是 {kind}",
+    "rules.check_text_param": "rules 必须是规则的 JSON 文本，最多 {limit} 个字符",
+    "rules.check_syntax": "第 {line} 行，第 {column} 列，“{key}”规则中：{problem}",
+    "rules.check_at": "第 {line} 行，第 {column} 列：{problem}",
+    "rules.check_problem": "{problem}",
 }

@@ -20,7 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.api import DATABASE_MODE_LABELS_EN, DATABASE_MODE_LABELS_ZH, DATABASE_MODES, InputError
+from app.core.api import (
+    DATABASE_MODE_LABELS_EN,
+    DATABASE_MODE_LABELS_ZH,
+    DATABASE_MODES,
+    RULES_MODE,
+    RULES_MODE_LABEL_EN,
+    RULES_MODE_LABEL_ZH,
+    InputError,
+)
 from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.flow_layout import FlowLayout
@@ -33,6 +41,7 @@ from app.ui.panes.database.row_navigator import RowNavigator
 from app.ui.panes.database.transfer import TransferBar
 from app.ui.panes.database.query_bar import QueryBar
 from app.ui.panes.persona_box import PersonaBox
+from app.ui.panes.rules_editor import RulesEditor
 from app.ui.widgets import make_table, JsonView, shrinkable
 
 
@@ -48,6 +57,7 @@ class DatabasePane(QWidget):
         self._bridge = bridge
         self._collection: str | None = None
         self._modes: dict[str, str] = {}  # each collection's permission mode, as last listed
+        self._rules: dict[str, dict | None] = {}  # and its saved security rules
         self._last_query: dict | None = None  # the query shown, re-run quietly when data changes
         self._last_wire: dict | None = None  # that query as the SDK sent it (for export)
         # One query at a time: a burst of clicks runs in order on one warm JS worker instead of
@@ -65,9 +75,13 @@ class DatabasePane(QWidget):
         self.mode_tabs.addTab(self.query_bar, self.tr("Query"))
         self.mode_tabs.addTab(self.aggregate_bar, self.tr("Aggregate"))
         self.mode_box = QComboBox()
-        labels = DATABASE_MODE_LABELS_ZH if QLocale().name().startswith("zh") else DATABASE_MODE_LABELS_EN
+        zh = QLocale().name().startswith("zh")
+        labels = DATABASE_MODE_LABELS_ZH if zh else DATABASE_MODE_LABELS_EN
         for mode in DATABASE_MODES:
             self.mode_box.addItem(labels[mode], mode)
+        self.mode_box.addItem(RULES_MODE_LABEL_ZH if zh else RULES_MODE_LABEL_EN, RULES_MODE)
+        self.rules_editor = RulesEditor(bridge, "database", self._apply_rules)  # shown for CUSTOM
+        self.rules_editor.hide()
         self.viewer_box = PersonaBox(bridge, self.tr("Admin (console)"))  # follows the toolbar by default
         self.rows = RowNavigator(self.documents, self.document_view)
         self.answer = InlineMessage()  # what the chosen viewer's get() answers
@@ -128,7 +142,7 @@ class DatabasePane(QWidget):
         right = QWidget()
         body = QVBoxLayout(right)
         body.setContentsMargins(0, 0, 0, 0)
-        for item in (top, self.mode_tabs, self.answer, documents, self.rows, doc_buttons, self.message):
+        for item in (top, self.rules_editor, self.mode_tabs, self.answer, documents, self.rows, doc_buttons, self.message):
             body.addLayout(item) if isinstance(item, QLayout) else body.addWidget(item)
         body.setStretchFactor(documents, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -138,9 +152,10 @@ class DatabasePane(QWidget):
         QVBoxLayout(self).addWidget(splitter)
 
     def settings_controls(self) -> list[QWidget]:
-        """The controls the shell's read-only lock turns off: permission, delete collection, import."""
-        return [self.mode_box, self.delete_collection_button, self.transfer.import_button,
-                self.transfer.conflict, self.transfer.atomic]
+        """The controls the shell's read-only lock turns off: permission (and its rules), delete
+        collection, import."""
+        return [self.mode_box, *self.rules_editor.settings_controls(), self.delete_collection_button,
+                self.transfer.import_button, self.transfer.conflict, self.transfer.atomic]
 
     # -- collections ---------------------------------------------------------------------------
 
@@ -150,6 +165,9 @@ class DatabasePane(QWidget):
         with self.message.reporting(clear=False):
             listed = (await self._bridge.request("database.listCollections"))["collections"]
             self._modes = {c["name"]: c["mode"] for c in listed}
+            self._rules = {c["name"]: c.get("rules") for c in listed}
+            if self._collection in self._rules and not self.rules_editor.edited():
+                self.rules_editor.load(self._rules[self._collection])  # e.g. set from the CLI meanwhile
             self.collections.set_collections([(c["name"], c["count"]) for c in listed])
             self._select_current_collection()
 
@@ -169,6 +187,8 @@ class DatabasePane(QWidget):
             return
         self._collection = name
         self.mode_box.setCurrentIndex(self.mode_box.findData(self._modes.get(name)))
+        self.rules_editor.load(self._rules.get(name))
+        self.rules_editor.setVisible(self._modes.get(name) == RULES_MODE)
         self.aggregate_bar.set_collection(name)
         self.run_current()
 
@@ -186,9 +206,17 @@ class DatabasePane(QWidget):
             self.console("database.deleteCollection", {"collectionName": self._collection})
 
     def _on_mode_activated(self) -> None:
-        if self._collection:
-            self.console("database.setPermission",
-                         {"collectionName": self._collection, "mode": self.mode_box.currentData()})
+        mode = self.mode_box.currentData()
+        self.rules_editor.setVisible(mode == RULES_MODE)  # rules are saved by the editor's Apply
+        if self._collection and mode != RULES_MODE:
+            self.console("database.setPermission", {"collectionName": self._collection, "mode": mode})
+
+    async def _apply_rules(self, rules: dict) -> None:
+        """The rules editor's Apply: the collection goes CUSTOM under ``rules`` (or stays as it was)."""
+        await self._bridge.request("database.setPermission",
+                                   {"collectionName": self._collection, "mode": RULES_MODE, "rules": rules})
+        await self.refresh_collections()
+        self.run_current()
 
     @async_slot(str, dict)
     async def console(self, action: str, params: dict) -> None:

@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
 
 from app.core.api import (
     OUTCOME_ERROR,
+    RULES_MODE,
+    RULES_MODE_LABEL_EN,
+    RULES_MODE_LABEL_ZH,
     STORAGE_MODE_LABELS_EN,
     STORAGE_MODE_LABELS_ZH,
     STORAGE_MODES,
@@ -38,6 +41,7 @@ from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.panes.persona_box import PersonaBox
+from app.ui.panes.rules_editor import RulesEditor
 from app.ui.panes.storage.models import FileRow, FilesModel
 from app.ui.reason_texts import error_text
 from app.ui.flow_layout import FlowLayout
@@ -75,9 +79,13 @@ class StoragePane(QWidget):
         self.table = make_table(self.files)  # columns fit their contents; the name stretches
         self.actor_box = PersonaBox(bridge, self.tr("Admin (console)"))  # follows the toolbar by default
         self.mode_box = QComboBox()
-        labels = STORAGE_MODE_LABELS_ZH if QLocale().name().startswith("zh") else STORAGE_MODE_LABELS_EN
+        zh = QLocale().name().startswith("zh")
+        labels = STORAGE_MODE_LABELS_ZH if zh else STORAGE_MODE_LABELS_EN
         for mode in STORAGE_MODES:
             self.mode_box.addItem(labels[mode], mode)
+        self.mode_box.addItem(RULES_MODE_LABEL_ZH if zh else RULES_MODE_LABEL_EN, RULES_MODE)
+        self.rules_editor = RulesEditor(bridge, "storage", self._apply_rules)  # shown for CUSTOM
+        self.rules_editor.hide()
         self.message = InlineMessage()
         self.progress = QProgressBar()
         self.progress.hide()
@@ -129,6 +137,7 @@ class StoragePane(QWidget):
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
+        column.addWidget(self.rules_editor)
         column.addLayout(buttons)
         column.addWidget(self.message)
         column.addWidget(files, 1)
@@ -142,8 +151,8 @@ class StoragePane(QWidget):
         QVBoxLayout(self).addWidget(splitter)
 
     def settings_controls(self) -> list[QWidget]:
-        """The controls the shell's read-only lock turns off: the storage permission."""
-        return [self.mode_box]
+        """The controls the shell's read-only lock turns off: the storage permission and its rules."""
+        return [self.mode_box, *self.rules_editor.settings_controls()]
 
     # -- listing -------------------------------------------------------------------------------
 
@@ -170,7 +179,7 @@ class StoragePane(QWidget):
             if generation != self._generation:
                 return  # a newer listing was asked for meanwhile
             self._listing = answer["files"]
-            self.mode_box.setCurrentIndex(self.mode_box.findData(answer["mode"]))
+            self._show_mode(answer["mode"], answer.get("rules"))
             self._show_listing()
 
     def _show_listing(self) -> None:
@@ -385,8 +394,24 @@ class StoragePane(QWidget):
             answer = await self._bridge.request("storage.localFolder", {"prefix": self._folder})
             QDesktopServices.openUrl(QUrl.fromLocalFile(answer["localPath"]))
 
+    def _show_mode(self, mode: str, rules: dict | None) -> None:
+        if not self.rules_editor.edited():
+            self.rules_editor.load(rules)
+        if not self.rules_editor.isHidden() and mode != RULES_MODE:
+            return  # CUSTOM chosen and its rules being written: the combo stays on it until Apply
+        self.mode_box.setCurrentIndex(self.mode_box.findData(mode))
+        self.rules_editor.setVisible(mode == RULES_MODE)
+
     def _on_mode_activated(self) -> None:
-        self.set_mode(self.mode_box.currentData())
+        mode = self.mode_box.currentData()
+        self.rules_editor.setVisible(mode == RULES_MODE)  # rules are saved by the editor's Apply
+        if mode != RULES_MODE:
+            self.set_mode(mode)
+
+    async def _apply_rules(self, rules: dict) -> None:
+        """The rules editor's Apply: storage goes CUSTOM under ``rules`` (or stays as it was)."""
+        await self._bridge.request("storage.setPermission", {"mode": RULES_MODE, "rules": rules})
+        await self.refresh()
 
     @async_slot(str)
     async def set_mode(self, mode: str) -> None:
