@@ -161,3 +161,16 @@ def test_limits_and_transactions(qapp, demo_workspace):
         assert error_text(deep) == "数据库请求失败（-502001）：无法更新记录：嵌套超过 100 层"
         assert error_text(limits.not_finite()).startswith("参数无效（-501007）：数字是 NaN 或 Infinity")
         assert error_text(unknown) == "参数无效（-501007）：事务 nope 不存在或已结束"
+
+
+def test_what_an_allowed_request_did_is_said_in_chinese(qapp, demo_workspace):
+    """The decision of an allowed read or write ends with what it did ("— 2 条记录")."""
+    from app.core.api import WorkspaceApi
+    from app.ui.reason_texts import event_why
+
+    api = WorkspaceApi(demo_workspace)
+    api.request("client.runSnippet", {"persona": "学生B", "code": "return await wx.cloud.database().collection('todos').get()"})
+    read = next(e for e in reversed(api.recent_events()) if e.action == "database.getDocument")
+    assert read.permission_reason.endswith(" — 2 document(s)")  # core's English, as the log keeps it
+    with chinese():
+        assert event_why(read).endswith(" — 2 条记录")

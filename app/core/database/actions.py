@@ -31,7 +31,7 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
             order=p.order(), skip=p.int("offset"), limit=p.int("limit"),
             projection=p.ejson("projection"), single=p.is_doc,
         )
-        p.allow(access, f"{len(docs)} document(s)")
+        p.allow(access, Reason("database.outcome_documents", "{n} document(s)", n=len(docs)))
         if p.is_doc and request.caller.is_client and not docs:
             _client_missed(service, p, access, trace)
         return {"list": [ejson.to_ejson(doc) for doc in docs]}
@@ -39,7 +39,7 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
     def calculate_document(request: Request, trace: Trace) -> dict:
         p = _Params(request, trace, service)
         total, access = service.count(request.caller, p.collection, p.query)
-        p.allow(access, f"total {total}")
+        p.allow(access, Reason("database.outcome_total", "total {n}", n=total))
         return {"total": total}
 
     def insert_document(request: Request, trace: Trace) -> dict:
@@ -50,7 +50,7 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         if p.transaction is not None:
             return in_tx.insert(p, decoded)
         ids, access = service.insert(request.caller, p.collection, decoded)
-        p.allow(access, f"{len(ids)} added")
+        p.allow(access, Reason("database.outcome_added", "{n} added", n=len(ids)))
         return {"insertedIds": ids}
 
     def modify_document(request: Request, trace: Trace) -> dict:
@@ -65,7 +65,9 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
             multi=p.flag("multi", not p.is_doc), merge=p.flag("merge", True),
             upsert=p.flag("upsert", False), single=p.is_doc,
         )
-        p.allow(access, f"{modified.updated} updated" + (" (created)" if modified.upsert_id is not None else ""))
+        p.allow(access, Reason("database.outcome_upserted", "{n} updated (created)", n=modified.updated)
+                if modified.upsert_id is not None
+                else Reason("database.outcome_updated", "{n} updated", n=modified.updated))
         return {"updated": modified.updated, "upsert_id": modified.upsert_id}
 
     def remove_document(request: Request, trace: Trace) -> dict:
@@ -75,7 +77,7 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         deleted, access = service.remove(
             request.caller, p.collection, p.query, multi=p.flag("multi", not p.is_doc), single=p.is_doc
         )
-        p.allow(access, f"{deleted} removed")
+        p.allow(access, Reason("database.outcome_removed", "{n} removed", n=deleted))
         return {"deleted": deleted}
 
     def add_collection(request: Request, trace: Trace) -> dict:
@@ -193,7 +195,7 @@ class _Params:
         value = self._params.get(key)
         return default if value is None else bool(value)
 
-    def allow(self, access: Access, outcome: str) -> None:
+    def allow(self, access: Access, outcome: Reason) -> None:
         self._trace.decision = Decision.of(True, Reason("database.allowed_outcome", "{why} — {outcome}",
                                                         why=access.why or access.reason, outcome=outcome),
                                            access.details)

@@ -165,4 +165,10 @@ ZH: dict[str, str] = {
     "database.facet_sub_empty": "$facet 阶段中的子流水线不能为空：{name}",
     "database.in_facet": "{name}：{detail}",
     "database.in_stage": "{stage}（第 {number} 个阶段）：{detail}",
+    "database.outcome_documents": "{n} 条记录",
+    "database.outcome_total": "共 {n} 条",
+    "database.outcome_added": "新增 {n} 条",
+    "database.outcome_updated": "更新 {n} 条",
+    "database.outcome_upserted": "更新 {n} 条（新建）",
+    "database.outcome_removed": "删除 {n} 条",
 }
