@@ -1,4 +1,4 @@
-"""数据库 / Database: collections, documents, the query bar, permissions and "view as"."""
+"""数据库 / Database: collections, documents, the query bar, permissions, "view as", compare personas."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,7 @@ from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.flow_layout import FlowLayout
 from app.ui.panes.database.aggregate_bar import AggregateBar
+from app.ui.panes.database.compare import PersonaCompare
 from app.ui.panes.database.models import CollectionsModel, DocumentsModel
 from app.ui.panes.database.editor import DocumentEditor
 from app.ui.messages import InlineMessage
@@ -83,6 +85,9 @@ class DatabasePane(QWidget):
         self.rules_editor = RulesEditor(bridge, "database", self._apply_rules)  # shown for CUSTOM
         self.rules_editor.hide()
         self.viewer_box = PersonaBox(bridge, self.tr("Admin (console)"))  # follows the toolbar by default
+        self.compare = PersonaCompare(bridge, self._querying, self.tr("Admin (console)"))
+        self.compare_button = self.compare.toggle  # beside the viewer box: a read-only view, never locked
+        self._compare_due = False  # the compared collection was written to: ask both columns again
         self.rows = RowNavigator(self.documents, self.document_view)
         self.answer = InlineMessage()  # what the chosen viewer's get() answers
         self.message = InlineMessage()  # errors and results of console actions
@@ -96,11 +101,12 @@ class DatabasePane(QWidget):
         self.collection_view.selectionModel().currentRowChanged.connect(self._on_collection_changed)
         self.document_view.selectionModel().currentRowChanged.connect(self._on_document_changed)
         self.document_view.doubleClicked.connect(self._on_document_double_clicked)
-        self.query_bar.submitted.connect(self.run_query)
+        self.query_bar.submitted.connect(self.run_current)
         self.aggregate_bar.submitted.connect(self.run_aggregate)
         self.mode_tabs.currentChanged.connect(self._on_mode_tab_changed)
         self.mode_box.activated.connect(self._on_mode_activated)
         self.viewer_box.chosen.connect(self._on_viewer_chosen)
+        self.compare_button.toggled.connect(self._on_compare_toggled)
         self.transfer.imported.connect(self.run_current)  # the counts and the viewer's answer, anew
         bridge.database_changed.connect(self._on_bridge_database_changed)
         self._stale = True  # nothing read yet: the first showing lists the collections
@@ -124,11 +130,15 @@ class DatabasePane(QWidget):
         top.addWidget(shrinkable(self.mode_box, 14), 1)
         top.addWidget(QLabel(self.tr("View as")))
         top.addWidget(shrinkable(self.viewer_box, 10))
-        documents = QSplitter(Qt.Orientation.Horizontal)
-        documents.addWidget(self.document_view)
-        documents.addWidget(self.document_json)
-        documents.setStretchFactor(0, 3)
-        documents.setStretchFactor(1, 2)
+        top.addWidget(self.compare_button)
+        table = QSplitter(Qt.Orientation.Horizontal)
+        table.addWidget(self.document_view)
+        table.addWidget(self.document_json)
+        table.setStretchFactor(0, 3)
+        table.setStretchFactor(1, 2)
+        self._views = documents = QStackedWidget()  # 0: every match as the viewer sees it; 1: the comparison
+        documents.addWidget(table)
+        documents.addWidget(self.compare)
         self._document_buttons: list[QPushButton] = []
         doc_buttons = FlowLayout()  # wraps in a narrow window or with presenter mode's big text
         for text, slot in ((self.tr("Add document…"), self._on_add_clicked),
@@ -232,16 +242,51 @@ class DatabasePane(QWidget):
         """Whether the pane is in aggregate mode (the pipeline's rows shown, not the matches)."""
         return self.mode_tabs.currentWidget() is self.aggregate_bar
 
+    def comparing(self) -> bool:
+        """Whether the query is shown as two personas side by side instead of the table."""
+        return self.compare_button.isChecked()
+
     def run_current(self) -> None:
-        """Run what the current mode shows: the query, or the pipeline."""
-        self.run_aggregate() if self.aggregating() else self.run_query()
+        """Run what the current mode shows: the query (or its comparison), or the pipeline."""
+        if self.aggregating():
+            self.run_aggregate()
+        elif self.comparing():
+            self._compare_due = False
+            self.compare.show_query(self._collection, self.query_bar.texts())
+        else:
+            self.run_query()
 
     def _on_mode_tab_changed(self) -> None:
-        for button in self._document_buttons:
-            button.setEnabled(not self.aggregating())
+        self.compare_button.setEnabled(not self.aggregating())
+        if self.aggregating() and self.comparing():
+            self.compare_button.setChecked(False)  # a comparison is of queries; this runs the pipeline
+        else:
+            self._enable_document_buttons()
+            self.run_current()
+
+    def _on_compare_toggled(self, on: bool) -> None:
+        self._show_comparison(on)
         self.run_current()
 
+    def _show_comparison(self, on: bool) -> None:
+        self._views.setCurrentIndex(int(on))
+        self.viewer_box.setEnabled(not on)  # each column has its own persona
+        self.rows.setVisible(not on)
+        if on:
+            self.answer.clear_message()  # the viewer's answer: each column says its own
+        self._enable_document_buttons()
+
+    def _enable_document_buttons(self) -> None:
+        # Aggregate rows are not documents; compared lists are not the table that Edit and
+        # Delete act on.
+        add, *selected = self._document_buttons
+        add.setEnabled(not self.aggregating())
+        for button in selected:
+            button.setEnabled(not self.aggregating() and not self.comparing())
+
     def _on_viewer_chosen(self) -> None:
+        if self.comparing():
+            return  # not shown; leaving the comparison runs the query as the viewer anew
         # A hidden pane sends nothing (each read is a logged request); it asks when shown.
         if self.isVisible():
             self.run_current()
@@ -337,8 +382,12 @@ class DatabasePane(QWidget):
         elif self._stale:  # first shown, or written to while hidden: read again
             self._stale = False
             self._reload_timer.start()
+        if self.comparing():
+            self.compare.catch_up()  # a column's persona followed the toolbar while hidden
 
     def _on_bridge_database_changed(self, name: str) -> None:
+        if name == self._collection:
+            self._compare_due = True
         # A hidden pane reads nothing (each read is a logged request); it catches up when shown.
         if self.isVisible():
             self._reload_timer.start()
@@ -348,14 +397,19 @@ class DatabasePane(QWidget):
     @async_slot()
     async def _on_reload_due(self) -> None:
         """Writes elsewhere: list the collections and the shown query's matches again, without
-        sending the viewer's get() (its answer line stays as it was)."""
+        sending the viewer's get() (its answer line stays as it was); a comparison of the
+        written collection is asked again whole."""
         async with self._querying:
             await self.refresh_collections()
             query = self._last_query
-            if query is not None and query["collectionName"] == self._collection:
+            if not self.comparing() and query is not None and query["collectionName"] == self._collection:
                 with self.message.reporting(clear=False):
                     quiet = {**query, "answer": False}
                     self._show_documents(query, await self._bridge.request("database.runQuery", quiet))
+        if self.comparing() and self._compare_due:
+            # With their answers (the counts are the point); they wait for the lock, so run after this.
+            self._compare_due = False
+            self.compare.refresh()
 
     def _on_document_changed(self, current, _previous) -> None:
         # By row, not through a data role: Qt would turn the dict into a key-sorted QVariantMap.
