@@ -35,6 +35,10 @@ from app.core.http.gateway_server import Gateway
 from app.core.identity.actions import identity_actions
 from app.core.identity.service import Identity
 from app.core.jsonfile import make_private_dir, remove_stale_temp_files
+from app.core.openapi.calls import Services as OpenApiServices
+from app.core.openapi.dispatch import openapi_actions
+from app.core.openapi.pages import Pages
+from app.core.openapi.store import OpenApiStore
 from app.core.project import Project
 from app.core.reasons import Reason
 from app.core.requests import Caller, Request
@@ -90,6 +94,8 @@ class Workspace:
         register(function_console_actions(self.functions, state, self.client_caller, data_dir))
         register(gateway_console_actions(self.gateway, data_dir))
         register(rules_console_actions())
+        openapi = OpenApiServices(OpenApiStore(data_dir / "openapi", settings.seed), Pages(project), settings.appid, clock)
+        register(openapi_actions(openapi, self.functions.running))
         register(gateway_actions(self._dispatcher.actions()))
 
     @classmethod

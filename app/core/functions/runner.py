@@ -55,6 +55,7 @@ class Invocation:
 
 @dataclass(frozen=True)
 class _Active:
+    function: FunctionInfo
     source: str
     openid: str | None
     unionid: str | None
@@ -141,7 +142,7 @@ class FunctionRunner:
             event["userInfo"] = {"appId": self._appid, "openId": openid}
         started = self._clock()
         with self._lock:
-            self._active[request_id] = _Active(source, openid, unionid)
+            self._active[request_id] = _Active(info, source, openid, unionid)
         try:
             outcome = self._run(info, event, request_id, source, openid, unionid, nested)
         finally:
@@ -149,6 +150,13 @@ class FunctionRunner:
                 self._active.pop(request_id, None)
         invocation = self._record(info, caller, source, openid, started, event, request_id, outcome)
         return invocation
+
+    def running(self, request_id: str | None) -> FunctionInfo | None:
+        """The function whose run ``request_id`` is, while it runs (a cloud call's permissions
+        are the calling function's own)."""
+        with self._lock:
+            active = self._active.get(request_id) if request_id else None
+        return active.function if active else None
 
     def _who(self, caller: Caller, parent_id: str | None) -> tuple[str, str | None, str | None, bool]:
         """SOURCE, the user a run acts for, and whether a running function made the call.

@@ -1,23 +1,19 @@
-"""Actions the gateway adds to the dispatcher: ``wx.openApi``, and a clear refusal for the
+"""Actions the gateway adds to the dispatcher: ``wx.wxPayApi``, and a clear refusal for the
 wire actions the workspace does not implement yet (so they still show in the timeline).
 
-WeChat's open APIs need WeChat's servers. ``subscribeMessage.send`` is the one wxsim fakes: it
-succeeds and the event log shows who was sent which template, which is what a trainer wants
-to point at. Every other API fails with -604100, worded as the embedded SDK words it.
+``wx.openApi`` (cloud calls) is served by ``app/core/openapi`` for every front end; WeChat Pay
+needs WeChat's servers, so ``wx.wxPayApi`` fails with -604100, worded as the embedded SDK words it.
 """
 
 from __future__ import annotations
 
-import itertools
-import threading
 from collections.abc import Iterable
 
 from app.core.dispatcher import Action
-from app.core.errors import CloudError, WxApiError
+from app.core.errors import CloudError
 from app.core.reasons import Reason
 from app.core.requests import Request, Trace
 
-OPEN_API = "wx.openApi"
 PAY_API = "wx.wxPayApi"
 OFFLINE_CODE = -604100
 # Wire actions of tcb-wire §4 that the workspace may not serve yet: what to tell the user.
@@ -34,40 +30,11 @@ def gateway_actions(registered: Iterable[str] = (), *, pending: bool = True) -> 
     generic "action … is not supported"; it applies to every front end, not only HTTP.
     """
     taken = set(registered)
-    actions = {name: Action(handler) for name, handler in ((OPEN_API, _OpenApi()), (PAY_API, _pay_api))
-               if name not in taken}
+    actions = {PAY_API: Action(_pay_api)} if PAY_API not in taken else {}
     for name, reason in PENDING.items() if pending else ():
         if name not in taken:
             actions[name] = Action(_pending(name, reason))
     return actions
-
-
-class _OpenApi:
-    """``wx.openApi`` params: ``{apiName, apiType, appid?, data: {snake_case param: value}}``."""
-
-    def __init__(self) -> None:
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-
-    def __call__(self, request: Request, trace: Trace) -> dict:
-        params = request.params
-        api = params.get("apiName")
-        if not isinstance(api, str) or not api:
-            raise CloudError(-501007, Reason("gateway.api_name_missing", "apiName is required"))
-        trace.target = api
-        if api != "subscribeMessage.send":
-            raise CloudError(OFFLINE_CODE, Reason("gateway.offline_api", "{api} is not available offline in wxsim",
-                                                  api=f"cloud.openapi.{api}"))
-        data = params.get("data") if isinstance(params.get("data"), dict) else {}
-        touser, template = data.get("touser"), data.get("template_id")
-        if not isinstance(touser, str) or not touser:
-            raise WxApiError(40003, "invalid openid: touser is required")
-        if not isinstance(template, str) or not template:
-            raise WxApiError(40037, "invalid template_id: template_id is required")
-        trace.target = f"{api} → {touser}"
-        with self._lock:
-            msgid = 424_240_000 + next(self._ids)
-        return {"errcode": 0, "errmsg": "ok", "msgid": msgid}
 
 
 def _pay_api(request: Request, trace: Trace) -> dict:

@@ -13,12 +13,17 @@ length-delimited fields), so no protobuf package is needed:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from app.core import jsontext
+from app.core.errors import SimulatorError, WxApiError
 from app.core.http.body import BadBody, MultipartReader, Reader
+from app.core.openapi.calls import binary_answer
+from app.core.openapi.errors import PlatformError
 
+OPEN_API = "wx.openApi"
 API_TYPE_OPEN = 0
 API_TYPE_SVRKIT = 2
 JSON_TYPE = "application/json; charset=utf-8"
@@ -86,13 +91,35 @@ def _pair(blob: bytes) -> tuple[str, Any]:
         raise BadProtobuf(str(exc)) from None  # JSON we refuse (NaN, too deep, …): say so
 
 
-def encode_response(resp_data: bytes, content_type: str = JSON_TYPE, http_code: int = 200) -> bytes:
-    """A CommOpenApiResp: the API's answer body, its content type and HTTP status."""
+def encode_response(resp_data: bytes, content_type: str = JSON_TYPE, http_code: int = 200,
+                    error_code: int = 0) -> bytes:
+    """A CommOpenApiResp: the API's answer body, its content type and HTTP status, or the
+    platform's ``error_code`` (then no body)."""
     return (
         _length_delimited(1, resp_data)
         + _length_delimited(2, content_type.encode("utf-8"))
+        + (_key(3, 0) + _varint(error_code) if error_code else b"")
         + _key(4, 0) + _varint(http_code)
     )
+
+
+def encode_answer(result: dict) -> bytes:
+    """The CommOpenApiResp of a ``wx.openApi`` result (openapi.md §1.5): WeChat's JSON body, or
+    the bytes of a binary answer with their content type; the real SDK shapes it for the user."""
+    data = binary_answer(result)
+    if data is not None:
+        return encode_response(data, result["contentType"])
+    return encode_response(json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def encode_refusal(error: SimulatorError) -> bytes | None:
+    """The CommOpenApiResp of a failed cloud call: WeChat's errcode/errmsg as its JSON body (E1),
+    or the platform's code (E2). None for the rest (E3 …): they travel as the backend's JSON error."""
+    if isinstance(error, PlatformError):
+        return encode_response(b"", "", error_code=error.code)
+    if isinstance(error, WxApiError):
+        return encode_response(json.dumps(error.to_dict(), ensure_ascii=False).encode("utf-8"))
+    return None
 
 
 # -- protobuf wire format -------------------------------------------------------------------------

@@ -14,7 +14,6 @@ dispatched, in the backend's error shape, so the SDK shows the reason.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -25,16 +24,17 @@ from typing import Self
 
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.gateway import envelope
-from app.core.gateway.actions import OPEN_API
 from app.core.gateway.callers import InvocationRegistry, Origin, source_of
 from app.core.gateway.credentials import Credentials
 from app.core.gateway.envelope import BadEnvelope, WireCall
 from app.core.gateway.environment import SERVE_SOURCE, node_env
 from app.core.gateway.openapi import (
     API_TYPE_OPEN,
+    OPEN_API,
     BadProtobuf,
     decode_request,
-    encode_response,
+    encode_answer,
+    encode_refusal,
 )
 from app.core.gateway.signature import BadSignature, Verifier, json_members
 from app.core.gateway.wire import to_wire
@@ -173,16 +173,15 @@ class Gateway:
         try:
             result = self._dispatch(call, source_header)
         except (CloudError, WxApiError) as exc:
-            if call.action == OPEN_API and request["apiType"] == API_TYPE_OPEN:
-                # An API's own failure travels inside the protobuf, as WeChat's errcode/errmsg;
-                # ours reads as the embedded SDK's: "<code> <text>. <detail>".
-                if isinstance(exc, WxApiError):
-                    return _protobuf({"errcode": exc.errcode, "errmsg": exc.errmsg})
-                return _protobuf({"errcode": exc.code, "errmsg": f"{exc.code} {exc}"})
+            # A cloud call's refusal travels inside the protobuf (WeChat's errcode/errmsg, or the
+            # platform's code); anything else as the backend's JSON error.
+            refusal = encode_refusal(exc) if call.action == OPEN_API and request["apiType"] == API_TYPE_OPEN else None
+            if refusal is not None:
+                return refusal, PROTOBUF_TYPE
             return _json(envelope.failure(request_id, exc))
         except Exception as exc:  # noqa: BLE001
             return _json(envelope.failure(request_id, exc))
-        return _protobuf(result)
+        return encode_answer(result), PROTOBUF_TYPE
 
     def _dispatch(self, call: WireCall, source_header: str | None) -> dict:
         origin = self.origin(call.seq_id, source_header)
@@ -197,11 +196,6 @@ class Gateway:
 
 def _json(answer: dict) -> tuple[bytes, str]:
     return envelope.encode(answer), JSON_TYPE
-
-
-def _protobuf(result: dict) -> tuple[bytes, str]:
-    body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return encode_response(body), PROTOBUF_TYPE
 
 
 class _Handler(LoopbackHandler):

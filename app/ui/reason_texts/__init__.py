@@ -24,12 +24,14 @@ from app.ui.reason_texts import (
     database_query,
     functions,
     general,
+    openapi,
     rules,
     storage,
 )
 
 ZH: dict[str, str] = {}
-for _part in (general, database, database_query, aggregate_stages, aggregate_expressions, storage, functions, rules):
+for _part in (general, database, database_query, aggregate_stages, aggregate_expressions, storage, functions, rules,
+              openapi):
     _overlap = ZH.keys() & _part.ZH.keys()
     assert not _overlap, f"message ids defined twice: {sorted(_overlap)}"
     ZH.update(_part.ZH)

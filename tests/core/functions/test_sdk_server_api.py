@@ -180,23 +180,25 @@ def test_transactions_against_the_workspace(run_js, workspace):  # noqa: F811
     assert result == {"ok": 1}
 
 
-def test_openapi_and_other_cloud_only_apis_reject(run_js):
-    """cloud.openapi.* (any path, also after cloud.openapi({appid})) and friends reject with -604100."""
-    host = FakeHost()
+def test_openapi_sends_wx_open_api_and_other_cloud_only_apis_reject(run_js):
+    """cloud.openapi.* (any path, also after cloud.openapi({appid})) sends ``wx.openApi`` with
+    snake_case params (tests/core/openapi has the answers); getOpenData and cloudPay reject with -604100."""
+    host = FakeHost({"wx.openApi": {"errcode": 0, "errmsg": "ok", "url_link": "https://wxaurl.cn/x"}})
     result = ok(run_js(server_main("""return {
-      send: await settle(cloud.openapi.subscribeMessage.send({ touser: 'x' })),
+      send: await settle(cloud.openapi.urllink.generate({ envVersion: 'trial', skip: undefined })),
       withOptions: await settle(cloud.openapi({ appid: 'wx1' }).wxacode.getUnlimited({ scene: 'a' })),
       openData: await settle(cloud.getOpenData({ list: [] })), pay: await settle(cloud.cloudPay.unifiedOrder({})),
       json: JSON.stringify({ o: cloud.openapi }) }"""), host=host))
-    send = ("openapi.subscribeMessage.send:fail -604100 API not found. "
-            "cloud.openapi.subscribeMessage.send is not available offline in wxsim")
-    assert result["send"] == {"err": {"errCode": -604100, "errMsg": send, "message": send}}
-    assert result["withOptions"]["err"]["errMsg"].endswith("cloud.openapi.wxacode.getUnlimited is not available offline in wxsim")
+    assert result["send"] == {"ok": {"urlLink": "https://wxaurl.cn/x", "errMsg": "openapi.urllink.generate:ok",
+                                     "errCode": 0}}
+    assert host.wire("wx.openApi") == [
+        ("wx.openApi", {"apiName": "urllink.generate", "apiType": 0, "data": {"env_version": "trial"}}),
+        ("wx.openApi", {"apiName": "wxacode.getUnlimited", "apiType": 0, "data": {"scene": "a"}, "appid": "wx1"})]
     assert result["openData"]["err"]["errMsg"] == (
         "getOpenData:fail -604100 API not found. cloud.getOpenData is not available offline in wxsim")
     assert result["pay"]["err"]["errCode"] == -604100
     assert result["json"] == '{"o":{}}'
-    assert host.calls == []  # nothing reaches the host
+    assert [action for action, _ in host.calls] == ["wx.openApi", "wx.openApi"]  # nothing else reaches the host
 
 
 def test_logger_writes_with_levels(run_js):

@@ -1,4 +1,5 @@
-"""The actions the gateway registers: open APIs, and refusals for what is not served yet."""
+"""The actions the gateway registers: WeChat Pay's refusal, and refusals for what is not served yet
+(``wx.openApi`` is app/core/openapi's, see tests/core/openapi)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from app.core.workspace import Workspace
 
 def test_only_missing_actions_are_added():
     everything = set(gateway_actions())
-    assert everything == {"wx.openApi", "wx.wxPayApi", *PENDING}
-    assert set(gateway_actions(["wx.openApi", "database.startTransaction"])) == everything - {
-        "wx.openApi", "database.startTransaction"}
+    assert everything == {"wx.wxPayApi", *PENDING}
+    assert set(gateway_actions(["wx.wxPayApi", "database.startTransaction"])) == everything - {
+        "wx.wxPayApi", "database.startTransaction"}
     assert gateway_actions(everything) == {}
-    assert set(gateway_actions(pending=False)) == {"wx.openApi", "wx.wxPayApi"}
+    assert set(gateway_actions(pending=False)) == {"wx.wxPayApi"}
 
 
 def test_pending_actions_refuse_in_words(tmp_path, monkeypatch):

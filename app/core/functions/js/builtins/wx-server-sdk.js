@@ -25,6 +25,7 @@ const { CloudSDKError, serverFailure } = load('errors')
 const { settleServer } = load('convention')
 const transport = load('transport')
 const api = load('server-api')
+const openapi = load('openapi')
 
 const VERSION = '4.0.2' // the wx-server-sdk release whose behaviour this follows
 const DYNAMIC_CURRENT_ENV = Symbol.for('SYMBOL_CURRENT_ENV')
@@ -115,7 +116,7 @@ class Cloud {
       getOpenData: offline('getOpenData'),
       getVoIPSign: offline('getVoIPSign'),
       getCloudCallSign: offline('getCloudCallSign'),
-      openapi: api.offlineNamespace('openapi', () => cloud.check()),
+      openapi: openapi.namespace(cloud, () => cloud.check()),
       cloudPay: api.offlineNamespace('cloudPay', () => cloud.check())
     }
     return exported

@@ -1,0 +1,1 @@
+"""Cloud calls (``cloud.openapi.*``) answered offline: see dispatch.py, and openapi.md."""
