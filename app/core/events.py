@@ -60,6 +60,14 @@ class Event:
         return self.action.split(".", 1)[0]
 
     @property
+    def came_back_empty(self) -> bool:
+        """Found nothing, or a write that reached no document (under READONLY the cloud answers
+        someone else's update with "0 updated" rather than a refusal): worth explaining too."""
+        result = self.result if isinstance(self.result, dict) else {}
+        reached_nothing = (result.get("updated") == 0 and not result.get("upsert_id")) or result.get("deleted") == 0
+        return result.get("list") == [] or result.get("total") == 0 or reached_nothing
+
+    @property
     def decision(self) -> Decision | None:
         """The permission decision as the handler made it, structured fields included."""
         if self.permission_allowed is None:

@@ -95,7 +95,9 @@ class Decision:
     ``rule`` ``{"name": operation, "key": the rules key used (write by fallback) or None,
     "text": the expression}``; ``values`` ``[{"text": sub-expression, "value": …}]`` for this
     caller and document (``"source": "query"`` when the value is the query's condition); and
-    for a query the rule was not proven for, ``missing`` ``{"field", "condition", "needs"}``.
+    for a query the rule was not proven for, ``missing`` ``{"field", "condition", "needs"}``;
+    ``hidden``, for a mini program's read that came back empty under an owner limit (PRIVATE),
+    how many documents matching its query other users created.
     ``reason`` may be given as a ``Reason``: it is kept as ``why`` (the app renders it in the
     person's language) and ``reason`` is its English text. All JSON-able, so events.jsonl keeps them.
     """
@@ -108,6 +110,7 @@ class Decision:
     values: list | None = field(default=None, compare=False)
     missing: dict | None = field(default=None, compare=False)
     why: Reason | None = field(default=None, compare=False)
+    hidden: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.reason, Reason):
@@ -119,7 +122,8 @@ class Decision:
         if self.kind is None and self.mode is None and self.why is None:
             return None
         return {"kind": self.kind, "mode": self.mode, "rule": self.rule, "values": self.values,
-                "missing": self.missing, "why": self.why.to_dict() if self.why else None}
+                "missing": self.missing, "why": self.why.to_dict() if self.why else None,
+                **({"hidden": self.hidden} if self.hidden is not None else {})}
 
     @classmethod
     def of(cls, allowed: bool, reason: str | Reason, details: dict | None) -> "Decision":
@@ -130,7 +134,7 @@ class Decision:
                    **{k: details.get(k) for k in _DETAILS})
 
 
-_DETAILS = ("kind", "mode", "rule", "values", "missing")
+_DETAILS = ("kind", "mode", "rule", "values", "missing", "hidden")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from app.core.database.actions import database_actions
 from app.core.database.aggregate.actions import aggregate_actions
 from app.core.database.console_actions import database_console_actions
 from app.core.database.console_query import console_query_actions
+from app.core.database.rerun import rerun_actions
 from app.core.database.service import DatabaseService
 from app.core.database.store import DocumentStore
 from app.core.database.transactions import Transactions
@@ -91,11 +92,12 @@ class Workspace:
         register(storage_actions(self.storage, state.set_storage_mode))
         register(storage_console_actions(self.storage, self.client_caller))
         register(function_actions(self.functions))
-        register(function_console_actions(self.functions, state, self.client_caller, data_dir))
+        register(function_console_actions(self.functions, state, self.client_caller, data_dir, self.events.recent))
         register(gateway_console_actions(self.gateway, data_dir))
         register(rules_console_actions())
         openapi = OpenApiServices(OpenApiStore(data_dir / "openapi", settings.seed), Pages(project), settings.appid, clock)
         register(openapi_actions(openapi, self.functions.running))
+        register(rerun_actions(self.database, self.client_caller, self.events.recent))
         register(gateway_actions(self._dispatcher.actions()))
 
     @classmethod

@@ -27,6 +27,7 @@ from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.flow_layout import FlowLayout
+from app.ui.rerun_dialog import RerunDialog, can_rerun, open_rerun, persona_menu
 from app.ui.timeline_details import describe, headline
 from app.ui.timeline_model import ADMIN, OUTCOME_COLORS, SIGNED_OUT, EventRole, TimelineFilter, TimelineModel
 from app.ui.widgets import JsonView, color_dot
@@ -90,6 +91,9 @@ class TimelineView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        # One line per row, elided at its end: wrapping at the space of "└ database.…" left
+        # only "└ …" of a nested operation in a narrow column.
+        self.table.setWordWrap(False)
         self._fit_rows()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -99,6 +103,16 @@ class TimelineView(QWidget):
         self.details = JsonView()
         self.details.setPlaceholderText(self.tr("Click a request to see who asked, the verdict and why, "
                                                 "then what was asked and answered."))
+        # Under a denied or empty mini program database request: run it again, side by side.
+        self.rerun_as_button = QPushButton(self.tr("Re-run as…"))
+        self.rerun_as_button.setToolTip(self.tr("Run this request again as another persona, signed out or as "
+                                                "admin, beside the original. Nothing is changed."))
+        self._fill_rerun_menu()
+        self.what_if_button = QPushButton(self.tr("What if…"))
+        self.what_if_button.setToolTip(self.tr("Run this request again under edited security rules, which are "
+                                               "not saved."))
+        self.what_if_button.clicked.connect(self._what_if)
+        self.rerun_dialog: RerunDialog | None = None
         self._build_layout()
         for combo in (self.persona_filter, self.service_filter, self.outcome_filter):
             combo.currentIndexChanged.connect(self._on_filter_changed)
@@ -108,6 +122,7 @@ class TimelineView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         bridge.event_logged.connect(self._on_bridge_event_logged)
         bridge.personas_changed.connect(self._fill_persona_filter)
+        bridge.personas_changed.connect(self._fill_rerun_menu)
         for event in bridge.recent_events():
             self.model.add(event)
         self.model.flush()
@@ -135,9 +150,19 @@ class TimelineView(QWidget):
         self.layout_of_spotlight = column
         column.addWidget(self.message)
         column.addWidget(self.table)
+        right = QWidget()
+        side = QVBoxLayout(right)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.details, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.rerun_as_button)
+        buttons.addWidget(self.what_if_button)
+        buttons.addStretch(1)
+        side.addLayout(buttons)
+        self._show_rerun_buttons(None)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.details)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -277,7 +302,36 @@ class TimelineView(QWidget):
 
     def _on_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         event = current.data(EventRole) if current.isValid() else None
+        self._show_rerun_buttons(event)
         if event is None:
             self.details.clear()
         else:
             self.details.setPlainText(describe(event))
+
+    # -- re-run as, what if ----------------------------------------------------------------------
+
+    def selected_event(self) -> Event | None:
+        current = self.table.currentIndex()
+        return current.data(EventRole) if current.isValid() else None
+
+    def _fill_rerun_menu(self) -> None:
+        previous = self.rerun_as_button.menu()
+        self.rerun_as_button.setMenu(persona_menu(self._bridge, self.rerun_as_button, self._rerun_as))
+        if previous is not None:
+            previous.deleteLater()
+
+    def _show_rerun_buttons(self, event: Event | None) -> None:
+        shown = can_rerun(event)
+        self.rerun_as_button.setVisible(shown)
+        self.what_if_button.setVisible(shown)
+
+    def _rerun_as(self, who) -> None:
+        """Re-run the selected request as ``who`` (a persona's name, None signed out, ADMIN)."""
+        event = self.selected_event()
+        if can_rerun(event):
+            self.rerun_dialog = open_rerun(self._bridge, event, self, who=who)
+
+    def _what_if(self) -> None:
+        event = self.selected_event()
+        if can_rerun(event):
+            self.rerun_dialog = open_rerun(self._bridge, event, self, what_if=True)

@@ -17,27 +17,27 @@
 <context>
     <name>ClientConsolePane</name>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="46"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="47"/>
         <source>Client console</source>
         <translation>客户端控制台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="55"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="56"/>
         <source>Examples</source>
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="64"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="71"/>
         <source>Mini program code with a global wx (wx.cloud is initialised with traceUser: true). One expression shows its value; statements can return one.</source>
         <translation>小程序端代码，可直接使用全局 wx（wx.cloud 已用 traceUser: true 初始化）。单个表达式会显示它的值；多条语句可以用 return 返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="82"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="90"/>
         <source>History (click to reuse)</source>
         <translation>历史记录（点击可再次使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="96"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="104"/>
         <source>// notices&apos; read rule: doc.published == true || doc._openid == auth.openid.
 // A query must prove it for every document it can return: get() alone is refused
 // whole (the timeline says which condition is missing); where({published: true}) passes.</source>
@@ -46,52 +46,80 @@
 //（时间线会说明缺少哪个条件）；where({published: true}) 则能通过。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="100"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="108"/>
         <source>Todos: my unfinished ones (PRIVATE)</source>
         <translation>待办：我未完成的（仅创建者可读写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="101"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="109"/>
         <source>Notices: the query must match the rule</source>
         <translation>公告：查询必须符合规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="102"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="110"/>
         <source>Grades: ADMINONLY refuses every read</source>
         <translation>成绩：仅管理员可读写，拒绝一切读取</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="103"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="111"/>
         <source>Call the login function</source>
         <translation>调用 login 云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="107"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="115"/>
         <source>Run as {name}</source>
         <translation>以 {name} 身份运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="107"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="115"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="115"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="123"/>
         <source>Type some mini program code first.</source>
         <translation>请先输入小程序端代码。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="152"/>
+        <source>Re-run as…</source>
+        <translation>以其他身份重跑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="154"/>
+        <source>What if…</source>
+        <translation>假如规则是…</translation>
     </message>
 </context>
 <context>
     <name>CollectionsModel</name>
     <message>
-        <location filename="../../app/ui/panes/database/models.py" line="28"/>
+        <location filename="../../app/ui/panes/database/models.py" line="29"/>
         <source>Collection</source>
         <translation>集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/models.py" line="28"/>
+        <location filename="../../app/ui/panes/database/models.py" line="29"/>
         <source>Documents</source>
         <translation>记录数</translation>
+    </message>
+</context>
+<context>
+    <name>CompareColumn</name>
+    <message>
+        <location filename="../../app/ui/panes/database/compare.py" line="160"/>
+        <source>Gets {n} document(s) ({msg})</source>
+        <translation>得到 {n} 条记录（{msg}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/compare.py" line="162"/>
+        <source>{hidden} of the {total} matches are hidden from them</source>
+        <translation>{total} 条匹配记录中有 {hidden} 条对其不可见</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/compare.py" line="167"/>
+        <source>Refused: it gets none of the {total} matches</source>
+        <translation>请求被拒绝：{total} 条匹配记录一条也拿不到</translation>
     </message>
 </context>
 <context>
@@ -115,133 +143,134 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="53"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="55"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="75"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="77"/>
         <source>Query</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="76"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="78"/>
         <source>Aggregate</source>
         <translation>聚合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="115"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="121"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="116"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="122"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="123"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="129"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="125"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="131"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="134"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="144"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="135"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="145"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="136"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="428"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="146"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="482"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="196"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="206"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="196"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="206"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="202"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="212"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="203"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="213"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="85"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="87"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="88"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="284"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="329"/>
         <source>{viewer} gets: {msg}, {n} row(s)</source>
         <translation>{viewer} 得到：{msg}，{n} 条结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="313"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="358"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="368"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="422"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="376"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="430"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="388"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="442"/>
         <source>The document {id} no longer exists.</source>
         <translation>记录 {id} 已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="390"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="444"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="392"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="446"/>
         <source>Update (merge the typed fields; _openid kept)</source>
         <translation>更新（合并所填字段；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="393"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="447"/>
         <source>Replace (the whole document; _openid kept)</source>
         <translation>替换（整条记录；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="416"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="470"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="419"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="473"/>
         <source>Type the fields to change, e.g. {done: true}.</source>
         <translation>请填写要修改的字段，例如 {done: true}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="429"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="483"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -725,6 +754,19 @@
     </message>
 </context>
 <context>
+    <name>PersonaCompare</name>
+    <message>
+        <location filename="../../app/ui/panes/database/compare.py" line="47"/>
+        <source>Compare</source>
+        <translation>对比角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/compare.py" line="49"/>
+        <source>The same query as two personas side by side: what each gets, and what is hidden from it and why</source>
+        <translation>同一查询以两个角色并排运行：各自得到什么，哪些记录对其不可见及原因</translation>
+    </message>
+</context>
+<context>
     <name>PersonaSwitcher</name>
     <message>
         <location filename="../../app/ui/persona_switcher.py" line="20"/>
@@ -804,6 +846,89 @@
     </message>
 </context>
 <context>
+    <name>RerunDialog</name>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="58"/>
+        <source>{who} was denied on {target}: {why}</source>
+        <translation>{who} 在 {target} 上被拒绝：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="60"/>
+        <source>{who} changed nothing in {target}: {why}</source>
+        <translation>{who} 在 {target} 中没有改到任何记录：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="62"/>
+        <source>{who} got nothing from {target}: {why}</source>
+        <translation>{who} 从 {target} 什么也没得到：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="125"/>
+        <source>What if the rules were…</source>
+        <translation>假如安全规则是…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="125"/>
+        <source>Re-run as…</source>
+        <translation>以其他身份重跑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="127"/>
+        <source>As before ({who})</source>
+        <translation>与原请求相同（{who}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="134"/>
+        <source>Re-run</source>
+        <translation>重跑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="139"/>
+        <source>Run as:</source>
+        <translation>身份：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="147"/>
+        <source>Re-run with these rules</source>
+        <translation>按这些规则重跑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="148"/>
+        <source>Re-run under these rules; nothing was saved.</source>
+        <translation>已按这些规则重跑；规则没有保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="152"/>
+        <source>The request</source>
+        <translation>原请求</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="153"/>
+        <source>The re-run</source>
+        <translation>重跑结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="159"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="164"/>
+        <source>Not run yet</source>
+        <translation>尚未重跑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="203"/>
+        <source>{who}, under the edited rules (not saved)</source>
+        <translation>{who}，按编辑后的规则（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="210"/>
+        <source>A dry run: it would touch {n} document(s); nothing was changed.</source>
+        <translation>演练：它会影响 {n} 条记录；实际没有改动任何数据。</translation>
+    </message>
+</context>
+<context>
     <name>RowNavigator</name>
     <message>
         <location filename="../../app/ui/panes/database/row_navigator.py" line="23"/>
@@ -829,64 +954,64 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="50"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="55"/>
         <source>Templates</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="56"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="61"/>
         <source>Apply rules</source>
         <translation>应用规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="138"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="143"/>
         <source>Click to put the cursor where the error is.</source>
         <translation>点击把光标移到出错的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="66"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="71"/>
         <source>Security rules (JSON)</source>
         <translation>安全规则（JSON）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="79"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="84"/>
         <source>All users can read; only the uploader can write</source>
         <translation>所有用户可读，仅上传者可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="80"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="85"/>
         <source>Only the uploader can read and write</source>
         <translation>仅上传者可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="81"/>
-        <location filename="../../app/ui/panes/rules_editor.py" line="87"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="86"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="92"/>
         <source>All users can read; only admins can write</source>
         <translation>所有用户可读，仅管理员可写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="82"/>
-        <location filename="../../app/ui/panes/rules_editor.py" line="88"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="87"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="93"/>
         <source>Only admins can read and write</source>
         <translation>仅管理员可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="85"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="90"/>
         <source>Only the creator can read and write</source>
         <translation>仅创建者可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="86"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="91"/>
         <source>All users can read; only the creator can write</source>
         <translation>所有用户可读，仅创建者可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="89"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="94"/>
         <source>Example: published notices</source>
         <translation>示例：已发布的公告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="176"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="181"/>
         <source>The rules are saved and in force.</source>
         <translation>规则已保存并生效。</translation>
     </message>
@@ -1021,26 +1146,36 @@
 <context>
     <name>Timeline</name>
     <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="73"/>
+        <location filename="../../app/ui/rerun_dialog.py" line="131"/>
+        <location filename="../../app/ui/rerun_dialog.py" line="200"/>
         <location filename="../../app/ui/timeline_model.py" line="223"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
     <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="53"/>
+        <location filename="../../app/ui/rerun_dialog.py" line="72"/>
+        <location filename="../../app/ui/rerun_dialog.py" line="130"/>
+        <location filename="../../app/ui/rerun_dialog.py" line="201"/>
         <location filename="../../app/ui/timeline_model.py" line="224"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="218"/>
         <location filename="../../app/ui/timeline_model.py" line="230"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="219"/>
         <location filename="../../app/ui/timeline_model.py" line="232"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
+        <location filename="../../app/ui/rerun_dialog.py" line="220"/>
         <location filename="../../app/ui/timeline_model.py" line="234"/>
         <source>Failed</source>
         <translation>失败</translation>
@@ -1153,99 +1288,119 @@
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../app/ui/timeline.py" line="70"/>
+        <location filename="../../app/ui/timeline.py" line="71"/>
         <source>Pause timer triggers</source>
         <translation>暂停定时触发器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="72"/>
+        <location filename="../../app/ui/timeline.py" line="73"/>
         <source>Timer triggers (such as dailyReport) fire no more until this is unticked; the choice is saved with the workspace.</source>
         <translation>定时触发器（如 dailyReport）暂停触发，直到取消勾选；此设置随工作区保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="75"/>
+        <location filename="../../app/ui/timeline.py" line="76"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="77"/>
+        <location filename="../../app/ui/timeline.py" line="78"/>
         <source>Empty the timeline. The request log (events.jsonl) keeps every request for QA.</source>
         <translation>清空时间线。请求日志（events.jsonl）仍保留所有请求，供测试查阅。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="78"/>
+        <location filename="../../app/ui/timeline.py" line="79"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="79"/>
+        <location filename="../../app/ui/timeline.py" line="80"/>
         <source>Save the rows shown, as JSON Lines or CSV.</source>
         <translation>将当前显示的行保存为 JSON Lines 或 CSV。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="100"/>
+        <location filename="../../app/ui/timeline.py" line="104"/>
         <source>Click a request to see who asked, the verdict and why, then what was asked and answered.</source>
         <translation>点击一条请求，查看是谁发起的、结果及原因，以及请求内容和返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="118"/>
+        <location filename="../../app/ui/timeline.py" line="107"/>
+        <source>Re-run as…</source>
+        <translation>以其他身份重跑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="108"/>
+        <source>Run this request again as another persona, signed out or as admin, beside the original. Nothing is changed.</source>
+        <translation>以另一个角色、未登录访客或管理员的身份重跑这个请求，与原请求并排对照。不会改动任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="111"/>
+        <source>What if…</source>
+        <translation>假如规则是…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="112"/>
+        <source>Run this request again under edited security rules, which are not saved.</source>
+        <translation>按编辑后的安全规则重跑这个请求，规则不会保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline.py" line="133"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="119"/>
+        <location filename="../../app/ui/timeline.py" line="134"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="120"/>
+        <location filename="../../app/ui/timeline.py" line="135"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="149"/>
-        <location filename="../../app/ui/timeline.py" line="152"/>
-        <location filename="../../app/ui/timeline.py" line="161"/>
+        <location filename="../../app/ui/timeline.py" line="174"/>
+        <location filename="../../app/ui/timeline.py" line="177"/>
+        <location filename="../../app/ui/timeline.py" line="186"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="153"/>
+        <location filename="../../app/ui/timeline.py" line="178"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="154"/>
+        <location filename="../../app/ui/timeline.py" line="179"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="155"/>
+        <location filename="../../app/ui/timeline.py" line="180"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="198"/>
+        <location filename="../../app/ui/timeline.py" line="223"/>
         <source>Export the rows shown</source>
         <translation>导出当前显示的行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="199"/>
+        <location filename="../../app/ui/timeline.py" line="224"/>
         <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="213"/>
+        <location filename="../../app/ui/timeline.py" line="238"/>
         <source>Exported {n} request(s) to {path}</source>
         <translation>已导出 {n} 条请求到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="164"/>
+        <location filename="../../app/ui/timeline.py" line="189"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="165"/>
+        <location filename="../../app/ui/timeline.py" line="190"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>

@@ -162,6 +162,14 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     database.viewer_box.setCurrentIndex(database.viewer_box.findData("学生B"))
     qloop.run_until_complete(database.run_query())
     walk("DatabasePane")
+    database.compare_button.click()  # 学生A | 学生B side by side; then the notices' bare query refused
+    qloop.run_until_complete(eventually(lambda: not database.compare.busy()))
+    walk("DatabasePane")
+    database.collection_view.selectRow(database.collections.row_of("notices"))
+    qloop.run_until_complete(eventually(  # what the walk reads: 学生A's refusal
+        lambda: not database.compare.busy() and "-502003" in database.compare.columns[0].answer.text()))
+    walk("DatabasePane")
+    database.compare_button.click()
     database.collection_view.selectRow(database.collections.row_of("grades"))  # ADMINONLY: refused
     settle(qloop, bridge)
     database.viewer_box.setCurrentIndex(database.viewer_box.findData("学生B"))
@@ -207,7 +215,21 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     console = by_name["ClientConsolePane"]
     console.editor.setPlainText("await wx.cloud.database().collection('grades').get()")
     qloop.run_until_complete(console.run())
-    walk("ClientConsolePane")
+    walk("ClientConsolePane")  # the refusal explained under the result, with its re-run buttons
+    rerun_as, what_if = console.explainer.findChildren(QAbstractButton)
+    next(a for a in rerun_as.menu().actions() if a.text() == "老师").trigger()  # side by side
+    qloop.run_until_complete(eventually(lambda: console.rerun_dialog.answer is not None))
+    assert console.rerun_dialog.after.who.text() == "老师" and "ADMINONLY" in console.rerun_dialog.after.why.text()
+    left.extend(("RerunDialog", *finding) for finding in english_left(console.rerun_dialog))
+    console.rerun_dialog.close()
+    what_if.click()  # the rules editor, the ADMINONLY mode as rules, re-run under edited ones
+    dialog = console.rerun_dialog
+    qloop.run_until_complete(eventually(lambda: dialog.rules_editor.text.toPlainText() != ""))
+    dialog.rules_editor.text.setPlainText('{"read": true, "write": false}')
+    qloop.run_until_complete(dialog.rules_editor.apply())
+    assert dialog.answer["outcome"] == "ok" and dialog.after.why.text().startswith("集合 grades 设置了安全规则")
+    left.extend(("What-if RerunDialog", *finding) for finding in english_left(dialog))
+    dialog.close()
 
     # The timeline: the denied delete's summary, in presenter mode's spotlight too.
     window.presenter_action.trigger()

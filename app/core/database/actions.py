@@ -18,8 +18,9 @@ from app.core.reasons import Reason
 from app.core.requests import Decision, Request, Trace
 
 
-def database_actions(service: DatabaseService, set_mode, transactions: Transactions) -> dict[str, Action]:
-    """Handlers for every database action; ``set_mode(collection, mode)`` persists a mode."""
+def document_actions(service: DatabaseService, transactions: Transactions) -> dict[str, Action]:
+    """The document requests a mini program, a function or the SDK sends (get, count, add,
+    update, remove); ``database.rerun`` runs them again over a dry-run view of the service."""
     in_tx = _TransactionOps(service, transactions)
 
     def get_document(request: Request, trace: Trace) -> dict:
@@ -31,7 +32,10 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
             order=p.order(), skip=p.int("offset"), limit=p.int("limit"),
             projection=p.ejson("projection"), single=p.is_doc,
         )
-        p.allow(access, Reason("database.outcome_documents", "{n} document(s)", n=len(docs)))
+        hidden = _hidden(service, request.caller, p, access, found=len(docs))
+        p.allow(access, Reason("database.outcome_documents_hidden", "{n} document(s); {hidden} matching document(s) "
+                               "were created by others", n=len(docs), hidden=hidden)
+                if hidden else Reason("database.outcome_documents", "{n} document(s)", n=len(docs)), hidden)
         if p.is_doc and request.caller.is_client and not docs:
             _client_missed(service, p, access, trace)
         return {"list": [ejson.to_ejson(doc) for doc in docs]}
@@ -39,7 +43,10 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
     def calculate_document(request: Request, trace: Trace) -> dict:
         p = _Params(request, trace, service)
         total, access = service.count(request.caller, p.collection, p.query)
-        p.allow(access, Reason("database.outcome_total", "total {n}", n=total))
+        hidden = _hidden(service, request.caller, p, access, found=total)
+        p.allow(access, Reason("database.outcome_total_hidden", "total {n}; {hidden} matching document(s) were "
+                               "created by others", n=total, hidden=hidden)
+                if hidden else Reason("database.outcome_total", "total {n}", n=total), hidden)
         return {"total": total}
 
     def insert_document(request: Request, trace: Trace) -> dict:
@@ -79,6 +86,18 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         )
         p.allow(access, Reason("database.outcome_removed", "{n} removed", n=deleted))
         return {"deleted": deleted}
+
+    return {
+        "database.getDocument": Action(_denials(get_document)),
+        "database.calculateDocument": Action(_denials(calculate_document)),
+        "database.insertDocument": Action(_denials(insert_document)),
+        "database.modifyDocument": Action(_denials(modify_document)),
+        "database.removeDocument": Action(_denials(remove_document)),
+    }
+
+
+def database_actions(service: DatabaseService, set_mode, transactions: Transactions) -> dict[str, Action]:
+    """Handlers for every database action; ``set_mode(collection, mode)`` persists a mode."""
 
     def add_collection(request: Request, trace: Trace) -> dict:
         _admin_only(request)
@@ -138,11 +157,7 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         return {"collectionName": name, "mode": mode, **({"rules": rules} if rules is not None else {})}
 
     return {
-        "database.getDocument": Action(_denials(get_document)),
-        "database.calculateDocument": Action(_denials(calculate_document)),
-        "database.insertDocument": Action(_denials(insert_document)),
-        "database.modifyDocument": Action(_denials(modify_document)),
-        "database.removeDocument": Action(_denials(remove_document)),
+        **document_actions(service, transactions),
         "database.addCollection": Action(add_collection),
         # Console operations (simulator-only names, same style).
         "database.deleteCollection": Action(drop_collection, console_only=True),
@@ -195,10 +210,11 @@ class _Params:
         value = self._params.get(key)
         return default if value is None else bool(value)
 
-    def allow(self, access: Access, outcome: Reason) -> None:
+    def allow(self, access: Access, outcome: Reason, hidden: int = 0) -> None:
+        details = {**access.details, "hidden": hidden} if hidden and access.details else access.details
         self._trace.decision = Decision.of(True, Reason("database.allowed_outcome", "{why} — {outcome}",
                                                         why=access.why or access.reason, outcome=outcome),
-                                           access.details)
+                                           details)
 
 
 def _decode(value: Any) -> Any:
@@ -219,6 +235,14 @@ def _decode(value: Any) -> Any:
     except RecursionError:  # a value from code nested far past the limit, met while encoding
         raise CloudError(-501007, Reason("database.ejson_too_deep", "invalid EJSON: nested more than {depth} levels "
                                          "deep", depth=jsontext.MAX_DEPTH)) from None
+
+
+def _hidden(service: DatabaseService, caller, p: _Params, access: Access, *, found: int) -> int:
+    """How many matching documents a mini program's owner-limited query (PRIVATE) could not see,
+    counted only when it found none (the case the app explains), so other reads cost nothing."""
+    if found or not caller.is_client or access.owner is None or p.is_doc:
+        return 0
+    return service.count_hidden(p.collection, p.query, access.owner)
 
 
 def _client_missed(service: DatabaseService, p: _Params, access: Access, trace: Trace) -> None:

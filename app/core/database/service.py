@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
+from app.core.database.dry_run import DryRunStore
 from app.core.database.find import count as count_matches
 from app.core.database.find import find
 from app.core.database.ordering import sort_documents
 from app.core.database.permissions import Access, owns
 from app.core.database.query import compile_query
 from app.core.database.regex_budget import regex_budget
-from app.core.database.rules_guard import RulesGuard
+from app.core.database.rules_guard import CUSTOM, RulesGuard
 from app.core.database.store import DocumentStore, DuplicateIdError
 from app.core.database.update import apply_update
 from app.core.errors import CloudError
@@ -70,6 +71,17 @@ class DatabaseService:
         self._id_lock = threading.Lock()
         self._id_counter = int.from_bytes(os.urandom(4), "big")
 
+    def dry_run(self, what_if: tuple[str, dict] | None = None) -> "DatabaseService":
+        """This service over the live documents, making no write (``DryRunStore``); with
+        ``what_if`` = (collection, rules) that collection is judged as CUSTOM under those rules,
+        for the requests of this view only (nothing is saved, other requests are unaffected)."""
+        mode_of, rules_of = self._mode_of, self.rules.saved
+        if what_if is not None:
+            edited, rules = what_if
+            mode_of = lambda collection: CUSTOM if collection == edited else self._mode_of(collection)  # noqa: E731
+            rules_of = lambda collection: rules if collection == edited else self.rules.saved(collection)  # noqa: E731
+        return DatabaseService(DryRunStore(self.store), mode_of, self._clock, rules_of)
+
     # -- collections ---------------------------------------------------------------------------
 
     def create_collection(self, name: str) -> None:
@@ -116,6 +128,12 @@ class DatabaseService:
             access = self._ruled(access, caller, collection,
                                  lambda: self.rules.read(caller, collection, query, docs if single else None))
             return find(docs, query, order, skip or 0, limit, projection), access
+
+    def count_hidden(self, collection: str, query: Mapping | None, owner: str) -> int:
+        """How many documents matching ``query`` an owner-limited read skipped (other users')."""
+        with self.store.lock:
+            others = [d for d in self._candidates(collection, query, None) if not owns(d, owner)]
+            return count_matches(others, query)
 
     def has_document(self, collection: str, doc_id: Any) -> bool:
         """Whether a document with this ``_id`` exists, whoever may see it (for the event log)."""

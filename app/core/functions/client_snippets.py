@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import CloudError
+from app.core.events import OUTCOME_DENIED, OUTCOME_OK, Event
 from app.core.functions.runner import FunctionRunner
 from app.core.reasons import Reason
 from app.core.requests import Caller
@@ -81,3 +82,27 @@ def _failure_in(err_msg: str, failures: list[CloudError]) -> dict | None:
             return {"code": error.code, "detail": error.detail,
                     "why": error.reason.to_dict() if error.reason is not None else None}
     return None
+
+
+EXPLAINED_SERVICES = ("database", "storage")
+
+
+def explained_requests(events: list[Event], parent_id: str) -> list[dict]:
+    """The run's own database and storage requests that were denied or came back empty, oldest
+    first, each with its decision and error as core said them (Reason dicts, for the app to
+    say in the person's language) and its event id (to re-run it as someone else)."""
+    explained = []
+    for event in events:
+        if event.parent_id != parent_id or event.caller_kind != "client" or event.service not in EXPLAINED_SERVICES:
+            continue
+        empty = event.came_back_empty
+        if event.outcome != OUTCOME_DENIED and not (event.outcome == OUTCOME_OK and empty):
+            continue
+        explained.append({
+            "eventId": event.id, "action": event.action, "target": event.target, "persona": event.persona,
+            "outcome": event.outcome, "empty": empty,
+            "collection": event.params.get("collectionName") if isinstance(event.params, dict) else None,
+            "permission": event.permission, "permissionReason": event.permission_reason,
+            "errorCode": event.error_code, "errorMessage": event.error_message, "errorReason": event.error_reason,
+        })
+    return explained

@@ -15,7 +15,8 @@ from typing import Callable
 from app.core.dispatcher import Action
 from app.core.errors import CloudError, InputError
 from app.core.functions.catalog import FunctionInfo
-from app.core.functions.client_snippets import ConsoleRun, console_run, run_snippet
+from app.core.events import Event
+from app.core.functions.client_snippets import ConsoleRun, console_run, explained_requests, run_snippet
 from app.core.functions.runner import CLIENT_SCRIPT_TIMEOUT_S, FunctionRunner, not_found
 from app.core.functions.runtime.node import find_node, sdk_reason
 from app.core.reasons import Reason
@@ -24,9 +25,11 @@ from app.core.workspace_state import WorkspaceState
 
 
 def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
-                             caller_for: Callable[[str | None], Caller], data_dir: Path) -> dict[str, Action]:
+                             caller_for: Callable[[str | None], Caller], data_dir: Path,
+                             events: Callable[[], list[Event]]) -> dict[str, Action]:
     """``caller_for(persona)`` is a persona's mini program caller; ``data_dir`` holds the
-    client console's scratch folder."""
+    client console's scratch folder; ``events()`` the timeline's (a run's own requests are
+    logged under it before it answers, so its answer can explain them)."""
 
     def node_problem(info: FunctionInfo) -> Reason | None:
         """Why ``info`` cannot run on Node.js here; None if it can."""
@@ -148,7 +151,10 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
         trace.target = code.strip().splitlines()[0][:60]
         run = run_snippet(runner, code, user(request), data_dir / "client-console", parent_id=trace.id)
         trace.failure = _failure(run)
-        return _with_failure({"ok": run.ok, "value": run.value, "logs": run.logs, "durationMs": run.duration_ms}, run)
+        # ``explained``: its requests that were denied or came back empty, with why (the
+        # console shows them under the result; ``eventId`` is the run's own event).
+        return _with_failure({"ok": run.ok, "value": run.value, "logs": run.logs, "durationMs": run.duration_ms,
+                              "eventId": trace.id, "explained": explained_requests(events(), trace.id)}, run)
 
     def pause_triggers(request: Request, trace: Trace) -> dict:
         """Stop (or resume) every timer trigger, e.g. for a class; saved in workspace.json."""

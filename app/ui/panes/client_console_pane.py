@@ -20,6 +20,7 @@ from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.reason_texts import chinese, code_text, say
+from app.ui.rerun_dialog import RerunDialog, can_rerun, explain, open_rerun, persona_menu
 from app.ui.widgets import JsonView, pretty_json
 
 EXAMPLE = "await wx.cloud.database().collection('todos').where({done: false}).get()"
@@ -58,6 +59,12 @@ class ClientConsolePane(QWidget):
             self.examples_menu.addAction(label).setData(code)
         self.examples_button.setMenu(self.examples_menu)
         self.message = InlineMessage()
+        # Under the result: each request the code made that was denied or came back empty, and why.
+        self.explainer = QWidget()
+        self.explainer_rows = QVBoxLayout(self.explainer)
+        self.explainer_rows.setContentsMargins(0, 0, 0, 0)
+        self.explained: list[dict] = []
+        self.rerun_dialog: RerunDialog | None = None
         self.output = JsonView()
         self.history = QListWidget()
         self._show_acting(bridge.acting_as())
@@ -75,6 +82,7 @@ class ClientConsolePane(QWidget):
         row.addStretch(1)
         column.addLayout(row)
         column.addWidget(self.message)
+        column.addWidget(self.explainer)
         column.addWidget(self.output, 3)
         right = QWidget()
         side = QVBoxLayout(right)
@@ -114,13 +122,46 @@ class ClientConsolePane(QWidget):
             if not code:
                 raise InputError(self.tr("Type some mini program code first."))
             persona = self._bridge.acting_as()
+            self._show_explained([])
             result = await self._bridge.request("client.runSnippet", {"code": code, "persona": persona})
             self.output.setPlainText("\n".join([*result["logs"], pretty_json(result["value"])]))
+            self._show_explained(result.get("explained") or [])
             if not result["ok"]:
                 self.message.show_error(_failure_text(result))
             item = QListWidgetItem(f"{'✔' if result['ok'] else '✘'} {persona or self.tr('Signed out')}: {code.splitlines()[0][:60]}")
             item.setData(Qt.ItemDataRole.UserRole, code)
             self.history.insertItem(0, item)
+
+    def _show_explained(self, explained: list[dict]) -> None:
+        """One line per denied or empty request, with its re-run buttons (database requests that
+        the timeline still holds)."""
+        while self.explainer_rows.count():
+            self.explainer_rows.takeAt(0).widget().deleteLater()
+        self.explained = explained
+        events = {e.id: e for e in self._bridge.recent_events()} if explained else {}
+        for item in explained:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(explain(item))
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            line.addWidget(label, 1)
+            event = events.get(item["eventId"])
+            if can_rerun(event):
+                again = QPushButton(self.tr("Re-run as…"))
+                again.setMenu(persona_menu(self._bridge, again, lambda who, e=event: self._rerun(e, who)))
+                what_if = QPushButton(self.tr("What if…"))
+                what_if.clicked.connect(lambda _checked=False, e=event: self._what_if(e))
+                line.addWidget(again, 0, Qt.AlignmentFlag.AlignTop)
+                line.addWidget(what_if, 0, Qt.AlignmentFlag.AlignTop)
+            self.explainer_rows.addWidget(row)
+
+    def _rerun(self, event, who) -> None:
+        self.rerun_dialog = open_rerun(self._bridge, event, self, who=who)
+
+    def _what_if(self, event) -> None:
+        self.rerun_dialog = open_rerun(self._bridge, event, self, what_if=True)
 
     def _on_history_clicked(self, item: QListWidgetItem) -> None:
         self.editor.setPlainText(item.data(Qt.ItemDataRole.UserRole))

@@ -32,11 +32,16 @@ UPLOADER = "resource.openid == auth.openid"
 
 class RulesEditor(QWidget):
     """Rules for ``kind`` ("database" or "storage"); ``apply(rules)`` saves them (raises
-    SimulatorError when refused, shown under the text)."""
+    SimulatorError when refused, shown under the text).
+
+    ``apply_text`` and ``applied_text`` name the button and what it did when ``apply`` does
+    something else with the rules (the what-if dialog re-runs a request under them, unsaved)."""
 
     def __init__(self, bridge: WorkspaceBridge, kind: str, apply: Callable[[dict], Awaitable[None]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, apply_text: str | None = None,
+                 applied_text: str | None = None) -> None:
         super().__init__(parent)
+        self._applied_text = applied_text
         self._bridge = bridge
         self._kind = kind
         self._apply = apply
@@ -53,7 +58,7 @@ class RulesEditor(QWidget):
             action = self.template_menu.addAction(label)
             action.triggered.connect(lambda _checked=False, r=rules: self.load(r, edited=True))
         self.template_button.setMenu(self.template_menu)
-        self.apply_button = QPushButton(self.tr("Apply rules"))
+        self.apply_button = QPushButton(apply_text or self.tr("Apply rules"))
         self.apply_button.clicked.connect(self.apply)
         self.message = InlineMessage()  # the check's error, or what Apply did
         self.message.viewport().installEventFilter(self)
@@ -173,4 +178,4 @@ class RulesEditor(QWidget):
                 return
             await self._apply(jsontext.loads(self.text.toPlainText()))
             self.text.document().setModified(False)
-            self.message.show_info(self.tr("The rules are saved and in force."))
+            self.message.show_info(self._applied_text or self.tr("The rules are saved and in force."))

@@ -171,4 +171,13 @@ ZH: dict[str, str] = {
     "database.outcome_updated": "更新 {n} 条",
     "database.outcome_upserted": "更新 {n} 条（新建）",
     "database.outcome_removed": "删除 {n} 条",
+    "database.outcome_documents_hidden": "{n} 条记录；另有 {hidden} 条符合查询的记录是别人创建的",
+    "database.outcome_total_hidden": "共 {n} 条；另有 {hidden} 条符合查询的记录是别人创建的",
+    # re-running a logged request (app/core/database/rerun.py)
+    "database.rerun_event_param": "eventId 必须是时间线中某个请求的 ID",
+    "database.rerun_unknown_event": "时间线中没有请求 {event_id}（可能已被清空），无法重跑。",
+    "database.rerun_not_client": "只能重跑小程序的数据库请求（get、count、add、update、remove），不能重跑来自 {source} 的 {action}。",
+    "database.rerun_clipped": "时间线只保留了这个请求的一部分（它太大了），无法重跑。",
+    "database.rerun_transaction": "事务中的请求不能单独重跑。",
+    "database.rerun_as_param": 'as 必须是 {{"persona": 角色名}}（null 表示未登录）或 {{"admin": true}}，而不是 {value}',
 }
