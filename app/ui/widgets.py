@@ -43,7 +43,19 @@ def format_time(seconds: float, with_date: bool = False) -> str:
 
 
 def pretty_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(as_javascript_numbers(value), ensure_ascii=False, indent=2, default=str)
+
+
+def as_javascript_numbers(value: Any) -> Any:
+    """``value`` with whole floats as ints, so 100.0 reads 100 as the mini program sees it:
+    JavaScript has one number type, and an ``$avg`` of 90 and 110 is 100 there."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {key: as_javascript_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_javascript_numbers(item) for item in value]
+    return value
 
 
 def monospace() -> QFont:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.ui.reason_texts import say
 from app.ui.rows_model import RowsModel
+from app.ui.widgets import as_javascript_numbers
 
 Index = QModelIndex | QPersistentModelIndex
 FETCH_BATCH = 500  # rows handed to the view at a time: 100k documents open instantly
@@ -161,9 +162,9 @@ def compact(value: Any) -> str:
     if isinstance(value, str):
         text = value
     elif value is None or isinstance(value, (bool, int, float)):
-        text = json.dumps(value)
+        text = json.dumps(as_javascript_numbers(value))
     elif isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$date"), str):
         text = value["$date"]  # a date, in Extended JSON
     else:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(as_javascript_numbers(value), ensure_ascii=False, separators=(",", ":"))
     return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
