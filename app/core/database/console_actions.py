@@ -33,7 +33,9 @@ def database_console_actions(service: DatabaseService, state: WorkspaceState,
         # ``rules``: the saved security rules (kept while a simple mode is in force), or None.
         collections = [{"name": name, "count": store.count(name), "mode": state.db_mode(name),
                         "rules": state.db_rules(name)} for name in store.collection_names()]
-        trace.target = f"{len(collections)} collection(s)"
+        # The names, not "4 collection(s)": a target is shown as is, in either language.
+        names = ", ".join(c["name"] for c in collections)
+        trace.target = names if len(names) <= 60 else names[:59] + "…"
         return {"collections": collections}
 
     def import_file(request: Request, trace: Trace) -> dict:
