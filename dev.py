@@ -3,7 +3,7 @@
 
     python3 dev.py run [APP ARGS...]    set up, then open the app on the bundled demo project
     python3 dev.py test [PYTEST ARGS...] set up, then run the whole test suite
-    python3 dev.py build                set up, then build the one-file binary dist/wxsim
+    python3 dev.py build                set up, then build the single-file binary dist/wxsim
 
 Only Python 3.11+ is needed; everything else is installed into .venv on first use and
 reinstalled only when pyproject.toml changes.
@@ -38,10 +38,21 @@ def main(argv: list[str]) -> int:
     if command == "test":
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
         return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
-    return subprocess.call(
-        [str(PYTHON), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN", "build.spec"],
-        cwd=ROOT,
-    )
+    return build()
+
+
+def build() -> int:
+    """dist/wxsim: on Linux the launcher with the one-folder app packed in (see launcher/)."""
+    pyinstaller = [str(PYTHON), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN"]
+    if not sys.platform.startswith("linux"):
+        return subprocess.call([*pyinstaller, "build.spec"], cwd=ROOT)
+    parts = ROOT / "build" / "parts"
+    code = subprocess.call([*pyinstaller, "--distpath", str(parts), "build.spec"], cwd=ROOT)
+    if code:
+        return code
+    (ROOT / "dist").mkdir(exist_ok=True)
+    pack = [str(PYTHON), "-m", "launcher.pack", str(parts / "wxsim-app"), str(parts / "wxsim-launcher")]
+    return subprocess.call([*pack, str(ROOT / "dist" / "wxsim")], cwd=ROOT)
 
 
 def setup() -> None:
