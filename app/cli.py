@@ -381,6 +381,12 @@ def _serve(args: argparse.Namespace, api: Api) -> int:
     import signal
     import threading
 
+    stop = threading.Event()
+    # Ctrl+C as a stop request rather than KeyboardInterrupt: from the one-file binary it arrives
+    # twice (the terminal's and the launcher's forwarded copy), and a second one raised mid-way
+    # through closing the workspace would end in a traceback and exit 1.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     info = api.serve(args.port)  # a busy port is an InputError with the reason
     print(json.dumps(info, ensure_ascii=False), flush=True)
     if isinstance(api, RemoteApi):
@@ -390,11 +396,6 @@ def _serve(args: argparse.Namespace, api: Api) -> int:
         return EXIT_OK
     api.start_triggers()
     print(f"wxsim: serving {api.env_id} at {info['url']}; Ctrl+C stops", file=sys.stderr)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
+    while not stop.wait(0.5):
         pass
     return EXIT_OK
