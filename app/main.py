@@ -137,8 +137,10 @@ class GuiSession:
         from app.ui.bridge import WorkspaceBridge
         from app.ui.main_window import MainWindow
         from app.ui.panes.client_console_pane import ClientConsolePane
+        from app.ui.panes.cloud_calls_pane import CloudCallsPane
         from app.ui.panes.database.pane import DatabasePane
         from app.ui.panes.functions.pane import FunctionsPane
+        from app.ui.panes.messages.pane import MessagesPane
         from app.ui.panes.storage.pane import StoragePane
         from app.ui.panes.users_pane import UsersPane
         from PySide6.QtGui import QIcon
@@ -152,6 +154,8 @@ class GuiSession:
             (StoragePane.title(), QIcon(str(paths.resource("icons/storage.svg"))), StoragePane(bridge)),
             (FunctionsPane.title(), QIcon(str(paths.resource("icons/functions.svg"))), FunctionsPane(bridge)),
             (ClientConsolePane.title(), QIcon(str(paths.resource("icons/console.svg"))), ClientConsolePane(bridge)),
+            (CloudCallsPane.title(), QIcon(str(paths.resource("icons/cloud-calls.svg"))), CloudCallsPane(bridge)),
+            (MessagesPane.title(), QIcon(str(paths.resource("icons/messages.svg"))), MessagesPane(bridge)),
         ]
         window = MainWindow(
             bridge, panes, self._settings.existing_recent_projects(), self._translations.language,

@@ -38,7 +38,12 @@ from app.core.identity.service import Identity
 from app.core.jsonfile import make_private_dir, remove_stale_temp_files
 from app.core.openapi.calls import Services as OpenApiServices
 from app.core.openapi.dispatch import openapi_actions
+from app.core.openapi.mailbox import Mailbox
+from app.core.openapi.message_actions import message_actions
+from app.core.openapi.opendata import OpenData, opendata_actions
 from app.core.openapi.pages import Pages
+from app.core.openapi.registry_actions import registry_actions
+from app.core.openapi.security_actions import security_actions
 from app.core.openapi.store import OpenApiStore
 from app.core.project import Project
 from app.core.reasons import Reason
@@ -91,12 +96,19 @@ class Workspace:
         register(console_query_actions(self.database, state, self.client_caller, self.functions, handle, data_dir))
         register(storage_actions(self.storage, state.set_storage_mode))
         register(storage_console_actions(self.storage, self.client_caller))
-        register(function_actions(self.functions))
         register(function_console_actions(self.functions, state, self.client_caller, data_dir, self.events.recent))
         register(gateway_console_actions(self.gateway, data_dir))
         register(rules_console_actions())
-        openapi = OpenApiServices(OpenApiStore(data_dir / "openapi", settings.seed), Pages(project), settings.appid, clock)
+        openapi_store = OpenApiStore(data_dir / "openapi", settings.seed)
+        openapi = OpenApiServices(openapi_store, Pages(project), settings.appid, clock,
+                                  mailbox=Mailbox(openapi_store, root, clock), persona_name=self._persona_name)
         register(openapi_actions(openapi, self.functions.running))
+        opendata = OpenData(openapi)  # a user's wx.cloud.CloudID values open on their way to a function
+        register(function_actions(self.functions, client_event=opendata.replace_cloud_ids))
+        register(opendata_actions(openapi, self.identity.personas))
+        register(message_actions(openapi, lambda name: self.identity.persona(name).openid))
+        register(security_actions(openapi, handle, lambda: [f.name for f in self.functions.functions()]))
+        register(registry_actions(openapi, self.client_caller))
         register(rerun_actions(self.database, self.client_caller, self.events.recent))
         register(gateway_actions(self._dispatcher.actions()))
 

@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         self.timeline_dock.setWidget(_scrolling(self.timeline))
         self.timeline_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.timeline_dock)
+        for pane in self.panes:  # a pane's link to a request (e.g. a message's sender) selects its row
+            if hasattr(pane, "event_requested"):
+                pane.event_requested.connect(self.show_event)
 
     def _build_status_bar(self, bridge: WorkspaceBridge) -> None:
         self.env_label = ElidedLabel(
@@ -279,6 +282,12 @@ class MainWindow(QMainWindow):
                 self.navigation.setCurrentRow(row)
                 return True
         return False
+
+    def show_event(self, event_id: str) -> bool:
+        """Bring the timeline forward with the request ``event_id`` selected."""
+        self.timeline_dock.show()
+        self.timeline_dock.raise_()
+        return self.timeline.select_event(event_id)
 
     def has_pane(self, name: str) -> bool:
         return any(type(pane).__name__ == name for pane in self.panes)

@@ -310,6 +310,22 @@ class TimelineView(QWidget):
 
     # -- re-run as, what if ----------------------------------------------------------------------
 
+    def select_event(self, event_id: str) -> bool:
+        """Select and show the row of the request ``event_id`` (showing every row first if the
+        filters hide it); False when the timeline no longer holds it."""
+        self.model.flush()
+        row = self.model.row_of(event_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            for combo in (self.persona_filter, self.service_filter, self.outcome_filter):
+                combo.setCurrentIndex(0)
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
     def selected_event(self) -> Event | None:
         current = self.table.currentIndex()
         return current.data(EventRole) if current.isValid() else None

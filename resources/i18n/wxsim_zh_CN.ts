@@ -66,29 +66,230 @@
         <translation>调用 login 云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="115"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="112"/>
+        <source>Subscribe, then a function sends a class reminder</source>
+        <translation>订阅，再由云函数发送上课提醒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="113"/>
+        <source>// Each accept of the subscription allows one send; the Messages pane shows the inbox.</source>
+        <translation>// 每「允许」一次订阅，云函数就能发送一条；在消息面板查看收件箱。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="121"/>
         <source>Run as {name}</source>
         <translation>以 {name} 身份运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="115"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="121"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="123"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="129"/>
         <source>Type some mini program code first.</source>
         <translation>请先输入小程序端代码。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="152"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="158"/>
         <source>Re-run as…</source>
         <translation>以其他身份重跑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="154"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="160"/>
         <source>What if…</source>
         <translation>假如规则是…</translation>
+    </message>
+</context>
+<context>
+    <name>CloudCallsPane</name>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="55"/>
+        <source>Cloud calls</source>
+        <translation>云调用</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="65"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="65"/>
+        <source>Opens</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="65"/>
+        <source>Made by</source>
+        <translation>生成者</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="72"/>
+        <source>Scan / open the selected one</source>
+        <translation>扫描 / 打开选中的项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="73"/>
+        <source>Choose a code picture…</source>
+        <translation>选择码图片…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="78"/>
+        <source>Pick a code or link in the list, or drop a code picture (PNG) on this pane.</source>
+        <translation>在列表中选一个码或链接，或把码图片（PNG）拖到本面板上。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="88"/>
+        <source>Codes and links</source>
+        <translation>码与链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="89"/>
+        <source>Content security</source>
+        <translation>内容安全</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="102"/>
+        <source>Issued by the functions</source>
+        <translation>云函数生成的码与链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="104"/>
+        <source>Scan a code or open a link</source>
+        <translation>扫码或打开链接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="106"/>
+        <source>As:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="124"/>
+        <source>Words (word, tab, label, tab, risky or review)</source>
+        <translation>词表（词、制表符、标签、制表符、risky 或 review）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="125"/>
+        <source>Save words</source>
+        <translation>保存词表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="131"/>
+        <source>Images (the SHA-256 of a risky picture, tab, a note)</source>
+        <translation>图片（风险图片的 SHA-256、制表符、备注）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="132"/>
+        <source>Add a picture…</source>
+        <translation>添加图片…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="134"/>
+        <source>Save images</source>
+        <translation>保存图片列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="148"/>
+        <source>mediaCheckAsync results are pushed to:</source>
+        <translation>mediaCheckAsync 的检测结果推送到：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="151"/>
+        <source>msgSecCheck and imgSecCheck judge by these lists; saved lists count at once.</source>
+        <translation>msgSecCheck 和 imgSecCheck 按这些列表判断；保存后立即生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="164"/>
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="197"/>
+        <source>the timeline only</source>
+        <translation>仅时间线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="233"/>
+        <source>URL Scheme</source>
+        <translation>URL Scheme</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="233"/>
+        <source>URL Link</source>
+        <translation>URL Link</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="234"/>
+        <source>Code {id}</source>
+        <translation>码 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="258"/>
+        <source>Select a code or a link in the list first.</source>
+        <translation>请先在列表中选择一个码或链接。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="273"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="348"/>
+        <source>{name} could not be read as a picture.</source>
+        <translation>无法把 {name} 读取为图片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="279"/>
+        <source>Choose a code picture</source>
+        <translation>选择码图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="280"/>
+        <source>Pictures (*.png *.jpg *.jpeg)</source>
+        <translation>图片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="301"/>
+        <source>{who} scanned code {id}. The mini program opens {path} with query {query} (scene {scene}).</source>
+        <translation>{who} 扫描了码 {id}。小程序打开 {path}，query 为 {query}（场景值 {scene}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="302"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="315"/>
+        <source>the home page</source>
+        <translation>首页</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="305"/>
+        <source>onLoad(options) gets options.scene = {raw}; decodeURIComponent gives {scene}.</source>
+        <translation>onLoad(options) 得到 options.scene = {raw}；decodeURIComponent 后为 {scene}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="313"/>
+        <source>{who} opened {link}. The mini program opens {path} with query {query} (scene {scene}).</source>
+        <translation>{who} 打开了 {link}。小程序打开 {path}，query 为 {query}（场景值 {scene}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="319"/>
+        <source>A signed-out user</source>
+        <translation>未登录的用户</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="333"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="340"/>
+        <source>Saved: cloud calls judge by this list from now on.</source>
+        <translation>已保存：云调用从现在起按此列表判断。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="353"/>
+        <source>Added {name}; save the list to use it.</source>
+        <translation>已添加 {name}；保存列表后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="356"/>
+        <source>Add a risky picture</source>
+        <translation>添加风险图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="357"/>
+        <source>Pictures (*.png *.jpg *.jpeg *.gif)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.gif)</translation>
     </message>
 </context>
 <context>
@@ -548,181 +749,287 @@
         <translation>请求时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138"/>
+        <location filename="../../app/ui/main_window.py" line="141"/>
         <source>env {env} · appid {appid} · data {data}</source>
         <translation>环境 {env} · AppID {appid} · 数据 {data}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="144"/>
+        <location filename="../../app/ui/main_window.py" line="147"/>
         <source>Settings locked</source>
         <translation>设置已锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145"/>
+        <location filename="../../app/ui/main_window.py" line="148"/>
         <source>View → Lock settings: persona, permission and runtime changes are off</source>
         <translation>视图 → 锁定设置：身份、权限和运行环境暂不能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149"/>
+        <location filename="../../app/ui/main_window.py" line="152"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="150"/>
+        <location filename="../../app/ui/main_window.py" line="153"/>
         <source>&amp;Open mini program project…</source>
         <translation>打开小程序项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153"/>
+        <location filename="../../app/ui/main_window.py" line="156"/>
         <source>Recent projects</source>
         <translation>最近的项目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159"/>
+        <location filename="../../app/ui/main_window.py" line="162"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163"/>
+        <location filename="../../app/ui/main_window.py" line="166"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172"/>
+        <location filename="../../app/ui/main_window.py" line="175"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="176"/>
         <source>Guided &amp;tour</source>
         <translation>导览(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="179"/>
         <source>&amp;Welcome screen…</source>
         <translation>欢迎页(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>&amp;About wxsim</source>
         <translation>关于 wxsim(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="184"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>&amp;Presenter mode</source>
         <translation>演示模式(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>Large text, high contrast and a big persona badge (F5)</source>
         <translation>大字号、高对比度，并醒目显示当前身份（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>&amp;Actual size</source>
         <translation>原始大小(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>Standard</source>
         <translation>标准</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>High contrast (light)</source>
         <translation>高对比度（浅色）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="219"/>
         <source>&amp;Timeline</source>
         <translation>请求时间线(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="222"/>
         <source>&amp;Lock settings (read-only)</source>
         <translation>锁定设置（只读）(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>Turn off the controls that change personas, permissions, runtimes and imports, so nobody changes them by accident</source>
         <translation>停用修改身份、权限、运行环境和导入的控件，以免被误改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Presenter</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
         <source>Tour</source>
         <translation>导览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>Smaller text (Ctrl+-)</source>
         <translation>缩小文字（Ctrl+-）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>Larger text (Ctrl+=)</source>
         <translation>放大文字（Ctrl+=）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>Open a mini program project (the folder with project.config.json)</source>
         <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="389"/>
         <source>About wxsim</source>
         <translation>关于 wxsim</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>wxsim {version}
 微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
         <translation>wxsim {version}
 微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393"/>
+        <location filename="../../app/ui/main_window.py" line="402"/>
         <source>wxsim</source>
         <translation>wxsim</translation>
+    </message>
+</context>
+<context>
+    <name>MessageCard</name>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="59"/>
+        <source>Open the mini program › {page}</source>
+        <translation>进入小程序查看 › {page}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="60"/>
+        <source>The card opens no page</source>
+        <translation>该消息不跳转页面</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="64"/>
+        <source>Sent by the cloud function &lt;a href=&quot;#&quot;&gt;{function}&lt;/a&gt;</source>
+        <translation>由云函数 &lt;a href=&quot;#&quot;&gt;{function}&lt;/a&gt; 发送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="65"/>
+        <source>Sent from outside a cloud function (&lt;a href=&quot;#&quot;&gt;timeline&lt;/a&gt;)</source>
+        <translation>不是从云函数中发送的（&lt;a href=&quot;#&quot;&gt;时间线&lt;/a&gt;）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="67"/>
+        <source>Select the request that sent it in the timeline</source>
+        <translation>在时间线中选中发送它的请求</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="74"/>
+        <source>Customer service</source>
+        <translation>客服消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="77"/>
+        <source>{title} (template message)</source>
+        <translation>{title}（模板消息）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="79"/>
+        <source>{title} (Official Account)</source>
+        <translation>{title}（公众号）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="85"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>MessagesPane</name>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="41"/>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="50"/>
+        <source>The persona writes to the mini program&apos;s customer service: for 48 hours its cloud functions may reply with customerServiceMessage.send, at most 5 times.</source>
+        <translation>该角色给小程序客服发一条消息：之后 48 小时内，云函数可以用 customerServiceMessage.send 回复，最多 5 条。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="58"/>
+        <source>What the persona answers wx.requestSubscribeMessage, whether it ticked 总是保持以上选择, and how many messages a function may still send it (each accept adds one; a long-term template is never used up).</source>
+        <translation>该角色如何回答 wx.requestSubscribeMessage、是否勾选了「总是保持以上选择」，以及云函数还能给它发几条消息（每次允许加一条；长期模板不会用完）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="69"/>
+        <source>Templates</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="92"/>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="125"/>
+        <source>{name} sends a customer-service message</source>
+        <translation>{name} 发送客服消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="127"/>
+        <source>Subscriptions of {name}</source>
+        <translation>{name} 的订阅</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="165"/>
+        <source>Customer service: no open window (functions get 45015).</source>
+        <translation>客服会话：未开启（云函数回复会得到 45015）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="168"/>
+        <source>Customer service: {left} of 5 replies left until {closes}.</source>
+        <translation>客服会话：还可回复 {left}/5 条，截止 {closes}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="179"/>
+        <source>{name} sent a message: functions may reply 5 times within 48 hours.</source>
+        <translation>{name} 发送了一条客服消息：云函数可在 48 小时内回复 5 条。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/pane.py" line="187"/>
+        <source>Template {id} saved.</source>
+        <translation>模板 {id} 已保存。</translation>
     </message>
 </context>
 <context>
@@ -810,6 +1117,19 @@
         <location filename="../../app/ui/models.py" line="26"/>
         <source>unionid</source>
         <translation>unionid</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneInbox</name>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="100"/>
+        <source>Service notifications</source>
+        <translation>服务通知</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/inbox.py" line="103"/>
+        <source>No messages yet. A message a cloud function sends to this persona appears here.</source>
+        <translation>还没有消息。云函数发给该角色的消息会出现在这里。</translation>
     </message>
 </context>
 <context>
@@ -1141,6 +1461,103 @@
         <location filename="../../app/ui/panes/storage/pane.py" line="372"/>
         <source>Copied {id}</source>
         <translation>已复制 {id}</translation>
+    </message>
+</context>
+<context>
+    <name>SubscriptionsTable</name>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="159"/>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="159"/>
+        <source>Answers</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="159"/>
+        <source>Keep the choice</source>
+        <translation>总是保持</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="160"/>
+        <source>Sends left</source>
+        <translation>剩余可发送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="195"/>
+        <source>Accept</source>
+        <translation>允许</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="195"/>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="195"/>
+        <source>Ban</source>
+        <translation>拒收</translation>
+    </message>
+</context>
+<context>
+    <name>TemplatesEditor</name>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="64"/>
+        <location filename="../../app/ui/panes/messages/settings.py" line="78"/>
+        <source>Template ID</source>
+        <translation>模板 ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="64"/>
+        <location filename="../../app/ui/panes/messages/settings.py" line="79"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="64"/>
+        <location filename="../../app/ui/panes/messages/settings.py" line="80"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="64"/>
+        <location filename="../../app/ui/panes/messages/settings.py" line="81"/>
+        <source>Keywords</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="68"/>
+        <location filename="../../app/ui/panes/messages/settings.py" line="110"/>
+        <source>One-time</source>
+        <translation>一次性</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="69"/>
+        <location filename="../../app/ui/panes/messages/settings.py" line="110"/>
+        <source>Long-term</source>
+        <translation>长期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="71"/>
+        <source>One keyword a line: thing1 = 课程名称</source>
+        <translation>每行一个关键词：thing1 = 课程名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="73"/>
+        <source>Save template</source>
+        <translation>保存模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="74"/>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/messages/settings.py" line="75"/>
+        <source>Remove</source>
+        <translation>删除</translation>
     </message>
 </context>
 <context>
@@ -1616,127 +2033,159 @@
 <context>
     <name>UsersPane</name>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="34"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="36"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="46"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="49"/>
         <source>the code from wx.login(), or any text to try</source>
         <translation>wx.login() 返回的 code，也可以随便输入试试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="69"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="73"/>
         <source>Personas</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="73"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="77"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="74"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="78"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="75"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="79"/>
         <source>Colour…</source>
         <translation>颜色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="76"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="80"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="77"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="81"/>
         <source>Copy openid</source>
         <translation>复制 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="92"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="100"/>
+        <source>e.g. 13800138000; empty for the generated one</source>
+        <translation>例如 13800138000；留空则用生成的号码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="103"/>
+        <source>Save number</source>
+        <translation>保存号码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="106"/>
+        <source>getPhoneNumber button: allow</source>
+        <translation>手机号按钮：允许</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="107"/>
+        <source>getPhoneNumber button: deny</source>
+        <translation>手机号按钮：拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="110"/>
+        <source>Phone number:</source>
+        <translation>手机号：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="117"/>
         <source>Login: wx.login → code2Session</source>
         <translation>登录：wx.login → code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="93"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="118"/>
         <source>wx.cloud.init({traceUser: true})</source>
         <translation>wx.cloud.init({traceUser: true})</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="94"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="119"/>
         <source>wx.login()</source>
         <translation>wx.login()</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="95"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="120"/>
         <source>code2Session</source>
         <translation>code2Session</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="112"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="137"/>
         <source>Users (用户管理): visits recorded with traceUser, latest first</source>
         <translation>用户管理：通过 traceUser 记录的访问，最近访问在前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="126"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="151"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="231"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="244"/>
         <source>Select a persona in the list first.</source>
         <translation>请先在列表中选择一个身份。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="130"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="155"/>
         <source>Add persona</source>
         <translation>添加身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="130"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="155"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="139"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="164"/>
         <source>Rename persona</source>
         <translation>重命名身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="139"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="164"/>
         <source>New name (the openid stays the same):</source>
         <translation>新名称（openid 保持不变）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="149"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="174"/>
         <source>Persona colour</source>
         <translation>身份颜色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="159"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="184"/>
         <source>Delete persona</source>
         <translation>删除身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="160"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="185"/>
         <source>Delete {name}? Data this user owns keeps its openid {openid}.</source>
         <translation>删除 {name}？该用户拥有的数据仍保留其 openid {openid}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="171"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="196"/>
         <source>Copied the openid of {name}</source>
         <translation>已复制 {name} 的 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="185"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="237"/>
+        <source>{name}&apos;s phone number is now {number}.</source>
+        <translation>{name} 的手机号现在是 {number}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/users_pane.py" line="253"/>
         <source>As {name}:</source>
         <translation>以 {name} 身份：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="185"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="253"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="208"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="276"/>
         <source>Exchanged. Exchange the same code again to see WeChat refuse it.</source>
         <translation>换取成功。再用同一个 code 换取一次，可以看到微信如何拒绝。</translation>
     </message>

@@ -231,6 +231,36 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     left.extend(("What-if RerunDialog", *finding) for finding in english_left(dialog))
     dialog.close()
 
+    # Cloud calls: 学生A's poster code scanned by 学生B; then a word list with a bad line.
+    cloud = by_name["CloudCallsPane"]
+    qloop.run_until_complete(bridge.call_function("学生A", "makePoster", {"scene": "class=3"}))
+    window.navigation.setCurrentRow(list(by_name).index("CloudCallsPane"))
+    qloop.run_until_complete(eventually(lambda: cloud.registry.rowCount() == 1))
+    cloud.registry.selectRow(0)
+    cloud.persona.setCurrentIndex(cloud.persona.findText("学生B"))
+    qloop.run_until_complete(cloud.scan_selected())
+    walk("CloudCallsPane")
+    cloud.tabs.setCurrentIndex(1)
+    cloud.words.setPlainText("作弊\tmaybe")
+    qloop.run_until_complete(cloud.save_words())
+    walk("CloudCallsPane")
+    cloud.tabs.setCurrentIndex(0)
+
+    # Messages: the demo's class reminder in 学生A's inbox; a keyword that is no WeChat type.
+    messages = by_name["MessagesPane"]
+    window.navigation.setCurrentRow(list(by_name).index("MessagesPane"))
+    qloop.run_until_complete(bridge.request("client.runSnippet", {"persona": "学生A", "code": (
+        "await wx.requestSubscribeMessage({tmplIds: ['Kq3oXmZ1CLsJ0m7XbR2k9VqT4fWnYp8dHa3eG6uZ1iK']})\n"
+        "return (await wx.cloud.callFunction({name: 'classReminder'})).result")}))
+    qloop.run_until_complete(eventually(lambda: len(messages.inbox.cards) == 1))
+    walk("MessagesPane")
+    messages.tabs.setCurrentIndex(1)
+    messages.templates.table.selectRow(0)
+    messages.templates.keywords_edit.setPlainText("colour1 = 颜色")
+    messages.templates.save_button.click()
+    qloop.run_until_complete(eventually(messages.message.isVisible))
+    walk("MessagesPane")
+
     # The timeline: the denied delete's summary, in presenter mode's spotlight too.
     window.presenter_action.trigger()
     qloop.run_until_complete(storage.delete())

@@ -41,7 +41,7 @@ async def settle(bridge, quiet: float = 0.3) -> None:
 def test_lists_the_project_functions(qtbot, qloop, demo):
     pane = open_pane(qtbot, qloop, demo)
     names = [pane.functions.function_at(r).name for r in range(pane.functions.rowCount())]
-    assert names == ["callLogin", "dailyReport", "login", "todos", "uploadNote"]
+    assert names == ["callLogin", "checkText", "classReminder", "dailyReport", "login", "makePoster", "todos", "uploadNote"]
     row = pane.functions.row_of("dailyReport")
     assert pane.functions.index(row, 2).data() == "0 * * * * * *"
     assert pane.functions.index(pane.functions.row_of("todos"), 1).data() == "5 s"

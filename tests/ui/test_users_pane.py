@@ -9,7 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
 from app.ui.panes.users_pane import UsersPane
-from tests.ui.conftest import eventually
+from tests.ui.conftest import eventually, settle
 
 
 def make_pane(qtbot, bridge) -> UsersPane:
@@ -116,9 +116,10 @@ def test_delete_asks_first(qtbot, qloop, bridge, monkeypatch):
     assert [p.name for p in bridge.personas()] == ["学生A", "学生B"]
 
 
-def test_copy_openid(qtbot, bridge):
+def test_copy_openid(qtbot, qloop, bridge):
     pane = make_pane(qtbot, bridge)
     pane.roster.selectRow(1)
+    settle(qloop, bridge)  # selecting a persona loads its phone number
     pane._on_copy_clicked()
     assert QGuiApplication.clipboard().text() == bridge.personas()[1].openid
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any, Callable
 
 from app.core import jsontext
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.functions.runner import FunctionRunner, run_failed
 from app.core.reasons import Reason
-from app.core.requests import Request, Trace
+from app.core.requests import Caller, Request, Trace
 
 
-def function_actions(runner: FunctionRunner) -> dict[str, Action]:
+def function_actions(runner: FunctionRunner, client_event: Callable[[Any, Caller], Any] | None = None
+                     ) -> dict[str, Action]:
+    """``client_event(data, caller)``: what a mini program user's data becomes on its way to the
+    function, whichever runtime runs it (openapi.md §7.2: wx.cloud.CloudID values are opened)."""
+
     def invoke(request: Request, trace: Trace) -> dict:
         params = request.params
         name = params.get("function_name")
@@ -36,6 +41,8 @@ def function_actions(runner: FunctionRunner) -> dict[str, Action]:
                 jsontext.check_value(data, what="data")
             except jsontext.JsonTextError as exc:
                 raise CloudError(-501007, exc.reason or str(exc)) from None
+        if client_event is not None and request.caller.is_client:
+            data = client_event(data, request.caller)
         # The invocation's requestID is its event id, so the timeline and the history agree.
         request_id = str(uuid.UUID(trace.id))
         invocation = runner.invoke(name, data, request.caller, request_id=request_id, parent_id=request.parent_id)

@@ -13,6 +13,7 @@ length-delimited fields), so no protobuf package is needed:
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +23,7 @@ from app.core.errors import SimulatorError, WxApiError
 from app.core.http.body import BadBody, MultipartReader, Reader
 from app.core.openapi.calls import binary_answer
 from app.core.openapi.errors import PlatformError
+from app.core.openapi.opendata import SVRKIT_GET_OPEN_DATA
 
 OPEN_API = "wx.openApi"
 API_TYPE_OPEN = 0
@@ -35,7 +37,7 @@ class BadProtobuf(ValueError):
 
 
 def read_form(body: Reader, boundary: str) -> dict[str, bytes]:
-    """Every field of a multipart form, as bytes (the form is small: parameters, not files)."""
+    """Every field of a multipart form, as bytes (parameters, and at most a media parameter's image)."""
     fields: dict[str, bytes] = {}
     total = 0
     for part in MultipartReader(body, boundary).parts():
@@ -52,8 +54,8 @@ def read_form(body: Reader, boundary: str) -> dict[str, bytes]:
 def decode_request(blob: bytes) -> dict[str, Any]:
     """A CommApiData message as ``{"apiType", "appid", "data": {param: value}}``.
 
-    Each OPEN_API parameter's value is its JSON, decoded; a file-like pair (with a
-    contenttype or filename) is summarised rather than kept.
+    Each OPEN_API parameter's value is its JSON, decoded; a file pair (with a contenttype or
+    filename) is ``{"$file": filename, "size": n, "base64": bytes}``.
     """
     out: dict[str, Any] = {"apiType": API_TYPE_OPEN, "data": {}}
     for number, value in _fields(blob):
@@ -67,6 +69,9 @@ def decode_request(blob: bytes) -> dict[str, Any]:
         elif number == 4 and isinstance(value, bytes):
             svrkit = dict(_fields(value))
             out["svrkitApi"] = _text(svrkit.get(1, b""))
+            if out["svrkitApi"] == SVRKIT_GET_OPEN_DATA and isinstance(svrkit.get(2), bytes):
+                # ApiGetOpenDataByCloudIdReq { 2: repeated cloudid_list string, 3: appid string }
+                out["data"] = {"cloudid_list": [_text(item) for n, item in _fields(svrkit[2]) if n == 2]}
         elif number == 6 and isinstance(value, bytes):
             out["appid"] = _text(value)
     return out
@@ -76,8 +81,8 @@ def _pair(blob: bytes) -> tuple[str, Any]:
     fields = dict(_fields(blob))
     key, raw = _text(fields.get(1, b"")), fields.get(2, b"")
     content_type, filename = fields.get(3), fields.get(4)
-    if content_type or filename:
-        return key, {"contentType": _text(content_type or b""), "filename": _text(filename or b""), "size": len(raw)}
+    if content_type or filename:  # a media parameter's bytes (openapi.md §1.1), as the shim carries them too
+        return key, {"$file": _text(filename or b""), "size": len(raw), "base64": base64.b64encode(raw).decode("ascii")}
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -105,7 +110,13 @@ def encode_response(resp_data: bytes, content_type: str = JSON_TYPE, http_code: 
 
 def encode_answer(result: dict) -> bytes:
     """The CommOpenApiResp of a ``wx.openApi`` result (openapi.md §1.5): WeChat's JSON body, or
-    the bytes of a binary answer with their content type; the real SDK shapes it for the user."""
+    the bytes of a binary answer with their content type, or getOpenData's protobuf (SVRKIT);
+    the real SDK shapes it for the user."""
+    if result.get("svrkit") == SVRKIT_GET_OPEN_DATA:
+        # ApiGetOpenDataByCloudIdResp { 1: repeated OpDataItem { 1: cloudId string, 2: json string } }
+        return encode_response(b"".join(_length_delimited(1, _length_delimited(1, str(item["cloudId"]).encode())
+                                                          + _length_delimited(2, item["json"].encode()))
+                                        for item in result["dataList"]), "")
     data = binary_answer(result)
     if data is not None:
         return encode_response(data, result["contentType"])

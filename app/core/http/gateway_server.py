@@ -51,7 +51,7 @@ PROTOBUF_TYPE = "application/octet-stream"
 # A browser-ish request (foreign Host, an Origin) is from no SDK; -501008 "invalid request source"
 # is the backend's own word for a caller it does not serve.
 INVALID_REQUEST_SOURCE = "INVALID_REQUEST_SOURCE"
-_FORM_LIMIT = 16 << 20  # a wx.openApi form holds parameters, not files
+_FORM_LIMIT = 16 << 20  # a wx.openApi form: parameters and at most one imgSecCheck picture (1 MB)
 
 
 class Gateway:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from app.core.openapi.errors import WeChatError
+from app.core.openapi.mailbox import Mailbox
 from app.core.openapi.pages import Pages
 from app.core.openapi.store import OpenApiStore
 from app.core.reasons import Reason
@@ -42,12 +43,15 @@ def binary_answer(result: dict[str, Any]) -> bytes | None:
 
 @dataclass(frozen=True)
 class Services:
-    """What handlers share: the workspace's openapi state, its pages, appid and clock."""
+    """What handlers share: the workspace's openapi state, its pages, appid and clock, and
+    ``persona_name``: whose openid one is (None for an openid no persona has)."""
 
     store: OpenApiStore
     pages: Pages
     appid: str
     clock: Callable[[], float]
+    mailbox: Mailbox  # the messages' templates, subscriptions and inbox (mailbox.py)
+    persona_name: Callable[[str], str | None] = lambda _openid: None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from app.core import jsontext
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.functions.catalog import FunctionInfo
-from app.core.openapi import links, messages, wxacode
+from app.core.openapi import links, messages, opendata, security, wxacode
 from app.core.openapi.calls import Binary, Call, Handler, Services
 from app.core.openapi.errors import API_NOT_FOUND, ILLEGAL_SOURCE, NO_PERMISSION, PlatformError
 from app.core.reasons import Reason
@@ -29,6 +29,7 @@ from app.core.requests import Caller, Request, Trace
 
 OPEN_API = "wx.openApi"
 API_TYPE_OPEN = 0
+API_TYPE_SVRKIT = 2
 # Every cloud call of openapi.md §3–§7: a name outside this list is WeChat's -604100.
 KNOWN_APIS = frozenset({
     "wxacode.get", "wxacode.getUnlimited", "wxacode.createQRCode",
@@ -44,7 +45,17 @@ HANDLERS: dict[str, Handler] = {
     "urlscheme.generate": links.generate_scheme,
     "urllink.generate": links.generate_link,
     "subscribeMessage.send": messages.send_subscribe_message,
+    "customerServiceMessage.send": messages.send_customer_service_message,
+    "templateMessage.send": messages.send_template_message,
+    "uniformMessage.send": messages.send_uniform_message,
+    "security.msgSecCheck": security.msg_sec_check,
+    "security.imgSecCheck": security.img_sec_check,
+    "security.mediaCheckAsync": security.media_check_async,
+    "phonenumber.getPhoneNumber": opendata.get_phone_number,
+    "cloudbase.getOpenData": opendata.cloudbase_get_open_data,
 }
+# SVRKIT calls (apiType 2): cloud.getOpenData, which needs no permissions.openapi entry (§2.1).
+SVRKIT_HANDLERS: dict[str, Handler] = {opendata.SVRKIT_GET_OPEN_DATA: opendata.svrkit_get_open_data}
 
 
 def openapi_actions(services: Services, running: Callable[[str | None], FunctionInfo | None]) -> dict[str, Action]:
@@ -57,18 +68,19 @@ def openapi_actions(services: Services, running: Callable[[str | None], Function
         if not isinstance(api, str) or not api:
             raise CloudError(-501007, Reason("gateway.api_name_missing", "apiName is required"))
         trace.target = api
-        if params.get("apiType", API_TYPE_OPEN) != API_TYPE_OPEN:  # SVRKIT: cloud.getOpenData's wire
+        svrkit = params.get("apiType", API_TYPE_OPEN) != API_TYPE_OPEN
+        if svrkit and (params.get("apiType") != API_TYPE_SVRKIT or api not in SVRKIT_HANDLERS):
             raise PlatformError(API_NOT_FOUND, _not_simulated(api))
         function = running(request.parent_id)
         _check_source(request.caller, function, api, lenient := store.lenient())
-        if api not in KNOWN_APIS:
+        if api not in KNOWN_APIS and not svrkit:
             raise PlatformError(API_NOT_FOUND, Reason("openapi.api_not_found", "WeChat has no open API {api}.",
                                                       api=api))
-        if not lenient and function is not None and api not in declared_apis(function.folder):
+        if not svrkit and not lenient and function is not None and api not in declared_apis(function.folder):
             raise PlatformError(NO_PERMISSION, Reason(
                 "openapi.not_declared", "The function {function} does not list {api} in the permissions.openapi "
                 "of its config.json.", function=function.name, api=api))
-        handler = HANDLERS.get(api)
+        handler = SVRKIT_HANDLERS[api] if svrkit else HANDLERS.get(api)
         if handler is None:
             raise PlatformError(API_NOT_FOUND, _not_simulated(api))
         data = params.get("data")

@@ -4,6 +4,8 @@
 - ``counters.json``: how many of each kind of token were issued (rid, code, urlscheme, …).
 - ``codes.jsonl``, ``links.jsonl``: the registries of issued mini program codes and links, one
   JSON object a line, so a view can "scan" a code or "open" a link later.
+- ``opendata.json``, ``opendata-tokens.json``: phone numbers edited per persona, and the phone
+  codes and cloudIDs issued to the mini program (``opendata.py``).
 
 Determinism (§8.2): every token is derived from the workspace seed, its kind and that kind's
 counter, so two workspaces with the same seed that receive the same calls issue byte-identical
@@ -16,13 +18,14 @@ import hashlib
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from app.core.jsonfile import make_private_dir, open_log, read_json, write_json
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 SETTINGS_FILE = "settings.json"
 COUNTERS_FILE = "counters.json"
+T = TypeVar("T")
 
 
 class OpenApiStore:
@@ -74,8 +77,10 @@ class OpenApiStore:
         return "".join(out)
 
     def number(self, kind: str) -> int:
-        """A positive integer below 2^53, so it survives JavaScript's numbers (§1.4)."""
-        return int.from_bytes(self.draw(kind)[1][:8], "big") % ((1 << 53) - 1) + 1
+        """A positive integer of at most 15 digits: the real SDK parses WeChat's JSON with
+        json-bigint, which turns a longer number into a BigNumber (4.0.2) or a BigInt (2.6.3),
+        and JavaScript's own numbers stop being exact at 2^53 (§1.4)."""
+        return int.from_bytes(self.draw(kind)[1][:8], "big") % (10 ** 15 - 1) + 1
 
     # -- registries ----------------------------------------------------------------------------
 
@@ -101,6 +106,28 @@ class OpenApiStore:
             if isinstance(entry, dict):
                 out.append(entry)
         return out
+
+    # -- per-persona facts and small documents (opendata) ---------------------------------------
+
+    def derived(self, label: str) -> bytes:
+        """32 bytes that depend only on the seed and ``label`` (no counter): facts that must stay
+        the same on every call and every computer, such as a persona's fake phone number."""
+        return hashlib.sha256(f"wxsim-openapi-fact:{self._seed}:{label}".encode()).digest()
+
+    def document(self, name: str) -> dict[str, Any]:
+        """The JSON object of ``<name>.json`` ({} when it is missing or damaged)."""
+        saved = self._read(f"{name}.json", {})
+        return saved if isinstance(saved, dict) else {}
+
+    def update_document(self, name: str, change: Callable[[dict[str, Any]], T]) -> T:
+        """Read ``<name>.json``, let ``change`` edit it in place and write it back, under the
+        store's lock so two requests never lose each other's change; answers what ``change`` did."""
+        with self._lock:
+            saved = self.document(name)
+            answer = change(saved)
+            make_private_dir(self.folder)
+            write_json(self.folder / f"{name}.json", saved)
+        return answer
 
     # -- files ---------------------------------------------------------------------------------
 

@@ -109,6 +109,12 @@ class ClientConsolePane(QWidget):
             (self.tr("Notices: the query must match the rule"), f"{rule}\n{NOTICES_EXAMPLE}"),
             (self.tr("Grades: ADMINONLY refuses every read"), GRADES_EXAMPLE),
             (self.tr("Call the login function"), LOGIN_EXAMPLE),
+            (self.tr("Subscribe, then a function sends a class reminder"), self.tr(
+                "// Each accept of the subscription allows one send; the Messages pane shows the inbox.")
+             + "\nconst tmplIds = ['Kq3oXmZ1CLsJ0m7XbR2k9VqT4fWnYp8dHa3eG6uZ1iK']  // 上课提醒"
+               "\nconst subscribed = await wx.requestSubscribeMessage({tmplIds})"
+               "\nconst sent = await wx.cloud.callFunction({name: 'classReminder', data: {course: '高等数学'}})"
+               "\nreturn {subscribed, sent: sent.result}"),
         ]
 
     def _show_acting(self, name: str | None) -> None:

@@ -1,4 +1,5 @@
-"""用户 / Users: the persona roster, the wx.login → code2Session walkthrough, the user list."""
+"""用户 / Users: the persona roster (with each persona's fake phone number and getPhoneNumber
+policy), the wx.login → code2Session walkthrough, the user list."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QColorDialog,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -41,6 +43,7 @@ class UsersPane(QWidget):
         self.roster = make_table(self.personas_model, rows=4)  # four rows tall at any zoom
         self.users = make_table(self.users_model)
         self.roster_message = InlineMessage()
+        self.phone_message = InlineMessage()
         self.login_message = InlineMessage()
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText(self.tr("the code from wx.login(), or any text to try"))
@@ -59,6 +62,7 @@ class UsersPane(QWidget):
         bridge.personas_changed.connect(self._refresh_users)
         bridge.users_changed.connect(self._users_refresh.start)
         bridge.acting_changed.connect(self._show_acting)
+        self.roster.selectionModel().currentRowChanged.connect(self._load_phone)
         self._refresh_personas()
         self._refresh_users()
         self._show_acting(bridge.acting_as())
@@ -86,7 +90,28 @@ class UsersPane(QWidget):
         column.addWidget(self.roster)
         column.addLayout(buttons)
         column.addWidget(self.roster_message)
+        column.addLayout(self._phone_row())
+        column.addWidget(self.phone_message)
         return box
+
+    def _phone_row(self) -> FlowLayout:
+        """The selected persona's phone number (what getPhoneNumber gives) and button policy."""
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText(self.tr("e.g. 13800138000; empty for the generated one"))
+        self.phone_edit.setMinimumWidth(200)
+        self.phone_edit.returnPressed.connect(self._on_phone_save_clicked)
+        self.phone_save = QPushButton(self.tr("Save number"))
+        self.phone_save.clicked.connect(self._on_phone_save_clicked)
+        self.phone_policy = QComboBox()
+        self.phone_policy.addItem(self.tr("getPhoneNumber button: allow"), "allow")
+        self.phone_policy.addItem(self.tr("getPhoneNumber button: deny"), "deny")
+        self.phone_policy.activated.connect(self._on_policy_chosen)  # the user's choice, not a reload
+        row = FlowLayout()
+        row.addWidget(QLabel(self.tr("Phone number:")))
+        row.addWidget(self.phone_edit)
+        row.addWidget(self.phone_save)
+        row.addWidget(self.phone_policy)
+        return row
 
     def _login_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Login: wx.login → code2Session"))
@@ -116,7 +141,7 @@ class UsersPane(QWidget):
 
     def settings_controls(self) -> list[QWidget]:
         """The controls the shell's read-only lock turns off: add, rename, recolour, delete."""
-        return list(self.roster_buttons)
+        return [*self.roster_buttons, self.phone_edit, self.phone_save, self.phone_policy]
 
     # -- roster --------------------------------------------------------------------------------
 
@@ -178,6 +203,49 @@ class UsersPane(QWidget):
 
     def _refresh_personas(self) -> None:
         self.personas_model.set_personas(self._bridge.personas())
+        if self._current() is not None:  # a renamed or recoloured persona: its number again
+            self._load_phone()
+
+    # -- phone numbers (openapi.md §7) -----------------------------------------------------------
+
+    def _current(self) -> Persona | None:
+        return self.personas_model.persona_at(self.roster.currentIndex().row())
+
+    @async_slot()
+    async def _load_phone(self) -> None:
+        persona = self._current()
+        if persona is None:  # the selected persona was deleted
+            self.phone_edit.clear()
+            return
+        with self.phone_message.reporting(clear=False):  # a reload keeps what a save said
+            listed = await self._bridge.request("opendata.personas")
+            row = next((p for p in listed["personas"] if p["openid"] == persona.openid), None)
+            if row is not None and persona == self._current():  # the selection may have moved meanwhile
+                self.phone_edit.setText(row["phoneNumber"])
+                self.phone_policy.setCurrentIndex(self.phone_policy.findData(row["phonePolicy"]))
+
+    @async_slot()
+    async def _on_phone_save_clicked(self) -> None:
+        persona = self._current()
+        if persona is None:
+            self.phone_message.show_error(self.tr("Select a persona in the list first."))
+            return
+        with self.phone_message.reporting():
+            saved = await self._bridge.request("opendata.setPhone", {"openid": persona.openid,
+                                                                     "phoneNumber": self.phone_edit.text()})
+            self.phone_edit.setText(saved["phoneNumber"])
+            self.phone_message.show_info(self.tr("{name}'s phone number is now {number}.").format(
+                name=persona.name, number=saved["phoneNumber"]))
+
+    @async_slot(int)
+    async def _on_policy_chosen(self, index: int) -> None:
+        persona = self._current()
+        if persona is None:
+            self.phone_message.show_error(self.tr("Select a persona in the list first."))
+            return
+        with self.phone_message.reporting():
+            await self._bridge.request("opendata.setPhonePolicy", {"openid": persona.openid,
+                                                                   "phonePolicy": self.phone_policy.itemData(index)})
 
     # -- login walkthrough ---------------------------------------------------------------------
 

@@ -25,13 +25,16 @@ from app.ui.reason_texts import (
     functions,
     general,
     openapi,
+    openapi_messages,
+    openapi_opendata,
+    openapi_security,
     rules,
     storage,
 )
 
 ZH: dict[str, str] = {}
 for _part in (general, database, database_query, aggregate_stages, aggregate_expressions, storage, functions, rules,
-              openapi):
+              openapi, openapi_opendata, openapi_messages, openapi_security):
     _overlap = ZH.keys() & _part.ZH.keys()
     assert not _overlap, f"message ids defined twice: {sorted(_overlap)}"
     ZH.update(_part.ZH)

@@ -20,7 +20,4 @@ ZH: dict[str, str] = {
     "openapi.link_page_unknown": "{page} 不是 app.json 中的页面（链接的 path 不能带参数）。",
     "openapi.link_query": "query 最多 1024 个字符，只能使用 0-9 a-z A-Z 和 !#$&'()*+,/:;=?@-._~%。",
     "openapi.link_expiry": "链接的失效时间必须在 1 分钟到 30 天之内。",
-    # subscription messages (app/core/openapi/messages.py)
-    "openapi.touser_missing": "touser 必须是一个 openid。",
-    "openapi.template_missing": "templateId 必须是一个模板 ID。",
 }

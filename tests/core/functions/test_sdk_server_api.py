@@ -182,7 +182,8 @@ def test_transactions_against_the_workspace(run_js, workspace):  # noqa: F811
 
 def test_openapi_sends_wx_open_api_and_other_cloud_only_apis_reject(run_js):
     """cloud.openapi.* (any path, also after cloud.openapi({appid})) sends ``wx.openApi`` with
-    snake_case params (tests/core/openapi has the answers); getOpenData and cloudPay reject with -604100."""
+    snake_case params (tests/core/openapi has the answers), getOpenData its SVRKIT form; cloudPay
+    rejects with -604100."""
     host = FakeHost({"wx.openApi": {"errcode": 0, "errmsg": "ok", "url_link": "https://wxaurl.cn/x"}})
     result = ok(run_js(server_main("""return {
       send: await settle(cloud.openapi.urllink.generate({ envVersion: 'trial', skip: undefined })),
@@ -193,12 +194,11 @@ def test_openapi_sends_wx_open_api_and_other_cloud_only_apis_reject(run_js):
                                      "errCode": 0}}
     assert host.wire("wx.openApi") == [
         ("wx.openApi", {"apiName": "urllink.generate", "apiType": 0, "data": {"env_version": "trial"}}),
-        ("wx.openApi", {"apiName": "wxacode.getUnlimited", "apiType": 0, "data": {"scene": "a"}, "appid": "wx1"})]
-    assert result["openData"]["err"]["errMsg"] == (
-        "getOpenData:fail -604100 API not found. cloud.getOpenData is not available offline in wxsim")
+        ("wx.openApi", {"apiName": "wxacode.getUnlimited", "apiType": 0, "data": {"scene": "a"}, "appid": "wx1"}),
+        ("wx.openApi", {"apiName": "ApiGetOpenDataByCloudId", "apiType": 2, "data": {"cloudid_list": []}})]
     assert result["pay"]["err"]["errCode"] == -604100
     assert result["json"] == '{"o":{}}'
-    assert [action for action, _ in host.calls] == ["wx.openApi", "wx.openApi"]  # nothing else reaches the host
+    assert [action for action, _ in host.calls] == ["wx.openApi"] * 3  # nothing else reaches the host
 
 
 def test_logger_writes_with_levels(run_js):

@@ -26,6 +26,7 @@ const { settleServer } = load('convention')
 const transport = load('transport')
 const api = load('server-api')
 const openapi = load('openapi')
+const opendata = load('opendata')
 
 const VERSION = '4.0.2' // the wx-server-sdk release whose behaviour this follows
 const DYNAMIC_CURRENT_ENV = Symbol.for('SYMBOL_CURRENT_ENV')
@@ -113,7 +114,7 @@ class Cloud {
       deleteFile: this.guard((options) => api.deleteFile(cloud, options)),
       logger: this.guard(() => api.logger()),
       callOpenAPI: offline('callOpenAPI'),
-      getOpenData: offline('getOpenData'),
+      getOpenData: this.guard((options) => opendata.getOpenData(cloud, options)),
       getVoIPSign: offline('getVoIPSign'),
       getCloudCallSign: offline('getCloudCallSign'),
       openapi: openapi.namespace(cloud, () => cloud.check()),

@@ -14,6 +14,8 @@ const { clientError, clientFailure, OFFLINE_CODE, offlineReason } = require('wxs
 const { settleClient } = require('wxsim:sdk/convention')
 const transport = require('wxsim:sdk/transport')
 const api = require('wxsim:sdk/client-api')
+const { requestSubscribeMessage } = require('wxsim:sdk/subscribe')
+const opendata = require('wxsim:sdk/client-opendata')
 
 const NOT_INITED = "Cloud API isn't enabled, please call wx.cloud.init() first"
 const MISSING = (id) => `document.get:fail document.get:fail cannot find document with _id ${id}, ` +
@@ -89,10 +91,10 @@ class WxCloud {
   downloadFile (options) { return api.downloadFile(this, options) }
   deleteFile (options) { return api.deleteFile(this, options) }
   getTempFileURL (options) { return api.getTempFileURL(this, options) }
+  CloudID (id) { return opendata.cloudID(id) }
 
   // Cloud-only features: they need WeChat's servers.
   CDN () { throw offlineError('wx.cloud.CDN') }
-  CloudID () { throw offlineError('wx.cloud.CloudID') }
   callContainer (options = {}) { return offlineCall('cloud.callContainer', options) }
   connectContainer (options = {}) { return offlineCall('cloud.connectContainer', options) }
 }
@@ -112,7 +114,8 @@ function createWx (defaults = {}) {
     const res = await transport.send('auth.wxLogin', {})
     return { errMsg: 'login:ok', code: res.code }
   }, (e) => clientFailure('login', e))
-  return { cloud, login }
+  const { simulateGetPhoneNumber, getWeRunData } = opendata
+  return { cloud, login, requestSubscribeMessage, simulateGetPhoneNumber, getWeRunData }
 }
 
 /** Installs `globalThis.wx` (and initialises wx.cloud when `options.init` is given). */

@@ -69,6 +69,11 @@ async function call (cloud, api, data, options) {
     const converted = shouldConvertCase ? convertCase(data, true) : data
     const params = {}
     for (const key in converted) {
+      const file = filePair(key, converted[key])
+      if (file) {
+        params[key] = file
+        continue
+      }
       const text = JSON.stringify(converted[key]) // one protobuf pair per key; undefined ones are dropped
       if (text !== undefined) params[key] = JSON.parse(text)
     }
@@ -88,6 +93,22 @@ async function call (cloud, api, data, options) {
   } catch (e) {
     throw failure(displayAPIName, e)
   }
+}
+
+// mime-db's first extension of the types a media parameter takes (param-converter.ts); others get 'png'.
+const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/gif': 'gif', 'image/bmp': 'bmp',
+  'image/webp': 'webp', 'image/tiff': 'tif', 'audio/mpeg': 'mpga', 'audio/mp4': 'm4a', 'audio/wav': 'wav' }
+
+/**
+ * A media parameter, `{contentType, value: <Buffer>}`, travels as a file pair: its bytes and a
+ * name (`fileName`, which case conversion has renamed away unless it is off, else `<key>.<ext>`),
+ * without its content type (§1.1). The host sees `{$file: name, size, base64}`, as from the gateway.
+ */
+function filePair (key, val) {
+  if (!isObject(val) || !(val.contentType || val.content_type) || !val.value || !Buffer.isBuffer(val.value)) return null
+  const contentType = String(val.contentType || val.content_type)
+  const name = val.fileName || `${key}.${EXTENSIONS[contentType] || 'png'}`
+  return { $file: name, size: val.value.length, base64: val.value.toString('base64') }
 }
 
 const isPlatformCode = (code) => code <= -604100 && code > -604200

@@ -1,0 +1,1 @@
+"""The Messages pane: the phone-like inbox, the templates and the subscriptions."""

@@ -1,0 +1,71 @@
+"""Phone numbers and open data from the REAL wx-server-sdk (4.0.2 and 2.6.3) in Node, over the
+gateway: ``phonenumber.getPhoneNumber`` and ``cloudbase.getOpenData`` (protobuf OPEN_API), and
+``cloud.getOpenData`` (SVRKIT ``ApiGetOpenDataByCloudId``, its request and answer protobuf),
+give exactly what the embedded shim gives (openapi.md §1.5, §7; OA35, OA39).
+
+Each runtime runs in a fresh workspace on the same project with the same clock, so both issue
+the same phone codes, cloudIDs and rids: the answers must match to the byte, not only in shape.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from app.core.requests import Caller, Request
+from app.core.workspace import Workspace
+from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, install_sdk
+from tests.core.openapi.opendata_project import make_opendata_project
+
+NOW = 1_700_000_000.0
+SCRIPT = """
+const call = async (name, calls) => (await wx.cloud.callFunction({ name, data: { calls } })).result
+exports.main = async () => {
+  const e = await wx.simulateGetPhoneNumber({ allow: true })
+  const { code, cloudID } = e.detail
+  return {
+    oa: await call('oa', [['phonenumber.getPhoneNumber', { code }], ['phonenumber.getPhoneNumber', { code }],
+                          ['cloudbase.getOpenData', { cloudidList: [cloudID, 'bogus'] }]]),
+    od: await call('od', [{ list: [cloudID, 'bogus'] }, {}])
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("version", SDK_VERSIONS)
+def test_the_real_sdk_gets_the_open_data_the_shim_gets(version, tmp_path):
+    if not (NODE and NPM):
+        pytest.skip("the Node runtime needs node and npm on PATH")
+    node_modules = install_sdk(version)
+    script = tmp_path / "phone.js"
+    script.write_text(SCRIPT, encoding="utf-8")
+    answers = {}
+    for runtime in ("v8", "node"):
+        project = make_opendata_project(tmp_path / runtime / "project")
+        workspace = Workspace.open(tmp_path / runtime / "data", project, clock=lambda: NOW)
+        try:
+            for function in ("oa", "od"):
+                os.symlink(node_modules, project / "cloudfunctions" / function / "node_modules")
+                workspace.state.set_function_runtime(function, runtime)
+            answer = workspace.handle(Request("client.runScript", {"localPath": str(script), "persona": "学生A"},
+                                              Caller.console()))
+            assert answer["ok"], answer
+            answers[runtime] = answer["value"]
+            events = [e for e in workspace.events.recent() if e.action == "wx.openApi"]
+            assert len(events) == 4 and all(e.parent_id for e in events)  # each nested under its run
+        finally:
+            workspace.close()
+    assert answers["node"] == answers["v8"]
+    (phone, again, cloudbase), (listed, missing) = answers["node"]["oa"], answers["node"]["od"]
+    number = phone["ok"]["phoneInfo"]["phoneNumber"]
+    assert phone["ok"]["keys"] == ["phoneInfo", "errMsg", "errCode"] and phone["ok"]["phoneInfo"]["countryCode"] == "86"
+    assert again["err"]["errCode"] == 40029 and again["err"]["message"].startswith(
+        "errCode: 40029  | errMsg: openapi.phonenumber.getPhoneNumber:fail invalid code rid: ")
+    opened, bogus = cloudbase["ok"]["dataList"]
+    assert json.loads(opened["json"])["data"]["phoneNumber"] == number
+    assert json.loads(bogus["json"]) == {"cloudID": "bogus", "errCode": -601005, "errMsg": "invalid cloudID."}
+    assert [item.get("data", {}).get("phoneNumber") for item in listed["ok"]["list"]] == [number, None]
+    assert listed["ok"]["keys"] == ["list", "errMsg", "errCode"] and listed["ok"]["errMsg"] == "getOpenData:ok"
+    assert missing == {"err": {"errCode": -1, "errMsg": "getOpenData:fail list must be provided"}}

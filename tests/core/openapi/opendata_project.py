@@ -1,0 +1,34 @@
+"""The acceptance project (``project.py``) plus what §7's examples need: ``echo`` returns its
+event (OA37, OA38), ``od`` runs ``cloud.getOpenData`` with each options object of
+``event.calls`` and reports ``{ok}`` or ``{err: {errCode, errMsg}}`` (OA39)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.core.openapi.project import make_project
+
+ECHO = "exports.main = async (event) => event\n"
+OD = r"""
+const cloud = require('wx-server-sdk')
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
+exports.main = async (event) => {
+  const out = []
+  for (const options of event.calls) {
+    out.push(await cloud.getOpenData(options).then((res) => ({ ok: { ...res, keys: Object.keys(res) } }),
+      (e) => ({ err: { errCode: e.errCode, errMsg: e.errMsg } })))
+  }
+  return out
+}
+"""
+
+
+def make_opendata_project(root: Path) -> Path:
+    make_project(root)
+    for name, code in (("echo", ECHO), ("od", OD)):
+        folder = root / "cloudfunctions" / name
+        folder.mkdir(parents=True)
+        (folder / "index.js").write_text(code, encoding="utf-8")
+        (folder / "config.json").write_text(json.dumps({"permissions": {"openapi": []}}))
+    return root
