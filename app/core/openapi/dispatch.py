@@ -14,6 +14,7 @@ The result is WeChat's answer: its JSON body, or a binary answer marked by ``bas
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +22,7 @@ from app.core import jsontext
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.functions.catalog import FunctionInfo
-from app.core.openapi import links, messages, opendata, security, wxacode
+from app.core.openapi.opendata import SVRKIT_GET_OPEN_DATA
 from app.core.openapi.calls import Binary, Call, Handler, Services
 from app.core.openapi.errors import API_NOT_FOUND, ILLEGAL_SOURCE, NO_PERMISSION, PlatformError
 from app.core.reasons import Reason
@@ -38,24 +39,32 @@ KNOWN_APIS = frozenset({
     "urlscheme.generate", "urllink.generate",
     "phonenumber.getPhoneNumber", "cloudbase.getOpenData",
 })
-HANDLERS: dict[str, Handler] = {
-    "wxacode.get": wxacode.get,
-    "wxacode.getUnlimited": wxacode.get_unlimited,
-    "wxacode.createQRCode": wxacode.create_qr_code,
-    "urlscheme.generate": links.generate_scheme,
-    "urllink.generate": links.generate_link,
-    "subscribeMessage.send": messages.send_subscribe_message,
-    "customerServiceMessage.send": messages.send_customer_service_message,
-    "templateMessage.send": messages.send_template_message,
-    "uniformMessage.send": messages.send_uniform_message,
-    "security.msgSecCheck": security.msg_sec_check,
-    "security.imgSecCheck": security.img_sec_check,
-    "security.mediaCheckAsync": security.media_check_async,
-    "phonenumber.getPhoneNumber": opendata.get_phone_number,
-    "cloudbase.getOpenData": opendata.cloudbase_get_open_data,
+# Each API's handler as "module:function" in app.core.openapi, imported on the first call: QR
+# drawing (segno), the message rules and the word lists cost start-up time a session may never use.
+HANDLERS: dict[str, str] = {
+    "wxacode.get": "wxacode:get",
+    "wxacode.getUnlimited": "wxacode:get_unlimited",
+    "wxacode.createQRCode": "wxacode:create_qr_code",
+    "urlscheme.generate": "links:generate_scheme",
+    "urllink.generate": "links:generate_link",
+    "subscribeMessage.send": "messages:send_subscribe_message",
+    "customerServiceMessage.send": "messages:send_customer_service_message",
+    "templateMessage.send": "messages:send_template_message",
+    "uniformMessage.send": "messages:send_uniform_message",
+    "security.msgSecCheck": "security:msg_sec_check",
+    "security.imgSecCheck": "security:img_sec_check",
+    "security.mediaCheckAsync": "security:media_check_async",
+    "phonenumber.getPhoneNumber": "opendata:get_phone_number",
+    "cloudbase.getOpenData": "opendata:cloudbase_get_open_data",
 }
 # SVRKIT calls (apiType 2): cloud.getOpenData, which needs no permissions.openapi entry (§2.1).
-SVRKIT_HANDLERS: dict[str, Handler] = {opendata.SVRKIT_GET_OPEN_DATA: opendata.svrkit_get_open_data}
+SVRKIT_HANDLERS: dict[str, str] = {SVRKIT_GET_OPEN_DATA: "opendata:svrkit_get_open_data"}
+
+
+def handler_of(name: str) -> Handler:
+    """The handler a ``HANDLERS`` entry names, its module imported now if not yet."""
+    module, function = name.split(":")
+    return getattr(importlib.import_module(f"app.core.openapi.{module}"), function)
 
 
 def openapi_actions(services: Services, running: Callable[[str | None], FunctionInfo | None]) -> dict[str, Action]:
@@ -80,9 +89,10 @@ def openapi_actions(services: Services, running: Callable[[str | None], Function
             raise PlatformError(NO_PERMISSION, Reason(
                 "openapi.not_declared", "The function {function} does not list {api} in the permissions.openapi "
                 "of its config.json.", function=function.name, api=api))
-        handler = SVRKIT_HANDLERS[api] if svrkit else HANDLERS.get(api)
-        if handler is None:
+        handler_name = SVRKIT_HANDLERS[api] if svrkit else HANDLERS.get(api)
+        if handler_name is None:
             raise PlatformError(API_NOT_FOUND, _not_simulated(api))
+        handler = handler_of(handler_name)
         data = params.get("data")
         call = Call(api, data if isinstance(data, dict) else {}, request.caller,
                     function.name if function else None, trace, services)

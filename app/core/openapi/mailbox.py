@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from app.core.errors import InputError
 from app.core.jsonfile import make_private_dir, read_json, write_json
 from app.core.openapi.store import OpenApiStore
-from app.core.openapi.templates import Template, parse_template, scan_project
 from app.core.reasons import Reason
+
+if TYPE_CHECKING:  # the template rules compile ~20 patterns: loaded when messages are first used
+    from app.core.openapi.templates import Template
 
 POLICIES = ("accept", "reject", "ban")
 LEGACY_MODES = ("legacy", "strict")
@@ -50,6 +52,8 @@ class Mailbox:
     # -- templates -----------------------------------------------------------------------------
 
     def templates(self) -> dict[str, Template]:
+        from app.core.openapi.templates import parse_template, scan_project
+
         with self._lock:
             path = self.folder / TEMPLATES_FILE
             if not path.exists():

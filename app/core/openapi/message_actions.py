@@ -16,7 +16,6 @@ from app.core.dispatcher import Action
 from app.core.errors import CloudError, InputError
 from app.core.openapi.calls import Services
 from app.core.openapi.mailbox import unknown_template
-from app.core.openapi.templates import parse_template
 from app.core.reasons import Reason
 from app.core.requests import Request, Trace
 
@@ -58,6 +57,8 @@ def message_actions(services: Services, openid_of: Callable[[str], str]) -> dict
     def set_template(request: Request, trace: Trace) -> dict:
         """``{templateId, title, kind, keywords, replaces?}``: declare or change a template."""
         params = request.params
+        from app.core.openapi.templates import parse_template  # its ~20 patterns: on first use
+
         template = parse_template(params.get("templateId"), params)
         replaces = params.get("replaces")
         mailbox.set_template(template, replaces if isinstance(replaces, str) else None)

@@ -23,7 +23,6 @@ from urllib.parse import parse_qsl, quote
 from app.core.dispatcher import Action
 from app.core.errors import InputError
 from app.core.openapi.calls import Services
-from app.core.openapi.qrpng import qr_png
 from app.core.reasons import Reason
 from app.core.requests import Caller, Request, Trace
 
@@ -53,6 +52,8 @@ def registry_actions(services: Services, client_caller: Callable[[str | None], C
             how = "camera"
         opens = _code_opens(entry, how)
         trace.target = f"{who['persona'] or '—'} → #{entry['id']} → {_where(opens)}"
+        from app.core.openapi.qrpng import qr_png  # segno: loaded when a code is first drawn
+
         png = qr_png(entry["payload"], entry["width"], tuple(entry["lineColor"]), entry["isHyaline"])
         return {"entry": entry, "png": base64.b64encode(png).decode("ascii"), "opens": opens, **who}
 

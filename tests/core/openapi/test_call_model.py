@@ -154,3 +154,12 @@ def test_oa1_through_wxsim_call(project, tmp_path):
     made, typo = json.loads(done.stdout)["result"]
     assert made["ok"]["contentType"] == "image/png" and made["ok"]["buffer"].startswith("iVBORw0KGgo")
     assert typo["err"]["errCode"] == -604100
+
+
+def test_every_api_handler_named_in_dispatch_exists():
+    """Handlers are imported on first call: a misspelt one must fail here, not in a class."""
+    from app.core.openapi.dispatch import HANDLERS, KNOWN_APIS, SVRKIT_HANDLERS, handler_of
+
+    assert set(HANDLERS) <= KNOWN_APIS
+    for name in [*HANDLERS.values(), *SVRKIT_HANDLERS.values()]:
+        assert callable(handler_of(name)), name
