@@ -39,6 +39,7 @@ from app.core.jsonfile import make_private_dir, remove_stale_temp_files
 from app.core.openapi.calls import Services as OpenApiServices
 from app.core.openapi.dispatch import openapi_actions
 from app.core.openapi.mailbox import Mailbox
+from app.core.openapi.media_checks import MediaChecks
 from app.core.openapi.message_actions import message_actions
 from app.core.openapi.opendata import OpenData, opendata_actions
 from app.core.openapi.pages import Pages
@@ -100,6 +101,8 @@ class Workspace:
         register(gateway_console_actions(self.gateway, data_dir))
         register(rules_console_actions())
         openapi_store = OpenApiStore(data_dir / "openapi", settings.seed)
+        self._clock = clock
+        self._media_checks = MediaChecks(openapi_store)  # mediaCheckAsync's verdicts, pushed when due
         openapi = OpenApiServices(openapi_store, Pages(project), settings.appid, clock,
                                   mailbox=Mailbox(openapi_store, root, clock), persona_name=self._persona_name)
         register(openapi_actions(openapi, self.functions.running))
@@ -164,7 +167,14 @@ class Workspace:
 
     def trigger_scheduler(self, now: Callable[[], datetime] = datetime.now) -> TriggerScheduler:
         """The timer triggers' scheduler (not started), which fires none while they are paused."""
-        return TriggerScheduler(self.functions.functions, self.handle, now, paused=self.state.triggers_paused)
+        return TriggerScheduler(self.functions.functions, self.handle, now, paused=self.state.triggers_paused,
+                                on_tick=self._push_due_media_checks)
+
+    def _push_due_media_checks(self) -> None:
+        """mediaCheckAsync's verdicts reach the project when due, as the platform pushes them: one
+        logged request when some are due, none otherwise (the check reads a small file)."""
+        if any(entry["due"] <= self._clock() for entry in self._media_checks.waiting()):
+            self.handle(Request("openapi.deliverMediaChecks", {}, Caller.console()))
 
     def client_caller(self, persona_name: str | None, **kwargs) -> Caller:
         """A mini program user acting as the named persona, or signed out when None."""

@@ -29,6 +29,8 @@ class TriggerScheduler:
         dispatch: handles the invocation request.
         now: the local wall clock (cron times are local, as in the console).
         paused: asked before firing; while it says so, nothing fires (and nothing is owed later).
+        on_tick: the platform's other timed work, run at every tick (at least every RESCAN_S
+            seconds) whether or not triggers are paused: mediaCheckAsync's pushes.
     """
 
     def __init__(
@@ -38,11 +40,13 @@ class TriggerScheduler:
         now: Callable[[], datetime] = datetime.now,
         *,
         paused: Callable[[], bool] = lambda: False,
+        on_tick: Callable[[], None] = lambda: None,
     ) -> None:
         self._functions = functions
         self._dispatch = dispatch
         self._now = now
         self._paused = paused
+        self._on_tick = on_tick
         self._last = now()  # triggers due after this fire at the next tick
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -73,6 +77,10 @@ class TriggerScheduler:
         """Fire the triggers due since the last tick, unless paused; returns their names."""
         last, now = self._last, self._now()
         self._last = now
+        try:
+            self._on_tick()
+        except SimulatorError as exc:  # already in the event log
+            log.info("timed platform work failed: %s", exc)
         if self._paused():
             return []  # a trigger due while paused is skipped, not fired on resuming
         fired = [(name, when) for when, name in self.due(last) if when <= now]

@@ -11,7 +11,7 @@ edit counts at once:
 
 ``mediaCheckAsync`` answers a traceId at once; its verdict is due ``delay`` seconds later on the
 simulator clock (``media_checks.json``) and goes out with the console action
-``openapi.deliverMediaChecks`` (``security_actions.py``), which the app sends when it is due.
+``openapi.deliverMediaChecks`` (``security_actions.py``), which the trigger scheduler sends when due.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ settings of ``mediaCheckAsync``'s push, and delivering its verdicts when they ar
 - ``openapi.deliverMediaChecks``: push every verdict due on the simulator clock. The platform
   pushes a ``wxa_media_check`` message to the function configured for message push (§5.4); here
   that function runs with the message as its event, nested under this request, and without one
-  the message is only shown in the timeline. The app sends this request when the next verdict is
-  due (the answer's ``next``); a test advances the clock and sends it itself.
+  the message is only shown in the timeline. The trigger scheduler sends this request at its
+  next tick once a verdict is due (``Workspace._push_due_media_checks``); a test advances the
+  clock and sends it itself.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ persona (where the mini program would start, and with what), and the content-sec
 
 A code is picked from the registry (a camera scan) or given as a picture file, chosen or dropped
 on the pane (from the album); core matches the picture by its bytes, so no QR decoder is needed.
-The pane also sends ``mediaCheckAsync``'s pushes when they are due: core keeps them on the
-simulator clock and pushes them when asked (``openapi.deliverMediaChecks``).
+``mediaCheckAsync``'s pushes are core's (the trigger scheduler sends them when due), so they
+reach the project whether or not this pane exists, in ``wxsim serve`` too.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,7 +60,6 @@ class CloudCallsPane(QWidget):
         self.entries: list[tuple[str, dict]] = []  # ("code" | "link", registry entry), one per table row
         self._loaded = False
         self._stale: set[str] = set()  # registries to read again when the pane is next shown
-        self._delay: float | None = None  # mediaCheckAsync's push delay, read when first needed
         self.registry = QTableWidget(0, 3)
         self.registry.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Opens"), self.tr("Made by")])
         self.registry.verticalHeader().hide()
@@ -192,7 +191,6 @@ class CloudCallsPane(QWidget):
         with self.push_message.reporting(clear=False):
             settings = await self._bridge.request("openapi.securitySettings")
             functions = await self._bridge.request("functions.list")
-            self._delay = settings["delay"]
             self.push.clear()
             self.push.addItem(self.tr("the timeline only"), None)
             for info in functions["functions"]:
@@ -237,8 +235,6 @@ class CloudCallsPane(QWidget):
         if event.action != "wx.openApi" or event.outcome != "ok":
             return
         api = event.target.split(" ", 1)[0]
-        if api.startswith("security.mediaCheckAsync"):
-            self.push_when_due()
         links = api.startswith(("urlscheme.", "urllink."))
         name = "codes" if api.startswith("wxacode.") else "links" if links else None
         if name is None or not self._loaded:
@@ -362,22 +358,6 @@ class CloudCallsPane(QWidget):
     async def _on_push_chosen(self) -> None:
         with self.push_message.reporting():
             await self._bridge.request("openapi.securitySettings", {"pushFunction": self.push.currentData()})
-
-    # -- mediaCheckAsync pushes ----------------------------------------------------------------
-
-    @async_slot()
-    async def push_when_due(self) -> None:
-        """Ask core to push the verdicts when the next one is due (the delay after the call)."""
-        if self._delay is None:
-            self._delay = (await self._bridge.request("openapi.securitySettings"))["delay"]
-        QTimer.singleShot(int(self._delay * 1000) + 50, self, self.deliver)
-
-    @async_slot()
-    async def deliver(self) -> None:
-        with self.push_message.reporting(clear=False):
-            answer = await self._bridge.request("openapi.deliverMediaChecks")
-            if answer["next"] is not None:
-                QTimer.singleShot(int(answer["next"] * 1000) + 50, self, self.deliver)
 
 
 def _read_picture(path: Path) -> bytes | None:

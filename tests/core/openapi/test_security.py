@@ -187,6 +187,25 @@ def test_oa31_media_check_async_answers_a_trace_id_and_pushes_the_verdict_when_d
     assert console(ws, "openapi.deliverMediaChecks")["delivered"] == []  # pushed once
 
 
+def test_the_trigger_scheduler_pushes_due_verdicts_even_with_triggers_paused(ws, clock):
+    """No pane needed: the scheduler that runs in the app and in ``wxsim serve`` pushes them."""
+    console(ws, "functions.pauseTriggers", {"paused": True})
+    scheduler = ws.trigger_scheduler()
+    one(ws, "security.mediaCheckAsync", {"mediaUrl": "https://example.com/cat.png", "mediaType": 2})
+
+    def deliveries() -> list:
+        return [e for e in ws.events.recent() if e.action == "openapi.deliverMediaChecks"]
+
+    scheduler.tick()
+    assert deliveries() == []  # nothing due: no request, no timeline row
+    clock.now += 2
+    scheduler.tick()
+    (delivery,) = deliveries()
+    assert delivery.result["delivered"][0]["message"]["Event"] == "wxa_media_check"
+    scheduler.tick()
+    assert len(deliveries()) == 1  # pushed once
+
+
 def test_media_check_verdicts_without_a_receiver_only_show_in_the_timeline(ws, clock):
     console(ws, "openapi.securitySettings", {"delay": 30})
     calls = [["security.mediaCheckAsync", {"mediaUrl": "https://example.com/risky.jpg", "mediaType": 2, "version": 2,
