@@ -104,7 +104,7 @@
 <context>
     <name>CloudCallsPane</name>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="55"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="56"/>
         <source>Cloud calls</source>
         <translation>云调用</translation>
     </message>
@@ -139,155 +139,155 @@
         <translation>在列表中选一个码或链接，或把码图片（PNG）拖到本面板上。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="88"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="91"/>
         <source>Codes and links</source>
         <translation>码与链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="89"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="92"/>
         <source>Content security</source>
         <translation>内容安全</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="102"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="105"/>
         <source>Issued by the functions</source>
         <translation>云函数生成的码与链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="104"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="107"/>
         <source>Scan a code or open a link</source>
         <translation>扫码或打开链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="106"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="109"/>
         <source>As:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="124"/>
-        <source>Words (word, tab, label, tab, risky or review)</source>
-        <translation>词表（词、制表符、标签、制表符、risky 或 review）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="125"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="130"/>
         <source>Save words</source>
         <translation>保存词表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="131"/>
-        <source>Images (the SHA-256 of a risky picture, tab, a note)</source>
-        <translation>图片（风险图片的 SHA-256、制表符、备注）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="132"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="137"/>
         <source>Add a picture…</source>
         <translation>添加图片…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="134"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="139"/>
         <source>Save images</source>
         <translation>保存图片列表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="148"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="153"/>
         <source>mediaCheckAsync results are pushed to:</source>
         <translation>mediaCheckAsync 的检测结果推送到：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="151"/>
-        <source>msgSecCheck and imgSecCheck judge by these lists; saved lists count at once.</source>
-        <translation>msgSecCheck 和 imgSecCheck 按这些列表判断；保存后立即生效。</translation>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="129"/>
+        <source>Words</source>
+        <translation>词表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="164"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="136"/>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="156"/>
+        <source>msgSecCheck and imgSecCheck judge by these lists; saved lists count at once. Words: one a line — the word, a tab, its label, a tab, risky or review. Images: one a line — the SHA-256 of a risky picture, a tab, a note.</source>
+        <translation>msgSecCheck 和 imgSecCheck 按这些列表判断；保存后立即生效。词表每行一条：词、制表符、标签、制表符、risky 或 review。图片每行一条：风险图片的 SHA-256、制表符、备注。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="171"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="197"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="203"/>
         <source>the timeline only</source>
         <translation>仅时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="233"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="239"/>
         <source>URL Scheme</source>
         <translation>URL Scheme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="233"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="239"/>
         <source>URL Link</source>
         <translation>URL Link</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="234"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="240"/>
         <source>Code {id}</source>
         <translation>码 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="258"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="262"/>
         <source>Select a code or a link in the list first.</source>
         <translation>请先在列表中选择一个码或链接。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="273"/>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="348"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="277"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="352"/>
         <source>{name} could not be read as a picture.</source>
         <translation>无法把 {name} 读取为图片。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="279"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="283"/>
         <source>Choose a code picture</source>
         <translation>选择码图片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="280"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="284"/>
         <source>Pictures (*.png *.jpg *.jpeg)</source>
         <translation>图片 (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="301"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="305"/>
         <source>{who} scanned code {id}. The mini program opens {path} with query {query} (scene {scene}).</source>
         <translation>{who} 扫描了码 {id}。小程序打开 {path}，query 为 {query}（场景值 {scene}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="302"/>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="315"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="306"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="319"/>
         <source>the home page</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="305"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="309"/>
         <source>onLoad(options) gets options.scene = {raw}; decodeURIComponent gives {scene}.</source>
         <translation>onLoad(options) 得到 options.scene = {raw}；decodeURIComponent 后为 {scene}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="313"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="317"/>
         <source>{who} opened {link}. The mini program opens {path} with query {query} (scene {scene}).</source>
         <translation>{who} 打开了 {link}。小程序打开 {path}，query 为 {query}（场景值 {scene}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="319"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="323"/>
         <source>A signed-out user</source>
         <translation>未登录的用户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="333"/>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="340"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="337"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="344"/>
         <source>Saved: cloud calls judge by this list from now on.</source>
         <translation>已保存：云调用从现在起按此列表判断。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="353"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="357"/>
         <source>Added {name}; save the list to use it.</source>
         <translation>已添加 {name}；保存列表后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="356"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="360"/>
         <source>Add a risky picture</source>
         <translation>添加风险图片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="357"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="361"/>
         <source>Pictures (*.png *.jpg *.jpeg *.gif)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.gif)</translation>
     </message>

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -106,12 +108,25 @@ class CloudCallsPane(QWidget):
         row.addWidget(self.persona)
         row.addWidget(self.scan_button)
         row.addWidget(self.choose_button)
-        column = QVBoxLayout(scan)
+        # The answer scrolls inside the box: with presenter mode's text at 1024×768 the code and
+        # its explanation are taller than the pane, and a wrapped label's height does not reach it.
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(row)
         column.addWidget(self.scan_message)
         column.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(self.outcome)
         column.addStretch(1)
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(inner)
+        # setWidget() paints the content's own background: keep the group box's showing through.
+        inner.setAutoFillBackground(False)
+        scroller.viewport().setAutoFillBackground(False)
+        QVBoxLayout(scan).addWidget(scroller)
         splitter = QSplitter(Qt.Orientation.Horizontal)  # side by side: both fit 1024×768 without scrolling
         splitter.addWidget(listing)
         splitter.addWidget(scan)
@@ -120,14 +135,16 @@ class CloudCallsPane(QWidget):
 
     def _security_tab(self) -> QWidget:
         tab = QWidget()
-        words = QGroupBox(self.tr("Words (word, tab, label, tab, risky or review)"))
+        # Short titles, the formats in the wrapped hint: a group box is never narrower than its
+        # title, and long ones made the pane scroll sideways at 1024 px in presenter mode.
+        words = QGroupBox(self.tr("Words"))
         save_words = QPushButton(self.tr("Save words"))
         save_words.clicked.connect(self.save_words)
         column = QVBoxLayout(words)
         column.addWidget(self.words)
         column.addWidget(save_words, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.words_message)
-        images = QGroupBox(self.tr("Images (the SHA-256 of a risky picture, tab, a note)"))
+        images = QGroupBox(self.tr("Images"))
         add_image = QPushButton(self.tr("Add a picture…"))
         add_image.clicked.connect(self._on_add_image_clicked)
         save_images = QPushButton(self.tr("Save images"))
@@ -147,7 +164,9 @@ class CloudCallsPane(QWidget):
         push.addWidget(QLabel(self.tr("mediaCheckAsync results are pushed to:")))
         push.addWidget(self.push)
         layout = QVBoxLayout(tab)
-        hint = QLabel(self.tr("msgSecCheck and imgSecCheck judge by these lists; saved lists count at once."))
+        hint = QLabel(self.tr("msgSecCheck and imgSecCheck judge by these lists; saved lists count at once. "
+                              "Words: one a line — the word, a tab, its label, a tab, risky or review. "
+                              "Images: one a line — the SHA-256 of a risky picture, a tab, a note."))
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addLayout(lists, 1)
