@@ -12,11 +12,14 @@ from app.ui.panes.cloud_calls_pane import CloudCallsPane
 from tests.ui.conftest import chinese, eventually, settle
 
 
-def make_pane(qtbot, bridge) -> CloudCallsPane:
+def make_pane(qtbot, qloop, bridge) -> CloudCallsPane:
+    """The pane shown and done with its first reads (the push receivers are the last of them):
+    a read still in flight when a test ends would resume with no loop running."""
     pane = CloudCallsPane(bridge)
     qtbot.addWidget(pane)
     pane.resize(1000, 700)
     pane.show()
+    qloop.run_until_complete(eventually(lambda: pane.push.count() > 0))
     return pane
 
 
@@ -33,7 +36,7 @@ def rows(pane) -> list[tuple[str, str, str]]:
 
 def test_the_registry_lists_codes_and_grows_in_place(qtbot, qloop, demo, demo_workspace):
     poster(demo_workspace, "class=3")
-    pane = make_pane(qtbot, demo)
+    pane = make_pane(qtbot, qloop, demo)
 
     async def scenario():
         await eventually(lambda: pane.registry.rowCount() == 1)
@@ -50,7 +53,7 @@ def test_the_registry_lists_codes_and_grows_in_place(qtbot, qloop, demo, demo_wo
 
 def test_scanning_a_registry_code_as_a_persona_shows_the_page_scene_and_picture(qtbot, qloop, demo, demo_workspace):
     poster(demo_workspace, "id=42")
-    pane = make_pane(qtbot, demo)
+    pane = make_pane(qtbot, qloop, demo)
 
     async def scenario():
         await eventually(lambda: pane.registry.rowCount() == 1)
@@ -71,7 +74,7 @@ def test_a_chosen_picture_is_matched_by_its_bytes_or_refused(qtbot, qloop, demo,
     png = base64.b64decode(demo_workspace.handle(Request("openapi.scanCode", {"codeId": 1}, Caller.console()))["png"])
     (tmp_path / "poster.png").write_bytes(png)
     (tmp_path / "other.png").write_bytes(qr_png("https://example.com", 280, (0, 0, 0), False))
-    pane = make_pane(qtbot, demo)
+    pane = make_pane(qtbot, qloop, demo)
 
     async def scenario():
         pane.scan_file(str(tmp_path / "poster.png"))
@@ -94,7 +97,7 @@ def test_opening_a_link_as_a_persona(qtbot, qloop, demo, demo_workspace):
     demo_workspace.handle(Request("openapi.settings", {"lenient": True}, console))  # a call from outside a function
     demo_workspace.handle(Request("wx.openApi", {"apiName": "urlscheme.generate", "data": {
         "jump_wxa": {"path": "pages/index/index", "query": "from=poster"}}}, Caller.admin()))
-    pane = make_pane(qtbot, demo)
+    pane = make_pane(qtbot, qloop, demo)
 
     async def scenario():
         await eventually(lambda: pane.registry.rowCount() == 1)
@@ -110,7 +113,7 @@ def test_opening_a_link_as_a_persona(qtbot, qloop, demo, demo_workspace):
 
 
 def test_nothing_selected_is_said_where_the_user_acted(qtbot, qloop, demo):
-    pane = make_pane(qtbot, demo)
+    pane = make_pane(qtbot, qloop, demo)
 
     async def scenario():
         pane.scan_button.click()
@@ -122,7 +125,7 @@ def test_nothing_selected_is_said_where_the_user_acted(qtbot, qloop, demo):
 
 
 def test_editing_the_word_list_validates_and_counts_at_once(qtbot, qloop, demo, demo_workspace):
-    pane = make_pane(qtbot, demo)
+    pane = make_pane(qtbot, qloop, demo)
     pane.tabs.setCurrentIndex(1)
 
     def check(text: str) -> dict:
