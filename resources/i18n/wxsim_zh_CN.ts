@@ -104,190 +104,200 @@
 <context>
     <name>CloudCallsPane</name>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="56"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="58"/>
         <source>Cloud calls</source>
         <translation>云调用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="65"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="67"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="65"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="67"/>
         <source>Opens</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="65"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="67"/>
         <source>Made by</source>
         <translation>生成者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="72"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="74"/>
         <source>Scan / open the selected one</source>
         <translation>扫描 / 打开选中的项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="73"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="75"/>
         <source>Choose a code picture…</source>
         <translation>选择码图片…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="78"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="80"/>
         <source>Pick a code or link in the list, or drop a code picture (PNG) on this pane.</source>
         <translation>在列表中选一个码或链接，或把码图片（PNG）拖到本面板上。</translation>
     </message>
     <message>
         <location filename="../../app/ui/panes/cloud_calls_pane.py" line="91"/>
+        <source>Lenient, like DevTools&apos; local debugging</source>
+        <translation>宽松模式（同开发者工具本地调试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="92"/>
+        <source>Cloud calls then need no permissions.openapi in the function&apos;s config.json, and may come from outside a cloud function run.</source>
+        <translation>云调用不再检查云函数 config.json 中的 permissions.openapi，也可以来自云函数运行之外。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="96"/>
         <source>Codes and links</source>
         <translation>码与链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="92"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="97"/>
         <source>Content security</source>
         <translation>内容安全</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="105"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="114"/>
         <source>Issued by the functions</source>
         <translation>云函数生成的码与链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="107"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="116"/>
         <source>Scan a code or open a link</source>
         <translation>扫码或打开链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="109"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="118"/>
         <source>As:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="130"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="152"/>
         <source>Save words</source>
         <translation>保存词表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="137"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="159"/>
         <source>Add a picture…</source>
         <translation>添加图片…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="139"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="161"/>
         <source>Save images</source>
         <translation>保存图片列表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="153"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="175"/>
         <source>mediaCheckAsync results are pushed to:</source>
         <translation>mediaCheckAsync 的检测结果推送到：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="129"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="151"/>
         <source>Words</source>
         <translation>词表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="136"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="158"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="156"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="178"/>
         <source>msgSecCheck and imgSecCheck judge by these lists; saved lists count at once. Words: one a line — the word, a tab, its label, a tab, risky or review. Images: one a line — the SHA-256 of a risky picture, a tab, a note.</source>
         <translation>msgSecCheck 和 imgSecCheck 按这些列表判断；保存后立即生效。词表每行一条：词、制表符、标签、制表符、risky 或 review。图片每行一条：风险图片的 SHA-256、制表符、备注。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="171"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="193"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="203"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="230"/>
         <source>the timeline only</source>
         <translation>仅时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="239"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="266"/>
         <source>URL Scheme</source>
         <translation>URL Scheme</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="239"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="266"/>
         <source>URL Link</source>
         <translation>URL Link</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="240"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="267"/>
         <source>Code {id}</source>
         <translation>码 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="262"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="289"/>
         <source>Select a code or a link in the list first.</source>
         <translation>请先在列表中选择一个码或链接。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="277"/>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="352"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="304"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="379"/>
         <source>{name} could not be read as a picture.</source>
         <translation>无法把 {name} 读取为图片。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="283"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="310"/>
         <source>Choose a code picture</source>
         <translation>选择码图片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="284"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="311"/>
         <source>Pictures (*.png *.jpg *.jpeg)</source>
         <translation>图片 (*.png *.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="305"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="332"/>
         <source>{who} scanned code {id}. The mini program opens {path} with query {query} (scene {scene}).</source>
         <translation>{who} 扫描了码 {id}。小程序打开 {path}，query 为 {query}（场景值 {scene}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="306"/>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="319"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="333"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="346"/>
         <source>the home page</source>
         <translation>首页</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="309"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="336"/>
         <source>onLoad(options) gets options.scene = {raw}; decodeURIComponent gives {scene}.</source>
         <translation>onLoad(options) 得到 options.scene = {raw}；decodeURIComponent 后为 {scene}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="317"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="344"/>
         <source>{who} opened {link}. The mini program opens {path} with query {query} (scene {scene}).</source>
         <translation>{who} 打开了 {link}。小程序打开 {path}，query 为 {query}（场景值 {scene}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="323"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="350"/>
         <source>A signed-out user</source>
         <translation>未登录的用户</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="337"/>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="344"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="364"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="371"/>
         <source>Saved: cloud calls judge by this list from now on.</source>
         <translation>已保存：云调用从现在起按此列表判断。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="357"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="384"/>
         <source>Added {name}; save the list to use it.</source>
         <translation>已添加 {name}；保存列表后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="360"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="387"/>
         <source>Add a risky picture</source>
         <translation>添加风险图片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="361"/>
+        <location filename="../../app/ui/panes/cloud_calls_pane.py" line="388"/>
         <source>Pictures (*.png *.jpg *.jpeg *.gif)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.gif)</translation>
     </message>

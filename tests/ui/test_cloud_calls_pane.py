@@ -148,3 +148,19 @@ def test_editing_the_word_list_validates_and_counts_at_once(qtbot, qloop, demo, 
     assert pane.words.toPlainText() == "作弊\t20006\trisky\n"
     assert check("考试作弊")["v1"]["errCode"] == 87014
     assert check("这是违禁示例")["v2"]["suggest"] == "pass"  # the default entries are gone
+
+
+def test_the_lenient_setting_is_shown_and_changed_from_the_pane(qtbot, qloop, demo, demo_workspace):
+    """Off as in the cloud; ticked, a function's undeclared cloud call answers (DevTools' local debugging)."""
+    from app.core.requests import Caller, Request
+
+    def lenient() -> bool:
+        return demo_workspace.handle(Request("openapi.settings", {}, Caller.console()))["lenient"]
+
+    pane = make_pane(qtbot, qloop, demo)
+    assert not pane.lenient.isChecked() and not lenient()
+    pane.lenient.setChecked(True)
+    qloop.run_until_complete(eventually(lenient))
+    second = make_pane(qtbot, qloop, demo)  # another window reads the saved setting
+    assert second.lenient.isChecked()
+    assert pane.lenient in pane.settings_controls()  # the presenter's lock covers it

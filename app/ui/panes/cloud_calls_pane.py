@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -85,15 +86,25 @@ class CloudCallsPane(QWidget):
         self.images_message = InlineMessage()
         self.push = QComboBox()
         self.push_message = InlineMessage()
+        # The workspace's permission setting: off (strict) as in the cloud, on as DevTools' local
+        # debugging, where a function's undeclared cloud calls still answer.
+        self.lenient = QCheckBox(self.tr("Lenient, like DevTools' local debugging"))
+        self.lenient.setToolTip(self.tr("Cloud calls then need no permissions.openapi in the function's config.json, "
+                                        "and may come from outside a cloud function run."))
+        self.lenient_message = InlineMessage()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._codes_tab(), self.tr("Codes and links"))
         self.tabs.addTab(self._security_tab(), self.tr("Content security"))
-        QVBoxLayout(self).addWidget(self.tabs)
+        column = QVBoxLayout(self)
+        column.addWidget(self.lenient)
+        column.addWidget(self.lenient_message)
+        column.addWidget(self.tabs)
         self.setAcceptDrops(True)
         self._fill_personas()
         self.scan_button.clicked.connect(self.scan_selected)
         self.choose_button.clicked.connect(self._on_choose_clicked)
         self.push.activated.connect(self._on_push_chosen)
+        self.lenient.toggled.connect(self._on_lenient_toggled)
         bridge.personas_changed.connect(self._fill_personas)
         bridge.event_logged.connect(self._on_event)
 
@@ -138,16 +149,16 @@ class CloudCallsPane(QWidget):
         # Short titles, the formats in the wrapped hint: a group box is never narrower than its
         # title, and long ones made the pane scroll sideways at 1024 px in presenter mode.
         words = QGroupBox(self.tr("Words"))
-        save_words = QPushButton(self.tr("Save words"))
+        save_words = self._save_words_button = QPushButton(self.tr("Save words"))
         save_words.clicked.connect(self.save_words)
         column = QVBoxLayout(words)
         column.addWidget(self.words)
         column.addWidget(save_words, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.words_message)
         images = QGroupBox(self.tr("Images"))
-        add_image = QPushButton(self.tr("Add a picture…"))
+        add_image = self._add_image_button = QPushButton(self.tr("Add a picture…"))
         add_image.clicked.connect(self._on_add_image_clicked)
-        save_images = QPushButton(self.tr("Save images"))
+        save_images = self._save_images_button = QPushButton(self.tr("Save images"))
         save_images.clicked.connect(self.save_images)
         buttons = QHBoxLayout()
         buttons.addWidget(add_image)
@@ -207,6 +218,11 @@ class CloudCallsPane(QWidget):
             lists = await self._bridge.request("openapi.securityLists")
             self.words.setPlainText(lists["words"])
             self.images.setPlainText(lists["images"])
+        with self.lenient_message.reporting(clear=False):
+            lenient = (await self._bridge.request("openapi.settings"))["lenient"]
+            self.lenient.blockSignals(True)  # showing the saved setting is not changing it
+            self.lenient.setChecked(lenient)
+            self.lenient.blockSignals(False)
         with self.push_message.reporting(clear=False):
             settings = await self._bridge.request("openapi.securitySettings")
             functions = await self._bridge.request("functions.list")
@@ -372,6 +388,16 @@ class CloudCallsPane(QWidget):
                                               self.tr("Pictures (*.png *.jpg *.jpeg *.gif)"))
         if path:
             self.add_image(path)
+
+    def settings_controls(self) -> list[QWidget]:
+        """What the shell's read-only lock turns off: the workspace's settings, not scanning."""
+        return [self.lenient, self.words, self._save_words_button, self.images, self._add_image_button,
+                self._save_images_button, self.push]
+
+    @async_slot(bool)
+    async def _on_lenient_toggled(self, on: bool) -> None:
+        with self.lenient_message.reporting():
+            await self._bridge.request("openapi.settings", {"lenient": on})
 
     @async_slot()
     async def _on_push_chosen(self) -> None:

@@ -83,6 +83,11 @@ class MessagesPane(QWidget):
         bridge.event_logged.connect(self._on_event)
         self._on_persona_changed()
 
+    def settings_controls(self) -> list[QWidget]:
+        """What the shell's read-only lock turns off: the declared templates (a persona's answers
+        and quota stay a classroom's to change, like who is acting)."""
+        return [self.templates]
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         self._refresh.start()
