@@ -320,7 +320,7 @@ class _TransactionOps:
                 return {"updated": 0, "upsert_id": None}
             result = apply_update(current, data, now=self._service.now())
             if result.changed:
-                self._tx.write(tx, p.collection, doc_id, result.document)
+                self._tx.write(tx, p.collection, doc_id, result.document, update=True)
             return {"updated": int(result.changed), "upsert_id": None}
         new = {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}}
         self._tx.write(tx, p.collection, doc_id, new)

@@ -47,7 +47,7 @@ class DryRunStore:
                 raise DuplicateIdError(doc["_id"])
             seen.add(key)
 
-    def replace(self, name: str, docs: list[dict]) -> None:
+    def replace(self, name: str, docs: list[dict], *, update: bool = False) -> None:
         """Changes nothing (the service counts what it would replace)."""
 
     def remove(self, name: str, ids: list) -> int:

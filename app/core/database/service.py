@@ -135,13 +135,19 @@ class DatabaseService:
             others = [d for d in self._candidates(collection, query, None) if not owns(d, owner)]
             return count_matches(others, query)
 
+    def read_access(self, caller: Caller, collection: str, query: Mapping | None, docs: list | None = None) -> Access:
+        """Whether the caller may run this query (a count, a listener), and which documents it
+        reaches (``owner``); ``docs``: the one document a ``doc(id)`` read names, for rules that
+        need it. Raises PermissionDenied as the query itself would."""
+        access = self._access(caller, "read", collection)
+        return self._ruled(access, caller, collection, lambda: self.rules.read(caller, collection, query, docs))
+
     def has_document(self, collection: str, doc_id: Any) -> bool:
         """Whether a document with this ``_id`` exists, whoever may see it (for the event log)."""
         return type(doc_id) in (str, int, float) and self.store.get(collection, doc_id) is not None
 
     def count(self, caller: Caller, collection: str, query: Mapping | None) -> tuple[int, Access]:
-        access = self._access(caller, "read", collection)
-        access = self._ruled(access, caller, collection, lambda: self.rules.read(caller, collection, query, None))
+        access = self.read_access(caller, collection, query)
         with self.store.lock:
             return count_matches(self._candidates(collection, query, access.owner), query), access
 
@@ -210,7 +216,7 @@ class DatabaseService:
                 if result.changed:
                     changed.append(result.document)
             if changed:
-                self.store.replace(collection, changed)
+                self.store.replace(collection, changed, update=True)
             return Modified(len(changed)), access
 
     def _set(self, caller, collection, query, data, matched, mine, upsert) -> Modified:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.core.database.changes import Change, changes_of
 from app.core.database.journal import (
     CREATE,
     DROP,
@@ -75,6 +76,7 @@ class _Group:
     ops: list = field(default_factory=list)
     undo: list = field(default_factory=list)
     changed: dict = field(default_factory=dict)  # collection names in order (a set that keeps it)
+    changes: list = field(default_factory=list)  # the change feed's, gathered only when it has a consumer
 
 
 @dataclass
@@ -107,6 +109,7 @@ class DocumentStore:
         self._rewrite_all = False
         self._group: _Group | None = None
         self._listeners: list[Callable[[str], None]] = []
+        self._feed: list[Callable[[list[Change]], None]] = []
         self._journal = Journal(self._dir)
         self._seq = 0
         self._closed = False
@@ -184,8 +187,9 @@ class DocumentStore:
             changed = self._write((INSERT, name, list(docs)))
         self._after(changed)
 
-    def replace(self, name: str, docs: list[dict]) -> None:
-        """Swap in new versions of existing documents, each keeping its place in the order."""
+    def replace(self, name: str, docs: list[dict], *, update: bool = False) -> None:
+        """Swap in new versions of existing documents, each keeping its place in the order;
+        ``update`` tells the change feed they come from ``update`` (else from ``set``)."""
         with self.lock:
             table = self._table(name)
             for doc in docs:
@@ -193,7 +197,7 @@ class DocumentStore:
                     raise KeyError(f"no document with _id {doc['_id']!r} in {name}")
             if not docs:
                 return
-            changed = self._write((REPLACE, name, list(docs)))
+            changed = self._write((REPLACE, name, list(docs)), update=update)
         self._after(changed)
 
     def remove(self, name: str, ids: list) -> int:
@@ -227,6 +231,8 @@ class DocumentStore:
                 yield
                 if group.ops:
                     self._commit(group.ops)
+                    if group.changes:
+                        self._publish(group.changes)
             except BaseException:
                 undo_ops(self._collections, group.undo)
                 raise
@@ -245,12 +251,37 @@ class DocumentStore:
 
         return unsubscribe
 
-    def _write(self, op: tuple) -> list[str]:
+    def on_commit(self, consumer: Callable[[list[Change]], None]) -> Callable[[], None]:
+        """The change feed: ``consumer(changes)`` for each committed write (a batch is one
+        call), in commit order, once it is journaled and while ``lock`` is held, so it must be
+        quick and must not write. Returns the unsubscribe."""
+        with self.lock:
+            self._feed.append(consumer)
+
+        def unsubscribe() -> None:
+            with self.lock:
+                if consumer in self._feed:
+                    self._feed.remove(consumer)
+
+        return unsubscribe
+
+    def _publish(self, changes: list[Change]) -> None:
+        for consumer in tuple(self._feed):
+            try:
+                consumer(changes)
+            except Exception:
+                log.exception("a change feed consumer failed")
+
+    def _write(self, op: tuple, *, update: bool = False) -> list[str]:
         """Journal then apply one op (or queue it in the open batch); the names to notify."""
         if self._closed:
             raise RuntimeError("the document store is closed")
         group = self._group
+        # Read before applying (old versions still there); skipped when nobody consumes the feed.
+        changes = changes_of(self._collections, op, update=update) if self._feed else None
         if group is not None:
+            if changes:
+                group.changes.extend(changes)
             group.undo.append(apply_op(self._collections, op, undoable=True))
             group.ops.append(op)
             group.changed[op[1]] = None
@@ -258,6 +289,8 @@ class DocumentStore:
         self._commit([op])  # raises before anything changed if the record cannot be written
         apply_op(self._collections, op)
         self._dirty.add(op[1])
+        if changes:
+            self._publish(changes)
         return [op[1]]
 
     def _commit(self, ops: list) -> None:

@@ -40,6 +40,7 @@ class Transaction:
     started: float
     base: dict[tuple, Any] = field(default_factory=dict)  # (collection, _id) -> doc as first read
     writes: dict[tuple, Any] = field(default_factory=dict)  # (collection, _id) -> doc | _DELETED
+    updated: set = field(default_factory=set)  # keys last written by ``update`` (the change feed's dataType)
 
 
 class Transactions:
@@ -77,10 +78,13 @@ class Transactions:
             tx.base[key] = self._store.get(collection, doc_id)
         return tx.base[key]
 
-    def write(self, tx: Transaction, collection: str, doc_id: Any, doc: dict | None) -> None:
-        """Set (``doc``) or delete (None) a document, effective at commit."""
+    def write(self, tx: Transaction, collection: str, doc_id: Any, doc: dict | None, *, update: bool = False) -> None:
+        """Set (``doc``) or delete (None) a document, effective at commit; ``update``: the new
+        version comes from ``update`` rather than ``set``."""
         self.read(tx, collection, doc_id)  # the snapshot the commit checks against
-        tx.writes[(collection, type(doc_id), doc_id)] = _DELETED if doc is None else doc
+        key = (collection, type(doc_id), doc_id)
+        tx.writes[key] = _DELETED if doc is None else doc
+        (tx.updated.add if update else tx.updated.discard)(key)
 
     def commit(self, transaction_id: Any) -> None:
         tx = self.get(transaction_id)
@@ -93,13 +97,14 @@ class Transactions:
                                                      "{collection} changed during the transaction", doc_id=doc_id,
                                                      collection=collection))
             with self._store.batch():
-                for (collection, _type, doc_id), doc in tx.writes.items():
+                for key, doc in tx.writes.items():
+                    collection, _type, doc_id = key
                     exists = self._store.get(collection, doc_id) is not None
                     if doc is _DELETED:
                         if exists:
                             self._store.remove(collection, [doc_id])
                     elif exists:
-                        self._store.replace(collection, [doc])
+                        self._store.replace(collection, [doc], update=key in tx.updated)
                     else:
                         self._store.insert(collection, [doc])
         self._end(tx)

@@ -1,0 +1,97 @@
+"""Realtime listeners (issue 17): commit-to-snapshot latency and the write path's cost.
+
+    .venv/bin/python bench/watch.py [--writes 1000]
+
+Latency: one in-process (callback) listener; each write is a mini program's doc update through
+``Workspace.handle``, timed from the request (an upper bound on commit → callback) to the callback. Write path: the same
+writes with 0, 10 and 100 listeners open on the collection (all affected by every write).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.core.requests import Caller, Request  # noqa: E402
+from app.core.workspace import Workspace  # noqa: E402
+
+ADMIN = Caller.admin("scf")
+
+
+def update(workspace: Workspace, i: int) -> None:
+    workspace.handle(Request("database.modifyDocument", {"collectionName": "c", "queryType": "DOC",
+                                                         "query": {"_id": f"d{i % 100}"}, "data": {"n": i + 1}}, ADMIN))
+
+
+def latency(workspace: Workspace, writes: int) -> list[float]:
+    arrived = threading.Event()
+    received: list[float] = []
+
+    def on_snapshot(snapshot) -> None:
+        received.append(time.perf_counter())
+        arrived.set()
+
+    listener, _ = workspace.watch.open(Caller.console(), "c", None, on_snapshot=on_snapshot)
+    received.clear()
+    samples = []
+    for i in range(writes):
+        arrived.clear()
+        asked = time.perf_counter()  # the worker may deliver before handle() returns: time from the ask
+        update(workspace, i)
+        if not arrived.wait(5):
+            raise SystemExit("a snapshot did not arrive")
+        samples.append((received[-1] - asked) * 1000)
+    workspace.watch.close(listener)
+    return samples
+
+
+def write_path(workspace: Workspace, writes: int, listeners: int) -> tuple[float, float]:
+    ids = [workspace.watch.open(Caller.console(), "c", None, limit=10)[0] for _ in range(listeners)]
+    started = time.perf_counter()
+    for i in range(writes):
+        update(workspace, i + 1_000_000)
+    written = time.perf_counter() - started
+    workspace.watch.wait_idle(60)
+    caught_up = time.perf_counter() - started
+    for listener in ids:
+        workspace.watch.close(listener)
+    return written * 1000 / writes, caught_up * 1000 / writes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--writes", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Workspace.open(Path(folder))
+        try:
+            workspace.handle(Request("database.addCollection", {"collectionName": "c"}, ADMIN))
+            workspace.handle(Request("database.insertDocument", {"collectionName": "c",
+                                                                 "data": [{"_id": f"d{i}", "n": 0} for i in range(100)]},
+                                     ADMIN))
+            samples = sorted(latency(workspace, args.writes))
+            p99 = samples[int(len(samples) * 0.99) - 1]
+            print(f"write request → snapshot over {len(samples)} writes: median {statistics.median(samples):.3f} ms, "
+                  f"p99 {p99:.3f} ms (budget median ≤ 10, p99 ≤ 50)")
+            print(f"{'listeners':>9}  {'write path ms/write':>19}  {'ratio':>6}  {'all delivered ms/write':>22}")
+            base = None
+            for count in (0, 10, 100):
+                per_write, delivered = write_path(workspace, args.writes, count)
+                base = base or per_write
+                print(f"{count:>9}  {per_write:>19.3f}  {per_write / base:>5.2f}×  {delivered:>22.3f}")
+            print("budget: 100 listeners ≤ 2× the write path with none")
+        finally:
+            workspace.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
