@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,3 +164,21 @@ def contract_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     finally:
         gateway.stop()
         workspace.close()
+
+
+def on_both_runtimes(tmp_path: Path, version: str, make_project: Callable[[Path], Path],
+                     functions: tuple[str, ...] = ("oa",), **open_options) -> Iterator[tuple[str, Workspace]]:
+    """("v8" | "node", workspace): the same project in two fresh workspaces, its ``functions`` run
+    by the embedded shim, then by real Node with wx-server-sdk@version; each closed after use.
+    Fresh workspaces draw the same tokens, so the two runs' answers can be compared exactly."""
+    node_modules = install_sdk(version)
+    for runtime in ("v8", "node"):
+        project = make_project(tmp_path / runtime / "project")
+        workspace = Workspace.open(tmp_path / runtime / "data", project, **open_options)
+        try:
+            for function in functions:
+                os.symlink(node_modules, project / "cloudfunctions" / function / "node_modules")
+                workspace.state.set_function_runtime(function, runtime)
+            yield runtime, workspace
+        finally:
+            workspace.close()

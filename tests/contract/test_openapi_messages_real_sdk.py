@@ -8,13 +8,11 @@ accepted subscription and the same customer-service window, so both draw the sam
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
 from app.core.requests import Caller, Request
-from app.core.workspace import Workspace
-from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, install_sdk
+from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, on_both_runtimes
 from tests.core.openapi.conftest import run
 from tests.core.openapi.project import make_project
 
@@ -47,23 +45,15 @@ def calls(touser: str) -> tuple:
 def test_the_real_sdk_sends_what_the_shim_sends(version, tmp_path):
     if not (NODE and NPM):
         pytest.skip("the Node runtime needs node and npm on PATH")
-    node_modules = install_sdk(version)
     answers, inboxes = {}, {}
-    for runtime in ("v8", "node"):
-        project = make_project(tmp_path / runtime / "project")
-        os.symlink(node_modules, project / "cloudfunctions" / "oa" / "node_modules")
-        workspace = Workspace.open(tmp_path / runtime / "data", project)
-        try:
-            workspace.state.set_function_runtime("oa", runtime)
-            for action, params in (("openapi.setTemplate", T1), ("openapi.setTemplate", K1),
-                                   ("openapi.setSubscription", {"persona": "学生A", "templateId": "T1", "count": 2}),
-                                   ("openapi.customerMessage", {"persona": "学生A"})):
-                workspace.handle(Request(action, params, Caller.console()))
-            answers[runtime] = run(workspace, *calls(workspace.identity.persona("学生A").openid))
-            inboxes[runtime] = [{k: v for k, v in m.items() if k not in ("sentAt", "eventId")} for m in
-                                workspace.handle(Request("openapi.inbox", {}, Caller.console()))["messages"]]
-        finally:
-            workspace.close()
+    for runtime, workspace in on_both_runtimes(tmp_path, version, make_project):
+        for action, params in (("openapi.setTemplate", T1), ("openapi.setTemplate", K1),
+                               ("openapi.setSubscription", {"persona": "学生A", "templateId": "T1", "count": 2}),
+                               ("openapi.customerMessage", {"persona": "学生A"})):
+            workspace.handle(Request(action, params, Caller.console()))
+        answers[runtime] = run(workspace, *calls(workspace.identity.persona("学生A").openid))
+        inboxes[runtime] = [{k: v for k, v in m.items() if k not in ("sentAt", "eventId")} for m in
+                            workspace.handle(Request("openapi.inbox", {}, Caller.console()))["messages"]]
     assert answers["node"] == answers["v8"] and inboxes["node"] == inboxes["v8"]
     sent, snake, spent, too_long, nobody, raw, replied, legacy, reused = answers["node"]
     assert sent["ok"]["keys"] == ["msgid", "errMsg", "errCode"] and type(sent["ok"]["msgid"]) is int

@@ -10,13 +10,11 @@ the same phone codes, cloudIDs and rids: the answers must match to the byte, not
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 from app.core.requests import Caller, Request
-from app.core.workspace import Workspace
-from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, install_sdk
+from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, on_both_runtimes
 from tests.core.openapi.opendata_project import make_opendata_project
 
 NOW = 1_700_000_000.0
@@ -38,25 +36,17 @@ exports.main = async () => {
 def test_the_real_sdk_gets_the_open_data_the_shim_gets(version, tmp_path):
     if not (NODE and NPM):
         pytest.skip("the Node runtime needs node and npm on PATH")
-    node_modules = install_sdk(version)
     script = tmp_path / "phone.js"
     script.write_text(SCRIPT, encoding="utf-8")
     answers = {}
-    for runtime in ("v8", "node"):
-        project = make_opendata_project(tmp_path / runtime / "project")
-        workspace = Workspace.open(tmp_path / runtime / "data", project, clock=lambda: NOW)
-        try:
-            for function in ("oa", "od"):
-                os.symlink(node_modules, project / "cloudfunctions" / function / "node_modules")
-                workspace.state.set_function_runtime(function, runtime)
-            answer = workspace.handle(Request("client.runScript", {"localPath": str(script), "persona": "学生A"},
-                                              Caller.console()))
-            assert answer["ok"], answer
-            answers[runtime] = answer["value"]
-            events = [e for e in workspace.events.recent() if e.action == "wx.openApi"]
-            assert len(events) == 4 and all(e.parent_id for e in events)  # each nested under its run
-        finally:
-            workspace.close()
+    for runtime, workspace in on_both_runtimes(tmp_path, version, make_opendata_project, ("oa", "od"),
+                                               clock=lambda: NOW):
+        answer = workspace.handle(Request("client.runScript", {"localPath": str(script), "persona": "学生A"},
+                                          Caller.console()))
+        assert answer["ok"], answer
+        answers[runtime] = answer["value"]
+        events = [e for e in workspace.events.recent() if e.action == "wx.openApi"]
+        assert len(events) == 4 and all(e.parent_id for e in events)  # each nested under its run
     assert answers["node"] == answers["v8"]
     (phone, again, cloudbase), (listed, missing) = answers["node"]["oa"], answers["node"]["od"]
     number = phone["ok"]["phoneInfo"]["phoneNumber"]

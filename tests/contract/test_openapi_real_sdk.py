@@ -8,13 +8,11 @@ tickets and PNG bytes must match byte for byte, not only in shape.
 from __future__ import annotations
 
 import base64
-import os
 import re
 
 import pytest
 
-from app.core.workspace import Workspace
-from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, install_sdk
+from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, on_both_runtimes
 from tests.core.openapi.conftest import run
 from tests.core.openapi.png import read_png
 from tests.core.openapi.project import make_project
@@ -36,19 +34,11 @@ CALLS = (
 def test_the_real_sdk_gets_what_the_shim_gets(version, tmp_path):
     if not (NODE and NPM):
         pytest.skip("the Node runtime needs node and npm on PATH")
-    node_modules = install_sdk(version)
     answers = {}
-    for runtime in ("v8", "node"):
-        project = make_project(tmp_path / runtime / "project")
-        os.symlink(node_modules, project / "cloudfunctions" / "oa" / "node_modules")
-        workspace = Workspace.open(tmp_path / runtime / "data", project)
-        try:
-            workspace.state.set_function_runtime("oa", runtime)
-            answers[runtime] = run(workspace, *CALLS)
-            events = [e for e in workspace.events.recent() if e.action == "wx.openApi"]
-            assert len(events) == len(CALLS) and all(e.parent_id for e in events)  # nested under the run
-        finally:
-            workspace.close()
+    for runtime, workspace in on_both_runtimes(tmp_path, version, make_project):
+        answers[runtime] = run(workspace, *CALLS)
+        events = [e for e in workspace.events.recent() if e.action == "wx.openApi"]
+        assert len(events) == len(CALLS) and all(e.parent_id for e in events)  # nested under the run
     assert answers["node"] == answers["v8"]
     made, refused, qr, undeclared, typo, scheme, link, raw = answers["node"]
     assert made["ok"]["keys"] == ["contentType", "buffer", "errMsg", "errCode"] and made["ok"]["isBuffer"]

@@ -8,15 +8,13 @@ Each runtime runs in a fresh workspace on the same project, so rids and traceIds
 from __future__ import annotations
 
 import hashlib
-import os
 
 import pytest
 
 from app.core.functions.sdk import call_function
 from app.core.openapi.qrpng import qr_png
 from app.core.requests import Caller, Request
-from app.core.workspace import Workspace
-from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, install_sdk
+from tests.contract.conftest import NODE, NPM, SDK_VERSIONS, on_both_runtimes
 from tests.core.openapi.conftest import run
 from tests.core.openapi.project import make_project
 from tests.core.openapi.security_project import add_security_functions, media
@@ -44,27 +42,22 @@ def calls(openid: str) -> list:
 def test_the_real_sdk_gets_what_the_shim_gets(version, tmp_path):
     if not (NODE and NPM):
         pytest.skip("the Node runtime needs node and npm on PATH")
-    node_modules = install_sdk(version)
     answers = {}
-    for runtime in ("v8", "node"):
-        project = make_project(tmp_path / runtime / "project")
-        add_security_functions(project)
-        workspace = Workspace.open(tmp_path / runtime / "data", project)
-        try:
-            for function in ("oa", "img"):
-                os.symlink(node_modules, project / "cloudfunctions" / function / "node_modules")
-                workspace.state.set_function_runtime(function, runtime)
-            workspace.handle(Request("openapi.securityLists", {"images": hashlib.sha256(LISTED).hexdigest()},
-                                     Caller.console()))
-            texts = run(workspace, *calls(workspace.client_caller("学生A").openid))
-            images = call_function(workspace.handle, workspace.client_caller("学生A"), "img",
-                                   {"calls": [{"media": media(CLEAN)}, {"media": media(LISTED, "image/jpeg")}]})
-            assert images.ok, images.value
-            sent = [e.params["data"]["media"]["$file"] for e in workspace.events.recent()
-                    if e.action == "wx.openApi" and e.target.startswith("security.imgSecCheck")]
-            answers[runtime] = (texts, images.value["result"], sent)
-        finally:
-            workspace.close()
+
+    def security_project(root):
+        add_security_functions(make_project(root))
+        return root
+
+    for runtime, workspace in on_both_runtimes(tmp_path, version, security_project, ("oa", "img")):
+        workspace.handle(Request("openapi.securityLists", {"images": hashlib.sha256(LISTED).hexdigest()},
+                                 Caller.console()))
+        texts = run(workspace, *calls(workspace.client_caller("学生A").openid))
+        images = call_function(workspace.handle, workspace.client_caller("学生A"), "img",
+                               {"calls": [{"media": media(CLEAN)}, {"media": media(LISTED, "image/jpeg")}]})
+        assert images.ok, images.value
+        sent = [e.params["data"]["media"]["$file"] for e in workspace.events.recent()
+                if e.action == "wx.openApi" and e.target.startswith("security.imgSecCheck")]
+        answers[runtime] = (texts, images.value["result"], sent)
     assert answers["node"] == answers["v8"]
     (clean, risky, v2_risky, v2_pass, review, scene, nobody, media_check), (image_ok, image_risky), sent = answers["node"]
     assert clean["ok"]["keys"] == ["errMsg", "errCode"]
