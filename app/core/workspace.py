@@ -20,7 +20,6 @@ from app.core.database.rerun import rerun_actions
 from app.core.database.service import DatabaseService
 from app.core.database.store import DocumentStore
 from app.core.database.transactions import Transactions
-from app.core.database.watch import WatchHub
 from app.core.database.watch_actions import watch_actions
 from app.core.demo_seed import seed_database, seed_storage
 from app.core.dispatcher import Dispatcher
@@ -93,9 +92,9 @@ class Workspace:
         )
         register = self._dispatcher.register
         register(identity_actions(self.identity, settings.env_id, settings.appid))
-        self.watch = WatchHub(self.database)  # realtime listeners, fed by the store's change feed
+        self._watch_hub = None  # realtime listeners: made when the first one opens (watch)
         register(database_actions(self.database, self._set_db_mode, Transactions(self.database.store)))
-        register(watch_actions(self.database, self.watch))
+        register(watch_actions(self.database, lambda: self.watch))
         register(aggregate_actions(self.database, state.db_mode))
         register(database_console_actions(self.database, state, handle))
         register(console_query_actions(self.database, state, self.client_caller, self.functions, handle, data_dir))
@@ -198,16 +197,28 @@ class Workspace:
         self.gateway.stop()  # first: no HTTP request may arrive while the services shut down
         self.functions.close()
         self.storage.close()
-        self.watch.close_all()
+        if self._watch_hub is not None:
+            self._watch_hub.close_all()
         self.database.store.close()
         self.identity.close()
         self.events.close()
         self._lock_file.release()
 
+    @property
+    def watch(self):
+        """The realtime listeners (``database/watch.py``), loaded and started on first use: most
+        sessions never open one, and start-up should not pay for it."""
+        if self._watch_hub is None:
+            from app.core.database.watch import WatchHub
+
+            self._watch_hub = WatchHub(self.database)
+        return self._watch_hub
+
     def _set_db_mode(self, collection: str, mode: str | None, rules: dict | None = None) -> None:
         """Save a collection's mode (and rules); its listeners are judged again under them."""
         self.state.set_db_mode(collection, mode, rules)
-        self.watch.permissions_changed(collection)
+        if self._watch_hub is not None:
+            self._watch_hub.permissions_changed(collection)
 
     def _persona_name(self, openid: str) -> str | None:
         """The name of the persona whose openid this is (None for an openid no persona has)."""

@@ -22,9 +22,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.core.database.changes import Change, changes_of
 from app.core.database.journal import (
     CREATE,
     DROP,
@@ -41,6 +40,9 @@ from app.core.database.journal import (
 from app.core.errors import CloudError
 from app.core.reasons import Reason
 from app.core.jsonfile import fsync_dir, make_private_dir, remove_stale_temp_files
+
+if TYPE_CHECKING:  # the change feed's code loads with the first listener
+    from app.core.database.changes import Change
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +267,11 @@ class DocumentStore:
 
         return unsubscribe
 
+    def _changes_of(self, op: tuple, update: bool) -> list[Change]:
+        from app.core.database.changes import changes_of  # only while a listener is open
+
+        return changes_of(self._collections, op, update=update)
+
     def _publish(self, changes: list[Change]) -> None:
         for consumer in tuple(self._feed):
             try:
@@ -278,7 +285,7 @@ class DocumentStore:
             raise RuntimeError("the document store is closed")
         group = self._group
         # Read before applying (old versions still there); skipped when nobody consumes the feed.
-        changes = changes_of(self._collections, op, update=update) if self._feed else None
+        changes = self._changes_of(op, update) if self._feed else None
         if group is not None:
             if changes:
                 group.changes.extend(changes)

@@ -205,7 +205,7 @@ def test_with_no_listener_the_write_path_builds_no_changes(workspace, server, mo
     def refuse(*args, **kwargs):
         raise AssertionError("the change feed was built with no listener")
 
-    monkeypatch.setattr("app.core.database.store.changes_of", refuse)
+    monkeypatch.setattr("app.core.database.changes.changes_of", refuse)
     server.doc_update("todos", "t1", {"progress": 3}).raise_for_error()
     listener, _ = open_(workspace)
     workspace.watch.close(listener)
