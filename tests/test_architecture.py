@@ -199,3 +199,16 @@ def test_async_slots_end_with_their_widget():
         )) and path.name != "async_slot.py"
     ]
     assert offenders == []
+
+
+def test_start_up_leaves_first_use_modules_unloaded():
+    """What a session may never use loads on first use, not at start-up (DESIGN's 0.6 s budget):
+    QR drawing and the cloud-call handlers on the first cloud call, watch with the first listener."""
+    import subprocess
+    import sys
+
+    lazy = ("segno", "app.core.openapi.templates", "app.core.openapi.wxacode", "app.core.openapi.messages",
+            "app.core.database.watch", "app.core.database.listener", "app.core.database.changes")
+    probe = f"import sys, app.main, app.core.workspace; print(sorted(m for m in {lazy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -163,15 +163,3 @@ def test_every_api_handler_named_in_dispatch_exists():
     assert set(HANDLERS) <= KNOWN_APIS
     for name in [*HANDLERS.values(), *SVRKIT_HANDLERS.values()]:
         assert callable(handler_of(name)), name
-
-
-def test_start_up_does_not_load_the_cloud_call_handlers():
-    """QR drawing and the message rules load on a session's first cloud call, not at start-up."""
-    import subprocess
-    import sys
-
-    probe = ("import sys, app.main, app.core.workspace; "
-             "print(sorted(m for m in ('segno', 'app.core.openapi.templates', 'app.core.openapi.wxacode', "
-             "'app.core.openapi.messages') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
