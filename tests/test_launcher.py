@@ -23,6 +23,7 @@ from launcher import cache
 from launcher.bundle import TRAILER, BundleError, extract_payload, read_trailer
 from launcher.pack import COOKIE, COOKIE_MAGIC, pack
 from launcher.start import app_environment
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT_S = 60
@@ -93,12 +94,6 @@ def counting_unpack(source: Path, calls: list[Path]):
                 target.chmod(path.stat().st_mode)
     return unpack
 
-
-def wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.01)
 
 
 def test_cache_root_follows_xdg_cache_home():

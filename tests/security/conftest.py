@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core.functions.sdk import call_function
-from app.core.requests import Caller
+from app.core.requests import Caller, Request
 from app.core.workspace import Workspace
 
 APPID = "wxabc0123456789def"
@@ -68,3 +68,15 @@ RAW = "const { send } = require('wxsim:sdk/transport')\n"
 @pytest.fixture
 def workspace_dir(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
+
+
+OWNER = {"read": "doc._openid == auth.openid", "write": "doc._openid == auth.openid"}
+
+
+@pytest.fixture
+def notes(workspace: Workspace) -> Workspace:
+    """The workspace with a ``notes`` collection under CUSTOM rules: each user their own notes."""
+    workspace.handle(Request("database.addCollection", {"collectionName": "notes"}, Caller.console()))
+    workspace.handle(Request("database.setPermission", {"collectionName": "notes", "mode": "CUSTOM",
+                                                        "rules": OWNER}, Caller.console()))
+    return workspace

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 
 from app.core.database.regex_budget import MATCH_BUDGET_S, RegexBudget
 from tests.support.database_sdk import SdkDatabase
 from app.core.requests import Caller
 from app.core.workspace import Workspace
 from tests.security.conftest import run
+from tests.support.waiting import wait_until
 
 WAIT_S = 60  # a cap on waiting for a condition, so a regression fails instead of hanging
 
-
-def wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.02)
 
 
 def test_a_catastrophic_regex_stops_at_its_budget_and_other_queries_are_answered(tmp_path, monkeypatch):

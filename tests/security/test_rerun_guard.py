@@ -9,19 +9,15 @@ import pytest
 
 from app.core.errors import CloudError
 from app.core.requests import Caller, Request
-from tests.security.conftest import RAW, UNTRUSTED, run, untrusted_caller
-
-OWNER = {"read": "doc._openid == auth.openid", "write": "doc._openid == auth.openid"}
+from tests.security.conftest import OWNER, RAW, UNTRUSTED, run, untrusted_caller
 
 
 @pytest.fixture
-def notes(workspace):
-    workspace.handle(Request("database.addCollection", {"collectionName": "notes"}, Caller.console()))
-    workspace.handle(Request("database.setPermission", {"collectionName": "notes", "mode": "CUSTOM",
-                                                        "rules": OWNER}, Caller.console()))
-    workspace.handle(Request("database.insertDocument", {"collectionName": "notes", "data": [
+def notes(notes):
+    """conftest's notes, with someone else's secret in them."""
+    notes.handle(Request("database.insertDocument", {"collectionName": "notes", "data": [
         {"_id": "secret", "_openid": "someone-else", "text": "not yours"}]}, Caller.admin("scf")))
-    return workspace
+    return notes
 
 
 def refused_read(ws):

@@ -9,19 +9,10 @@ import pytest
 
 from app.core.errors import CloudError, InputError
 from app.core.requests import Caller, Request
-from tests.security.conftest import RAW, UNTRUSTED, run, untrusted_caller
+from tests.security.conftest import OWNER, RAW, UNTRUSTED, run, untrusted_caller
 
 ROOT = Path(__file__).resolve().parents[2]
 OPEN_ALL = {"read": True, "write": True}
-OWNER = {"read": "doc._openid == auth.openid", "write": "doc._openid == auth.openid"}
-
-
-@pytest.fixture
-def notes(workspace):
-    workspace.handle(Request("database.addCollection", {"collectionName": "notes"}, Caller.console()))
-    workspace.handle(Request("database.setPermission", {"collectionName": "notes", "mode": "CUSTOM",
-                                                        "rules": OWNER}, Caller.console()))
-    return workspace
 
 
 @pytest.mark.parametrize("action, params", [

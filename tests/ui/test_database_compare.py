@@ -15,22 +15,15 @@ from app.ui.panes.database.pane import DatabasePane
 from app.ui.presenter import ReadOnlyLock
 from tests.ui.conftest import eventually, settle
 from tests.ui.test_chinese_everywhere import english_in
+from tests.ui.test_database_pane import open_pane
 
 
 def open_compare(qtbot, qloop, bridge, collection="todos") -> DatabasePane:
     """The pane on ``collection`` with the comparison opened and both columns answered."""
-    pane = DatabasePane(bridge)
-    qtbot.addWidget(pane)
-    pane.show()
-
-    async def ready():
-        await eventually(lambda: pane.collections.rowCount() > 0)
-        pane.collection_view.selectRow(pane.collections.row_of(collection))
-        await eventually(lambda: (pane._last_query or {}).get("collectionName") == collection)
-        pane.compare_button.click()  # one click, as the user
-        await eventually(lambda: not pane.compare.busy() and all(c.answer.isVisible() for c in pane.compare.columns))
-
-    qloop.run_until_complete(ready())
+    pane = open_pane(qtbot, qloop, bridge, collection)
+    pane.compare_button.click()  # one click, as the user
+    qloop.run_until_complete(eventually(
+        lambda: not pane.compare.busy() and all(c.answer.isVisible() for c in pane.compare.columns)))
     return pane
 
 

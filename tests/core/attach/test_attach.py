@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from app.core.api import WorkspaceApi
 from app.paths import demo_project, resource
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 HOLDER = Path(__file__).with_name("holder.py")
@@ -29,14 +29,6 @@ def wxsim(data_dir: Path, *args: str, timeout: float = 300) -> subprocess.Comple
 def stats(data_dir: Path) -> subprocess.CompletedProcess:
     return wxsim(data_dir, "call", "todos", "--as", "学生A", "--data", '{"action": "stats"}')
 
-
-def wait_for(condition, what: str, limit: float = 120.0) -> None:
-    """Poll ``condition`` until it holds; the limit is a bound for a broken build, not a budget."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen")
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -141,7 +133,7 @@ def test_a_holder_that_dies_mid_call_gives_exit_3(tmp_path: Path, holder):
     command = subprocess.Popen([sys.executable, "-m", "app", "call", "todos", "--as", "学生A", "--data",
                                 '{"action": "stats"}', "--data-dir", str(tmp_path / "data")],
                                cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for(marker.exists, "the call reaching the holder")
+    wait_until(marker.exists, "the call reaching the holder")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     out, err = command.communicate(timeout=120)

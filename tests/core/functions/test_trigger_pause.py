@@ -3,7 +3,6 @@ choice is saved with the workspace. The scheduler is driven by its ``now`` clock
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from app.core.errors import CloudError
 from app.core.requests import Caller, Request
 from app.core.workspace import Workspace
 from app.paths import demo_project
+from tests.support.waiting import wait_until
 
 
 class WallClock:
@@ -30,12 +30,6 @@ class WallClock:
 def pause(ws: Workspace, paused: bool) -> dict:
     return ws.handle(Request("functions.pauseTriggers", {"paused": paused}, Caller.console()))
 
-
-def wait_for(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -58,7 +52,7 @@ def test_a_paused_scheduler_fires_nothing(ws):
     assert scheduler.tick() == []
     clock.advance(60)
     assert scheduler.tick() == ["dailyReport"]
-    wait_for(lambda: ws.functions.history("dailyReport"))  # it ran, as the trigger
+    wait_until(lambda: ws.functions.history("dailyReport"))  # it ran, as the trigger
     assert ws.functions.history("dailyReport")[0].source == "wx_trigger"
 
 

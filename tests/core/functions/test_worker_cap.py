@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,15 +11,10 @@ import pytest
 from app.core.errors import CloudError
 from app.core.functions.runtime.v8 import JsPool
 from app.core.functions.runtime.slots import CAP_CODE, WorkerSlots, default_worker_cap
+from tests.support.waiting import wait_until
 
 WAIT_S = 60
 
-
-def wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.01)
 
 
 def no_host(action: str, params: dict) -> dict:

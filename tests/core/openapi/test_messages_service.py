@@ -10,6 +10,7 @@ import pytest
 from app.core.errors import InputError
 from app.core.requests import Caller, Request
 from app.core.workspace import Workspace
+from tests.conftest import FakeClock
 from tests.core.openapi.conftest import one, run
 
 RID = r" rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}"
@@ -18,17 +19,9 @@ LEGACY = {"templateId": "K1", "title": "订单提醒", "kind": "once", "keywords
 LEGACY_DATA = {"keyword1": {"value": "A-1"}, "keyword2": {"value": "已发货"}}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clocked(project, tmp_path):
-    clock = Clock()
+    clock = FakeClock(1_700_000_000.0)
     workspace = Workspace.open(tmp_path / "clocked", project, clock=clock)
     yield workspace, clock
     workspace.close()

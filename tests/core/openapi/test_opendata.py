@@ -16,6 +16,7 @@ import pytest
 from app.core.errors import InputError
 from app.core.requests import Caller, Request
 from app.core.workspace import Workspace
+from tests.conftest import FakeClock
 from tests.core.openapi.opendata_project import make_opendata_project
 from tests.core.openapi.project import APPID
 
@@ -25,17 +26,9 @@ START = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC, 06:13:20 in Beijing
 BEIJING_MIDNIGHT = 1_699_977_600  # 2023-11-15 00:00 Beijing, "today" at START
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(START)
 
 
 @pytest.fixture

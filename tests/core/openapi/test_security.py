@@ -18,6 +18,7 @@ from app.core.openapi.errors import WeChatError
 from app.core.openapi.qrpng import qr_png
 from app.core.requests import Caller, Request
 from app.core.workspace import Workspace
+from tests.conftest import FakeClock
 from tests.core.openapi.conftest import one, run
 from tests.core.openapi.project import make_project
 from tests.core.openapi.security_project import add_security_functions, media
@@ -28,17 +29,9 @@ TRACE = r"[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}"
 TEST_STRING = "特3456书yuuo莞6543李zxcz蒜7782法fgnv级"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return FakeClock(1_700_000_000.0)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from app.core.errors import InputError
 from app.core.openapi.qrpng import qr_png
 from app.core.requests import Caller, Request
 from tests.core.openapi.conftest import run
-from tests.core.openapi.test_security import Clock, clock, console, ws  # noqa: F401  (fixtures)
+from tests.core.openapi.test_security import clock, console, ws  # noqa: F401  (fixtures)
 
 
 def test_a_code_scanned_from_the_registry_or_chosen_as_a_picture(ws):
