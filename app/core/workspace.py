@@ -7,6 +7,8 @@ not use it directly; they go through ``app/core/api.py``.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ from app.core.database.transactions import Transactions
 from app.core.database.watch_actions import watch_actions
 from app.core.demo_seed import seed_database, seed_storage
 from app.core.dispatcher import Dispatcher
-from app.core.errors import InputError
+from app.core.errors import InputError, SimulatorError
 from app.core.events import Event, EventLog
 from app.core.functions.actions import function_actions
 from app.core.functions.catalog import Catalog
@@ -55,6 +57,8 @@ from app.core.storage import StorageService, storage_actions
 from app.core.storage.console_actions import storage_console_actions
 from app.core.workspace_lock import WorkspaceLock
 from app.core.workspace_state import Settings, WorkspaceState
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Settings", "Workspace"]
 
@@ -177,7 +181,15 @@ class Workspace:
         """mediaCheckAsync's verdicts reach the project when due, as the platform pushes them: one
         logged request when some are due, none otherwise (the check reads a small file)."""
         if any(entry["due"] <= self._clock() for entry in self._media_checks.waiting()):
+            # On its own thread, as a trigger fires: the push runs a function, and a slow one must
+            # not hold up the next trigger. Verdicts are taken atomically, so none goes out twice.
+            threading.Thread(target=self._deliver_media_checks, name="wxsim-media-checks", daemon=True).start()
+
+    def _deliver_media_checks(self) -> None:
+        try:
             self.handle(Request("openapi.deliverMediaChecks", {}, Caller.console()))
+        except SimulatorError as exc:  # already in the event log
+            log.info("pushing mediaCheckAsync verdicts failed: %s", exc)
 
     def client_caller(self, persona_name: str | None, **kwargs) -> Caller:
         """A mini program user acting as the named persona, or signed out when None."""

@@ -79,8 +79,8 @@ class TriggerScheduler:
         self._last = now
         try:
             self._on_tick()
-        except SimulatorError as exc:  # already in the event log
-            log.info("timed platform work failed: %s", exc)
+        except Exception:  # noqa: BLE001 (one failure must not end the thread, and with it every trigger)
+            log.exception("timed platform work failed")
         if self._paused():
             return []  # a trigger due while paused is skipped, not fired on resuming
         fired = [(name, when) for when, name in self.due(last) if when <= now]

@@ -21,13 +21,10 @@ from typing import Any
 from app.core import jsontext
 from app.core.errors import SimulatorError, WxApiError
 from app.core.http.body import BadBody, MultipartReader, Reader
-from app.core.openapi.calls import binary_answer
+from app.core.openapi.calls import API_TYPE_OPEN, API_TYPE_SVRKIT, OPEN_API, binary_answer
 from app.core.openapi.errors import PlatformError
 from app.core.openapi.opendata import SVRKIT_GET_OPEN_DATA
 
-OPEN_API = "wx.openApi"
-API_TYPE_OPEN = 0
-API_TYPE_SVRKIT = 2
 JSON_TYPE = "application/json; charset=utf-8"
 _FIELD_LIMIT = 16 << 20
 

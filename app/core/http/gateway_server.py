@@ -28,20 +28,14 @@ from app.core.gateway.callers import InvocationRegistry, Origin, source_of
 from app.core.gateway.credentials import Credentials
 from app.core.gateway.envelope import BadEnvelope, WireCall
 from app.core.gateway.environment import SERVE_SOURCE, node_env
-from app.core.gateway.openapi import (
-    API_TYPE_OPEN,
-    OPEN_API,
-    BadProtobuf,
-    decode_request,
-    encode_answer,
-    encode_refusal,
-)
+from app.core.gateway.openapi import BadProtobuf, decode_request, encode_answer, encode_refusal
 from app.core.gateway.signature import BadSignature, Verifier, json_members
 from app.core.gateway.wire import to_wire
 from app.core.http.base import HOST, LoopbackHandler, LoopbackServer, header_param, read_all
-from app.core.http.loopback import host_refusal, origin_refusal
-from app.core.requests import Caller, Request
 from app.core.http.body import BadBody, MultipartReader, Reader
+from app.core.http.loopback import host_refusal, origin_refusal
+from app.core.openapi.calls import API_TYPE_OPEN, OPEN_API
+from app.core.requests import Caller, Request
 
 log = logging.getLogger(__name__)
 PATH = "/admin"

@@ -20,6 +20,9 @@ from app.core.reasons import Reason
 from app.core.requests import Caller, Trace
 
 DATA_FORMAT_ERROR = 47001
+OPEN_API = "wx.openApi"  # the one action every cloud call is, from the shim and the gateway alike
+API_TYPE_OPEN = 0  # CommApiData.apiType: an open API (wxacode.get …)
+API_TYPE_SVRKIT = 2  # … or an internal SVRKIT call (cloud.getOpenData)
 
 
 @dataclass(frozen=True)

@@ -23,22 +23,11 @@ from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.functions.catalog import FunctionInfo
 from app.core.openapi.opendata import SVRKIT_GET_OPEN_DATA
-from app.core.openapi.calls import Binary, Call, Handler, Services
+from app.core.openapi.calls import API_TYPE_OPEN, API_TYPE_SVRKIT, OPEN_API, Binary, Call, Handler, Services
 from app.core.openapi.errors import API_NOT_FOUND, ILLEGAL_SOURCE, NO_PERMISSION, PlatformError
 from app.core.reasons import Reason
 from app.core.requests import Caller, Request, Trace
 
-OPEN_API = "wx.openApi"
-API_TYPE_OPEN = 0
-API_TYPE_SVRKIT = 2
-# Every cloud call of openapi.md §3–§7: a name outside this list is WeChat's -604100.
-KNOWN_APIS = frozenset({
-    "wxacode.get", "wxacode.getUnlimited", "wxacode.createQRCode",
-    "subscribeMessage.send", "customerServiceMessage.send", "templateMessage.send", "uniformMessage.send",
-    "security.msgSecCheck", "security.imgSecCheck", "security.mediaCheckAsync",
-    "urlscheme.generate", "urllink.generate",
-    "phonenumber.getPhoneNumber", "cloudbase.getOpenData",
-})
 # Each API's handler as "module:function" in app.core.openapi, imported on the first call: QR
 # drawing (segno), the message rules and the word lists cost start-up time a session may never use.
 HANDLERS: dict[str, str] = {
@@ -57,6 +46,8 @@ HANDLERS: dict[str, str] = {
     "phonenumber.getPhoneNumber": "opendata:get_phone_number",
     "cloudbase.getOpenData": "opendata:cloudbase_get_open_data",
 }
+# Every cloud call of openapi.md §3–§7: a name outside this list is WeChat's -604100.
+KNOWN_APIS = frozenset(HANDLERS)
 # SVRKIT calls (apiType 2): cloud.getOpenData, which needs no permissions.openapi entry (§2.1).
 SVRKIT_HANDLERS: dict[str, str] = {SVRKIT_GET_OPEN_DATA: "opendata:svrkit_get_open_data"}
 
@@ -89,10 +80,7 @@ def openapi_actions(services: Services, running: Callable[[str | None], Function
             raise PlatformError(NO_PERMISSION, Reason(
                 "openapi.not_declared", "The function {function} does not list {api} in the permissions.openapi "
                 "of its config.json.", function=function.name, api=api))
-        handler_name = SVRKIT_HANDLERS[api] if svrkit else HANDLERS.get(api)
-        if handler_name is None:
-            raise PlatformError(API_NOT_FOUND, _not_simulated(api))
-        handler = handler_of(handler_name)
+        handler = handler_of(SVRKIT_HANDLERS[api] if svrkit else HANDLERS[api])
         data = params.get("data")
         call = Call(api, data if isinstance(data, dict) else {}, request.caller,
                     function.name if function else None, trace, services)

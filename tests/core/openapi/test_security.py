@@ -22,6 +22,7 @@ from tests.conftest import FakeClock
 from tests.core.openapi.conftest import one, run
 from tests.core.openapi.project import make_project
 from tests.core.openapi.security_project import add_security_functions, media
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 RID = r" rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}"
@@ -192,7 +193,8 @@ def test_the_trigger_scheduler_pushes_due_verdicts_even_with_triggers_paused(ws,
     scheduler.tick()
     assert deliveries() == []  # nothing due: no request, no timeline row
     clock.now += 2
-    scheduler.tick()
+    scheduler.tick()  # the push goes out on its own thread, as a trigger's run does
+    wait_until(lambda: deliveries() and deliveries()[0].result, "the due verdict pushed")
     (delivery,) = deliveries()
     assert delivery.result["delivered"][0]["message"]["Event"] == "wxa_media_check"
     scheduler.tick()
