@@ -99,11 +99,7 @@ class Listener:
 
     def _candidates(self) -> list[dict]:
         self.service.require_collection(self.collection)
-        doc_id = (self.query or {}).get("_id")
-        if type(doc_id) in (str, int, float):
-            doc = self.service.store.get(self.collection, doc_id)
-            return [doc] if doc is not None else []
-        return self.service.store.documents(self.collection)
+        return self.service._candidates(self.collection, self.query, None)
 
     def _visible(self, doc: dict | None) -> bool:
         return doc is not None and owns(doc, self._owner) and self._match(doc)
@@ -115,6 +111,12 @@ class Listener:
     def apply(self, changes: list[Change]) -> Snapshot | None:
         """The snapshot for one committed write's changes to this collection, None when they do
         not change this listener's result."""
+        if self.single:
+            # A doc(id) listener was judged on the document as it was when it opened (perhaps
+            # not there yet): judge its new version too, as a get() of it would be. Raises
+            # PermissionDenied when the rule no longer lets the caller read it.
+            self.service.read_access(self.caller, self.collection, self.query,
+                                     [change.doc for change in changes if change.doc is not None])
         touched: dict[Any, Change] = {}
         for change in changes:
             key = id_key(change.doc_id)

@@ -38,7 +38,7 @@ def _verb(operation: str) -> Reason:
 
 
 def _named(rule: Rule) -> Reason:
-    """``rule.named()`` as a Reason: ``the read rule``, ``the update rule (from write)``."""
+    """How a reason names a rule: ``the read rule``, ``the update rule (from write)``."""
     if rule.key is None:
         return Reason("database.rule_none", "no {name} rule", name=rule.name)
     if rule.key != rule.name:

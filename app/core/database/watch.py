@@ -183,7 +183,15 @@ class WatchHub:
                     "watch.collection_dropped", "realtime listener receive server error msg: collection {collection} "
                     "was deleted", collection=listener.collection)))
                 continue
-            snapshot = listener.apply(mine)
+            try:
+                if listener.single:
+                    with self._store.lock:  # its rule may get() other documents
+                        snapshot = listener.apply(mine)
+                else:
+                    snapshot = listener.apply(mine)
+            except CloudError as exc:
+                self._fail(listener, _permission_lost(exc))
+                continue
             if snapshot is not None:
                 self._deliver(listener, snapshot)
 
@@ -195,8 +203,7 @@ class WatchHub:
                 try:
                     snapshot = listener.reread()
                 except CloudError as exc:
-                    snapshot = WatchError(SERVER_ERROR, Reason("watch.permission_lost", "realtime listener receive "
-                                                               "server error msg: {detail}", detail=str(exc)))
+                    snapshot = _permission_lost(exc)
                 listener.since = self._seq
             if isinstance(snapshot, WatchError):
                 self._fail(listener, snapshot)
@@ -223,3 +230,9 @@ class WatchHub:
             if not self._listeners and self._unsubscribe is not None:
                 self._unsubscribe()
                 self._unsubscribe = None
+
+
+def _permission_lost(exc: CloudError) -> WatchError:
+    """The listener's caller may no longer read what it listens to (-402006), with core's reason."""
+    return WatchError(SERVER_ERROR, Reason("watch.permission_lost", "realtime listener receive server error msg: "
+                                           "{detail}", detail=str(exc)))

@@ -50,12 +50,6 @@ class Rule:
         """JSON-able, for a decision: ``{"name": "update", "key": "write", "text": "…"}``."""
         return {"name": self.name, "key": self.key, "text": self.text}
 
-    def named(self) -> str:
-        """How a reason names it: ``the read rule``, ``the update rule (from write)``."""
-        if self.key is None:
-            return f"no {self.name} rule"
-        return f"the {self.name} rule" + (f" (from {self.key})" if self.key != self.name else "")
-
 
 class RuleSet:
     """A validated rules object; ``raw`` is what was set, to save and to show."""

@@ -117,24 +117,8 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
-def kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if is_number(value):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 def kind_reason(value: Any) -> Reason:
-    """``kind(value)`` as a Reason (the words a message names a value's type with)."""
+    """The words a message names a value's type with: "a number", "null" …"""
     if value is None:
         return Reason("rules.kind_null", "null")
     if isinstance(value, bool):

@@ -125,6 +125,19 @@ def test_losing_read_permission_mid_listen_closes_with_an_error(workspace, serve
     assert workspace.watch.listeners() == []
 
 
+def test_a_doc_listener_is_held_to_the_rule_on_each_new_version(workspace, server):
+    """CUSTOM read: only your own. 学生A watches doc('x') before it exists (nothing to judge);
+    学生B then creates x: A is not sent B's document, the listener ends with -402006."""
+    rules = {"read": "doc._openid == auth.openid", "write": "doc._openid == auth.openid"}
+    workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "CUSTOM", "rules": rules},
+                             Caller.console()))
+    listener, init = open_(workspace, {"_id": "x"}, queryType="DOC")
+    assert init["docs"] == []
+    SdkDatabase(workspace.handle, workspace.client_caller("学生B")).add("todos", {"_id": "x", "n": 1}).raise_for_error()
+    snapshots, error = workspace.watch.poll(listener, WAIT)
+    assert snapshots == [] and error.code == -402006
+
+
 def test_refused_openings(workspace, server):
     workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "ADMINONLY"},
                              Caller.console()))
