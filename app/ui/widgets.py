@@ -50,7 +50,8 @@ def as_javascript_numbers(value: Any) -> Any:
     """``value`` with whole floats as ints, so 100.0 reads 100 as the mini program sees it:
     JavaScript has one number type, and an ``$avg`` of 90 and 110 is 100 there."""
     if isinstance(value, float):
-        return int(value) if value.is_integer() else value
+        # From 1e21 on JavaScript writes an exponent (1e+21), as Python's float does already.
+        return int(value) if value.is_integer() and abs(value) < 1e21 else value
     if isinstance(value, dict):
         return {key: as_javascript_numbers(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -15,4 +15,5 @@ def test_other_values_are_unchanged():
     assert compact(True) == "true"
     assert compact(3) == "3"
     assert compact(float("inf")) == "Infinity"
+    assert compact(1e300) == "1e+300"  # as JavaScript writes it, not 301 digits
     assert pretty_json(["a", None, False]) == '[\n  "a",\n  null,\n  false\n]'

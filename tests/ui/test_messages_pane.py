@@ -142,3 +142,23 @@ def test_a_cards_sender_link_selects_its_row_in_the_timeline(start, qloop):
     selected = window.timeline.selected_event()
     assert selected is not None and selected.id == card.message["eventId"]
     assert selected.action == "wx.openApi" and selected.target == "subscribeMessage.send → 学生A"
+
+
+def test_showing_the_pane_again_reads_only_what_changed_while_hidden(qtbot, qloop, demo, demo_workspace):
+    """Each read is a timeline row: switching back to an unchanged pane sends none."""
+    def reads() -> int:
+        return sum(1 for e in demo_workspace.events.recent() if e.action == "openapi.mailbox")
+
+    pane = make_pane(qtbot, demo)
+    qloop.run_until_complete(eventually(lambda: reads() == 1))
+    settle(qloop, demo)
+    pane.hide()
+    pane.show()
+    assert not pane._refresh.isActive()  # nothing changed: no read is due
+    pane.hide()
+    qloop.run_until_complete(asyncio.to_thread(as_student_a, demo_workspace, SUBSCRIBE_AND_SEND))
+    qloop.run_until_complete(eventually(lambda: pane._stale and not pane._refresh.isActive()))
+    assert reads() == 1  # hidden: the change is noted, nothing read yet
+    pane.show()
+    qloop.run_until_complete(eventually(lambda: len(pane.inbox.cards) == 1))
+    assert reads() == 2

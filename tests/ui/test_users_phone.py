@@ -83,3 +83,17 @@ def test_the_button_policy_is_saved_per_persona(qtbot, qloop, bridge, workspace)
     assert saved(workspace, "学生B")["phonePolicy"] == "allow"
     select(qloop, pane, workspace, "学生B")
     select(qloop, pane, workspace, "学生A")  # back to A: deny again, from the workspace
+
+
+def test_renaming_the_selected_persona_keeps_it_chosen_with_its_number(qtbot, qloop, bridge, workspace):
+    """The roster is rebuilt when a persona changes: the same persona stays chosen, its number shown."""
+    pane = make_pane(qtbot, bridge)
+    select(qloop, pane, workspace, "学生B")
+    number = pane.phone_edit.text()
+
+    async def rename():
+        await pane.change_persona("personas.rename", {"name": "学生B", "newName": "学生乙"})
+        await eventually(lambda: pane._current() is not None and pane._current().name == "学生乙")
+
+    qloop.run_until_complete(rename())
+    assert pane.phone_edit.text() == number == saved(workspace, "学生乙")["phoneNumber"]

@@ -202,9 +202,14 @@ class UsersPane(QWidget):
             await self._bridge.request(action, params)
 
     def _refresh_personas(self) -> None:
-        self.personas_model.set_personas(self._bridge.personas())
-        if self._current() is not None:  # a renamed or recoloured persona: its number again
-            self._load_phone()
+        chosen = self._current()
+        personas = self._bridge.personas()
+        self.personas_model.set_personas(personas)  # a reset: the roster loses its current row
+        row = next((i for i, p in enumerate(personas) if chosen is not None and p.openid == chosen.openid), None)
+        if row is not None:  # the same persona, renamed or recoloured: chosen again, which loads its number
+            self.roster.selectRow(row)
+        else:
+            self.phone_edit.clear()  # nothing chosen (or the persona deleted): an empty phone row
 
     # -- phone numbers (openapi.md §7) -----------------------------------------------------------
 

@@ -68,6 +68,7 @@ class MessagesPane(QWidget):
         QVBoxLayout(templates_tab).addWidget(self.templates)
         self.tabs.addTab(templates_tab, self.tr("Templates"))
         self._refresh = QTimer(self)  # a burst of sends refreshes once
+        self._stale = True  # something changed while hidden (or never read): read when shown
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(100)
         self._refresh.timeout.connect(self.refresh)
@@ -90,7 +91,8 @@ class MessagesPane(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        self._refresh.start()
+        if self._stale:  # a pane shown again with nothing changed sends no request
+            self._refresh.start()
 
     def _build_layout(self) -> None:
         top = FlowLayout()
@@ -144,7 +146,9 @@ class MessagesPane(QWidget):
         """Read the persona's view and show it; cards already shown stay. A hidden pane reads
         nothing (each read is a request in the timeline); it reads when shown."""
         if not self.isVisible():
+            self._stale = True
             return
+        self._stale = False
         name = self.persona()
         if name is None:
             self.inbox.clear()
