@@ -19,6 +19,15 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Slot
 
 _TASKS_ATTRIBUTE = "_async_slot_tasks"
+# Every slot task not yet ended, whoever owns it: tests leave the loop only when none is left,
+# because pytest-qt processes Qt's events after a test, outside the loop, where a task that
+# resumes cannot start a request.
+_RUNNING: set[asyncio.Future] = set()
+
+
+def running_slot_tasks() -> int:
+    """How many tasks started by async slots have not ended yet."""
+    return len(_RUNNING)
 
 
 def async_slot(*types: type) -> Callable:
@@ -35,6 +44,8 @@ def async_slot(*types: type) -> Callable:
             args = _fitting(signature, owner, args)
             task = asyncio.ensure_future(method(owner, *args))
             tie_to(owner, task)
+            _RUNNING.add(task)
+            task.add_done_callback(_RUNNING.discard)
             task.add_done_callback(_report_failure)
             return task
 

@@ -11,6 +11,7 @@ import pytest
 import qasync
 
 from app.core.api import WorkspaceApi
+from app.ui.async_slot import running_slot_tasks
 from app.ui.bridge import WorkspaceBridge
 
 
@@ -69,14 +70,20 @@ async def eventually(predicate: Callable[[], object], timeout: float = 30.0) -> 
 def settle(qloop, bridge, turns: int = 5) -> None:
     """Run the loop until no request of ``bridge`` has been in flight for ``turns`` turns in a row.
 
-    qasync runs what is still in flight outside the loop once ``run_until_complete`` returns,
-    where no request can start; a test leaves the loop only when the panes are idle."""
+    qasync runs what is still in flight outside the loop once ``run_until_complete`` returns
+    (pytest-qt processes Qt's events after each test), where no request can start; a test
+    leaves the loop only when no request and no async slot's task is left."""
 
     async def idle() -> None:
         quiet = 0
+        deadline = time.monotonic() + 60  # bounds a task that never ends, not a budget
         while quiet < turns:
             await asyncio.sleep(0.02)
-            quiet = quiet + 1 if bridge.pending == 0 else 0
+            busy = bridge.pending or running_slot_tasks()
+            quiet = 0 if busy else quiet + 1
+            if busy and time.monotonic() > deadline:
+                raise AssertionError(f"the panes never went idle: {bridge.pending} requests, "
+                                     f"{running_slot_tasks()} slot tasks")
 
     qloop.run_until_complete(idle())
 

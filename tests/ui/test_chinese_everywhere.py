@@ -236,6 +236,7 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     qloop.run_until_complete(bridge.call_function("学生A", "makePoster", {"scene": "class=3"}))
     window.navigation.setCurrentRow(list(by_name).index("CloudCallsPane"))
     qloop.run_until_complete(eventually(lambda: cloud.registry.rowCount() == 1))
+    settle(qloop, bridge)  # the registry shows before the pane's lists and settings have loaded
     cloud.registry.selectRow(0)
     cloud.persona.setCurrentIndex(cloud.persona.findText("学生B"))
     qloop.run_until_complete(cloud.scan_selected())
