@@ -115,7 +115,7 @@ class Workspace:
         register(openapi_actions(openapi, self.functions.running))
         opendata = OpenData(openapi)  # a user's wx.cloud.CloudID values open on their way to a function
         register(function_actions(self.functions, client_event=opendata.replace_cloud_ids))
-        register(opendata_actions(openapi, self.identity.personas))
+        register(opendata_actions(openapi, self.identity.personas, self.identity.session_key))
         register(message_actions(openapi, lambda name: self.identity.persona(name).openid))
         register(security_actions(openapi, handle, lambda: [f.name for f in self.functions.functions()]))
         register(registry_actions(openapi, self.client_caller))

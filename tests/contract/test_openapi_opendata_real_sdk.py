@@ -59,3 +59,31 @@ def test_the_real_sdk_gets_the_open_data_the_shim_gets(version, tmp_path):
     assert [item.get("data", {}).get("phoneNumber") for item in listed["ok"]["list"]] == [number, None]
     assert listed["ok"]["keys"] == ["list", "errMsg", "errCode"] and listed["ok"]["errMsg"] == "getOpenData:ok"
     assert missing == {"err": {"errCode": -1, "errMsg": "getOpenData:fail list must be provided"}}
+
+
+@pytest.mark.parametrize("version", SDK_VERSIONS[:1])
+def test_node_s_own_crypto_decrypts_the_encrypted_data_as_the_shim_s_does(version, tmp_path):
+    """WeChat's sample decryptData in a function, with the key code2Session answers for the
+    page's wx.login: real Node's OpenSSL and the embedded runtime's AES give the same phone data."""
+    if not (NODE and NPM):
+        pytest.skip("the Node runtime needs node and npm on PATH")
+    tap, decrypt = tmp_path / "tap.js", tmp_path / "decrypt.js"
+    tap.write_text("""exports.main = async () => ({ code: (await wx.login()).code,
+        detail: (await wx.simulateGetPhoneNumber({ allow: true })).detail })""", encoding="utf-8")
+    answers = {}
+    for runtime, workspace in on_both_runtimes(tmp_path, version, make_opendata_project, ("decrypt",),
+                                               clock=lambda: NOW):
+        def run(script, persona="学生A"):
+            answer = workspace.handle(Request("client.runScript", {"localPath": str(script), "persona": persona},
+                                              Caller.console()))
+            assert answer["ok"], answer
+            return answer["value"]
+
+        tapped = run(tap)
+        key = workspace.handle(Request("auth.code2Session", {"js_code": tapped["code"]}, Caller.console()))["session_key"]
+        sealed = {"sessionKey": key, "encryptedData": tapped["detail"]["encryptedData"], "iv": tapped["detail"]["iv"]}
+        decrypt.write_text("exports.main = async () => (await wx.cloud.callFunction({ name: 'decrypt', data: %s })).result"
+                           % json.dumps(sealed), encoding="utf-8")
+        answers[runtime] = run(decrypt)
+    assert answers["node"] == answers["v8"]
+    assert set(answers["node"]) == {"phoneNumber", "purePhoneNumber", "countryCode", "watermark"}

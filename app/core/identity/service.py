@@ -95,6 +95,9 @@ class Identity:
             u["openid"]: UserRecord(**u) for u in state.get("users", [])
         }
         self._codes: dict[str, dict] = state.get("codes", {})
+        # Each user's session_key from their last wx.login: what WeChat encrypts their open data
+        # (the getPhoneNumber button's encryptedData) with until they log in again.
+        self._session_keys: dict[str, str] = state.get("sessionKeys", {})
         self._visit_save: threading.Timer | None = None
 
     # -- personas ----------------------------------------------------------------------------
@@ -177,7 +180,10 @@ class Identity:
         code = "0" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(31))
         with self._lock:
             self._prune_codes(now)
-            self._codes[code] = {"openid": openid, "issued": now, "used": False}
+            # A login starts a new session: open data is encrypted with its key from now on,
+            # and code2Session of this code answers that key.
+            session_key = self._session_keys[openid] = _new_session_key()
+            self._codes[code] = {"openid": openid, "issued": now, "used": False, "sessionKey": session_key}
             self._save_auth()
         return LoginCode(code, openid, now + CODE_TTL_S)
 
@@ -195,14 +201,20 @@ class Identity:
                 raise WxApiError(40163, f"code been used, rid: {_rid()}")
             entry["used"] = True
             self._save_auth()
-        result = {
-            "session_key": base64.b64encode(secrets.token_bytes(16)).decode(),
-            "openid": entry["openid"],
-        }
+        result = {"session_key": entry.get("sessionKey") or _new_session_key(), "openid": entry["openid"]}
         persona = self.persona_by_openid(entry["openid"])
         if persona and persona.unionid:
             result["unionid"] = persona.unionid
         return result
+
+    def session_key(self, openid: str) -> str:
+        """The user's current session_key (base64 of 16 bytes): their last wx.login's, which
+        code2Session of its code answers, or a new one kept from now on if they never logged in."""
+        with self._lock:
+            if openid not in self._session_keys:
+                self._session_keys[openid] = _new_session_key()
+                self._save_auth()
+            return self._session_keys[openid]
 
     def _prune_codes(self, now: float) -> None:
         for code in [c for c, e in self._codes.items() if now - e["issued"] > _USED_CODE_MEMORY_S]:
@@ -252,8 +264,13 @@ class Identity:
     def _save_auth(self) -> None:
         write_json(
             self._auth_file,
-            {"users": [asdict(u) for u in self._users.values()], "codes": self._codes},
+            {"users": [asdict(u) for u in self._users.values()], "codes": self._codes,
+             "sessionKeys": self._session_keys},
         )
+
+
+def _new_session_key() -> str:
+    return base64.b64encode(secrets.token_bytes(16)).decode()
 
 
 def _rid() -> str:

@@ -6,7 +6,9 @@ Each persona has a fake mainland mobile number, derived from the workspace seed 
 simulated button allows unless the persona is set to deny. The button and ``wx.getWeRunData``
 issue tokens (``opendata-tokens.json``): a phone code, 64 hex characters, exchanged once within
 5 minutes; cloudIDs, bound to the user and to the open data as it was when issued, readable for
-5 minutes on the simulator clock. WeRun is 31 days of steps (today included, at China's local
+5 minutes on the simulator clock. Both also give the open data as WeChat's ``encryptedData``
+and ``iv``: AES-128-CBC under the user's session_key (their last wx.login's, which code2Session answers),
+so the legacy way of decrypting it on a server works as well. WeRun is 31 days of steps (today included, at China's local
 midnights), each day's count derived from the seed, so a day keeps its steps as the clock moves.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import secrets
 from datetime import timedelta
 from typing import Any, Callable, Iterable
 
@@ -42,6 +45,20 @@ PHONE_CODE, PHONE, WERUN = "phone-code", "phone", "werun"
 EXPIRED = (-601006, "cloudID expired.")
 INVALID = (-601005, "invalid cloudID.")
 OTHER_USER = (-601007, "cloudID and calling user does not match.")
+
+
+def seal_open_data(data: dict[str, Any], session_key: str) -> dict[str, str]:
+    """``{encryptedData, iv}`` as WeChat sends open data: the JSON, PKCS#7-padded, in AES-128-CBC
+    under the base64 ``session_key`` with a fresh IV, both base64 (WXBizDataCrypt's input)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    iv = secrets.token_bytes(16)
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(base64.b64decode(session_key)), modes.CBC(iv)).encryptor()
+    sealed = encryptor.update(plain) + encryptor.finalize()
+    return {"encryptedData": base64.b64encode(sealed).decode(), "iv": base64.b64encode(iv).decode()}
 
 
 class OpenData:
@@ -230,7 +247,8 @@ def _json(item: dict[str, Any]) -> str:
 # -- requests ------------------------------------------------------------------------------------
 
 
-def opendata_actions(services: Services, personas: Callable[[], list]) -> dict[str, Action]:
+def opendata_actions(services: Services, personas: Callable[[], list],
+                     session_key: Callable[[str], str]) -> dict[str, Action]:
     """The client's button and ``wx.getWeRunData``, and the console's per-persona settings."""
     opendata = OpenData(services)
 
@@ -253,11 +271,13 @@ def opendata_actions(services: Services, personas: Callable[[], list]) -> dict[s
             return {"errMsg": "getPhoneNumber:fail user deny"}
         data = opendata.phone_data(openid)
         return {"errMsg": "getPhoneNumber:ok", "code": opendata.issue(PHONE_CODE, openid, data),
-                "cloudID": opendata.issue(PHONE, openid, data)}
+                **seal_open_data(data, session_key(openid)), "cloudID": opendata.issue(PHONE, openid, data)}
 
     def werun(request: Request, trace: Trace) -> dict:
         openid = signed_in(request, trace, "getWeRunData")
-        return {"errMsg": "getWeRunData:ok", "cloudID": opendata.issue(WERUN, openid, opendata.werun_data(openid))}
+        data = opendata.werun_data(openid)
+        return {"errMsg": "getWeRunData:ok", **seal_open_data(data, session_key(openid)),
+                "cloudID": opendata.issue(WERUN, openid, data)}
 
     def persona_openid(request: Request, trace: Trace) -> str:
         openid = request.params.get("openid")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
+
+import pytest
 
 
 def test_buffer_encodings(js):
@@ -162,3 +165,98 @@ def test_uncaught_exception_in_a_timer_fails_the_call(make_function, run):
     )
     outcome = run(fn)
     assert (outcome.error.name, outcome.error.message) == ("RangeError", "from timer")
+
+
+CIPHERS = [f"aes-{bits}-{mode}" for bits in (128, 192, 256) for mode in ("cbc", "ecb")]
+
+
+def _python_aes(name: str, key: bytes, iv: bytes, plain: bytes) -> bytes:
+    """``plain`` sealed by the ``cryptography`` library, PKCS#7-padded: the oracle for the shim."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    padder = padding.PKCS7(128).padder()
+    cipher = Cipher(algorithms.AES(key), modes.CBC(iv) if name.endswith("cbc") else modes.ECB())
+    return cipher.encryptor().update(padder.update(plain) + padder.finalize())
+
+
+def test_aes_known_answers_of_fips_197(js):
+    """The standard's appendix C vectors for 128, 192 and 256-bit keys, one block without padding."""
+    got = js("""const c = require('crypto'); const plain = Buffer.from('00112233445566778899aabbccddeeff', 'hex')
+        return [16, 24, 32].map(n => {
+          const key = Buffer.from(Array.from({ length: n }, (_, i) => i))
+          const e = c.createCipheriv(`aes-${n * 8}-ecb`, key, null).setAutoPadding(false)
+          const sealed = Buffer.concat([e.update(plain), e.final()])
+          const d = c.createDecipheriv(`aes-${n * 8}-ecb`, key, null).setAutoPadding(false)
+          return [sealed.toString('hex'), d.update(sealed, undefined, 'hex') + d.final('hex')]
+        })""")
+    assert got == [["69c4e0d86a7b0430d8cdb78070b4c55a", "00112233445566778899aabbccddeeff"],
+                   ["dda97ca4864cdfe06eaf70a0ec0d7191", "00112233445566778899aabbccddeeff"],
+                   ["8ea2b7ca516745bfeafc49904b496089", "00112233445566778899aabbccddeeff"]]
+
+
+@pytest.mark.parametrize("name", CIPHERS)
+def test_aes_agrees_with_the_cryptography_library_both_ways(js, name):
+    """Every length around the block size, fed to update() in uneven pieces, encrypts to what
+    ``cryptography`` gives, and ``cryptography``'s ciphertext decrypts back, with PKCS#7 padding."""
+    bits = int(name[4:7])
+    key, iv = bytes(range(7, 7 + bits // 8)), bytes(range(100, 116))
+    lengths = [0, 1, 15, 16, 17, 31, 32, 33, 100]
+    got = js(f"""const c = require('crypto'); const key = Buffer.from('{key.hex()}', 'hex')
+        const iv = '{name}'.endsWith('cbc') ? Buffer.from('{iv.hex()}', 'hex') : null
+        const pieces = (cipher, bytes) => {{  // 5, 11, 5, 11, … bytes at a time
+          const out = []; let pos = 0; let step = 5
+          while (pos < bytes.length) {{ out.push(cipher.update(bytes.subarray(pos, pos + step))); pos += step; step = 16 - step }}
+          out.push(cipher.final()); return Buffer.concat(out)
+        }}
+        return {lengths}.map(n => {{
+          const plain = Buffer.from(Array.from({{ length: n }}, (_, i) => (i * 7 + n) & 255))
+          const sealed = pieces(c.createCipheriv('{name}', key, iv), plain)
+          return [sealed.toString('hex'), pieces(c.createDecipheriv('{name}', key, iv), sealed).toString('hex')]
+        }})""")
+    for n, (sealed, opened) in zip(lengths, got):
+        plain = bytes((i * 7 + n) & 255 for i in range(n))
+        assert bytes.fromhex(sealed) == _python_aes(name, key, iv, plain)
+        assert bytes.fromhex(opened) == plain
+
+
+def test_aes_decrypts_wechat_encrypted_data_the_way_the_official_sample_does(js):
+    """WXBizDataCrypt.js: base64 key, iv and data, 'binary' input, 'utf8' output, autoPadding on."""
+    session_key, iv = bytes(range(16)), bytes(range(16, 32))
+    text = '{"phoneNumber":"13800138000","watermark":{"appid":"wx0000000000000001"},"备注":"中文"}'
+    sealed = _python_aes("aes-128-cbc", session_key, iv, text.encode())
+    got = js(f"""const crypto = require('crypto')
+        const sessionKey = Buffer.from('{base64.b64encode(session_key).decode()}', 'base64')
+        const decipher = crypto.createDecipheriv('aes-128-cbc', sessionKey, Buffer.from('{base64.b64encode(iv).decode()}', 'base64'))
+        decipher.setAutoPadding(true)
+        let decoded = decipher.update(Buffer.from('{base64.b64encode(sealed).decode()}', 'base64'), 'binary', 'utf8')
+        decoded += decipher.final('utf8')
+        return JSON.parse(decoded)""")
+    assert got == json.loads(text)
+
+
+def test_aes_refuses_as_node_does(js):
+    """Node's codes and messages: an unknown cipher, a wrong key or IV length, a wrong key's
+    padding, a ragged last block, data after final()."""
+    got = js("""const c = require('crypto'); const k = Buffer.alloc(16); const iv = Buffer.alloc(16)
+        const attempt = (f) => { try { f(); return 'no error' } catch (e) { return [e.name, e.code, e.message] } }
+        const sealed = (() => { const e = c.createCipheriv('aes-128-cbc', k, iv); return Buffer.concat([e.update('hello'), e.final()]) })()
+        return [
+          attempt(() => c.createCipheriv('aes-128-xyz', k, iv)),
+          attempt(() => c.createCipheriv('aes-128-cbc', Buffer.alloc(15), iv)),
+          attempt(() => c.createDecipheriv('aes-128-cbc', k, Buffer.alloc(15))),
+          attempt(() => { const d = c.createDecipheriv('aes-128-cbc', Buffer.alloc(16, 1), iv); d.update(sealed); d.final() }),
+          attempt(() => { const d = c.createDecipheriv('aes-128-cbc', k, iv); d.update(sealed.subarray(1)); d.final() }),
+          attempt(() => c.createDecipheriv('aes-128-cbc', k, iv).final()),
+          attempt(() => { const e = c.createCipheriv('aes-128-cbc', k, iv); e.final(); e.update('x') }),
+          c.getCiphers().includes('aes-128-cbc')]""")
+    assert got == [
+        ["Error", "ERR_CRYPTO_UNKNOWN_CIPHER", "Unknown cipher"],
+        ["RangeError", "ERR_CRYPTO_INVALID_KEYLEN", "Invalid key length"],
+        ["TypeError", "ERR_CRYPTO_INVALID_IV", "Invalid initialization vector"],
+        ["Error", "ERR_OSSL_BAD_DECRYPT", "error:1C800064:Provider routines::bad decrypt"],
+        ["Error", "ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH", "error:1C80006B:Provider routines::wrong final block length"],
+        ["Error", "ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH", "error:1C80006B:Provider routines::wrong final block length"],
+        ["Error", None, "Trying to add data in unsupported state"],
+        True,
+    ]

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -77,7 +78,8 @@ exports.main = async () => {
   return { e, first: await exchange({ code: e.detail.code }), again: await exchange({ code: e.detail.code }) }
 }""")
     e, first, again = value["e"], value["first"]["ok"], value["again"]["err"]
-    assert e["type"] == "getphonenumber" and list(e["detail"]) == ["errMsg", "code", "cloudID"]
+    assert e["type"] == "getphonenumber"
+    assert list(e["detail"]) == ["errMsg", "code", "encryptedData", "iv", "cloudID"]
     assert e["detail"]["errMsg"] == "getPhoneNumber:ok" and re.fullmatch(r"[0-9a-f]{64}", e["detail"]["code"])
     assert re.fullmatch(r"\d+_[A-Za-z0-9_-]{40,}", e["detail"]["cloudID"])
     number = phone_of(ws, "学生A")
@@ -90,6 +92,56 @@ exports.main = async () => {
     assert re.fullmatch("openapi.phonenumber.getPhoneNumber:fail invalid code" + RID, again["errMsg"])
     (used,) = [e for e in ws.events.recent() if e.action == "wx.openApi" and e.error_reason]
     assert used.error_reason["id"] == "opendata.code_used"
+
+
+def opened(sealed: dict, session_key: str) -> dict:
+    """``encryptedData`` decrypted as a developer's server does (WXBizDataCrypt), by ``cryptography``."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    decryptor = Cipher(algorithms.AES(base64.b64decode(session_key)), modes.CBC(base64.b64decode(sealed["iv"]))).decryptor()
+    unpadder = padding.PKCS7(128).unpadder()
+    plain = decryptor.update(base64.b64decode(sealed["encryptedData"])) + decryptor.finalize()
+    return json.loads(unpadder.update(plain) + unpadder.finalize())
+
+
+LOGIN_THEN_TAP = """
+exports.main = async () => {
+  const { code } = await wx.login()
+  return { code, detail: (await wx.simulateGetPhoneNumber({ allow: true })).detail, werun: await wx.getWeRunData() }
+}"""
+
+
+def test_the_open_data_is_also_encrypted_with_the_session_key_of_the_last_login(ws, tmp_path):
+    """The legacy way: the page sends wx.login's code, encryptedData and iv to a server, which
+    gets that login's session_key from code2Session and decrypts the same data the code and
+    cloudID give."""
+    value = client(ws, tmp_path, LOGIN_THEN_TAP)
+    session = console(ws, "auth.code2Session", js_code=value["code"])
+    number = phone_of(ws, "学生A")
+    assert opened(value["detail"], session["session_key"]) == {
+        "phoneNumber": number, "purePhoneNumber": number, "countryCode": "86",
+        "watermark": {"timestamp": int(START), "appid": APPID}}
+    werun = opened(value["werun"], session["session_key"])
+    assert len(werun["stepInfoList"]) == 31 and werun["watermark"] == {"appid": APPID, "timestamp": int(START)}
+
+    again = client(ws, tmp_path, LOGIN_THEN_TAP)  # a new login: a new key, and the old one no longer opens
+    assert value["detail"]["iv"] != again["detail"]["iv"]
+    renewed = console(ws, "auth.code2Session", js_code=again["code"])["session_key"]
+    assert renewed != session["session_key"] and opened(again["detail"], renewed)["phoneNumber"] == number
+    with pytest.raises(ValueError):
+        opened(again["detail"], session["session_key"])
+
+
+def test_a_cloud_function_decrypts_the_open_data_as_the_official_sample_does(ws, tmp_path):
+    """The key, IV and data handed to a function: WXBizDataCrypt's createDecipheriv in the
+    embedded runtime gives the phone data (real Node's crypto is checked in the contract tests)."""
+    value = client(ws, tmp_path, LOGIN_THEN_TAP)
+    key = console(ws, "auth.code2Session", js_code=value["code"])["session_key"]
+    decrypted = client(ws, tmp_path, """
+exports.main = async () => (await wx.cloud.callFunction({ name: 'decrypt', data: %s })).result
+""" % json.dumps({"sessionKey": key, "encryptedData": value["detail"]["encryptedData"], "iv": value["detail"]["iv"]}))
+    assert decrypted["phoneNumber"] == phone_of(ws, "学生A") and decrypted["watermark"]["appid"] == APPID
 
 
 def test_a_phone_code_expires_after_5_minutes_and_a_login_code_is_no_phone_code(ws, tmp_path, clock):
@@ -137,7 +189,8 @@ exports.main = async () => {
 def test_oa37_a_werun_cloudid_opens_at_the_top_level_and_stays_a_string_below(ws, tmp_path):
     value = client(ws, tmp_path, WERUN_ECHO)
     cloud_id, event = value["res"]["cloudID"], value["event"]
-    assert value["res"] == {"errMsg": "getWeRunData:ok", "cloudID": cloud_id}
+    assert list(value["res"]) == ["errMsg", "encryptedData", "iv", "cloudID"]
+    assert value["res"]["errMsg"] == "getWeRunData:ok"
     opened = event["weRunData"]
     assert list(opened) == ["cloudID", "data"] and opened["cloudID"] == cloud_id
     steps = opened["data"]["stepInfoList"]

@@ -1,5 +1,7 @@
 // Node's crypto, the part cloud functions use: createHash/createHmac (md5, sha1, sha256), randomBytes,
-// randomUUID. Pure JS because require() and digest() are synchronous and host calls are not.
+// randomUUID, and createCipheriv/createDecipheriv for AES in CBC and ECB (WeChat's encryptedData is
+// aes-128-cbc, decrypted with the user's session_key). Pure JS because require(), digest() and
+// update() are synchronous and host calls are not.
 'use strict'
 const lib = require('wxsim:lib')
 
@@ -139,6 +141,168 @@ class Hmac extends Hash {
   }
 }
 
+// --- AES (FIPS-197), byte by byte: the data is a few hundred bytes, clarity beats tables ------
+const SBOX = new Uint8Array(256)
+const INV_SBOX = new Uint8Array(256)
+{
+  // The S-box from the multiplicative inverse in GF(2^8): p walks the field by ×3, q by ÷3.
+  const rotl8 = (x, n) => ((x << n) | (x >>> (8 - n))) & 0xff
+  let p = 1; let q = 1
+  do {
+    p = (p ^ (p << 1) ^ (p & 0x80 ? 0x1b : 0)) & 0xff
+    q ^= q << 1; q ^= q << 2; q ^= q << 4; q &= 0xff
+    if (q & 0x80) q ^= 0x09
+    SBOX[p] = q ^ rotl8(q, 1) ^ rotl8(q, 2) ^ rotl8(q, 3) ^ rotl8(q, 4) ^ 0x63
+  } while (p !== 1)
+  SBOX[0] = 0x63
+  for (let i = 0; i < 256; i++) INV_SBOX[SBOX[i]] = i
+}
+const xtime = (b) => ((b << 1) ^ (b & 0x80 ? 0x1b : 0)) & 0xff
+function gmul (a, b) {
+  let out = 0
+  for (; b; b >>= 1, a = xtime(a)) if (b & 1) out ^= a
+  return out
+}
+
+function expandKey (key) {
+  const nk = key.length / 4; const rounds = nk + 6
+  const w = new Uint8Array(16 * (rounds + 1)); w.set(key)
+  for (let i = nk, rcon = 1; i < 4 * (rounds + 1); i++) {
+    let t = w.slice((i - 1) * 4, i * 4)
+    if (i % nk === 0) {
+      t = Uint8Array.of(SBOX[t[1]] ^ rcon, SBOX[t[2]], SBOX[t[3]], SBOX[t[0]])
+      rcon = xtime(rcon)
+    } else if (nk > 6 && i % nk === 4) {
+      t = t.map((b) => SBOX[b])
+    }
+    for (let j = 0; j < 4; j++) w[i * 4 + j] = w[(i - nk) * 4 + j] ^ t[j]
+  }
+  return { w, rounds }
+}
+
+function addRoundKey (s, w, round) { for (let i = 0; i < 16; i++) s[i] ^= w[round * 16 + i] }
+
+function encryptBlock (block, { w, rounds }) {
+  const s = Uint8Array.from(block)
+  addRoundKey(s, w, 0)
+  for (let round = 1; round <= rounds; round++) {
+    const t = s.slice()
+    for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) s[r + 4 * c] = SBOX[t[r + 4 * ((c + r) % 4)]]
+    if (round < rounds) {
+      for (let c = 0; c < 16; c += 4) {
+        const [a0, a1, a2, a3] = s.subarray(c, c + 4)
+        s[c] = xtime(a0) ^ xtime(a1) ^ a1 ^ a2 ^ a3
+        s[c + 1] = a0 ^ xtime(a1) ^ xtime(a2) ^ a2 ^ a3
+        s[c + 2] = a0 ^ a1 ^ xtime(a2) ^ xtime(a3) ^ a3
+        s[c + 3] = xtime(a0) ^ a0 ^ a1 ^ a2 ^ xtime(a3)
+      }
+    }
+    addRoundKey(s, w, round)
+  }
+  return s
+}
+
+function decryptBlock (block, { w, rounds }) {
+  const s = Uint8Array.from(block)
+  addRoundKey(s, w, rounds)
+  for (let round = rounds - 1; round >= 0; round--) {
+    const t = s.slice()
+    for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) s[r + 4 * ((c + r) % 4)] = INV_SBOX[t[r + 4 * c]]
+    addRoundKey(s, w, round)
+    if (round > 0) {
+      for (let c = 0; c < 16; c += 4) {
+        const [a0, a1, a2, a3] = s.subarray(c, c + 4)
+        s[c] = gmul(a0, 14) ^ gmul(a1, 11) ^ gmul(a2, 13) ^ gmul(a3, 9)
+        s[c + 1] = gmul(a0, 9) ^ gmul(a1, 14) ^ gmul(a2, 11) ^ gmul(a3, 13)
+        s[c + 2] = gmul(a0, 13) ^ gmul(a1, 9) ^ gmul(a2, 14) ^ gmul(a3, 11)
+        s[c + 3] = gmul(a0, 11) ^ gmul(a1, 13) ^ gmul(a2, 9) ^ gmul(a3, 14)
+      }
+    }
+  }
+  return s
+}
+
+const CIPHERS = ['aes-128-cbc', 'aes-128-ecb', 'aes-192-cbc', 'aes-192-ecb', 'aes-256-cbc', 'aes-256-ecb']
+
+function nodeError (Type, code, message) {
+  const e = new Type(message); e.code = code; return e
+}
+
+/** Node's Cipher and Decipher for AES-CBC/ECB: update() answers whole blocks, final() the rest. */
+class AesCipher {
+  constructor (algorithm, key, iv, decrypting) {
+    const name = String(algorithm).toLowerCase()
+    if (!CIPHERS.includes(name)) throw nodeError(Error, 'ERR_CRYPTO_UNKNOWN_CIPHER', 'Unknown cipher')
+    const keyBytes = toBytes(key, 'utf8')
+    if (keyBytes.length * 8 !== Number(name.slice(4, 7))) {
+      throw nodeError(RangeError, 'ERR_CRYPTO_INVALID_KEYLEN', 'Invalid key length')
+    }
+    this._cbc = name.endsWith('cbc')
+    const ivBytes = iv == null ? new Uint8Array(0) : toBytes(iv, 'utf8')
+    if (ivBytes.length !== (this._cbc ? 16 : 0)) throw nodeError(TypeError, 'ERR_CRYPTO_INVALID_IV', 'Invalid initialization vector')
+    this._schedule = expandKey(keyBytes)
+    this._chain = Uint8Array.from(ivBytes)
+    this._decrypting = decrypting
+    this._pending = new Uint8Array(0)
+    this._padding = true
+    this._done = false
+  }
+
+  setAutoPadding (padding = true) { this._padding = !!padding; return this }
+
+  update (data, inputEncoding, outputEncoding) {
+    if (this._done) throw new Error('Trying to add data in unsupported state')
+    const input = Buffer.concat([this._pending, toBytes(data, inputEncoding || 'utf8')])
+    // A decipher keeps its last whole block back: final() must see it to strip the padding.
+    let whole = input.length - (input.length % 16)
+    if (this._decrypting && this._padding && whole === input.length) whole = Math.max(0, whole - 16)
+    this._pending = input.subarray(whole)
+    return this._output(this._blocks(input.subarray(0, whole)), outputEncoding)
+  }
+
+  final (outputEncoding) {
+    if (this._done) throw new Error('Unsupported state')
+    this._done = true
+    let rest = this._pending
+    if (!this._decrypting && this._padding) {
+      const n = 16 - (rest.length % 16)
+      rest = Buffer.concat([rest, Buffer.alloc(n, n)])
+    }
+    if (rest.length % 16 || (this._decrypting && this._padding && !rest.length)) {
+      throw nodeError(Error, 'ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH', 'error:1C80006B:Provider routines::wrong final block length')
+    }
+    let out = this._blocks(rest)
+    if (this._decrypting && this._padding) {
+      const n = out[out.length - 1]
+      if (n < 1 || n > 16 || out.subarray(out.length - n).some((b) => b !== n)) {
+        throw nodeError(Error, 'ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt')
+      }
+      out = out.subarray(0, out.length - n)
+    }
+    return this._output(out, outputEncoding)
+  }
+
+  _blocks (bytes) {
+    const out = Buffer.alloc(bytes.length)
+    for (let pos = 0; pos < bytes.length; pos += 16) {
+      const block = bytes.subarray(pos, pos + 16)
+      if (this._decrypting) {
+        const plain = decryptBlock(block, this._schedule)
+        if (this._cbc) { for (let i = 0; i < 16; i++) plain[i] ^= this._chain[i]; this._chain = Uint8Array.from(block) }
+        out.set(plain, pos)
+      } else {
+        const input = this._cbc ? block.map((b, i) => b ^ this._chain[i]) : block
+        const sealed = encryptBlock(input, this._schedule)
+        if (this._cbc) this._chain = sealed
+        out.set(sealed, pos)
+      }
+    }
+    return out
+  }
+
+  _output (bytes, encoding) { return encoding && encoding !== 'buffer' ? bytes.toString(encoding) : bytes }
+}
+
 // A SHA-256 counter-mode generator seeded from the worker's os.urandom: bare V8 has no CSPRNG.
 let counter = 0
 const seed = Buffer.from(lib.seed, 'hex')
@@ -164,6 +328,9 @@ function randomUUID () {
 module.exports = {
   createHash: (algorithm) => new Hash(algorithm),
   createHmac: (algorithm, key) => new Hmac(algorithm, key),
+  createCipheriv: (algorithm, key, iv) => new AesCipher(algorithm, key, iv, false),
+  createDecipheriv: (algorithm, key, iv) => new AesCipher(algorithm, key, iv, true),
+  getCiphers: () => CIPHERS.slice(),
   getHashes: () => Object.keys(ALGORITHMS),
   randomBytes,
   randomUUID,

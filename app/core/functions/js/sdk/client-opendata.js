@@ -5,9 +5,10 @@
 // A console cannot tap <button open-type="getPhoneNumber" bindgetphonenumber="onPhone">, so
 // `const e = await wx.simulateGetPhoneNumber({allow: true})` gives the event that handler would
 // get, `{type: 'getphonenumber', detail}`: hand it on, `onPhone(e)`. Without `allow` the persona's
-// policy in the Users pane decides. `detail` is `{errMsg: 'getPhoneNumber:ok', code, cloudID}` or
-// `{errMsg: 'getPhoneNumber:fail user deny'}`; there is no encryptedData/iv (nothing to decrypt
-// them with offline: use the code or the cloudID, as cloud development does).
+// policy in the Users pane decides. `detail` is `{errMsg: 'getPhoneNumber:ok', code, encryptedData,
+// iv, cloudID}` or `{errMsg: 'getPhoneNumber:fail user deny'}`. encryptedData is the phone data in
+// AES-128-CBC under the session_key of the persona's last wx.login (code2Session of that login's
+// code answers it), so WeChat's decryptData sample works on a server or in a function too.
 'use strict'
 const { HostError } = require('wxsim:sdk/errors')
 const { settleClient } = require('wxsim:sdk/convention')
@@ -35,7 +36,7 @@ function simulateGetPhoneNumber (options = {}) {
   }, failure('getPhoneNumber'))
 }
 
-/** `{errMsg: 'getWeRunData:ok', cloudID}`: the last 31 days of the persona's steps, by cloudID. */
+/** `{errMsg: 'getWeRunData:ok', encryptedData, iv, cloudID}`: the persona's last 31 days of steps. */
 function getWeRunData (options = {}) {
   return settleClient(options, () => transport.send('opendata.getWeRunData', {}), failure('getWeRunData'))
 }
