@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     who = client.add_mutually_exclusive_group()
     who.add_argument("--as", dest="persona", metavar="PERSONA", help="run as this persona (default: the first)")
     who.add_argument("--openid", metavar="OPENID", help="run as a mini program user with this openid")
+    client.add_argument("--watch-seconds", type=float, metavar="N",
+                        help="stop its realtime listeners (watch) N seconds after the script started "
+                        "(default: it runs until it closes them, at most 60 s); each snapshot they got is "
+                        "printed as a JSON line before the result")
     _add_location_options(client, argparse.SUPPRESS)
     serve = commands.add_parser(
         "serve", help="run the workspace headless with the loopback gateway the real wx-server-sdk talks to"
@@ -367,8 +371,12 @@ def _run_client(args: argparse.Namespace, api: Api) -> int:
         params["persona"] = args.persona or (personas[0].name if personas else None)
     if not args.file.is_file():
         raise InputError(f"{args.file} is not a file.")
+    if args.watch_seconds is not None:
+        params["watchSeconds"] = args.watch_seconds
     with tempfile.TemporaryDirectory(prefix="wxsim-client-") as temp:
         answer = api.request("client.runScript", {**params, "tempDir": temp})
+    for delivered in answer.get("snapshots", []):
+        print(json.dumps(delivered, ensure_ascii=False))
     for line in answer["logs"]:
         print(f"[{line['level']}] {line['text']}", file=sys.stderr)
     if "stack" in answer:

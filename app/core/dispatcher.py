@@ -64,7 +64,8 @@ class Dispatcher:
             error = exc
             raise
         finally:
-            self._log(event_id, request, trace, started, result, error)
+            if not (trace.unlogged and error is None):
+                self._log(event_id, request, trace, started, result, error)
 
     def _log(
         self,
@@ -98,7 +99,7 @@ class Dispatcher:
                 error_message=message,
                 permission_allowed=trace.decision.allowed if trace.decision else None,
                 permission_reason=trace.decision.reason if trace.decision else None,
-                parent_id=request.parent_id,
+                parent_id=trace.parent_id or request.parent_id,
                 permission=trace.decision.details() if trace.decision else None,
                 error_reason=reason.to_dict() if reason is not None else None,
             )

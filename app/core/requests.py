@@ -148,3 +148,9 @@ class Trace:
     # mini program's doc(id).get() that found nothing (its SDK throws). The event shows it.
     failure: CloudError | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Set by a handler whose request did nothing worth a row: a listener's poll that found no
+    # snapshot (a client polls every half second; only deliveries are operations to show).
+    unlogged: bool = False
+    # The event this one belongs under in the timeline when it is not the request's own parent:
+    # a listener's deliveries sit under its opening.
+    parent_id: str | None = None

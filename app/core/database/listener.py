@@ -64,6 +64,7 @@ class Listener:
     limit: int | None
     single: bool
     tag: str | None = None
+    opened_by: str | None = None  # the event of its opening: its deliveries show under it
     on_snapshot: Callable[[Any], None] | None = None
     since: int = 0  # the feed's sequence number this listener's result already includes
     closed: bool = False

@@ -51,7 +51,7 @@ class WatchHub:
     def open(
         self, caller: Caller, collection: str, query: Mapping | None = None, *, order: Any = None,
         limit: int | None = None, single: bool = False, on_snapshot: Callable[[Any], None] | None = None,
-        tag: str | None = None,
+        tag: str | None = None, opened_by: str | None = None,
     ) -> tuple[str, Snapshot]:
         """Open a listener; returns its id and its ``init`` snapshot (also given to ``on_snapshot``). A caller
         that may not run the query is refused with -402002, its reason kept; server-side code
@@ -69,6 +69,7 @@ class WatchHub:
                 raise CloudError(INIT_WATCH_FAIL, Reason("watch.init_failed", "realtime listener init watch fail: "
                                                          "{detail}", detail=str(exc))) from exc
             listener.tag = tag
+            listener.opened_by = opened_by
             listener.on_snapshot = on_snapshot
             listener.since = self._seq
             with self._cond:
@@ -81,10 +82,15 @@ class WatchHub:
             on_snapshot(init)
         return listener_id, init
 
-    def close(self, listener_id: str) -> bool:
-        """Close a listener: nothing more is delivered to it. False if it was not open."""
+    def close(self, listener_id: str, caller: Caller | None = None) -> bool:
+        """Close a listener: nothing more is delivered to it. False if it was not open (or, for a
+        mini program ``caller``, is another user's)."""
         with self._cond:
-            listener = self._listeners.pop(listener_id, None)
+            listener = self._listeners.get(listener_id)
+            if listener is not None and caller is not None and not caller.is_console \
+                    and listener.caller.openid != caller.openid:
+                return False
+            self._listeners.pop(listener_id, None)
         if listener is None:
             return False
         listener.close()
@@ -109,11 +115,19 @@ class WatchHub:
         with self._cond:
             return [listener.describe() for listener in self._listeners.values()]
 
-    def poll(self, listener_id: str, timeout: float) -> tuple[list[Snapshot], WatchError | None]:
+    def listener(self, listener_id: str) -> Listener | None:
+        with self._cond:
+            return self._listeners.get(listener_id)
+
+    def poll(self, listener_id: str, timeout: float, caller: Caller | None = None) -> tuple[list[Snapshot], WatchError | None]:
         """The snapshots waiting for this listener, waiting up to ``timeout`` seconds for one; and
-        its error once it has failed (it is then closed). Unknown ids fail with -402009."""
+        its error once it has failed (it is then closed). Unknown ids fail with -402009, and so
+        does another user's listener for a mini program ``caller``."""
         with self._cond:
             listener = self._listeners.get(listener_id)
+        if listener is not None and caller is not None and not caller.is_console \
+                and listener.caller.openid != caller.openid:
+            listener = None
         if listener is None:
             raise CloudError(CONNECTION_CLOSED, Reason("watch.not_open", "no open listener {listener}",
                                                        listener=listener_id))

@@ -23,6 +23,8 @@ from app.core.reasons import Reason
 from app.core.requests import Caller, Request, Trace
 from app.core.workspace_state import WorkspaceState
 
+MAX_WATCH_SECONDS = 900  # a client run may keep listening this long (an attached CLI waits 1,000 s)
+
 
 def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
                              caller_for: Callable[[str | None], Caller], data_dir: Path,
@@ -137,12 +139,24 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
         temp_dir = Path(temp) if isinstance(temp, str) and temp else data_dir / "client-temp"
         temp_dir.mkdir(parents=True, exist_ok=True)
         failures: list[CloudError] = []
-        outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id, failures=failures)
-        run = console_run(outcome, Reason("client.script_timed_out", "{script} did not finish within {seconds:.0f} "
-                                          "seconds", script=Path(script).name, seconds=CLIENT_SCRIPT_TIMEOUT_S),
-                          failures=failures)
+        watch_seconds = request.params.get("watchSeconds")
+        if watch_seconds is not None and (isinstance(watch_seconds, bool) or not isinstance(watch_seconds, (int, float))
+                                          or not 0 <= watch_seconds <= MAX_WATCH_SECONDS):
+            raise InputError(Reason("client.watch_seconds_invalid", "watchSeconds must be a number of seconds from 0 "
+                                    "to {most}", most=MAX_WATCH_SECONDS))
+        deliveries: list[dict] = []
+        outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id, failures=failures,
+                                    watch_seconds=watch_seconds, deliveries=deliveries)
+        if deliveries and watch_seconds is None:  # it was still listening: say how to end that
+            timed_out = Reason("client.script_kept_listening", "{script} was still listening after {seconds:.0f} "
+                               "seconds: close its watchers (watcher.close()) or give --watch-seconds N",
+                               script=Path(script).name, seconds=CLIENT_SCRIPT_TIMEOUT_S)
+        else:
+            timed_out = Reason("client.script_timed_out", "{script} did not finish within {seconds:.0f} seconds",
+                               script=Path(script).name, seconds=CLIENT_SCRIPT_TIMEOUT_S)
+        run = console_run(outcome, timed_out, failures=failures)
         trace.failure = _failure(run)
-        return _run_answer(run, outcome)
+        return {**_run_answer(run, outcome), "snapshots": deliveries}
 
     def run_typed(request: Request, trace: Trace) -> dict:
         code = request.params.get("code")

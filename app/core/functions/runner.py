@@ -242,12 +242,17 @@ class FunctionRunner:
             pool.close()
 
     def run_client(self, script: Path, caller: Caller, temp_dir: Path, *, parent_id: str | None = None,
-                   failures: list[CloudError] | None = None):
+                   failures: list[CloudError] | None = None, watch_seconds: float | None = 0,
+                   deliveries: list[dict] | None = None):
         """Run a mini program script (``exports.main``) with a global ``wx``, as ``caller``.
 
         Its requests are the mini program's: permissions apply, and ``wx.cloud.init``'s
         ``traceUser`` decides whether they count as visits. ``failures`` collects the
         CloudErrors its requests were refused with (the console says them in its language).
+        Realtime listeners keep the run going after ``main`` returns until they are closed or
+        ``watch_seconds`` have passed since it began (None: until closed, within the run's
+        time limit); ``deliveries`` collects each snapshot or error they were given, in order,
+        as ``{"listenerId", "snapshot" | "error"}``.
         """
         script = script.expanduser().resolve()
         if not script.is_file():
@@ -261,14 +266,18 @@ class FunctionRunner:
                 state["caller"] = replace(state["caller"], trace_user=bool(params.get("traceUser")))
             request = Request(action, params, state["caller"], parent_id=parent_id, local_roots=roots)
             try:
-                return _as_cloud_error(self._dispatch, request)
+                answer = _as_cloud_error(self._dispatch, request)
             except CloudError as exc:
                 if failures is not None:
                     failures.append(exc)
                 raise
+            if deliveries is not None:
+                _collect_deliveries(action, params, answer, deliveries)
+            return answer
 
-        env = {"TCB_ENV": self._env_id, "WXSIM_TMPDIR": str(temp_dir)}
-        return self.pool().invoke(script.parent, {}, {}, env, CLIENT_SCRIPT_TIMEOUT_S, host,
+        env = {"TCB_ENV": self._env_id, "WXSIM_TMPDIR": str(temp_dir),
+               "WXSIM_WATCH_SECONDS": "" if watch_seconds is None else f"{watch_seconds:g}"}
+        return self.pool().invoke(script.parent, {}, {}, env, CLIENT_SCRIPT_TIMEOUT_S + (watch_seconds or 0), host,
                                   entry=script.name, prelude=("wxsim-client-global",))
 
     def _platform_env(self, source: str, openid: str | None, unionid: str | None, request_id: str) -> dict:
@@ -349,6 +358,18 @@ def run_failed(request_id: str, invocation: Invocation) -> Reason:
     """A failed run as the caller's CloudError detail: ``requestID <id>, <error>``."""
     error = Reason.from_dict(invocation.error_why) or invocation.error
     return Reason("functions.run_failed", "requestID {request_id}, {error}", request_id=request_id, error=error)
+
+
+def _collect_deliveries(action: str, params: dict, answer: dict, deliveries: list[dict]) -> None:
+    """What a client run's listeners were given: the init snapshot of each opening, then what
+    each poll delivered (snapshots, then the error that ended it)."""
+    if action == "database.watchOpen":
+        deliveries.append({"listenerId": answer["listenerId"], "snapshot": answer["snapshot"]})
+    elif action == "database.watchPoll":
+        listener_id = params.get("listenerId")
+        deliveries.extend({"listenerId": listener_id, "snapshot": snapshot} for snapshot in answer["snapshots"])
+        if answer.get("error"):
+            deliveries.append({"listenerId": listener_id, "error": answer["error"]})
 
 
 def sdk_builtins() -> dict[str, Path]:

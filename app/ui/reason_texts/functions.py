@@ -59,4 +59,6 @@ ZH: dict[str, str] = {
     "client.script_path_missing": "localPath 必须是脚本的路径",
     "client.script_timed_out": "{script} 没有在 {seconds:.0f} 秒内运行完",
     "client.snippet_timed_out": "代码没有在 60 秒内运行完",
+    "client.script_kept_listening": "{script} 在 {seconds:.0f} 秒后仍在监听：请关闭它的监听（watcher.close()），或使用 --watch-seconds N",
+    "client.watch_seconds_invalid": "watchSeconds 必须是 0 到 {most} 之间的秒数",
 }

@@ -245,6 +245,7 @@
   }
 
   async function invoke (p) {
+    for (const hook of beforeRun) hook()
     const entry = join(ROOT, p.entry)
     for (const name of p.prelude || []) loadBuiltin(name) // e.g. the client's global wx
     if (!cache[entry]) {
@@ -258,7 +259,9 @@
     if (typeof handler !== 'function') {
       throw new Error(`${p.entry} does not export a function '${p.handler}' (write exports.${p.handler} = async (event, context) => { … })`)
     }
-    return callHandler(handler, p.event, p.context)
+    const value = await callHandler(handler, p.event, p.context)
+    for (const hook of afterMain) await hook() // e.g. a client run waits for its open listeners
+    return value
   }
 
   function describe (e) {
@@ -298,4 +301,8 @@
   W.addBuiltin = (name, source) => { builtinSources.set(name, source) }
   internal.set('wxsim:host', W.host)
   internal.set('wxsim:lib', W.lib)
+  // Built-ins that live across a run: what to reset as one begins, what to wait for after main.
+  const beforeRun = []
+  const afterMain = []
+  internal.set('wxsim:lifecycle', { beforeRun: (hook) => beforeRun.push(hook), afterMain: (hook) => afterMain.push(hook) })
 })(globalThis.__wxsim)

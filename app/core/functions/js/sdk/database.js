@@ -18,6 +18,7 @@ const ejson = require('wxsim:sdk/ejson')
 const { HostError, assertType, assertObjectNotEmpty, assertRequiredParam } = require('wxsim:sdk/errors')
 const { Aggregate, startTransaction, runTransaction } = require('wxsim:sdk/aggregate')
 const { uuid } = require('wxsim:sdk/transport')
+const { watch } = require('wxsim:sdk/watch')
 
 const docsOf = (list) => (list || []).map((item) => ejson.formatDocument(ejson.decode(item)))
 const idQuery = (id) => ejson.stringify({ _id: id })
@@ -147,6 +148,17 @@ class Query {
       return { stats: { removed: res.deleted }, errMsg: 'collection.remove:ok' }
     })
   }
+
+  /** A realtime listener on this query (spec §3.12; sdk/watch.js): the mini program's. */
+  watch (options) {
+    const { order, limit, projection } = this._options
+    const params = { collectionName: this._coll, queryType: 'WHERE' }
+    if (this._filter) params.query = this._filter
+    if (order) params.order = ejson.stringify(order)
+    if (limit) params.limit = limit
+    if (projection) params.projection = ejson.stringify(projection)
+    return watch((action, p) => this._db._send(action, p), params, options)
+  }
 }
 
 class CollectionReference extends Query {
@@ -176,14 +188,6 @@ class CollectionReference extends Query {
   }
 
   aggregate () { return new Aggregate(this._db, this._coll) }
-
-  watch (options = {}) {
-    const error = new Error('collection.watch:fail realtime listeners (watch) are not supported in wxsim yet')
-    error.errCode = -1
-    error.errMsg = error.message
-    if (typeof options.onError === 'function') setTimeout(() => options.onError(error), 0)
-    return { close: async () => {} }
-  }
 }
 
 class DocumentReference {
@@ -207,6 +211,13 @@ class DocumentReference {
     const params = { collectionName: this._coll, query: idQuery(this._id), queryType: 'DOC', multi: false, ...extra }
     if (this._transactionId) params.transactionId = this._transactionId
     return params
+  }
+
+  /** A realtime listener on this one document (spec §3.12). */
+  watch (options) {
+    const params = this._params({})
+    if (this._options.projection) params.projection = ejson.stringify(this._options.projection)
+    return watch((action, p) => this._db._send(action, p), params, options)
   }
 
   get (options) {
