@@ -3,8 +3,10 @@
 A listener holds every document its caller may see that matches its query (``members``); its
 result (``docs``) is that set in the listener's order, cut to its limit and to 5,000. Opening
 reads the store under its lock and subscribes at that instant, so no write is missed or seen
-twice. Writes reach the hub through ``DocumentStore.on_commit`` (only while a listener is open),
-queued with a sequence number; one worker thread turns them into snapshots off the write path.
+twice. Writes reach the hub through ``DocumentStore.on_commit`` (only while a listener is open)
+with a sequence number: a small write is turned into snapshots at once, on the writer's thread;
+big ones (imports), permission changes and anything queued behind them go to one worker
+thread, in order. Listeners with the same query and reader share one result (``ResultView``).
 A snapshot waits in its listener's bounded queue for ``poll``, or goes to an in-process callback.
 """
 
@@ -17,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.core.database.changes import DROPPED, Change
-from app.core.database.listener import Listener, Snapshot, WatchError
+from app.core.database.listener import Listener, ResultViews, Snapshot, StoreOrder, WatchError
 from app.core.database.service import DatabaseService
 from app.core.errors import CloudError
 from app.core.reasons import Reason
@@ -26,6 +28,7 @@ from app.core.requests import Caller
 INIT_WATCH_FAIL = -402002
 SERVER_ERROR = -402006
 CONNECTION_CLOSED = -402009
+INLINE_CHANGES = 100  # a write with more changes than this is turned into snapshots by the worker
 MAX_PENDING = 1000  # snapshots a listener's consumer may leave unread before it is closed
 
 __all__ = ["MAX_PENDING", "Snapshot", "WatchError", "WatchHub"]
@@ -37,7 +40,11 @@ class WatchHub:
     def __init__(self, service: DatabaseService) -> None:
         self._service = service
         self._store = service.store
-        self._cond = threading.Condition()
+        # One lock, two conditions: the worker waits for work, wait_idle for the end of it. A
+        # write handled at once must not wake the worker (a thread switch per write).
+        lock = threading.RLock()
+        self._cond = threading.Condition(lock)
+        self._idle = threading.Condition(lock)
         self._listeners: dict[str, Listener] = {}
         self._items: deque = deque()  # (seq, changes) or (seq, collection) for a permission change
         self._seq = 0
@@ -45,6 +52,10 @@ class WatchHub:
         self._unsubscribe: Callable[[], None] | None = None
         self._worker: threading.Thread | None = None
         self._closed = False
+        # Each watched collection's documents in the store's order (insertion; a replace keeps
+        # its place): listeners break ties in their order as a query does. Kept from the feed.
+        self._ranks: dict[str, StoreOrder] = {}
+        self._views = ResultViews()
 
     # -- opening and closing ---------------------------------------------------------------------
 
@@ -63,16 +74,25 @@ class WatchHub:
             raise CloudError(CONNECTION_CLOSED, Reason("watch.workspace_closed", "the workspace is closing"))
         listener_id = uuid.uuid4().hex
         with self._store.lock:
+            with self._cond:
+                # A listener reads the store as of the newest write; it may share a view only
+                # when no write is waiting for the worker (the view is current then).
+                seq = self._seq
+                idle = not self._items and not self._busy
+                store_order = self._ranks.get(collection)
             try:
-                listener = Listener(listener_id, self._service, caller, collection, query, order, limit, single)
+                if store_order is None and self._store.has_collection(collection):
+                    store_order = StoreOrder(self._store.documents(collection), seq)
+                listener = Listener(listener_id, self._service, caller, collection, query, order, limit, single,
+                                    views=self._views if idle else ResultViews(), seq=seq, store_order=store_order)
             except CloudError as exc:
                 raise CloudError(INIT_WATCH_FAIL, Reason("watch.init_failed", "realtime listener init watch fail: "
                                                          "{detail}", detail=str(exc))) from exc
             listener.tag = tag
             listener.opened_by = opened_by
             listener.on_snapshot = on_snapshot
-            listener.since = self._seq
             with self._cond:
+                self._ranks.setdefault(collection, store_order)
                 self._listeners[listener_id] = listener
                 if self._unsubscribe is None:
                     self._unsubscribe = self._store.on_commit(self._publish)
@@ -94,6 +114,7 @@ class WatchHub:
         if listener is None:
             return False
         listener.close()
+        listener.release()
         self._unsubscribe_if_idle()
         return True
 
@@ -104,8 +125,10 @@ class WatchHub:
             listeners = list(self._listeners.values())
             self._listeners.clear()
             self._cond.notify_all()
+            self._idle.notify_all()
         for listener in listeners:
             listener.fail(WatchError(CONNECTION_CLOSED, Reason("watch.workspace_closed", "the workspace is closing")))
+            listener.release()
         self._unsubscribe_if_idle()
         if self._worker is not None:
             self._worker.join()
@@ -152,16 +175,32 @@ class WatchHub:
     def wait_idle(self, timeout: float) -> bool:
         """Whether every published change was turned into snapshots within ``timeout`` seconds."""
         with self._cond:
-            return self._cond.wait_for(lambda: not self._items and not self._busy, timeout)
+            return self._idle.wait_for(lambda: not self._items and not self._busy, timeout)
 
     # -- the worker ------------------------------------------------------------------------------
 
     def _publish(self, changes: list[Change]) -> None:
-        # Called by the store under its lock: O(1), the work is the worker's.
+        # Called by the store under its lock, so writes arrive one at a time, in commit order.
+        # A small write with nothing queued is turned into snapshots right here: handing it to
+        # the worker would cost the writer more (the worker's turn with the GIL and the thread
+        # switches) than the few microseconds per view the work takes. A big one (an import)
+        # goes to the worker, and so does anything behind it, to keep the order.
         with self._cond:
             self._seq += 1
-            self._items.append((self._seq, changes))
-            self._cond.notify_all()
+            seq = self._seq
+            if len(changes) > INLINE_CHANGES or self._items or self._busy:
+                self._items.append((seq, changes))
+                self._cond.notify_all()
+                return
+            self._busy = True
+            listeners = list(self._listeners.values())
+        try:
+            self._apply(seq, changes, listeners)
+            self._views.caught_up(seq)
+        finally:
+            with self._cond:
+                self._busy = False
+                self._idle.notify_all()
 
     def _start_worker(self) -> None:
         if self._worker is None:
@@ -172,27 +211,40 @@ class WatchHub:
         while True:
             with self._cond:
                 self._busy = False
-                self._cond.notify_all()
+                self._idle.notify_all()
                 self._cond.wait_for(lambda: self._items or self._closed)
                 if self._closed:
                     return
-                seq, item = self._items.popleft()
+                # Everything published so far, in order: a burst of writes costs one wake-up.
+                batch = list(self._items)
+                self._items.clear()
                 self._busy = True
                 listeners = list(self._listeners.values())
-            if isinstance(item, str):
-                self._rejudge(seq, item, listeners)
-            else:
-                self._apply(seq, item, listeners)
+            for seq, item in batch:
+                if isinstance(item, str):
+                    self._rejudge(seq, item, listeners)
+                else:
+                    self._apply(seq, item, listeners)
+                self._views.caught_up(seq)
 
     def _apply(self, seq: int, changes: list[Change], listeners: list[Listener]) -> None:
         by_collection: dict[str, list[Change]] = {}
         for change in changes:
             by_collection.setdefault(change.collection, []).append(change)
+        with self._cond:
+            for name, mine in by_collection.items():
+                if any(change.data_type == DROPPED for change in mine):
+                    self._ranks.pop(name, None)  # a collection made again starts a new order
+            orders = {name: self._ranks.get(name) for name in by_collection}
+        for name, order in orders.items():
+            if order is not None:
+                order.follow(seq, by_collection[name])
+        dropped = {name for name, mine in by_collection.items() if any(c.data_type == DROPPED for c in mine)}
         for listener in listeners:
             mine = by_collection.get(listener.collection)
             if not mine or seq <= listener.since or listener.closed:
                 continue
-            if any(change.data_type == DROPPED for change in mine):
+            if listener.collection in dropped:
                 self._fail(listener, WatchError(SERVER_ERROR, Reason(
                     "watch.collection_dropped", "realtime listener receive server error msg: collection {collection} "
                     "was deleted", collection=listener.collection)))
@@ -200,9 +252,9 @@ class WatchHub:
             try:
                 if listener.single:
                     with self._store.lock:  # its rule may get() other documents
-                        snapshot = listener.apply(mine)
+                        snapshot = listener.apply(seq, mine)
                 else:
-                    snapshot = listener.apply(mine)
+                    snapshot = listener.apply(seq, mine)
             except CloudError as exc:
                 self._fail(listener, _permission_lost(exc))
                 continue
@@ -214,11 +266,12 @@ class WatchHub:
             if listener.collection != collection or seq <= listener.since or listener.closed:
                 continue
             with self._store.lock:
+                with self._cond:
+                    latest = self._seq
                 try:
-                    snapshot = listener.reread()
+                    snapshot = listener.reread(latest)
                 except CloudError as exc:
                     snapshot = _permission_lost(exc)
-                listener.since = self._seq
             if isinstance(snapshot, WatchError):
                 self._fail(listener, snapshot)
             elif snapshot is not None:
@@ -234,16 +287,20 @@ class WatchHub:
         """The listener ends with ``error``: delivered after its waiting snapshots; a polled
         listener leaves the list once its consumer has read the error, a callback's at once."""
         listener.fail(error)
+        listener.release()
         if listener.on_snapshot is not None:
             with self._cond:
                 self._listeners.pop(listener.id, None)
             self._unsubscribe_if_idle()
 
     def _unsubscribe_if_idle(self) -> None:
-        with self._store.lock, self._cond:
+        # Under the hub's lock only: a listener closes at once even while a writer (holding the
+        # store's lock) is delivering a change to it.
+        with self._cond:
             if not self._listeners and self._unsubscribe is not None:
                 self._unsubscribe()
                 self._unsubscribe = None
+                self._ranks.clear()  # no longer kept current: rebuilt at the next opening
 
 
 def _permission_lost(exc: CloudError) -> WatchError:

@@ -175,11 +175,14 @@ def test_a_listener_closed_while_a_change_is_in_flight_gets_nothing_more(workspa
             release.wait(WAIT)
 
     listener, _ = workspace.watch.open(Caller.console(), "todos", None, on_snapshot=slow)
-    server.doc_update("todos", "t1", {"progress": 1}).raise_for_error()
+    # The writer's thread is delivering the first change when the listener is closed.
+    writer = threading.Thread(target=lambda: server.doc_update("todos", "t1", {"progress": 1}).raise_for_error())
+    writer.start()
     assert entered.wait(WAIT)
-    server.doc_update("todos", "t1", {"progress": 2}).raise_for_error()  # queued behind the slow one
     assert workspace.watch.close(listener)
     release.set()
+    writer.join()
+    server.doc_update("todos", "t1", {"progress": 2}).raise_for_error()
     assert workspace.watch.wait_idle(WAIT)
     assert len(got) == 2
 
@@ -224,3 +227,36 @@ def test_with_no_listener_the_write_path_builds_no_changes(workspace, server, mo
     workspace.watch.close(listener)
     server.add("todos", {"x": 1}).raise_for_error()
     assert workspace.database.store._feed == []
+
+
+@pytest.mark.parametrize("order", [None, {"score": "desc"}, {"group": "asc", "score": "asc"}])
+def test_after_random_writes_the_listener_s_docs_are_what_a_fresh_query_gets(workspace, server, order):
+    """400 seeded random adds, updates (of the ordering field or not) and removes under a
+    where + orderBy + limit(5) listener: after each, its current docs equal a new get()."""
+    import random
+
+    rng = random.Random(17)
+    listener, _ = open_(workspace, {"kind": "x"}, None, order=order, limit=5)
+    sort = [(key, 1 if way == "asc" else -1) for key, way in (order or {"_id": "desc"}).items()]
+    current = None
+    ids = []
+    for step in range(400):
+        roll = rng.random()
+        if roll < 0.3 or not ids:
+            ids.append(f"r{step}")
+            server.add("todos", {"_id": ids[-1], "kind": rng.choice("xy"), "score": rng.randrange(10),
+                                 "group": rng.randrange(3)}).raise_for_error()
+        elif roll < 0.85:
+            change = rng.choice([{"score": rng.randrange(10)}, {"label": step}, {"kind": rng.choice("xy")},
+                                 {"group": rng.randrange(3)}])
+            server.doc_update("todos", rng.choice(ids), change).raise_for_error()
+        else:
+            server.doc_remove("todos", ids.pop(rng.randrange(len(ids)))).raise_for_error()
+        assert workspace.watch.wait_idle(WAIT)
+        snapshots, error = workspace.watch.poll(listener, 0)
+        assert error is None
+        if snapshots:
+            current = snapshots[-1].to_wire()["docs"]
+        if current is not None:
+            fresh = server.get("todos", {"kind": "x"}, order=sort, limit=5).raise_for_error()["data"]
+            assert [d["_id"] for d in current] == [d["_id"] for d in fresh], step
