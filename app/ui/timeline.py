@@ -120,6 +120,11 @@ class TimelineView(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.export_button.clicked.connect(self._on_export_clicked)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        # Rows regroup (a late delivery brings its listener's group to the top): the chosen
+        # request stays chosen, where it now is.
+        self._chosen_before_reset: str | None = None
+        self.model.modelAboutToBeReset.connect(self._remember_chosen)
+        self.model.modelReset.connect(self._restore_chosen)
         bridge.event_logged.connect(self._on_bridge_event_logged)
         bridge.personas_changed.connect(self._fill_persona_filter)
         bridge.personas_changed.connect(self._fill_rerun_menu)
@@ -325,6 +330,18 @@ class TimelineView(QWidget):
         self.table.selectRow(index.row())
         self.table.scrollTo(index)
         return True
+
+    def _remember_chosen(self) -> None:
+        event = self.selected_event()
+        self._chosen_before_reset = event.id if event is not None else None
+
+    def _restore_chosen(self) -> None:
+        chosen, self._chosen_before_reset = self._chosen_before_reset, None
+        row = self.model.row_of(chosen) if chosen else None
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.table.selectRow(index.row())
 
     def selected_event(self) -> Event | None:
         current = self.table.currentIndex()

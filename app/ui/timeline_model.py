@@ -84,17 +84,25 @@ class TimelineModel(QAbstractTableModel):
         if not self._pending:
             return
         batch, self._pending = self._pending, []
+        shown = set(self._by_id)
         for event in batch:
             self._by_id[event.id] = event
             if event.parent_id:
                 self._parents.add(event.parent_id)
-        if any(e.id in self._parents for e in batch):
+        # A request made long after the one it belongs to (a listener's delivery after its
+        # opening): its whole group comes back to the top, so it never sits under a stranger.
+        late = [self._root_of(e) for e in batch if e.parent_id in shown]
+        if late or any(e.id in self._parents for e in batch):
             # A function's own requests finished (and were logged) before it did: regroup
             # them under it, so the timeline reads parent first, then what it did.
             self.beginResetModel()
             for event in batch:
                 self._rows[:0] = [event]
                 self._gather_children(event)
+            for root in {root.id: root for root in late}.values():
+                self._rows.remove(root)
+                self._rows[:0] = [root]
+                self._gather_children(root)
             self.endResetModel()
         else:
             self.beginInsertRows(QModelIndex(), 0, len(batch) - 1)
@@ -131,6 +139,16 @@ class TimelineModel(QAbstractTableModel):
 
         walk(parent.id)
         self._rows[1:] = ordered + [e for e in rows if e.id not in family]
+
+    def _root_of(self, event: Event) -> Event:
+        """The outermost shown request ``event`` belongs to."""
+        root = event
+        for _ in range(32):
+            parent = self._by_id.get(root.parent_id or "")
+            if parent is None:
+                return root
+            root = parent
+        return root
 
     def depth(self, event: Event) -> int:
         """How many function calls this request was made inside (its parent may still run)."""

@@ -17,27 +17,37 @@
 <context>
     <name>ClientConsolePane</name>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="47"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="59"/>
         <source>Client console</source>
         <translation>客户端控制台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="56"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="68"/>
         <source>Examples</source>
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="71"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="84"/>
         <source>Mini program code with a global wx (wx.cloud is initialised with traceUser: true). One expression shows its value; statements can return one.</source>
         <translation>小程序端代码，可直接使用全局 wx（wx.cloud 已用 traceUser: true 初始化）。单个表达式会显示它的值；多条语句可以用 return 返回结果。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="90"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="103"/>
         <source>History (click to reuse)</source>
         <translation>历史记录（点击可再次使用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="104"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="106"/>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="107"/>
+        <source>Listeners</source>
+        <translation>监听</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="120"/>
         <source>// notices&apos; read rule: doc.published == true || doc._openid == auth.openid.
 // A query must prove it for every document it can return: get() alone is refused
 // whole (the timeline says which condition is missing); where({published: true}) passes.</source>
@@ -46,57 +56,74 @@
 //（时间线会说明缺少哪个条件）；where({published: true}) 则能通过。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="108"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="124"/>
         <source>Todos: my unfinished ones (PRIVATE)</source>
         <translation>待办：我未完成的（仅创建者可读写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="109"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="125"/>
         <source>Notices: the query must match the rule</source>
         <translation>公告：查询必须符合规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="110"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="126"/>
         <source>Grades: ADMINONLY refuses every read</source>
         <translation>成绩：仅管理员可读写，拒绝一切读取</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="111"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="127"/>
         <source>Call the login function</source>
         <translation>调用 login 云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="112"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="128"/>
+        <source>Chat: listen to the messages (realtime)</source>
+        <translation>聊天室：实时监听 messages</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="129"/>
+        <source>// The listener stays open after this run: the Listeners tab shows each snapshot.
+// Then act as another persona and run &quot;Chat: send a message&quot;.</source>
+        <translation>// 这次运行结束后监听仍保持打开：“监听”标签页会显示每个快照。
+// 然后切换到另一个角色，运行“聊天室：发送一条消息”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="131"/>
+        <source>Chat: send a message</source>
+        <translation>聊天室：发送一条消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="132"/>
         <source>Subscribe, then a function sends a class reminder</source>
         <translation>订阅，再由云函数发送上课提醒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="113"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="133"/>
         <source>// Each accept of the subscription allows one send; the Messages pane shows the inbox.</source>
         <translation>// 每「允许」一次订阅，云函数就能发送一条；在消息面板查看收件箱。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="121"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="141"/>
         <source>Run as {name}</source>
         <translation>以 {name} 身份运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="121"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="141"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="129"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="149"/>
         <source>Type some mini program code first.</source>
         <translation>请先输入小程序端代码。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="158"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="181"/>
         <source>Re-run as…</source>
         <translation>以其他身份重跑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/client_console_pane.py" line="160"/>
+        <location filename="../../app/ui/panes/client_console_pane.py" line="183"/>
         <source>What if…</source>
         <translation>假如规则是…</translation>
     </message>
@@ -747,6 +774,74 @@
     </message>
 </context>
 <context>
+    <name>ListenersView</name>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="54"/>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="54"/>
+        <source>Collection</source>
+        <translation>集合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="54"/>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="55"/>
+        <source>Snapshots</source>
+        <translation>快照</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="64"/>
+        <source>No listener is open. Run a watch() in the client console (Examples → Chat) and it stays open here.</source>
+        <translation>没有打开的监听。在客户端控制台运行 watch()（示例 → 聊天室），监听会一直保留在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="68"/>
+        <source>Close listener</source>
+        <translation>关闭监听</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="158"/>
+        <source>— closed: {why}</source>
+        <translation>— 已关闭：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="167"/>
+        <source>#{id} init: {n} documents</source>
+        <translation>#{id} 初始化：{n} 条记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="168"/>
+        <source>#{id}: {changes} change(s), {n} documents now</source>
+        <translation>#{id}：{changes} 处变化，现有 {n} 条记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="192"/>
+        <source>doc {query}</source>
+        <translation>文档 {query}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="193"/>
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="214"/>
+        <source>This listener belongs to another client (a wxsim run-client script): its snapshots go to that script, so only their count is shown here.</source>
+        <translation>这个监听属于另一个客户端（wxsim run-client 脚本）：它的快照交给那个脚本，这里只显示数量。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/listeners.py" line="231"/>
+        <source>— closed from the console</source>
+        <translation>— 已从控制台关闭</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/ui/main_window.py" line="78"/>
@@ -1007,37 +1102,37 @@
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/messages/pane.py" line="92"/>
+        <location filename="../../app/ui/panes/messages/pane.py" line="99"/>
         <source>Persona</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/messages/pane.py" line="125"/>
+        <location filename="../../app/ui/panes/messages/pane.py" line="132"/>
         <source>{name} sends a customer-service message</source>
         <translation>{name} 发送客服消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/messages/pane.py" line="127"/>
+        <location filename="../../app/ui/panes/messages/pane.py" line="134"/>
         <source>Subscriptions of {name}</source>
         <translation>{name} 的订阅</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/messages/pane.py" line="165"/>
+        <location filename="../../app/ui/panes/messages/pane.py" line="174"/>
         <source>Customer service: no open window (functions get 45015).</source>
         <translation>客服会话：未开启（云函数回复会得到 45015）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/messages/pane.py" line="168"/>
+        <location filename="../../app/ui/panes/messages/pane.py" line="177"/>
         <source>Customer service: {left} of 5 replies left until {closes}.</source>
         <translation>客服会话：还可回复 {left}/5 条，截止 {closes}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/messages/pane.py" line="179"/>
+        <location filename="../../app/ui/panes/messages/pane.py" line="188"/>
         <source>{name} sent a message: functions may reply 5 times within 48 hours.</source>
         <translation>{name} 发送了一条客服消息：云函数可在 48 小时内回复 5 条。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/messages/pane.py" line="187"/>
+        <location filename="../../app/ui/panes/messages/pane.py" line="196"/>
         <source>Template {id} saved.</source>
         <translation>模板 {id} 已保存。</translation>
     </message>
@@ -1576,7 +1671,7 @@
         <location filename="../../app/ui/rerun_dialog.py" line="73"/>
         <location filename="../../app/ui/rerun_dialog.py" line="131"/>
         <location filename="../../app/ui/rerun_dialog.py" line="200"/>
-        <location filename="../../app/ui/timeline_model.py" line="223"/>
+        <location filename="../../app/ui/timeline_model.py" line="241"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
@@ -1585,25 +1680,25 @@
         <location filename="../../app/ui/rerun_dialog.py" line="72"/>
         <location filename="../../app/ui/rerun_dialog.py" line="130"/>
         <location filename="../../app/ui/rerun_dialog.py" line="201"/>
-        <location filename="../../app/ui/timeline_model.py" line="224"/>
+        <location filename="../../app/ui/timeline_model.py" line="242"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
         <location filename="../../app/ui/rerun_dialog.py" line="218"/>
-        <location filename="../../app/ui/timeline_model.py" line="230"/>
+        <location filename="../../app/ui/timeline_model.py" line="248"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
         <location filename="../../app/ui/rerun_dialog.py" line="219"/>
-        <location filename="../../app/ui/timeline_model.py" line="232"/>
+        <location filename="../../app/ui/timeline_model.py" line="250"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
         <location filename="../../app/ui/rerun_dialog.py" line="220"/>
-        <location filename="../../app/ui/timeline_model.py" line="234"/>
+        <location filename="../../app/ui/timeline_model.py" line="252"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
@@ -1669,7 +1764,7 @@
 <context>
     <name>TimelineFilter</name>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="293"/>
+        <location filename="../../app/ui/timeline_model.py" line="311"/>
         <source>Shown for context: a request made inside it matches the filters.</source>
         <translation>作为上下文显示：在它内部发出的请求符合筛选条件。</translation>
     </message>
@@ -1677,37 +1772,37 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="172"/>
+        <location filename="../../app/ui/timeline_model.py" line="190"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="173"/>
+        <location filename="../../app/ui/timeline_model.py" line="191"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="174"/>
+        <location filename="../../app/ui/timeline_model.py" line="192"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="175"/>
+        <location filename="../../app/ui/timeline_model.py" line="193"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="176"/>
+        <location filename="../../app/ui/timeline_model.py" line="194"/>
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="177"/>
+        <location filename="../../app/ui/timeline_model.py" line="195"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="178"/>
+        <location filename="../../app/ui/timeline_model.py" line="196"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
@@ -1770,64 +1865,64 @@
         <translation>按编辑后的安全规则重跑这个请求，规则不会保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="133"/>
+        <location filename="../../app/ui/timeline.py" line="138"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="134"/>
+        <location filename="../../app/ui/timeline.py" line="139"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="135"/>
+        <location filename="../../app/ui/timeline.py" line="140"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="174"/>
-        <location filename="../../app/ui/timeline.py" line="177"/>
-        <location filename="../../app/ui/timeline.py" line="186"/>
+        <location filename="../../app/ui/timeline.py" line="179"/>
+        <location filename="../../app/ui/timeline.py" line="182"/>
+        <location filename="../../app/ui/timeline.py" line="191"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="178"/>
+        <location filename="../../app/ui/timeline.py" line="183"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="179"/>
+        <location filename="../../app/ui/timeline.py" line="184"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="180"/>
+        <location filename="../../app/ui/timeline.py" line="185"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="223"/>
+        <location filename="../../app/ui/timeline.py" line="228"/>
         <source>Export the rows shown</source>
         <translation>导出当前显示的行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="224"/>
+        <location filename="../../app/ui/timeline.py" line="229"/>
         <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="238"/>
+        <location filename="../../app/ui/timeline.py" line="243"/>
         <source>Exported {n} request(s) to {path}</source>
         <translation>已导出 {n} 条请求到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="189"/>
+        <location filename="../../app/ui/timeline.py" line="194"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="190"/>
+        <location filename="../../app/ui/timeline.py" line="195"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
@@ -2134,8 +2229,8 @@
     </message>
     <message>
         <location filename="../../app/ui/panes/users_pane.py" line="151"/>
-        <location filename="../../app/ui/panes/users_pane.py" line="231"/>
-        <location filename="../../app/ui/panes/users_pane.py" line="244"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="236"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="249"/>
         <source>Select a persona in the list first.</source>
         <translation>请先在列表中选择一个身份。</translation>
     </message>
@@ -2180,22 +2275,22 @@
         <translation>已复制 {name} 的 openid</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="237"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="242"/>
         <source>{name}&apos;s phone number is now {number}.</source>
         <translation>{name} 的手机号现在是 {number}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="253"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="258"/>
         <source>As {name}:</source>
         <translation>以 {name} 身份：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="253"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="258"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/users_pane.py" line="276"/>
+        <location filename="../../app/ui/panes/users_pane.py" line="281"/>
         <source>Exchanged. Exchange the same code again to see WeChat refuse it.</source>
         <translation>换取成功。再用同一个 code 换取一次，可以看到微信如何拒绝。</translation>
     </message>

@@ -232,3 +232,24 @@ def test_presenter_spotlight_says_the_newest_client_verdict_and_tints_its_row(qt
     assert view.spotlight.isHidden() and view.model.spotlit is None
     row = view.model.row_of(event.id)  # newer rows came in above it
     assert view.model.index(row, ACTION).data(Qt.ItemDataRole.BackgroundRole) == ROW_TINTS[OUTCOME_DENIED]
+
+
+def test_a_late_delivery_brings_its_listener_s_group_to_the_top_and_the_choice_stays(qtbot, demo):
+    """A listener's snapshot is logged long after its opening: it shows under the opening, the
+    group on top, never under whatever request happened to be newest; the chosen row stays chosen."""
+    from app.core.api import Event
+
+    view = make_view(qtbot, demo)
+
+    def event(id, action, parent=None, persona="学生A"):
+        return Event(id=id, time=1.0, action=action, caller_kind="client", persona=persona, openid="o",
+                     source="wx_client", target="", duration_ms=1, outcome="ok", params={}, parent_id=parent)
+
+    view.model.add(event("open", "database.watchOpen"))
+    view.model.add(event("other", "database.getDocument", persona="学生B"))
+    view.model.flush()
+    view.table.selectRow(row_of(view, "database.getDocument"))
+    view.model.add(event("delivery", "database.watchPoll", parent="open"))
+    view.model.flush()
+    assert shown(view) == ["database.watchOpen", "└ database.watchPoll", "database.getDocument"]
+    assert view.selected_event().id == "other"

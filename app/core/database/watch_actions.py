@@ -45,18 +45,24 @@ def watch_actions(service: DatabaseService, hub_of: Callable[[], WatchHub]) -> d
         hub = hub_of()
         listener = hub.listener(listener_id)
         snapshots, error = hub.poll(listener_id, wait_s, request.caller)
-        trace.parent_id = listener.opened_by if listener is not None else None
+        if listener is not None:  # a delivery reads as the listener's: its collection, under its opening
+            trace.target, trace.parent_id = listener.collection, listener.opened_by
         trace.unlogged = not snapshots and error is None
         if error is not None:
             trace.failure = CloudError(error.code, error.reason)
-        return {"snapshots": [snapshot.to_wire() for snapshot in snapshots],
-                "error": error.to_wire() if error is not None else None}
+        answer = {"snapshots": [snapshot.to_wire() for snapshot in snapshots],
+                  "error": error.to_wire() if error is not None else None}
+        if error is not None:  # for the console to say it in its language; the SDK reads errMsg
+            answer["errorWhy"] = error.reason.to_dict()
+        return answer
 
     def close_listener(request: Request, trace: Trace) -> dict:
         trace.target = listener_id = str(request.params.get("listenerId", ""))
         return {"closed": hub_of().close(listener_id, request.caller)}
 
     def list_listeners(request: Request, trace: Trace) -> dict:
+        # A view's refresh (the console pane lists them twice a second), not an operation.
+        trace.unlogged = True
         return {"listeners": hub_of().listeners()}
 
     return {

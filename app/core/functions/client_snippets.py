@@ -8,7 +8,7 @@ from typing import Any
 
 from app.core.errors import CloudError
 from app.core.events import OUTCOME_DENIED, OUTCOME_OK, Event
-from app.core.functions.runner import FunctionRunner
+from app.core.functions.runner import ClientListeners, FunctionRunner
 from app.core.reasons import Reason
 from app.core.requests import Caller
 
@@ -38,15 +38,17 @@ def wrap(code: str, as_expression: bool) -> str:
 
 
 def run_snippet(runner: FunctionRunner, code: str, caller: Caller, folder: Path, *,
-                parent_id: str | None = None) -> ConsoleRun:
-    """Run ``code`` with a global ``wx`` as ``caller``; an expression's value is returned."""
+                parent_id: str | None = None, listeners: ClientListeners | None = None) -> ConsoleRun:
+    """Run ``code`` with a global ``wx`` as ``caller``; an expression's value is returned. The
+    run ends with its code: realtime listeners it opened stay open (``listeners`` says which)."""
     folder.mkdir(parents=True, exist_ok=True)
     outcome = None
     failures: list[CloudError] = []
     for as_expression in (True, False):
         (folder / SNIPPET).write_text(wrap(code.strip().rstrip(";"), as_expression), encoding="utf-8")
         failures.clear()
-        outcome = runner.run_client(folder / SNIPPET, caller, folder, parent_id=parent_id, failures=failures)
+        outcome = runner.run_client(folder / SNIPPET, caller, folder, parent_id=parent_id, failures=failures,
+                                    listeners=listeners, hand_over=True)
         # A SyntaxError is found before anything runs, so trying the other form is safe.
         if not (outcome.error and outcome.error.name == "SyntaxError" and as_expression):
             break

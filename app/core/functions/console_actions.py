@@ -17,7 +17,7 @@ from app.core.errors import CloudError, InputError
 from app.core.functions.catalog import FunctionInfo
 from app.core.events import Event
 from app.core.functions.client_snippets import ConsoleRun, console_run, explained_requests, run_snippet
-from app.core.functions.runner import CLIENT_SCRIPT_TIMEOUT_S, FunctionRunner, not_found
+from app.core.functions.runner import CLIENT_SCRIPT_TIMEOUT_S, ClientListeners, FunctionRunner, not_found
 from app.core.functions.runtime.node import find_node, sdk_reason
 from app.core.reasons import Reason
 from app.core.requests import Caller, Request, Trace
@@ -144,10 +144,10 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
                                           or not 0 <= watch_seconds <= MAX_WATCH_SECONDS):
             raise InputError(Reason("client.watch_seconds_invalid", "watchSeconds must be a number of seconds from 0 "
                                     "to {most}", most=MAX_WATCH_SECONDS))
-        deliveries: list[dict] = []
+        listeners = ClientListeners()
         outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id, failures=failures,
-                                    watch_seconds=watch_seconds, deliveries=deliveries)
-        if deliveries and watch_seconds is None:  # it was still listening: say how to end that
+                                    watch_seconds=watch_seconds, listeners=listeners)
+        if listeners.open_ids and watch_seconds is None:  # it was still listening: say how to end that
             timed_out = Reason("client.script_kept_listening", "{script} was still listening after {seconds:.0f} "
                                "seconds: close its watchers (watcher.close()) or give --watch-seconds N",
                                script=Path(script).name, seconds=CLIENT_SCRIPT_TIMEOUT_S)
@@ -156,19 +156,24 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
                                script=Path(script).name, seconds=CLIENT_SCRIPT_TIMEOUT_S)
         run = console_run(outcome, timed_out, failures=failures)
         trace.failure = _failure(run)
-        return {**_run_answer(run, outcome), "snapshots": deliveries}
+        return {**_run_answer(run, outcome), "snapshots": listeners.deliveries}
 
     def run_typed(request: Request, trace: Trace) -> dict:
         code = request.params.get("code")
         if not isinstance(code, str) or not code.strip():
             raise InputError(Reason("client.no_code", "Type some mini program code first."))
         trace.target = code.strip().splitlines()[0][:60]
-        run = run_snippet(runner, code, user(request), data_dir / "client-console", parent_id=trace.id)
+        listeners = ClientListeners()
+        run = run_snippet(runner, code, user(request), data_dir / "client-console", parent_id=trace.id,
+                          listeners=listeners)
         trace.failure = _failure(run)
         # ``explained``: its requests that were denied or came back empty, with why (the
         # console shows them under the result; ``eventId`` is the run's own event).
+        # ``listeners``: those it left open, which the console reads on; ``snapshots``: what
+        # its listeners were given while it ran.
         return _with_failure({"ok": run.ok, "value": run.value, "logs": run.logs, "durationMs": run.duration_ms,
-                              "eventId": trace.id, "explained": explained_requests(events(), trace.id)}, run)
+                              "eventId": trace.id, "explained": explained_requests(events(), trace.id),
+                              "snapshots": listeners.deliveries, "listeners": listeners.open_ids}, run)
 
     def pause_triggers(request: Request, trace: Trace) -> dict:
         """Stop (or resume) every timer trigger, e.g. for a class; saved in workspace.json."""

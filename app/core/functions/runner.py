@@ -243,7 +243,7 @@ class FunctionRunner:
 
     def run_client(self, script: Path, caller: Caller, temp_dir: Path, *, parent_id: str | None = None,
                    failures: list[CloudError] | None = None, watch_seconds: float | None = 0,
-                   deliveries: list[dict] | None = None):
+                   listeners: ClientListeners | None = None, hand_over: bool = False):
         """Run a mini program script (``exports.main``) with a global ``wx``, as ``caller``.
 
         Its requests are the mini program's: permissions apply, and ``wx.cloud.init``'s
@@ -251,8 +251,8 @@ class FunctionRunner:
         CloudErrors its requests were refused with (the console says them in its language).
         Realtime listeners keep the run going after ``main`` returns until they are closed or
         ``watch_seconds`` have passed since it began (None: until closed, within the run's
-        time limit); ``deliveries`` collects each snapshot or error they were given, in order,
-        as ``{"listenerId", "snapshot" | "error"}``.
+        time limit); with ``hand_over`` the run ends with main and leaves them open (the client
+        console reads them on). ``listeners`` records what they were given and which are open.
         """
         script = script.expanduser().resolve()
         if not script.is_file():
@@ -271,12 +271,13 @@ class FunctionRunner:
                 if failures is not None:
                     failures.append(exc)
                 raise
-            if deliveries is not None:
-                _collect_deliveries(action, params, answer, deliveries)
+            if listeners is not None:
+                listeners.record(action, params, answer)
             return answer
 
         env = {"TCB_ENV": self._env_id, "WXSIM_TMPDIR": str(temp_dir),
-               "WXSIM_WATCH_SECONDS": "" if watch_seconds is None else f"{watch_seconds:g}"}
+               "WXSIM_WATCH_SECONDS": "" if watch_seconds is None else f"{watch_seconds:g}",
+               "WXSIM_WATCH_HANDOVER": "1" if hand_over else ""}
         return self.pool().invoke(script.parent, {}, {}, env, CLIENT_SCRIPT_TIMEOUT_S + (watch_seconds or 0), host,
                                   entry=script.name, prelude=("wxsim-client-global",))
 
@@ -360,16 +361,31 @@ def run_failed(request_id: str, invocation: Invocation) -> Reason:
     return Reason("functions.run_failed", "requestID {request_id}, {error}", request_id=request_id, error=error)
 
 
-def _collect_deliveries(action: str, params: dict, answer: dict, deliveries: list[dict]) -> None:
-    """What a client run's listeners were given: the init snapshot of each opening, then what
-    each poll delivered (snapshots, then the error that ended it)."""
-    if action == "database.watchOpen":
-        deliveries.append({"listenerId": answer["listenerId"], "snapshot": answer["snapshot"]})
-    elif action == "database.watchPoll":
+class ClientListeners:
+    """What a client run's realtime listeners were given, in order (``deliveries``: the init
+    snapshot of each opening, then what each poll brought, ``{"listenerId", "snapshot" |
+    "error"}``), and which of them are still open (``open_ids``, in opening order)."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[dict] = []
+        self.open_ids: list[str] = []
+
+    def record(self, action: str, params: dict, answer: dict) -> None:
         listener_id = params.get("listenerId")
-        deliveries.extend({"listenerId": listener_id, "snapshot": snapshot} for snapshot in answer["snapshots"])
-        if answer.get("error"):
-            deliveries.append({"listenerId": listener_id, "error": answer["error"]})
+        if action == "database.watchOpen":
+            self.open_ids.append(answer["listenerId"])
+            self.deliveries.append({"listenerId": answer["listenerId"], "snapshot": answer["snapshot"]})
+        elif action == "database.watchPoll":
+            self.deliveries.extend({"listenerId": listener_id, "snapshot": snapshot} for snapshot in answer["snapshots"])
+            if answer.get("error"):
+                self.deliveries.append({"listenerId": listener_id, "error": answer["error"]})
+                self._forget(listener_id)
+        elif action == "database.watchClose":
+            self._forget(listener_id)
+
+    def _forget(self, listener_id: str) -> None:
+        if listener_id in self.open_ids:
+            self.open_ids.remove(listener_id)
 
 
 def sdk_builtins() -> dict[str, Path]:

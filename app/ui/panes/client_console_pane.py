@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +20,7 @@ from app.core.api import InputError
 from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
+from app.ui.panes.listeners import ListenersView
 from app.ui.reason_texts import chinese, code_text, say
 from app.ui.rerun_dialog import RerunDialog, can_rerun, explain, open_rerun, persona_menu
 from app.ui.widgets import JsonView, pretty_json
@@ -37,6 +39,16 @@ const published = await db.collection('notices').where({published: true}).get()
 return {withoutWhere, published: published.data}"""
 GRADES_EXAMPLE = "await wx.cloud.database().collection('grades').get()"
 LOGIN_EXAMPLE = "await wx.cloud.callFunction({name: 'login'})"
+# The chat room: the demo's messages (READONLY: everyone reads, each writes their own). A
+# listener outlives the run; the Listeners tab shows each snapshot as it arrives.
+CHAT_LISTEN = """const db = wx.cloud.database()
+db.collection('messages').orderBy('createdAt', 'asc').limit(20).watch({
+  onChange: (snapshot) => console.log(snapshot.type || 'change', snapshot.docs.length),
+  onError: (err) => console.error(err.errMsg),
+})
+return 'listening'"""
+CHAT_SEND = """const db = wx.cloud.database()
+return await db.collection('messages').add({data: {text: '大家好，我来啦！', likes: 0, createdAt: db.serverDate()}})"""
 
 
 class ClientConsolePane(QWidget):
@@ -67,6 +79,7 @@ class ClientConsolePane(QWidget):
         self.rerun_dialog: RerunDialog | None = None
         self.output = JsonView()
         self.history = QListWidget()
+        self.listeners = ListenersView(bridge)
         self._show_acting(bridge.acting_as())
         hint = QLabel(self.tr("Mini program code with a global wx (wx.cloud is initialised with traceUser: "
                               "true). One expression shows its value; statements can return one."))
@@ -84,14 +97,17 @@ class ClientConsolePane(QWidget):
         column.addWidget(self.message)
         column.addWidget(self.explainer)
         column.addWidget(self.output, 3)
-        right = QWidget()
-        side = QVBoxLayout(right)
+        history = QWidget()
+        side = QVBoxLayout(history)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(QLabel(self.tr("History (click to reuse)")))
         side.addWidget(self.history)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(history, self.tr("History"))
+        self.side_tabs.addTab(self.listeners, self.tr("Listeners"))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.side_tabs)
         splitter.setSizes([800, 300])
         QVBoxLayout(self).addWidget(splitter)
         self.run_button.clicked.connect(self.run)
@@ -109,6 +125,10 @@ class ClientConsolePane(QWidget):
             (self.tr("Notices: the query must match the rule"), f"{rule}\n{NOTICES_EXAMPLE}"),
             (self.tr("Grades: ADMINONLY refuses every read"), GRADES_EXAMPLE),
             (self.tr("Call the login function"), LOGIN_EXAMPLE),
+            (self.tr("Chat: listen to the messages (realtime)"), self.tr(
+                "// The listener stays open after this run: the Listeners tab shows each snapshot.\n"
+                "// Then act as another persona and run \"Chat: send a message\".") + "\n" + CHAT_LISTEN),
+            (self.tr("Chat: send a message"), CHAT_SEND),
             (self.tr("Subscribe, then a function sends a class reminder"), self.tr(
                 "// Each accept of the subscription allows one send; the Messages pane shows the inbox.")
              + "\nconst tmplIds = ['Kq3oXmZ1CLsJ0m7XbR2k9VqT4fWnYp8dHa3eG6uZ1iK']  // 上课提醒"
@@ -132,6 +152,9 @@ class ClientConsolePane(QWidget):
             result = await self._bridge.request("client.runSnippet", {"code": code, "persona": persona})
             self.output.setPlainText("\n".join([*result["logs"], pretty_json(result["value"])]))
             self._show_explained(result.get("explained") or [])
+            if result.get("listeners"):  # left open: the Listeners tab reads them on
+                self.listeners.adopt(result, persona)
+                self.side_tabs.setCurrentWidget(self.listeners)
             if not result["ok"]:
                 self.message.show_error(_failure_text(result))
             item = QListWidgetItem(f"{'✔' if result['ok'] else '✘'} {persona or self.tr('Signed out')}: {code.splitlines()[0][:60]}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import InputError
+from app.core.errors import CloudError, InputError
 from app.core.requests import Caller, Request
 from app.core.workspace import Workspace
 from tests.core.openapi.project import make_project
@@ -221,3 +221,31 @@ exports.main = async () => {
     first = json.loads(lines[0])
     assert set(first) == {"listenerId", "snapshot"} and first["snapshot"]["type"] == "init"
     assert json.loads(lines[-1]) == "listening"
+
+
+def test_a_console_run_ends_with_its_code_and_leaves_its_listener_open_for_the_console(ws, tmp_path):
+    """The client console: the run answers as soon as its code returns; the listener it opened
+    stays open, named in the answer, and the console reads its next snapshots itself."""
+    answer = ws.handle(Request("client.runSnippet", {"persona": "学生A", "code": (
+        "wx.cloud.database().collection('todos').where({done: true}).watch({onChange () {}, onError () {}})\n"
+        "return 'listening'")}, Caller.console()))
+    assert answer["ok"] and answer["value"] == "listening"
+    (listener,) = answer["listeners"]
+    assert [d["snapshot"]["type"] for d in answer["snapshots"]] == ["init"]
+    (listed,) = ws.watch.listeners()
+    assert listed["id"] == listener and listed["persona"] == "学生A"
+    console = Caller.console()
+    ws.handle(Request("database.modifyDocument", {"collectionName": "todos", "query": json.dumps({"_id": "t2"}),
+                                                  "queryType": "DOC", "multi": False,
+                                                  "data": json.dumps({"$set": {"progress": 5}})}, console))
+    got: list = []
+    wait_until(lambda: got.extend(ws.handle(Request("database.watchPoll", {"listenerId": listener, "waitMs": 200},
+                                                    console))["snapshots"]) or got)
+    assert got[0]["docChanges"][0]["updatedFields"] == {"progress": 5}
+    # Another user may neither read nor close it; the console may close it.
+    other = ws.client_caller("学生B")
+    with pytest.raises(CloudError):
+        ws.handle(Request("database.watchPoll", {"listenerId": listener}, other))
+    assert ws.handle(Request("database.watchClose", {"listenerId": listener}, other)) == {"closed": False}
+    assert ws.handle(Request("database.watchClose", {"listenerId": listener}, console)) == {"closed": True}
+    assert ws.watch.listeners() == []

@@ -8,7 +8,9 @@
 //
 // A listener keeps a client run alive: once `exports.main` has returned, the run waits until
 // every watcher is closed, or until WXSIM_WATCH_SECONDS have passed since the run began (then
-// the shim closes those still open); 0 closes them as soon as main returns.
+// the shim closes those still open); 0 closes them as soon as main returns. In the client
+// console (WXSIM_WATCH_HANDOVER) the run ends when main returns and its open listeners stay
+// open for the console pane, which goes on reading their snapshots (app/ui/panes/listeners.py).
 'use strict'
 const ejson = require('wxsim:sdk/ejson')
 const lifecycle = require('wxsim:lifecycle')
@@ -46,6 +48,7 @@ class Watcher {
     this._onError = options.onError
     this._closed = false
     this._listenerId = null
+    this._handedOver = false
     open.add(this)
     this._running = this._run(params)
   }
@@ -60,7 +63,7 @@ class Watcher {
     this._listenerId = opened.listenerId
     if (this._closed) return this._send('database.watchClose', { listenerId: this._listenerId }).catch(() => {})
     this._deliver(opened.snapshot)
-    while (!this._closed) {
+    while (!this._closed && !this._handedOver) {
       let answer
       try {
         answer = await this._send('database.watchPoll', { listenerId: this._listenerId, waitMs: POLL_MS })
@@ -91,6 +94,13 @@ class Watcher {
     this._onError(error)
   }
 
+  /** The run is over but the listener stays open: stop polling once the poll under way is in. */
+  async _handOver () {
+    this._handedOver = true
+    open.delete(this)
+    await this._running
+  }
+
   /** Stop listening: no snapshot reaches onChange after this; resolves once the host closed it. */
   async close () {
     if (this._closed) return
@@ -109,6 +119,7 @@ function watch (send, params, options) {
 }
 
 async function untilClosed () {
+  if (process.env.WXSIM_WATCH_HANDOVER) return Promise.all([...open].map((w) => w._handOver()))
   const seconds = Number(process.env.WXSIM_WATCH_SECONDS)
   const deadline = Number.isFinite(seconds) && process.env.WXSIM_WATCH_SECONDS !== '' ? runStarted + seconds * 1000 : Infinity
   while (open.size && Date.now() < deadline) {
