@@ -125,6 +125,7 @@ class TimelineView(QWidget):
         self._chosen_before_reset: str | None = None
         self.model.modelAboutToBeReset.connect(self._remember_chosen)
         self.model.modelReset.connect(self._restore_chosen)
+        self.table.clicked.connect(self._on_clicked)
         bridge.event_logged.connect(self._on_bridge_event_logged)
         bridge.personas_changed.connect(self._fill_persona_filter)
         bridge.personas_changed.connect(self._fill_rerun_menu)
@@ -330,6 +331,13 @@ class TimelineView(QWidget):
         self.table.selectRow(index.row())
         self.table.scrollTo(index)
         return True
+
+    def _on_clicked(self, index) -> None:
+        """A click on the Action cell of a row with requests under it folds or unfolds them."""
+        if index.column() == TimelineModel.ACTION:
+            event = index.data(EventRole)
+            if event is not None:
+                self.model.toggle_fold(event.id)
 
     def _remember_chosen(self) -> None:
         event = self.selected_event()

@@ -13,8 +13,10 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication, QStyle
 
 from app.core.api import OUTCOME_DENIED, OUTCOME_ERROR, OUTCOME_OK, Event
 from app.ui.reason_texts import event_error, event_why
@@ -48,6 +50,7 @@ class TimelineModel(QAbstractTableModel):
         self._pending: list[Event] = []
         self._by_id: dict[str, Event] = {}
         self._parents: set[str] = set()  # ids that some logged event names as its parent
+        self._folded: set[str] = set()  # rows whose requests the person folded away
         self._spotlit: str | None = None  # the id of the row drawn in its strong tint
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -58,6 +61,31 @@ class TimelineModel(QAbstractTableModel):
         self._pending.append(event)
         if not self._flush_timer.isActive():
             self._flush_timer.start()
+
+    # Folding: a row with requests under it (a function call, a listener and its deliveries)
+    # folds them away and unfolds them with a click on its Action cell.
+    folds_changed = Signal()
+
+    def toggle_fold(self, event_id: str) -> bool:
+        """Fold or unfold the requests under ``event_id``; False when it has none."""
+        if event_id not in self._parents:
+            return False
+        self._folded ^= {event_id}
+        row = self.row_of(event_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, self.ACTION), self.index(row, self.ACTION))
+        self.folds_changed.emit()
+        return True
+
+    def is_folded(self, event_id: str) -> bool:
+        return event_id in self._folded
+
+    def folded_away(self, event: Event) -> bool:
+        """Whether a row it was made inside is folded."""
+        return bool(self._folded) and any(a.id in self._folded for a in self.ancestors(event))
+
+    def _inside(self, event_id: str) -> int:
+        return sum(1 for row in self._rows if any(a.id == event_id for a in self.ancestors(row)))
 
     def spotlight(self, event_id: str | None) -> None:
         """Draw the row of ``event_id`` in its strong tint (None: no row)."""
@@ -76,7 +104,7 @@ class TimelineModel(QAbstractTableModel):
         """Drop every row, and the events not shown yet."""
         self._flush_timer.stop()
         self.beginResetModel()
-        self._rows, self._pending, self._by_id, self._parents = [], [], {}, set()
+        self._rows, self._pending, self._by_id, self._parents, self._folded = [], [], {}, set(), set()
         self.endResetModel()
 
     def flush(self) -> None:
@@ -214,6 +242,12 @@ class TimelineModel(QAbstractTableModel):
             return event_why(event) or event_error(event) or None
         if role == Qt.ItemDataRole.DecorationRole and column == self.PERSONA and event.caller_kind == "client":
             return color_dot(self._color_of(event.persona))
+        if role == Qt.ItemDataRole.DecorationRole and column == self.ACTION and event.id in self._parents:
+            arrow = QStyle.StandardPixmap.SP_ArrowRight if event.id in self._folded else QStyle.StandardPixmap.SP_ArrowDown
+            return QApplication.style().standardIcon(arrow)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.ACTION and event.id in self._parents:
+            return (self.tr("Click to show the requests made inside it") if event.id in self._folded
+                    else self.tr("Click to fold the requests made inside it"))
         if role == Qt.ItemDataRole.ForegroundRole and column == self.OUTCOME:
             return OUTCOME_COLORS.get(event.outcome, OUTCOME_COLORS[OUTCOME_ERROR])
         return None
@@ -227,7 +261,10 @@ class TimelineModel(QAbstractTableModel):
             return event.source
         if column == self.ACTION:
             depth = self.depth(event)
-            return ("    " * (depth - 1) + "└ " if depth else "") + event.action
+            text = ("    " * (depth - 1) + "└ " if depth else "") + event.action
+            if event.id in self._folded and event.id in self._parents:
+                return f"{text} (+{self._inside(event.id)})"
+            return text
         if column == self.TARGET:
             return event.target
         if column == self.DURATION:
@@ -266,6 +303,7 @@ class TimelineFilter(QSortFilterProxyModel):
         self._matching: set[str] = set()
         self._shown: set[str] | None = None  # matching ids and their ancestors; None: to compute
         self.setSourceModel(model)
+        model.folds_changed.connect(self._refilter)
         for signal in (model.modelAboutToBeReset, model.rowsAboutToBeInserted, model.rowsAboutToBeRemoved):
             signal.connect(self._forget)
         model.rowsInserted.connect(self._on_model_rows_inserted)
@@ -290,7 +328,13 @@ class TimelineFilter(QSortFilterProxyModel):
         event = self.sourceModel().index(source_row, 0, source_parent).data(EventRole)
         if event is None:
             return False
+        if self.sourceModel().folded_away(event):
+            return False
         return not self.is_filtering() or event.id in self._shown_ids()
+
+    def _refilter(self) -> None:
+        self.beginFilterChange()
+        self.endFilterChange()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole):

@@ -1671,7 +1671,7 @@
         <location filename="../../app/ui/rerun_dialog.py" line="73"/>
         <location filename="../../app/ui/rerun_dialog.py" line="131"/>
         <location filename="../../app/ui/rerun_dialog.py" line="200"/>
-        <location filename="../../app/ui/timeline_model.py" line="241"/>
+        <location filename="../../app/ui/timeline_model.py" line="278"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>
@@ -1680,25 +1680,25 @@
         <location filename="../../app/ui/rerun_dialog.py" line="72"/>
         <location filename="../../app/ui/rerun_dialog.py" line="130"/>
         <location filename="../../app/ui/rerun_dialog.py" line="201"/>
-        <location filename="../../app/ui/timeline_model.py" line="242"/>
+        <location filename="../../app/ui/timeline_model.py" line="279"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
         <location filename="../../app/ui/rerun_dialog.py" line="218"/>
-        <location filename="../../app/ui/timeline_model.py" line="248"/>
+        <location filename="../../app/ui/timeline_model.py" line="285"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
         <location filename="../../app/ui/rerun_dialog.py" line="219"/>
-        <location filename="../../app/ui/timeline_model.py" line="250"/>
+        <location filename="../../app/ui/timeline_model.py" line="287"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
         <location filename="../../app/ui/rerun_dialog.py" line="220"/>
-        <location filename="../../app/ui/timeline_model.py" line="252"/>
+        <location filename="../../app/ui/timeline_model.py" line="289"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
@@ -1764,7 +1764,7 @@
 <context>
     <name>TimelineFilter</name>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="311"/>
+        <location filename="../../app/ui/timeline_model.py" line="355"/>
         <source>Shown for context: a request made inside it matches the filters.</source>
         <translation>作为上下文显示：在它内部发出的请求符合筛选条件。</translation>
     </message>
@@ -1772,39 +1772,49 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="190"/>
+        <location filename="../../app/ui/timeline_model.py" line="218"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="191"/>
+        <location filename="../../app/ui/timeline_model.py" line="219"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="192"/>
+        <location filename="../../app/ui/timeline_model.py" line="220"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="193"/>
+        <location filename="../../app/ui/timeline_model.py" line="221"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="194"/>
+        <location filename="../../app/ui/timeline_model.py" line="222"/>
         <source>Target</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="195"/>
+        <location filename="../../app/ui/timeline_model.py" line="223"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_model.py" line="196"/>
+        <location filename="../../app/ui/timeline_model.py" line="224"/>
         <source>Outcome</source>
         <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_model.py" line="249"/>
+        <source>Click to show the requests made inside it</source>
+        <translation>点击展开在它里面发出的请求</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_model.py" line="250"/>
+        <source>Click to fold the requests made inside it</source>
+        <translation>点击折叠在它里面发出的请求</translation>
     </message>
 </context>
 <context>
@@ -1865,64 +1875,64 @@
         <translation>按编辑后的安全规则重跑这个请求，规则不会保存。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="138"/>
+        <location filename="../../app/ui/timeline.py" line="139"/>
         <source>Persona</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="139"/>
+        <location filename="../../app/ui/timeline.py" line="140"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="140"/>
+        <location filename="../../app/ui/timeline.py" line="141"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="179"/>
-        <location filename="../../app/ui/timeline.py" line="182"/>
-        <location filename="../../app/ui/timeline.py" line="191"/>
+        <location filename="../../app/ui/timeline.py" line="180"/>
+        <location filename="../../app/ui/timeline.py" line="183"/>
+        <location filename="../../app/ui/timeline.py" line="192"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="183"/>
+        <location filename="../../app/ui/timeline.py" line="184"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="184"/>
+        <location filename="../../app/ui/timeline.py" line="185"/>
         <source>Denied</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="185"/>
+        <location filename="../../app/ui/timeline.py" line="186"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="228"/>
+        <location filename="../../app/ui/timeline.py" line="229"/>
         <source>Export the rows shown</source>
         <translation>导出当前显示的行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="229"/>
+        <location filename="../../app/ui/timeline.py" line="230"/>
         <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="243"/>
+        <location filename="../../app/ui/timeline.py" line="244"/>
         <source>Exported {n} request(s) to {path}</source>
         <translation>已导出 {n} 条请求到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="194"/>
+        <location filename="../../app/ui/timeline.py" line="195"/>
         <source>Signed out</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline.py" line="195"/>
+        <location filename="../../app/ui/timeline.py" line="196"/>
         <source>Admin</source>
         <translation>管理员</translation>
     </message>

@@ -253,3 +253,29 @@ def test_a_late_delivery_brings_its_listener_s_group_to_the_top_and_the_choice_s
     view.model.flush()
     assert shown(view) == ["database.watchOpen", "└ database.watchPoll", "database.getDocument"]
     assert view.selected_event().id == "other"
+
+
+def test_a_click_on_a_group_s_action_folds_its_requests_and_unfolds_them(qtbot, demo):
+    """A listener with its deliveries (or a call with its requests) folds to one row saying
+    how many it holds; a new delivery to a folded group stays folded and counts."""
+    from app.core.api import Event
+
+    view = make_view(qtbot, demo)
+
+    def event(id, action, parent=None):
+        return Event(id=id, time=1.0, action=action, caller_kind="client", persona="学生A", openid="o",
+                     source="wx_client", target="", duration_ms=1, outcome="ok", params={}, parent_id=parent)
+
+    view.model.add(event("open", "database.watchOpen"))
+    view.model.add(event("d1", "database.watchPoll", parent="open"))
+    view.model.add(event("d2", "database.watchPoll", parent="open"))
+    view.model.flush()
+    cell = view.proxy.index(row_of(view, "database.watchOpen"), ACTION)
+    view._on_clicked(cell)
+    assert shown(view) == ["database.watchOpen (+2)"]
+    view.model.add(event("d3", "database.watchPoll", parent="open"))
+    view.model.flush()
+    assert shown(view) == ["database.watchOpen (+3)"]
+    view._on_clicked(view.proxy.index(0, ACTION))
+    assert shown(view) == ["database.watchOpen"] + ["└ database.watchPoll"] * 3
+    assert not view.model.toggle_fold("d1")  # a row with nothing inside does not fold

@@ -56,6 +56,7 @@ class WatchHub:
         # its place): listeners break ties in their order as a query does. Kept from the feed.
         self._ranks: dict[str, StoreOrder] = {}
         self._views = ResultViews()
+        self._stale_subscription: Callable[[], None] | None = None
 
     # -- opening and closing ---------------------------------------------------------------------
 
@@ -94,6 +95,8 @@ class WatchHub:
             with self._cond:
                 self._ranks.setdefault(collection, store_order)
                 self._listeners[listener_id] = listener
+                if self._unsubscribe is None:  # a subscription left to lapse is taken back
+                    self._unsubscribe, self._stale_subscription = self._stale_subscription, None
                 if self._unsubscribe is None:
                     self._unsubscribe = self._store.on_commit(self._publish)
                 self._start_worker()
@@ -186,6 +189,10 @@ class WatchHub:
         # switches) than the few microseconds per view the work takes. A big one (an import)
         # goes to the worker, and so does anything behind it, to keep the order.
         with self._cond:
+            stale, self._stale_subscription = self._stale_subscription, None
+            if stale is not None and self._unsubscribe is None:
+                stale()  # the last listener closed while a write was delivering: nobody listens
+                return
             self._seq += 1
             seq = self._seq
             if len(changes) > INLINE_CHANGES or self._items or self._busy:
@@ -294,13 +301,22 @@ class WatchHub:
             self._unsubscribe_if_idle()
 
     def _unsubscribe_if_idle(self) -> None:
-        # Under the hub's lock only: a listener closes at once even while a writer (holding the
-        # store's lock) is delivering a change to it.
         with self._cond:
-            if not self._listeners and self._unsubscribe is not None:
-                self._unsubscribe()
-                self._unsubscribe = None
-                self._ranks.clear()  # no longer kept current: rebuilt at the next opening
+            if self._listeners or self._unsubscribe is None:
+                return
+            unsubscribe, self._unsubscribe = self._unsubscribe, None
+            self._ranks.clear()  # no longer kept current: rebuilt at the next opening
+        # Outside the hub's lock: unsubscribing takes the store's, and a writer holds the
+        # store's while it waits for the hub's. Nor does closing wait for a writer that is
+        # delivering (to an in-process callback): the next write's publish unsubscribes then.
+        if self._store.lock.acquire(blocking=False):
+            try:
+                unsubscribe()
+            finally:
+                self._store.lock.release()
+        else:
+            with self._cond:
+                self._stale_subscription = unsubscribe
 
 
 def _permission_lost(exc: CloudError) -> WatchError:

@@ -108,7 +108,7 @@ class ClientConsolePane(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.side_tabs)
-        splitter.setSizes([800, 300])
+        splitter.setSizes([680, 360])  # the listeners' log needs room too
         QVBoxLayout(self).addWidget(splitter)
         self.run_button.clicked.connect(self.run)
         self.history.itemClicked.connect(self._on_history_clicked)

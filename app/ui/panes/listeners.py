@@ -168,9 +168,9 @@ class ListenersView(QWidget):
                 else self.tr("#{id}: {changes} change(s), {n} documents now"))
         lines = [head.format(id=snapshot["id"], n=len(snapshot["docs"]), changes=len(changes))]
         for change in changes:
-            doc = change.get("doc")
-            shown = json.dumps(doc, ensure_ascii=False, default=str) if doc is not None else ""
-            lines.append(f"  {change['queueType']} / {change['dataType']}  {change['docId']}  {shown}")
+            lines.append(f"  {change['queueType']} / {change['dataType']}  {change['docId']}")
+            if change.get("doc") is not None:
+                lines.append(f"    {_readable(change['doc'])}")
         return "\n".join(lines)
 
     # -- the table, kept in place ----------------------------------------------------------------------
@@ -231,3 +231,19 @@ class ListenersView(QWidget):
             self._logs.setdefault(listener_id, []).append(self.tr("— closed from the console"))
             self._show_chosen()
             await self.refresh()
+
+
+def _readable(doc: dict) -> str:
+    """A document as a projector can show it on a line or two: its fields but ``_id`` (named
+    above) and ``_openid``, dates as their ISO text."""
+    def plain(value):
+        if isinstance(value, dict):
+            if set(value) == {"$date"}:
+                return str(value["$date"])
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    fields = {key: plain(value) for key, value in doc.items() if key not in ("_id", "_openid")}
+    return json.dumps(fields, ensure_ascii=False, default=str)

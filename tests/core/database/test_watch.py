@@ -166,13 +166,13 @@ def test_a_thousand_rapid_writes_arrive_in_order_once_each(workspace, server):
 
 
 def test_a_listener_closed_while_a_change_is_in_flight_gets_nothing_more(workspace, server):
-    entered, release, got = threading.Event(), threading.Event(), []
+    entered, release, got, released = threading.Event(), threading.Event(), [], []
 
     def slow(snapshot):
         got.append(snapshot)
         if len(got) == 2:
             entered.set()
-            release.wait(WAIT)
+            released.append(release.wait(WAIT))  # False if closing had to wait for this delivery
 
     listener, _ = workspace.watch.open(Caller.console(), "todos", None, on_snapshot=slow)
     # The writer's thread is delivering the first change when the listener is closed.
@@ -184,7 +184,8 @@ def test_a_listener_closed_while_a_change_is_in_flight_gets_nothing_more(workspa
     writer.join()
     server.doc_update("todos", "t1", {"progress": 2}).raise_for_error()
     assert workspace.watch.wait_idle(WAIT)
-    assert len(got) == 2
+    assert len(got) == 2 and released == [True]
+    assert workspace.watch.listeners() == []
 
 
 def test_writes_from_a_transaction_an_import_and_the_console_are_delivered(workspace, server):
