@@ -111,6 +111,19 @@ def test_changing_permission_mode(qtbot, qloop, demo, demo_workspace):
     assert "6 document(s)" in pane.answer.text() and pane.documents.hidden_count() == 0
 
 
+def test_a_mode_set_elsewhere_shows_in_the_pane(qtbot, qloop, demo, demo_workspace):
+    """`wxsim db permission todos ADMINONLY` from a script attached to the app: the combo follows."""
+    from app.core.requests import Caller, Request
+
+    pane = open_pane(qtbot, qloop, demo)
+    assert pane.mode_box.currentData() == "PRIVATE"
+    demo_workspace.handle(Request("database.setPermission", {"collectionName": "todos", "mode": "ADMINONLY"},
+                                  Caller.console()))
+    qloop.run_until_complete(eventually(lambda: pane.mode_box.currentData() == "ADMINONLY"))
+    assert not pane.rules_editor.isVisible()
+    settle(qloop, pane)
+
+
 def test_add_document_refuses_bad_json_then_saves(qtbot, qloop, demo, demo_workspace):
     pane = open_pane(qtbot, qloop, demo)
     pane._on_add_clicked()

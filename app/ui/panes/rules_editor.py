@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from typing import Awaitable, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -19,11 +20,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.api import jsontext
+from app.core.api import RULES_MODE, RULES_MODE_LABEL_EN, RULES_MODE_LABEL_ZH, jsontext
 from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.reason_texts import say
+
+def permission_mode_box(modes: tuple[str, ...], labels_zh: dict[str, str], labels_en: dict[str, str]) -> QComboBox:
+    """The permission combo of the database and storage panes: each simple mode by the console's
+    label in the UI's language, then the security rules (CUSTOM, edited in a RulesEditor)."""
+    zh = QLocale().name().startswith("zh")
+    box = QComboBox()
+    for mode in modes:
+        box.addItem((labels_zh if zh else labels_en)[mode], mode)
+    box.addItem(RULES_MODE_LABEL_ZH if zh else RULES_MODE_LABEL_EN, RULES_MODE)
+    return box
+
 
 CHECK_DELAY_MS = 400  # a pause in typing, not every keystroke, asks core (each check is a request)
 OWNER = "doc._openid == auth.openid"

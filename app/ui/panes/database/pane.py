@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -26,8 +25,6 @@ from app.core.api import (
     DATABASE_MODE_LABELS_ZH,
     DATABASE_MODES,
     RULES_MODE,
-    RULES_MODE_LABEL_EN,
-    RULES_MODE_LABEL_ZH,
     InputError,
 )
 from app.ui.async_slot import async_slot
@@ -43,7 +40,7 @@ from app.ui.panes.database.row_navigator import RowNavigator
 from app.ui.panes.database.transfer import TransferBar
 from app.ui.panes.database.query_bar import QueryBar
 from app.ui.panes.persona_box import PersonaBox
-from app.ui.panes.rules_editor import RulesEditor
+from app.ui.panes.rules_editor import RulesEditor, permission_mode_box
 from app.ui.widgets import make_table, JsonView, shrinkable
 
 
@@ -76,12 +73,7 @@ class DatabasePane(QWidget):
         self.mode_tabs.setDocumentMode(True)
         self.mode_tabs.addTab(self.query_bar, self.tr("Query"))
         self.mode_tabs.addTab(self.aggregate_bar, self.tr("Aggregate"))
-        self.mode_box = QComboBox()
-        zh = QLocale().name().startswith("zh")
-        labels = DATABASE_MODE_LABELS_ZH if zh else DATABASE_MODE_LABELS_EN
-        for mode in DATABASE_MODES:
-            self.mode_box.addItem(labels[mode], mode)
-        self.mode_box.addItem(RULES_MODE_LABEL_ZH if zh else RULES_MODE_LABEL_EN, RULES_MODE)
+        self.mode_box = permission_mode_box(DATABASE_MODES, DATABASE_MODE_LABELS_ZH, DATABASE_MODE_LABELS_EN)
         self.rules_editor = RulesEditor(bridge, "database", self._apply_rules)  # shown for CUSTOM
         self.rules_editor.hide()
         self.viewer_box = PersonaBox(bridge, self.tr("Admin (console)"))  # follows the toolbar by default
@@ -109,6 +101,7 @@ class DatabasePane(QWidget):
         self.compare_button.toggled.connect(self._on_compare_toggled)
         self.transfer.imported.connect(self.run_current)  # the counts and the viewer's answer, anew
         bridge.database_changed.connect(self._on_bridge_database_changed)
+        bridge.event_logged.connect(self._on_event_logged)
         self._stale = True  # nothing read yet: the first showing lists the collections
         self._viewer_changed = False  # the viewer changed while hidden: ask its get() when shown
 
@@ -178,6 +171,7 @@ class DatabasePane(QWidget):
             self._rules = {c["name"]: c.get("rules") for c in listed}
             if self._collection in self._rules and not self.rules_editor.edited():
                 self.rules_editor.load(self._rules[self._collection])  # e.g. set from the CLI meanwhile
+                self._show_mode(self._modes[self._collection])
             self.collections.set_collections([(c["name"], c["count"]) for c in listed])
             self._select_current_collection()
 
@@ -196,11 +190,14 @@ class DatabasePane(QWidget):
         if name == self._collection:
             return
         self._collection = name
-        self.mode_box.setCurrentIndex(self.mode_box.findData(self._modes.get(name)))
         self.rules_editor.load(self._rules.get(name))
-        self.rules_editor.setVisible(self._modes.get(name) == RULES_MODE)
+        self._show_mode(self._modes.get(name))
         self.aggregate_bar.set_collection(name)
         self.run_current()
+
+    def _show_mode(self, mode: str | None) -> None:
+        self.mode_box.setCurrentIndex(self.mode_box.findData(mode))
+        self.rules_editor.setVisible(mode == RULES_MODE)
 
     def _on_new_collection_clicked(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("New collection"), self.tr("Collection name:"))
@@ -384,6 +381,10 @@ class DatabasePane(QWidget):
             self._reload_timer.start()
         if self.comparing():
             self.compare.catch_up()  # a column's persona followed the toolbar while hidden
+
+    def _on_event_logged(self, event) -> None:
+        if event.action == "database.setPermission":  # e.g. from the CLI: the mode shows here too
+            self._on_bridge_database_changed(event.target)
 
     def _on_bridge_database_changed(self, name: str) -> None:
         if name == self._collection:

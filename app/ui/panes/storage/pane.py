@@ -6,10 +6,9 @@ import base64
 from pathlib import Path
 from posixpath import basename, dirname
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, QTimer, QUrl, QUrlQuery
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimer, QUrl, QUrlQuery
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -27,8 +26,6 @@ from PySide6.QtWidgets import (
 from app.core.api import (
     OUTCOME_ERROR,
     RULES_MODE,
-    RULES_MODE_LABEL_EN,
-    RULES_MODE_LABEL_ZH,
     STORAGE_MODE_LABELS_EN,
     STORAGE_MODE_LABELS_ZH,
     STORAGE_MODES,
@@ -41,7 +38,7 @@ from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.panes.persona_box import PersonaBox
-from app.ui.panes.rules_editor import RulesEditor
+from app.ui.panes.rules_editor import RulesEditor, permission_mode_box
 from app.ui.panes.storage.models import FileRow, FilesModel
 from app.ui.reason_texts import error_text
 from app.ui.flow_layout import FlowLayout
@@ -78,12 +75,7 @@ class StoragePane(QWidget):
         self.files = FilesModel(self)
         self.table = make_table(self.files)  # columns fit their contents; the name stretches
         self.actor_box = PersonaBox(bridge, self.tr("Admin (console)"))  # follows the toolbar by default
-        self.mode_box = QComboBox()
-        zh = QLocale().name().startswith("zh")
-        labels = STORAGE_MODE_LABELS_ZH if zh else STORAGE_MODE_LABELS_EN
-        for mode in STORAGE_MODES:
-            self.mode_box.addItem(labels[mode], mode)
-        self.mode_box.addItem(RULES_MODE_LABEL_ZH if zh else RULES_MODE_LABEL_EN, RULES_MODE)
+        self.mode_box = permission_mode_box(STORAGE_MODES, STORAGE_MODE_LABELS_ZH, STORAGE_MODE_LABELS_EN)
         self.rules_editor = RulesEditor(bridge, "storage", self._apply_rules)  # shown for CUSTOM
         self.rules_editor.hide()
         self.message = InlineMessage()
