@@ -22,7 +22,7 @@ from app.core.database.permissions import LABELS_ZH as DATABASE_MODE_LABELS_ZH
 from app.core.database.permissions import MODES as DATABASE_MODES
 from app.core.database.rerun import READS as RERUNNABLE_READS
 from app.core.database.rerun import WRITES as RERUNNABLE_WRITES
-from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
+from app.core.errors import CODE_WORDS, CloudError, InputError, SimulatorError, WxApiError
 from app.core.event_export import export_events
 from app.core.events import OUTCOME_DENIED, OUTCOME_ERROR, OUTCOME_OK, Event
 from app.core.functions.runner import Invocation
@@ -53,7 +53,7 @@ from app.core.workspace_lock import WorkspaceBusy
 __all__ = [
     "DATABASE_MODES", "DATABASE_MODE_LABELS_EN", "DATABASE_MODE_LABELS_ZH", "OUTCOME_DENIED",
     "OUTCOME_ERROR", "OUTCOME_OK", "RERUNNABLE_READS", "RERUNNABLE_WRITES", "RULES_MODE", "RULES_MODE_LABEL_EN", "RULES_MODE_LABEL_ZH", "SOURCE_CLI", "SOURCE_CLIENT", "SOURCE_CONSOLE", "STORAGE_MODES",
-    "STORAGE_MODE_LABELS_EN", "STORAGE_MODE_LABELS_ZH", "Caller", "CloudError", "Decision", "Event",
+    "STORAGE_MODE_LABELS_EN", "STORAGE_MODE_LABELS_ZH", "CODE_WORDS", "Caller", "CloudError", "Decision", "Event",
     "HolderUnreachable", "InputError", "ProjectError", "Invocation", "JsonTextError", "Persona", "Reason", "RemoteApi", "Request", "SimulatorError",
     "UserRecord", "WorkspaceApi", "WxApiError", "call_function", "connect", "export_events", "iso_date", "jsontext",
     "to_ejson",

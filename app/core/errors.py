@@ -91,6 +91,9 @@ class SimulatorError(Exception):
         super().__init__(str(message), *args)
 
 
+CODE_WORDS = "error.code_words"  # a Reason naming an error code's words (see CloudError.as_reason)
+
+
 class CloudError(SimulatorError):
     """A failure the real cloud would report, with its numeric code and detail text.
 
@@ -112,6 +115,15 @@ class CloudError(SimulatorError):
     @property
     def tcb_code(self) -> str:
         return TCB_CODES.get(self.code, "SYS_ERR")
+
+    def as_reason(self) -> Reason:
+        """The whole error as a Reason, for a message that quotes it: the code's words (id
+        ``error.code_words``, said in the UI's language by the code's own), then the detail,
+        which keeps its own Reason when it has one. Its English text is ``str(self)``."""
+        words = Reason(CODE_WORDS, self.text, code=self.code)
+        if not self.detail:
+            return words
+        return Reason("error.with_detail", "{words}. {detail}", words=words, detail=self.reason or self.detail)
 
     def errmsg_for(self, api: str) -> str:
         """The SDK's errMsg: ``<api>:fail <code> <text>. <detail>`` (spec §2.2)."""

@@ -65,3 +65,23 @@ def test_a_reason_is_said_in_the_ui_language(qapp, monkeypatch):
         assert error_text(error) == str(error)
     finally:
         QLocale.setDefault(previous)
+
+
+def test_an_error_quoted_in_another_message_is_said_whole_in_chinese(qapp):
+    """A listener that lost its permission quotes the refusal: in Chinese, the code's words and
+    the refusal's reason are Chinese too; in English the text is exactly the error's."""
+    from app.core.database.watch import _permission_lost
+
+    refusal = CloudError(-502003, Reason("database.mode_no_access", "{collection} is {mode} ({mode_zh}): mini "
+                                         "program users can neither read nor write it", collection="todos",
+                                         mode="ADMINONLY", mode_zh="仅管理员可读写"))
+    lost = _permission_lost(refusal)
+    assert lost.reason.text == f"realtime listener receive server error msg: {refusal}"
+    previous = QLocale()
+    try:
+        QLocale.setDefault(QLocale("zh_CN"))
+        assert say(lost.reason) == ("实时监听收到服务器错误：数据库权限不足：集合 todos 的权限是 ADMINONLY（仅管理员可读写）："
+                                    "小程序用户既不能读也不能写")
+        assert say(CloudError(-502005).as_reason()) == "集合不存在"
+    finally:
+        QLocale.setDefault(previous)

@@ -88,7 +88,7 @@ class WatchHub:
                                     views=self._views if idle else ResultViews(), seq=seq, store_order=store_order)
             except CloudError as exc:
                 raise CloudError(INIT_WATCH_FAIL, Reason("watch.init_failed", "realtime listener init watch fail: "
-                                                         "{detail}", detail=str(exc))) from exc
+                                                         "{detail}", detail=exc.as_reason())) from exc
             listener.tag = tag
             listener.opened_by = opened_by
             listener.on_snapshot = on_snapshot
@@ -322,4 +322,4 @@ class WatchHub:
 def _permission_lost(exc: CloudError) -> WatchError:
     """The listener's caller may no longer read what it listens to (-402006), with core's reason."""
     return WatchError(SERVER_ERROR, Reason("watch.permission_lost", "realtime listener receive server error msg: "
-                                           "{detail}", detail=str(exc)))
+                                           "{detail}", detail=exc.as_reason()))

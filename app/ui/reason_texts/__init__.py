@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QLocale
 
-from app.core.api import CloudError, Reason, SimulatorError, WxApiError
+from app.core.api import CODE_WORDS, CloudError, Reason, SimulatorError, WxApiError
 from app.ui.reason_texts import (
     aggregate_expressions,
     aggregate_stages,
@@ -56,7 +56,14 @@ def say(reason: Reason | dict | None, fallback: str = "") -> str:
         return fallback
     if not chinese():
         return reason.text
-    return reason.render(lambda r: ZH.get(r.id, r.template))
+    return reason.render(_chinese_template)
+
+
+def _chinese_template(reason: Reason) -> str:
+    if reason.id == CODE_WORDS:  # an error code's words, as the console words them
+        code = reason.params.get("code")
+        return codes.ZH.get(code, reason.template) if isinstance(code, int) else reason.template
+    return ZH.get(reason.id, reason.template)
 
 
 def error_text(error: BaseException) -> str:

@@ -1,6 +1,8 @@
 """Chinese texts of core's general reasons (ids as core names them; see the package docstring)."""
 
 ZH: dict[str, str] = {
+    # an error quoted inside another message (CloudError.as_reason; its code's words come from codes.ZH)
+    "error.with_detail": "{words}：{detail}",
     # personas and wx.login (app/core/identity)
     "persona.unknown": "没有名为“{name}”的角色。",
     "persona.name_missing": "角色需要一个名字。",
