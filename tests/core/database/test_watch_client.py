@@ -249,3 +249,19 @@ def test_a_console_run_ends_with_its_code_and_leaves_its_listener_open_for_the_c
     assert ws.handle(Request("database.watchClose", {"listenerId": listener}, other)) == {"closed": False}
     assert ws.handle(Request("database.watchClose", {"listenerId": listener}, console)) == {"closed": True}
     assert ws.watch.listeners() == []
+
+
+def test_a_waiting_poll_does_not_hold_up_the_script_s_other_requests(ws, tmp_path):
+    """The shim's long poll waits on the host for a snapshot; the script's write, sent while it
+    waits, is answered at once (not after the poll gives up), so the poll gets its snapshot."""
+    got = ok(run(ws, tmp_path, """
+const transport = require('wxsim:sdk/transport')
+exports.main = async () => {
+  const { listenerId } = await transport.send('database.watchOpen', { collectionName: 'todos', queryType: 'WHERE' })
+  const poll = transport.send('database.watchPoll', { listenerId, waitMs: 2000 })
+  await server({ op: 'update', id: 't2', data: { progress: 1 } })
+  const answer = await poll
+  await transport.send('database.watchClose', { listenerId })
+  return answer.snapshots.map((s) => s.docChanges[0].updatedFields)
+}"""))
+    assert got == [{"progress": 1}]

@@ -63,6 +63,7 @@ class PipeWorker:
         self.has_pending_work = False
         self.on_kill: Callable[[], None] | None = None  # run once, at the first kill (frees its slot)
         self._kill_lock = threading.Lock()
+        self._send_lock = threading.Lock()  # a slow host call's reply may come from its own thread
         self._stderr_thread = threading.Thread(target=self._read_stderr, daemon=True)
         self._stderr_thread.start()
         threading.Thread(target=self._read_stdout, daemon=True).start()
@@ -104,10 +105,11 @@ class PipeWorker:
 
     def send(self, msg: dict) -> None:
         """Write one message; raises WorkerExited if the process is gone."""
+        line = json.dumps(msg).encode("ascii") + b"\n"  # escapes everything outside ASCII, lone surrogates too
         try:
-            # json.dumps escapes everything outside ASCII, lone surrogates included.
-            self._proc.stdin.write(json.dumps(msg).encode("ascii") + b"\n")
-            self._proc.stdin.flush()
+            with self._send_lock:
+                self._proc.stdin.write(line)
+                self._proc.stdin.flush()
         except (OSError, ValueError):
             raise self._exited() from None
 

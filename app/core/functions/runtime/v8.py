@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 from app.core.errors import CloudError
+from app.core.functions.runtime.process import WorkerExited
 from app.core.functions.runtime.v8_process import WorkerProcess
 from app.core.functions.runtime.outcome import JsError, JsOutcome, LogLine
 from app.core.functions.runtime.pool import WATCH_INTERVAL_S, Host, WorkerPool
@@ -18,6 +20,9 @@ __all__ = ["Host", "JsError", "JsOutcome", "JsPool", "LogLine"]
 # it is taken for spinning and killed. A healthy V8 answers in well under a millisecond; a
 # timer that merely does some work first only costs its instance when it is slower than this.
 PING_TIMEOUT_S = 0.5
+# Host calls that wait for something to happen rather than do something: each is answered from
+# its own thread (sdk/watch.js long-polls a listener's next snapshot).
+WAITING_HOST_CALLS = frozenset({"database.watchPoll"})
 
 
 class JsPool(WorkerPool[WorkerProcess]):
@@ -126,8 +131,15 @@ class JsPool(WorkerPool[WorkerProcess]):
         return _log_lines(msg["logs"]) if msg.get("type") == "logs" else []
 
     def _serve(self, worker: WorkerProcess, msg: dict, host: Host | None) -> None:
-        if msg["type"] == "call":
-            worker.send(_answer(host, msg))
+        if msg["type"] != "call":
+            return
+        if msg.get("action") in WAITING_HOST_CALLS:
+            # It waits for something to happen (a listener's next snapshot): answered from its
+            # own thread, so the code's other requests are not held up behind it.
+            threading.Thread(target=_answer_later, args=(worker, host, msg), name="wxsim-host-wait",
+                             daemon=True).start()
+            return
+        worker.send(_answer(host, msg))
 
     def _finish(
         self, worker: WorkerProcess, done: dict, logs: list[LogLine], started: float
@@ -135,6 +147,14 @@ class JsPool(WorkerPool[WorkerProcess]):
         logs.extend(_log_lines(done["logs"]))
         worker.files.update(done["files"])  # what to stat before reusing it
         return super()._finish(worker, done, logs, started)
+
+
+def _answer_later(worker: WorkerProcess, host: Host, call: dict) -> None:
+    reply = _answer(host, call)
+    try:
+        worker.send(reply)
+    except WorkerExited:
+        pass  # the run ended meanwhile and its worker is gone: nobody waits for this reply
 
 
 def _answer(host: Host, call: dict) -> dict:

@@ -17,6 +17,7 @@ const lifecycle = require('wxsim:lifecycle')
 
 const POLL_MS = 500 // how long one poll may wait on the host; close() is seen within it
 const open = new Set() // watchers not closed yet, of this run
+const made = new Set() // every watcher of this run: none may leave a poll in flight when it ends
 let runStarted = Date.now()
 
 const documentOf = (wire) => ejson.formatDocument(ejson.decode(wire))
@@ -50,6 +51,7 @@ class Watcher {
     this._listenerId = null
     this._handedOver = false
     open.add(this)
+    made.add(this)
     this._running = this._run(params)
   }
 
@@ -126,9 +128,10 @@ async function untilClosed () {
     await Promise.race([...open].map((w) => w._running).concat(new Promise((resolve) => setTimeout(resolve, 100))))
   }
   await Promise.all([...open].map((w) => w.close().catch(() => {})))
+  await Promise.all([...made].map((w) => w._running)) // each poll under way comes back first
 }
 
-lifecycle.beforeRun(() => { runStarted = Date.now(); open.clear() })
+lifecycle.beforeRun(() => { runStarted = Date.now(); open.clear(); made.clear() })
 lifecycle.afterMain(untilClosed)
 
 module.exports = { watch }
