@@ -94,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--openid", metavar="OPENID", help="run as a mini program user with this openid")
     client.add_argument("--watch-seconds", type=float, metavar="N",
                         help="stop its realtime listeners (watch) N seconds after the script started "
-                        "(default: it runs until it closes them, at most 60 s); each snapshot they got is "
-                        "printed as a JSON line before the result")
+                        "(default: it runs until it closes them, at most 60 s); each snapshot they get is "
+                        "printed as a JSON line as it comes, before the result")
     _add_location_options(client, argparse.SUPPRESS)
     serve = commands.add_parser(
         "serve", help="run the workspace headless with the loopback gateway the real wx-server-sdk talks to"
@@ -373,9 +373,16 @@ def _run_client(args: argparse.Namespace, api: Api) -> int:
         raise InputError(f"{args.file} is not a file.")
     if args.watch_seconds is not None:
         params["watchSeconds"] = args.watch_seconds
+    printed = []
+
+    def print_delivery(delivered: dict) -> None:  # each snapshot as its listener gets it
+        print(json.dumps(delivered, ensure_ascii=False), flush=True)
+        printed.append(delivered)
+
     with tempfile.TemporaryDirectory(prefix="wxsim-client-") as temp:
-        answer = api.request("client.runScript", {**params, "tempDir": temp})
-    for delivered in answer.get("snapshots", []):
+        answer = api.request("client.runScript", {**params, "tempDir": temp}, progress=print_delivery)
+    # Attached to a running app, the snapshots come with the answer: printed now.
+    for delivered in answer.get("snapshots", [])[len(printed):]:
         print(json.dumps(delivered, ensure_ascii=False))
     for line in answer["logs"]:
         print(f"[{line['level']}] {line['text']}", file=sys.stderr)

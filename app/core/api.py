@@ -102,13 +102,13 @@ class WorkspaceApi:
     # -- requests ------------------------------------------------------------------------------
 
     def request(self, action: str, params: dict[str, Any] | None = None, caller: Caller | None = None, *,
-                local_roots: tuple[Path, ...] = (), progress: Callable[[int], None] | None = None) -> dict:
+                local_roots: tuple[Path, ...] = (), progress: Callable[[Any], None] | None = None) -> dict:
         """Handle one request, as the console unless ``caller`` says otherwise.
 
         Returns the result or raises a SimulatorError (CloudError, InputError …) for the
         expected failures. ``local_roots`` are host paths the person chose for a request made
         as someone else (a dropped file uploaded as a persona); ``progress`` hears how far a
-        long console operation has got.
+        long console operation has got (an import's bytes, a client run's listener deliveries).
         """
         caller = caller or Caller.console(self._source)
         return self._workspace.handle(Request(action, params or {}, caller, local_roots=local_roots,
@@ -220,7 +220,7 @@ class RemoteApi:
         return self._link.endpoint.pid
 
     def request(self, action: str, params: dict[str, Any] | None = None, caller: Caller | None = None, *,
-                local_roots: tuple[Path, ...] = (), progress: Callable[[int], None] | None = None) -> dict:
+                local_roots: tuple[Path, ...] = (), progress: Callable[[Any], None] | None = None) -> dict:
         caller = caller or Caller.console(self._source)
         try:
             return self._link.call(action, params or {}, caller, local_roots)

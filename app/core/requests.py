@@ -77,8 +77,9 @@ class Request:
     # Host folders the person at the console let this request read or write (e.g. run-client's
     # own folder): code may name a local file only inside them. The console itself needs none.
     local_roots: tuple[Path, ...] = ()
-    # Told how far a long console operation (an import, an export) has got; never logged.
-    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
+    # Told how far a long console operation has got: an import or export its bytes, a client
+    # run each snapshot (or error) its listeners were given, as it happens. Never logged.
+    progress: Callable[[Any], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def service(self) -> str:

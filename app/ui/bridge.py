@@ -95,7 +95,7 @@ class WorkspaceBridge(QObject):
     # -- requests (off the GUI thread) -----------------------------------------------------------
 
     async def request(self, action: str, params: dict[str, Any] | None = None, *,
-                      progress: Callable[[int], None] | None = None) -> dict:
+                      progress: Callable[[Any], None] | None = None) -> dict:
         """A console request; raises SimulatorError for expected failures."""
         return await self._handle(action, params, None, progress=progress)
 

@@ -144,7 +144,7 @@ def function_console_actions(runner: FunctionRunner, state: WorkspaceState,
                                           or not 0 <= watch_seconds <= MAX_WATCH_SECONDS):
             raise InputError(Reason("client.watch_seconds_invalid", "watchSeconds must be a number of seconds from 0 "
                                     "to {most}", most=MAX_WATCH_SECONDS))
-        listeners = ClientListeners()
+        listeners = ClientListeners(on_delivery=request.progress)  # run-client prints each as it comes
         outcome = runner.run_client(Path(script), user(request), temp_dir, parent_id=trace.id, failures=failures,
                                     watch_seconds=watch_seconds, listeners=listeners)
         if listeners.open_ids and watch_seconds is None:  # it was still listening: say how to end that

@@ -366,22 +366,29 @@ class ClientListeners:
     snapshot of each opening, then what each poll brought, ``{"listenerId", "snapshot" |
     "error"}``), and which of them are still open (``open_ids``, in opening order)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_delivery: Callable[[dict], None] | None = None) -> None:
         self.deliveries: list[dict] = []
         self.open_ids: list[str] = []
+        self._on_delivery = on_delivery  # told each delivery as it happens (run-client prints it)
 
     def record(self, action: str, params: dict, answer: dict) -> None:
         listener_id = params.get("listenerId")
         if action == "database.watchOpen":
             self.open_ids.append(answer["listenerId"])
-            self.deliveries.append({"listenerId": answer["listenerId"], "snapshot": answer["snapshot"]})
+            self._add({"listenerId": answer["listenerId"], "snapshot": answer["snapshot"]})
         elif action == "database.watchPoll":
-            self.deliveries.extend({"listenerId": listener_id, "snapshot": snapshot} for snapshot in answer["snapshots"])
+            for snapshot in answer["snapshots"]:
+                self._add({"listenerId": listener_id, "snapshot": snapshot})
             if answer.get("error"):
-                self.deliveries.append({"listenerId": listener_id, "error": answer["error"]})
+                self._add({"listenerId": listener_id, "error": answer["error"]})
                 self._forget(listener_id)
         elif action == "database.watchClose":
             self._forget(listener_id)
+
+    def _add(self, delivery: dict) -> None:
+        self.deliveries.append(delivery)
+        if self._on_delivery is not None:
+            self._on_delivery(delivery)
 
     def _forget(self, listener_id: str) -> None:
         if listener_id in self.open_ids:

@@ -265,3 +265,25 @@ exports.main = async () => {
   return answer.snapshots.map((s) => s.docChanges[0].updatedFields)
 }"""))
     assert got == [{"progress": 1}]
+
+
+def test_run_client_prints_a_snapshot_as_soon_as_its_listener_gets_it(tmp_path):
+    """A QA tester watching a listener for a minute sees each snapshot when it arrives: the
+    init snapshot's line comes while the script is still listening."""
+    script = tmp_path / "listen.js"
+    script.write_text("""
+exports.main = async () => {
+  wx.cloud.database().collection('todos').watch({ onChange () {}, onError () {} })
+  return 'listening'
+}""", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data"),
+                             "run-client", str(script), "--watch-seconds", "120"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = json.loads(proc.stdout.readline())
+        assert first["snapshot"]["type"] == "init"
+        assert proc.poll() is None  # still listening: the line did not wait for the end
+    finally:
+        proc.kill()
+        proc.communicate()
+
