@@ -248,6 +248,7 @@ class Listener:
     _events: int = 0
     _queue: deque = field(default_factory=deque)
     _error: WatchError | None = None
+    _woken: bool = False
     _ready: threading.Condition = field(default_factory=threading.Condition)
 
     def __post_init__(self) -> None:
@@ -359,9 +360,16 @@ class Listener:
             self._queue.clear()
             self._ready.notify_all()
 
+    def wake(self) -> None:
+        """End a wait in ``take`` now (its reader is handing the listener over), without closing."""
+        with self._ready:
+            self._woken = True
+            self._ready.notify_all()
+
     def take(self, timeout: float) -> tuple[list[Snapshot], WatchError | None]:
         with self._ready:
-            self._ready.wait_for(lambda: self._queue or self.closed, timeout)
+            self._ready.wait_for(lambda: self._queue or self.closed or self._woken, timeout)
+            self._woken = False
             snapshots = list(self._queue)
             self._queue.clear()
             return snapshots, self._error

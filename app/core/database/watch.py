@@ -164,6 +164,16 @@ class WatchHub:
             self._unsubscribe_if_idle()
         return snapshots, error
 
+    def wake(self, listener_id: str, caller: Caller | None = None) -> bool:
+        """End its reader's wait for the next snapshot now (the listener stays open); False if
+        it is not open, or is another user's for a mini program ``caller``."""
+        with self._cond:
+            listener = self._listeners.get(listener_id)
+        if listener is None or (caller is not None and not caller.is_console and listener.caller.openid != caller.openid):
+            return False
+        listener.wake()
+        return True
+
     def permissions_changed(self, collection: str) -> None:
         """A collection's mode or rules changed: its listeners are judged again, in order with
         the writes around the change (refused: closed with -402006; else their result is read

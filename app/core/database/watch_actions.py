@@ -60,6 +60,12 @@ def watch_actions(service: DatabaseService, hub_of: Callable[[], WatchHub]) -> d
         trace.target = listener_id = str(request.params.get("listenerId", ""))
         return {"closed": hub_of().close(listener_id, request.caller)}
 
+    def hand_over(request: Request, trace: Trace) -> dict:
+        """The client console's run ended with the listener open: its poll under way returns
+        now, and the console reads the listener from here on."""
+        trace.target = listener_id = str(request.params.get("listenerId", ""))
+        return {"handedOver": hub_of().wake(listener_id, request.caller)}
+
     def list_listeners(request: Request, trace: Trace) -> dict:
         # A view's refresh (the console pane lists them twice a second), not an operation.
         trace.unlogged = True
@@ -69,5 +75,6 @@ def watch_actions(service: DatabaseService, hub_of: Callable[[], WatchHub]) -> d
         "database.watchOpen": Action(open_listener),
         "database.watchPoll": Action(poll_listener, counts_as_visit=False),
         "database.watchClose": Action(close_listener),
+        "database.watchHandOver": Action(hand_over, counts_as_visit=False),
         "database.watchList": Action(list_listeners, counts_as_visit=False, console_only=True),
     }

@@ -261,3 +261,18 @@ def test_after_random_writes_the_listener_s_docs_are_what_a_fresh_query_gets(wor
         if current is not None:
             fresh = server.get("todos", {"kind": "x"}, order=sort, limit=5).raise_for_error()["data"]
             assert [d["_id"] for d in current] == [d["_id"] for d in fresh], step
+
+
+def test_waking_a_listener_ends_its_reader_s_wait_and_keeps_it_open(workspace, server):
+    """The client console's hand-over: the shim's poll under way returns at once, empty, and the
+    listener stays open for the console (another user may not wake it)."""
+    listener, _ = open_(workspace)
+    answers = []
+    reader = threading.Thread(target=lambda: answers.append(workspace.watch.poll(listener, 300)))
+    reader.start()
+    assert not workspace.watch.wake(listener, workspace.client_caller("学生B"))
+    assert workspace.handle(Request("database.watchHandOver", {"listenerId": listener},
+                                    workspace.client_caller("学生A"))) == {"handedOver": True}
+    reader.join(120)  # a bound for a broken build: without the wake it would wait 300 s
+    assert not reader.is_alive() and answers == [([], None)]
+    assert [entry["id"] for entry in workspace.watch.listeners()] == [listener]

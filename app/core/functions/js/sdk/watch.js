@@ -100,6 +100,8 @@ class Watcher {
   async _handOver () {
     this._handedOver = true
     open.delete(this)
+    // The poll under way would wait up to POLL_MS: the host ends it now, the listener stays open.
+    if (this._listenerId && !this._closed) await this._send('database.watchHandOver', { listenerId: this._listenerId }).catch(() => {})
     await this._running
   }
 
