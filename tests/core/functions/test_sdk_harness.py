@@ -112,9 +112,11 @@ def workspace_host(workspace, caller: Caller, local_roots: tuple[Path, ...] = ()
     return host
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sdk_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JsPool]:
-    """One pool for the SDK tests, with the shims and a ``test-host`` built-in for raw host calls."""
+    """One pool per SDK test module, with the shims and a ``test-host`` built-in for raw host
+    calls. Module scope: the modules import this fixture, and a session-scoped one imported into
+    eight modules is eight pools whose workers all live to the end of the run."""
     helper = tmp_path_factory.mktemp("sdk-builtins") / "test-host.js"
     helper.write_text("module.exports = require('wxsim:host')", encoding="utf-8")
     with JsPool(spare_workers=2, max_idle=16, builtins={**sdk_builtins(), "test-host": helper}) as pool:
