@@ -88,6 +88,30 @@ def settle(qloop, bridge, turns: int = 5) -> None:
     qloop.run_until_complete(idle())
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After each GUI test, let the tasks it left (a pane's load or query still between two
+    requests) finish inside the loop: pytest-qt then processes Qt's events outside it, where
+    a task that resumes cannot start its next request. Inside pytest-qt's own wrapper."""
+    try:
+        return (yield)
+    finally:
+        loop = item.funcargs.get("qloop")
+        if loop is not None and not loop.is_closed() and not loop.is_running():
+            loop.run_until_complete(_no_task_left())
+
+
+async def _no_task_left(turns: int = 3, limit: float = 60.0) -> None:
+    """Until no other task has been pending for ``turns`` turns in a row; ``limit`` bounds a
+    task that never ends (the test's teardown then reports it), not a budget."""
+    deadline = time.monotonic() + limit
+    quiet = 0
+    while quiet < turns and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+        quiet = 0 if others else quiet + 1
+
+
 @pytest.fixture
 def start(qapp, qloop, tmp_path, monkeypatch):
     """``start(settings=None, welcomed=True)``: the app's window on the demo project, as `wxsim`
