@@ -206,13 +206,17 @@ exports.main = async () => {
     assert ws.watch.listeners() == []
 
 
-def test_run_client_prints_each_snapshot_as_a_json_line_before_the_result(tmp_path):
-    script = tmp_path / "listen.js"
-    script.write_text("""
+# A script for `wxsim run-client` (the demo project): a listener it never closes.
+LISTEN_UNTIL_STOPPED = """
 exports.main = async () => {
   wx.cloud.database().collection('todos').watch({ onChange () {}, onError () {} })
   return 'listening'
-}""", encoding="utf-8")
+}"""
+
+
+def test_run_client_prints_each_snapshot_as_a_json_line_before_the_result(tmp_path):
+    script = tmp_path / "listen.js"
+    script.write_text(LISTEN_UNTIL_STOPPED, encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data"),  # the demo project
                           "run-client", str(script), "--watch-seconds", "0"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -271,11 +275,7 @@ def test_run_client_prints_a_snapshot_as_soon_as_its_listener_gets_it(tmp_path):
     """A QA tester watching a listener for a minute sees each snapshot when it arrives: the
     init snapshot's line comes while the script is still listening."""
     script = tmp_path / "listen.js"
-    script.write_text("""
-exports.main = async () => {
-  wx.cloud.database().collection('todos').watch({ onChange () {}, onError () {} })
-  return 'listening'
-}""", encoding="utf-8")
+    script.write_text(LISTEN_UNTIL_STOPPED, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data"),
                              "run-client", str(script), "--watch-seconds", "120"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
