@@ -98,18 +98,25 @@ def pytest_runtest_call(item):
     finally:
         loop = item.funcargs.get("qloop")
         if loop is not None and not loop.is_closed() and not loop.is_running():
-            loop.run_until_complete(_no_task_left())
+            try:
+                loop.run_until_complete(_no_task_left(loop))
+            except RuntimeError:
+                pass  # the loop was stopped under it (a window closing): nothing more to wait for here
 
 
-async def _no_task_left(turns: int = 3, limit: float = 60.0) -> None:
-    """Until no other task has been pending for ``turns`` turns in a row; ``limit`` bounds a
-    task that never ends (the test's teardown then reports it), not a budget."""
+async def _no_task_left(loop, turns: int = 3, limit: float = 60.0) -> None:
+    """Until no other task of ``loop`` has been pending for ``turns`` turns in a row; ``limit``
+    bounds a task that never ends (the test's teardown then reports it), not a budget."""
     deadline = time.monotonic() + limit
     quiet = 0
-    while quiet < turns and time.monotonic() < deadline:
-        await asyncio.sleep(0.02)
-        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
-        quiet = 0 if others else quiet + 1
+    try:
+        while quiet < turns and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            me = asyncio.current_task(loop)
+            others = [t for t in asyncio.all_tasks(loop) if t is not me and not t.done()]
+            quiet = 0 if others else quiet + 1
+    except RuntimeError:
+        return  # resumed after the loop stopped: qasync runs what is left outside it
 
 
 @pytest.fixture
