@@ -8,10 +8,12 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.api import Caller, Event, Persona, UserRecord, WorkspaceApi, call_function, export_events
+from app.core.api import OUTCOME_OK, Caller, Event, Persona, UserRecord, WorkspaceApi, call_function, export_events
 
 
 ADMIN = object()  # the console's own view, as opposed to a persona's
+# Requests that put a whole saved state back: the roster and the user list may differ after.
+RESTORES = frozenset({"snapshot.restore", "snapshot.reset", "snapshot.undo"})
 
 
 class WorkspaceBridge(QObject):
@@ -44,6 +46,9 @@ class WorkspaceBridge(QObject):
         self._pending_notes: list[str] = []
         self._unsubscribe = api.subscribe(self._on_core_event)
         self._unwatch_db = api.on_database_change(self._on_database_change)
+        # Queued to the GUI thread (the bridge lives there), whoever made the restore: a pane,
+        # or `wxsim reset` in a terminal attached to this app.
+        self.event_logged.connect(self._after_event)
 
     # -- read-only facts (fast, called on the GUI thread) ---------------------------------------
 
@@ -186,6 +191,11 @@ class WorkspaceBridge(QObject):
         # the bridge alive while it emits, where a bare signal's emit does not, and a window
         # replaced on the GUI thread meanwhile would free the bridge under it.
         self.database_changed.emit(collection)
+
+    def _after_event(self, event: Event) -> None:
+        if event.action in RESTORES and event.outcome == OUTCOME_OK:
+            self._after_roster_change()
+            self.users_changed.emit()
 
     def _on_core_event(self, event: Event) -> None:
         # Called on whichever thread handled the request; Qt queues the emission to the GUI.

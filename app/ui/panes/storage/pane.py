@@ -50,7 +50,7 @@ PREVIEW_IMAGE_BYTES = 16 * 1024 * 1024
 # What changes the listing. The pane's own reads (listFiles, preview …) are logged too, and
 # refreshing on them would never stop.
 STORAGE_CHANGES = frozenset({"storage.uploadFile", "storage.putObject", "storage.batchDeleteFile",
-                             "storage.setPermission"})
+                             "storage.setPermission", "snapshot.restore", "snapshot.reset", "snapshot.undo"})
 
 
 class StoragePane(QWidget):
