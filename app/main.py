@@ -141,6 +141,7 @@ class GuiSession:
         from app.ui.panes.database.pane import DatabasePane
         from app.ui.panes.functions.pane import FunctionsPane
         from app.ui.panes.messages.pane import MessagesPane
+        from app.ui.panes.snapshots.pane import SnapshotsPane
         from app.ui.panes.storage.pane import StoragePane
         from app.ui.panes.users_pane import UsersPane
         from PySide6.QtGui import QIcon
@@ -156,6 +157,7 @@ class GuiSession:
             (ClientConsolePane.title(), QIcon(str(paths.resource("icons/console.svg"))), ClientConsolePane(bridge)),
             (CloudCallsPane.title(), QIcon(str(paths.resource("icons/cloud-calls.svg"))), CloudCallsPane(bridge)),
             (MessagesPane.title(), QIcon(str(paths.resource("icons/messages.svg"))), MessagesPane(bridge)),
+            (SnapshotsPane.title(), QIcon(str(paths.resource("icons/snapshots.svg"))), SnapshotsPane(bridge)),
         ]
         window = MainWindow(
             bridge, panes, self._settings.existing_recent_projects(), self._translations.language,
