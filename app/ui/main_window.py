@@ -38,6 +38,7 @@ from app.ui.layout_memory import (
 from app.ui.persona_switcher import PersonaSwitcher
 from app.ui.presenter import ReadOnlyLock
 from app.ui.theme import Appearance, fit_row_heights
+from app.ui.time_travel import TimeTravelMenu, UndoOffer
 from app.ui.timeline import TimelineView
 from app.ui.widgets import ElidedLabel
 
@@ -144,6 +145,9 @@ class MainWindow(QMainWindow):
         )
         self.env_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.env_label, 1)
+        # Permanent, so the short messages shown meanwhile (a copied openid) do not hide it.
+        self.undo_offer = UndoOffer(bridge)
+        self.statusBar().addPermanentWidget(self.undo_offer, 2)
         self.lock_label = QLabel(self.tr("Settings locked"))
         self.lock_label.setToolTip(self.tr("View → Lock settings: persona, permission and runtime changes are off"))
         self.statusBar().addPermanentWidget(self.lock_label)
@@ -159,6 +163,8 @@ class MainWindow(QMainWindow):
             action = recent.addAction(str(path))
             action.triggered.connect(lambda _checked=False, p=path: self.project_requested.emit(p))
         file_menu.addSeparator()
+        self.time_travel = TimeTravelMenu(self._bridge, self, file_menu)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction(self.tr("&Quit"))
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -171,7 +177,8 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             language_menu.addAction(action)
         # Opening another project or switching language rebuilds the window: locked too.
-        self.lock.add_actions([open_action, recent.menuAction(), *group.actions()])
+        # Reset puts back personas and permissions: locked as changing them is.
+        self.lock.add_actions([open_action, recent.menuAction(), *group.actions(), self.time_travel.reset_action])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.tour_action = help_menu.addAction(self.tr("Guided &tour"))
         self.tour_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
