@@ -381,136 +381,296 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="55"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="52"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="77"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="74"/>
         <source>Query</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="78"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="75"/>
         <source>Aggregate</source>
         <translation>聚合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="121"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="114"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="122"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="115"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="129"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="122"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="131"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="124"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="144"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="137"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="145"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="138"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="146"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="482"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="139"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="483"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="206"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="203"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="206"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="203"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="212"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="209"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="213"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="210"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="87"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="88"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="79"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="80"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="329"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="326"/>
         <source>{viewer} gets: {msg}, {n} row(s)</source>
         <translation>{viewer} 得到：{msg}，{n} 条结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="358"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="355"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="422"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="423"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="430"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="431"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="442"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="443"/>
         <source>The document {id} no longer exists.</source>
         <translation>记录 {id} 已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="444"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="445"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="446"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="447"/>
         <source>Update (merge the typed fields; _openid kept)</source>
         <translation>更新（合并所填字段；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="447"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="448"/>
         <source>Replace (the whole document; _openid kept)</source>
         <translation>替换（整条记录；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="470"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="471"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="473"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="474"/>
         <source>Type the fields to change, e.g. {done: true}.</source>
         <translation>请填写要修改的字段，例如 {done: true}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="483"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="484"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
+    </message>
+</context>
+<context>
+    <name>DiffDialog</name>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="45"/>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="45"/>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="45"/>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="62"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="83"/>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="64"/>
+        <source>Compare {before} → {after}</source>
+        <translation>对比 {before} → {after}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="85"/>
+        <source>{before} and {after} hold the same state.</source>
+        <translation>{before} 与 {after} 的状态相同。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="88"/>
+        <source>From {before} to {after}: {collections} collections differ; documents +{added} −{removed} ~{changed}; files +{files_added} −{files_removed} ~{files_changed}.</source>
+        <translation>从 {before} 到 {after}：{collections} 个集合有变化；记录 +{added} −{removed} ~{changed}；文件 +{files_added} −{files_removed} ~{files_changed}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="99"/>
+        <source>collection added</source>
+        <translation>新增集合</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="99"/>
+        <source>collection removed</source>
+        <translation>集合已删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="100"/>
+        <source>changed</source>
+        <translation>有改动</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="101"/>
+        <source>{name} — {status}: +{added} −{removed} ~{changed}</source>
+        <translation>{name} — {status}：+{added} −{removed} ~{changed}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="104"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="105"/>
+        <source>{n} documents</source>
+        <translation>{n} 条记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="107"/>
+        <source>Permission</source>
+        <translation>权限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="111"/>
+        <source>Security rules</source>
+        <translation>安全规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="118"/>
+        <source>… and {n} more documents</source>
+        <translation>……另有 {n} 条记录</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="130"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="131"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="140"/>
+        <source>Storage: +{added} −{removed} ~{changed} files</source>
+        <translation>云存储：文件 +{added} −{removed} ~{changed}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="143"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="161"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="179"/>
+        <source>added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="145"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="163"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="181"/>
+        <source>removed</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="146"/>
+        <source>content</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="146"/>
+        <source>owner</source>
+        <translation>所有者</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="146"/>
+        <source>content type</source>
+        <translation>文件类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="159"/>
+        <source>Personas</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="177"/>
+        <source>User list (visits recorded)</source>
+        <translation>用户列表（记录的访问）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="187"/>
+        <source>Storage permission</source>
+        <translation>存储权限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="187"/>
+        <source>Storage security rules</source>
+        <translation>存储安全规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="188"/>
+        <source>Function test presets</source>
+        <translation>云函数测试参数模板</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="189"/>
+        <source>Function runtimes</source>
+        <translation>云函数运行环境</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="190"/>
+        <source>Timer triggers paused</source>
+        <translation>定时触发器已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="191"/>
+        <source>Settings</source>
+        <translation>设置</translation>
     </message>
 </context>
 <context>
@@ -844,189 +1004,189 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="78"/>
+        <location filename="../../app/ui/main_window.py" line="79"/>
         <source>wxsim — {project} ({env})</source>
         <translation>wxsim 微信云开发模拟器 — {project}（{env}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130"/>
+        <location filename="../../app/ui/main_window.py" line="131"/>
         <source>Timeline</source>
         <translation>请求时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141"/>
+        <location filename="../../app/ui/main_window.py" line="142"/>
         <source>env {env} · appid {appid} · data {data}</source>
         <translation>环境 {env} · AppID {appid} · 数据 {data}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="147"/>
+        <location filename="../../app/ui/main_window.py" line="151"/>
         <source>Settings locked</source>
         <translation>设置已锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="148"/>
+        <location filename="../../app/ui/main_window.py" line="152"/>
         <source>View → Lock settings: persona, permission and runtime changes are off</source>
         <translation>视图 → 锁定设置：身份、权限和运行环境暂不能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152"/>
+        <location filename="../../app/ui/main_window.py" line="156"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153"/>
+        <location filename="../../app/ui/main_window.py" line="157"/>
         <source>&amp;Open mini program project…</source>
         <translation>打开小程序项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156"/>
+        <location filename="../../app/ui/main_window.py" line="160"/>
         <source>Recent projects</source>
         <translation>最近的项目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162"/>
+        <location filename="../../app/ui/main_window.py" line="168"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="172"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175"/>
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>Guided &amp;tour</source>
         <translation>导览(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="186"/>
         <source>&amp;Welcome screen…</source>
         <translation>欢迎页(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="189"/>
         <source>&amp;About wxsim</source>
         <translation>关于 wxsim(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>&amp;Presenter mode</source>
         <translation>演示模式(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>Large text, high contrast and a big persona badge (F5)</source>
         <translation>大字号、高对比度，并醒目显示当前身份（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="202"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>&amp;Actual size</source>
         <translation>原始大小(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Standard</source>
         <translation>标准</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>High contrast (light)</source>
         <translation>高对比度（浅色）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>&amp;Timeline</source>
         <translation>请求时间线(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>&amp;Lock settings (read-only)</source>
         <translation>锁定设置（只读）(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="231"/>
         <source>Turn off the controls that change personas, permissions, runtimes and imports, so nobody changes them by accident</source>
         <translation>停用修改身份、权限、运行环境和导入的控件，以免被误改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="239"/>
         <source>Presenter</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>Tour</source>
         <translation>导览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>Smaller text (Ctrl+-)</source>
         <translation>缩小文字（Ctrl+-）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>Larger text (Ctrl+=)</source>
         <translation>放大文字（Ctrl+=）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="388"/>
         <source>Open a mini program project (the folder with project.config.json)</source>
         <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389"/>
+        <location filename="../../app/ui/main_window.py" line="396"/>
         <source>About wxsim</source>
         <translation>关于 wxsim</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>wxsim {version}
 微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
         <translation>wxsim {version}
 微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="402"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>wxsim</source>
         <translation>wxsim</translation>
     </message>
@@ -1379,191 +1539,401 @@
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="55"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="67"/>
         <source>Templates</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="61"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="73"/>
         <source>Apply rules</source>
         <translation>应用规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="143"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="155"/>
         <source>Click to put the cursor where the error is.</source>
         <translation>点击把光标移到出错的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="71"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="83"/>
         <source>Security rules (JSON)</source>
         <translation>安全规则（JSON）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="84"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="96"/>
         <source>All users can read; only the uploader can write</source>
         <translation>所有用户可读，仅上传者可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="85"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="97"/>
         <source>Only the uploader can read and write</source>
         <translation>仅上传者可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="86"/>
-        <location filename="../../app/ui/panes/rules_editor.py" line="92"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="98"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="104"/>
         <source>All users can read; only admins can write</source>
         <translation>所有用户可读，仅管理员可写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="87"/>
-        <location filename="../../app/ui/panes/rules_editor.py" line="93"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="99"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="105"/>
         <source>Only admins can read and write</source>
         <translation>仅管理员可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="90"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="102"/>
         <source>Only the creator can read and write</source>
         <translation>仅创建者可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="91"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="103"/>
         <source>All users can read; only the creator can write</source>
         <translation>所有用户可读，仅创建者可读写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="94"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="106"/>
         <source>Example: published notices</source>
         <translation>示例：已发布的公告</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/rules_editor.py" line="181"/>
+        <location filename="../../app/ui/panes/rules_editor.py" line="193"/>
         <source>The rules are saved and in force.</source>
         <translation>规则已保存并生效。</translation>
     </message>
 </context>
 <context>
-    <name>StoragePane</name>
+    <name>SnapshotsModel</name>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="64"/>
-        <source>Storage</source>
-        <translation>存储</translation>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="22"/>
+        <source>Named</source>
+        <translation>命名快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="96"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="255"/>
-        <source>Select a file to preview it.</source>
-        <translation>选择一个文件即可预览。</translation>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="23"/>
+        <source>Automatic checkpoint</source>
+        <translation>自动检查点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
-        <source>Permission</source>
-        <translation>数据权限</translation>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="24"/>
+        <source>Start state</source>
+        <translation>初始状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="119"/>
-        <source>Act as</source>
-        <translation>操作身份</translation>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="39"/>
+        <source>{name} ({why})</source>
+        <translation>{name}（{why}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="122"/>
-        <source>Upload…</source>
-        <translation>上传…</translation>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="51"/>
+        <source>Name</source>
+        <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="123"/>
-        <source>Save as…</source>
-        <translation>另存为…</translation>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="51"/>
+        <source>Saved at</source>
+        <translation>保存时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="124"/>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="51"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="51"/>
+        <source>Taken because</source>
+        <translation>保存原因</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="52"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="52"/>
+        <source>Documents / files</source>
+        <translation>记录 / 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="52"/>
+        <source>Size on disk</source>
+        <translation>占用空间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="82"/>
+        <source>{collections} collections, {documents} documents, {files} files ({bytes})</source>
+        <translation>{collections} 个集合，{documents} 条记录，{files} 个文件（{bytes}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/models.py" line="86"/>
+        <source>What this snapshot added on disk; files unchanged since an earlier snapshot are kept once.</source>
+        <translation>这个快照新占用的磁盘空间；与之前快照相同的文件只保存一份。</translation>
+    </message>
+</context>
+<context>
+    <name>SnapshotsPane</name>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="46"/>
+        <source>Snapshots</source>
+        <translation>快照</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="58"/>
+        <source>e.g. before-lesson-2</source>
+        <translation>例如 before-lesson-2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="61"/>
+        <source>what this state is for (optional)</source>
+        <translation>这个状态的用途（可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="63"/>
+        <source>Save snapshot</source>
+        <translation>保存快照</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="65"/>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="66"/>
+        <source>Compare…</source>
+        <translation>对比…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="67"/>
+        <source>Export scenario file…</source>
+        <translation>导出场景文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="68"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="125"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="85"/>
+        <source>Save the state now</source>
+        <translation>保存当前状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="87"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="89"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="95"/>
+        <source>Snapshots and checkpoints, newest first</source>
+        <translation>快照与检查点（最新的在前）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="100"/>
+        <source>A snapshot keeps the documents, storage files, personas and permissions, not the code. Before a collection is deleted, an import replaces documents, or documents or files are deleted in bulk, a checkpoint is saved by itself (the last 20 are kept). Select two rows to compare them with each other.</source>
+        <translation>快照保存数据库记录、云存储文件、角色和权限，不保存代码。删除集合、导入时覆盖记录、批量删除记录或文件之前，会自动保存一个检查点（保留最近 20 个）。选中两行可以互相对比。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="171"/>
+        <source>Select one snapshot in the list first.</source>
+        <translation>请先在列表中选择一个快照。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="185"/>
+        <source>Saved the snapshot {name}.</source>
+        <translation>已保存快照 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="193"/>
+        <source>Restore snapshot</source>
+        <translation>恢复快照</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="194"/>
+        <source>Put the whole environment back as it was in {name}: documents, storage files, personas and permissions?
+
+The state now is saved as an automatic checkpoint first, so you can undo this. Cloud function code does not change.</source>
+        <translation>把整个环境恢复为快照 {name} 时的状态（数据库记录、云存储文件、角色和权限）？
+
+恢复前会先把当前状态保存为一个自动检查点，可以撤销。云函数代码不会改变。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="212"/>
+        <source>Select one snapshot to compare with now, or two to compare with each other.</source>
+        <translation>选择一个快照与现在对比，或选择两个快照互相对比。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="231"/>
+        <source>Export a scenario file</source>
+        <translation>导出场景文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="231"/>
+        <source>wxsim scenario (*.wxsim)</source>
+        <translation>wxsim 场景文件 (*.wxsim)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="241"/>
+        <source>Exporting to {path}…</source>
+        <translation>正在导出到 {path}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="245"/>
+        <source>Exported {documents} documents and {files} files to {path}. Open it with File → Open scenario file…, or give it to others.</source>
+        <translation>已把 {documents} 条记录和 {files} 个文件导出到 {path}。可以用“文件 → 打开场景文件…”打开，也可以发给别人。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="253"/>
+        <source>Delete snapshot</source>
+        <translation>删除快照</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="254"/>
+        <source>Delete the snapshot {name}? The data now does not change.</source>
+        <translation>删除快照 {name}？现在的数据不会改变。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="262"/>
+        <source>Deleted the snapshot {name}.</source>
+        <translation>已删除快照 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="267"/>
+        <source>Restored {name}. The state before is saved as the checkpoint {checkpoint}.</source>
+        <translation>已恢复 {name}。恢复前的状态已保存为检查点 {checkpoint}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="272"/>
+        <source>The code of these cloud functions changed since, and a snapshot does not put code back: {functions}.</source>
+        <translation>这些云函数的代码在那之后改过，快照不会恢复代码：{functions}。</translation>
+    </message>
+</context>
+<context>
+    <name>StoragePane</name>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="61"/>
+        <source>Storage</source>
+        <translation>存储</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="88"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="247"/>
+        <source>Select a file to preview it.</source>
+        <translation>选择一个文件即可预览。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="109"/>
+        <source>Permission</source>
+        <translation>数据权限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="111"/>
+        <source>Act as</source>
+        <translation>操作身份</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="114"/>
+        <source>Upload…</source>
+        <translation>上传…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="115"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="116"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
         <source>Copy fileID</source>
         <translation>复制 fileID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="126"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="118"/>
         <source>Copy temp URL</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="127"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="119"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="144"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="136"/>
         <source>Drop files here to upload them into the selected folder.</source>
         <translation>把文件拖到这里，即可上传到选中的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="388"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="380"/>
         <source>Copied a link valid until {until} ({hours} hours): {url}</source>
         <translation>已复制链接，有效期至 {until}（{hours} 小时）：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="80"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="77"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="233"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="333"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="351"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="225"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="325"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="343"/>
         <source>Select a file first.</source>
         <translation>请先选择一个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="261"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="281"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="253"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="273"/>
         <source>No preview for {type}.</source>
         <translation>{type} 类型的文件无法预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="293"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="285"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="313"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="305"/>
         <source>Only files can be uploaded, not folders.</source>
         <translation>只能上传文件，不能上传文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="328"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="320"/>
         <source>Uploaded {n} file(s).</source>
         <translation>已上传 {n} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="335"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="327"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="346"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="338"/>
         <source>Saved to {path}</source>
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="353"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="345"/>
         <source>Delete file</source>
         <translation>删除文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="353"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="345"/>
         <source>Delete {path}?</source>
         <translation>删除 {path}？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="366"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="358"/>
         <source>Deleted {path}</source>
         <translation>已删除 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="372"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="364"/>
         <source>Copied {id}</source>
         <translation>已复制 {id}</translation>
     </message>
@@ -1663,6 +2033,63 @@
         <location filename="../../app/ui/panes/messages/settings.py" line="75"/>
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>TimeTravelMenu</name>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="89"/>
+        <source>Open scenario file…</source>
+        <translation>打开场景文件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="90"/>
+        <source>Open a .wxsim file in a new window, in a workspace of its own</source>
+        <translation>在新窗口中打开 .wxsim 文件，使用单独的工作区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="92"/>
+        <source>Reset to start…</source>
+        <translation>恢复初始状态…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="93"/>
+        <source>Put back the data, files, personas and permissions the workspace started with</source>
+        <translation>恢复工作区创建时的数据、文件、角色和权限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="99"/>
+        <source>Reset to start</source>
+        <translation>恢复初始状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="100"/>
+        <source>Put the whole environment back as it was when this workspace was made (for the demo: its sample data)?
+
+The state now is saved as an automatic checkpoint first, so you can undo this from the status bar or the Snapshots pane.</source>
+        <translation>把整个环境恢复为工作区创建时的状态（示例项目即恢复示例数据）？
+
+恢复前会先把当前状态保存为一个自动检查点，可以在状态栏或“快照”页撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="115"/>
+        <source>Open a scenario file</source>
+        <translation>打开场景文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="115"/>
+        <source>wxsim scenario (*.wxsim)</source>
+        <translation>wxsim 场景文件 (*.wxsim)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="130"/>
+        <source>Opening {file} in a new window…</source>
+        <translation>正在新窗口中打开 {file}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="132"/>
+        <source>Could not start wxsim for {file}.</source>
+        <translation>无法为 {file} 启动 wxsim。</translation>
     </message>
 </context>
 <context>
@@ -2110,6 +2537,29 @@
         <location filename="../../app/ui/panes/database/transfer.py" line="170"/>
         <source>Exported {n} document(s) to {path}</source>
         <translation>已导出 {n} 条记录到 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>UndoOffer</name>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="34"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="35"/>
+        <source>Put back the state saved in this checkpoint</source>
+        <translation>恢复这个检查点保存的状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="39"/>
+        <source>Hide this</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/time_travel.py" line="58"/>
+        <source>Saved the checkpoint {checkpoint}</source>
+        <translation>已保存检查点 {checkpoint}</translation>
     </message>
 </context>
 <context>

@@ -262,6 +262,24 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     qloop.run_until_complete(eventually(messages.message.isVisible))
     walk("MessagesPane")
 
+    # Snapshots: a name that is taken; the status bar's offer to undo a deleted collection; the
+    # diff of the saved state against now.
+    snapshots = by_name["SnapshotsPane"]
+    window.navigation.setCurrentRow(list(by_name).index("SnapshotsPane"))
+    snapshots.name_edit.setText("第一课")
+    qloop.run_until_complete(snapshots.save())
+    snapshots.name_edit.setText("第一课")
+    qloop.run_until_complete(snapshots.save())
+    assert snapshots.save_message.isVisible()  # what the walk reads: the refusal
+    qloop.run_until_complete(bridge.request("database.deleteCollection", {"collectionName": "notices"}))
+    qloop.run_until_complete(eventually(lambda: window.undo_offer.isVisible()
+                                        and "checkpoint-1" in snapshots.snapshots.names()))
+    walk("SnapshotsPane")  # the offer too: it is in the window's status bar
+    snapshots.choose("第一课")
+    qloop.run_until_complete(snapshots.compare())
+    left.extend(("DiffDialog", *finding) for finding in english_left(snapshots.diff_dialog))
+    snapshots.diff_dialog.close()
+
     # The timeline: the denied delete's summary, in presenter mode's spotlight too.
     window.presenter_action.trigger()
     qloop.run_until_complete(storage.delete())
