@@ -28,10 +28,12 @@ class Action:
 class Dispatcher:
     """Routes requests to their handlers and logs one event for each."""
 
-    def __init__(self, events: EventLog, on_visit: Callable[[Request], None]) -> None:
+    def __init__(self, events: EventLog, on_visit: Callable[[Request], None],
+                 before: Callable[[Request, Trace], None] | None = None) -> None:
         self._actions: dict[str, Action] = {}
         self._events = events
         self._on_visit = on_visit
+        self.before = before  # runs before each permitted handler (the automatic checkpoints)
 
     def register(self, actions: dict[str, Action]) -> None:
         duplicated = self._actions.keys() & actions.keys()
@@ -58,6 +60,8 @@ class Dispatcher:
                                           "cloud functions and mini program code cannot call it")
             if request.caller.is_client and request.caller.trace_user and action.counts_as_visit:
                 self._on_visit(request)
+            if self.before is not None:
+                self.before(request, trace)
             result = action.handler(request, trace)
             return result
         except BaseException as exc:

@@ -7,11 +7,14 @@ nothing else touches the file.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 import re
 import secrets
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -78,18 +81,7 @@ class WorkspaceState:
             settings = Settings(state["env_id"], state["appid"], state["seed"])
             if project and project.appid and project.appid != settings.appid:
                 settings = Settings(settings.env_id, project.appid, settings.seed)
-            saved = _Saved(
-                personas=[Persona(**p) for p in state.get("personas", [])],
-                db_modes=dict(state.get("database_permissions", {})),
-                storage_mode=state.get("storage_permission", DEFAULT_STORAGE_MODE),
-                presets=dict(state.get("function_presets", {})),
-                runtimes={k: v for k, v in state.get("function_runtimes", {}).items() if v in RUNTIMES},
-                node_path=state.get("node_path"),
-                triggers_paused=state.get("triggers_paused") is True,
-                timeline_cleared_at=_seconds(state.get("timeline_cleared_at")),
-                db_rules={k: v for k, v in state.get("database_rules", {}).items() if isinstance(v, dict)},
-                storage_rules=state.get("storage_rules") if isinstance(state.get("storage_rules"), dict) else None,
-            )
+            saved = _saved_from(state)
             workspace = cls(path, settings, saved, created=False)
         workspace.save()
         return workspace
@@ -210,25 +202,82 @@ class WorkspaceState:
             self._saved.timeline_cleared_at = when
         self.save()
 
+    # -- snapshots (what a snapshot keeps of this file) ------------------------------------------
+
+    def portable(self) -> dict:
+        """The environment's state as a snapshot keeps it: personas, permission modes and rules,
+        the functions' settings. Not the identity (env id, appid, seed) nor this machine's
+        settings (the Node path, when the timeline was cleared)."""
+        with self._lock:
+            saved = self._saved
+            return copy.deepcopy({  # the caller keeps it: no live dict of this state inside
+                "personas": [asdict(p) for p in saved.personas],
+                "database_permissions": dict(sorted(saved.db_modes.items())),
+                "database_rules": dict(sorted(saved.db_rules.items())),
+                "storage_permission": saved.storage_mode,
+                "storage_rules": saved.storage_rules,
+                "function_presets": saved.presets,
+                "function_runtimes": saved.runtimes,
+                "triggers_paused": saved.triggers_paused,
+            })
+
+    def file_with(self, portable: dict) -> dict:
+        """workspace.json as it would be with ``portable`` in place of this state's."""
+        with self._lock:
+            return {**self._document(), **{key: portable[key] for key in _PORTABLE_KEYS if key in portable}}
+
+    @contextmanager
+    def reloading(self) -> Iterator[Callable[[], None]]:
+        """Hold the settings still while workspace.json is replaced; the yielded ``install()``
+        reads the new file (keeping this environment's identity)."""
+        with self._lock:
+            def install() -> None:
+                state = _read_state(self.path) or {}
+                self._saved = _saved_from(state)
+
+            yield install
+
     # -- the file ------------------------------------------------------------------------------
 
     def save(self) -> None:
         with self._lock:
-            saved = self._saved
-            write_json(self.path, {
-                "version": FORMAT_VERSION,
-                **asdict(self.settings),
-                "personas": [asdict(p) for p in saved.personas],
-                "database_permissions": dict(sorted(saved.db_modes.items())),
-                "function_presets": saved.presets,
-                "function_runtimes": saved.runtimes,
-                "node_path": saved.node_path,
-                "storage_permission": saved.storage_mode,
-                "triggers_paused": saved.triggers_paused,
-                "timeline_cleared_at": saved.timeline_cleared_at,
-                "database_rules": dict(sorted(saved.db_rules.items())),
-                "storage_rules": saved.storage_rules,
-            })
+            write_json(self.path, self._document())
+
+    def _document(self) -> dict:
+        saved = self._saved
+        return {
+            "version": FORMAT_VERSION,
+            **asdict(self.settings),
+            "personas": [asdict(p) for p in saved.personas],
+            "database_permissions": dict(sorted(saved.db_modes.items())),
+            "function_presets": saved.presets,
+            "function_runtimes": saved.runtimes,
+            "node_path": saved.node_path,
+            "storage_permission": saved.storage_mode,
+            "triggers_paused": saved.triggers_paused,
+            "timeline_cleared_at": saved.timeline_cleared_at,
+            "database_rules": dict(sorted(saved.db_rules.items())),
+            "storage_rules": saved.storage_rules,
+        }
+
+
+_PORTABLE_KEYS = ("personas", "database_permissions", "database_rules", "storage_permission", "storage_rules",
+                  "function_presets", "function_runtimes", "triggers_paused")
+
+
+def _saved_from(state: dict) -> _Saved:
+    return _Saved(
+        personas=[Persona(**p) for p in state.get("personas", [])],
+        db_modes=dict(state.get("database_permissions", {})),
+        storage_mode=state.get("storage_permission", DEFAULT_STORAGE_MODE),
+        presets=dict(state.get("function_presets", {})),
+        runtimes={k: v for k, v in state.get("function_runtimes", {}).items() if v in RUNTIMES},
+        node_path=state.get("node_path"),
+        triggers_paused=state.get("triggers_paused") is True,
+        timeline_cleared_at=_seconds(state.get("timeline_cleared_at")),
+        db_rules={k: v for k, v in state.get("database_rules", {}).items() if isinstance(v, dict)},
+        storage_rules=state.get("storage_rules") if isinstance(state.get("storage_rules"), dict) else None,
+    )
 
 
 def _read_state(path: Path) -> dict | None:

@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # the change feed's code loads with the first listener
 
 log = logging.getLogger(__name__)
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 SYNC_INTERVAL = 1.0  # seconds between background fsyncs of the journal
 
 
@@ -59,7 +59,7 @@ class DuplicateIdError(Exception):
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     # Parsing 100k documents makes ~500k containers, and the collector would rescan the growing
     # heap again and again while nothing can be garbage yet: a third of the load time.
     enabled = gc.isenabled()
@@ -328,14 +328,14 @@ class DocumentStore:
     def _load(self) -> None:
         make_private_dir(self._dir)
         remove_stale_temp_files(self._dir)
-        with _gc_paused():
+        with gc_paused():
             self._read_files()
         self._journal.open()
 
     def _read_files(self) -> None:
         contains: dict[str, int] = {}
         for path in self._dir.glob("*.json"):
-            if not _NAME.fullmatch(path.stem):
+            if not COLLECTION_NAME.fullmatch(path.stem):
                 continue
             docs, seq = read_collection(path)
             self._collections[path.stem] = {id_key(doc["_id"]): doc for doc in docs}
@@ -422,6 +422,60 @@ class DocumentStore:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+    # -- snapshots (``app/core/snapshots``) ------------------------------------------------------
+
+    def freeze(self) -> tuple[int, dict[str, list[dict]]]:
+        """Every collection's documents at one journal point, and that point's sequence number.
+
+        Cheap under the lock (lists of the live dicts, which are never mutated); the caller
+        writes them out after releasing it, as compaction does.
+        """
+        with self.lock:
+            if self._group is not None:
+                raise RuntimeError("freeze() inside batch(): the batch is not committed yet")
+            return self._seq, {name: list(table.values()) for name, table in self._collections.items()}
+
+    @contextmanager
+    def swapping(self) -> Iterator[Callable[[dict[str, list[dict]], int], None]]:
+        """Hold the store still while its folder is replaced on disk (a snapshot's restore).
+
+        Inside, the journal is closed and no compaction runs; call the yielded
+        ``install(collections, seq)`` once ``db/`` holds the new files, to take those documents
+        (already read from them) as the store's state. Listeners see every old collection
+        dropped, and ``on_change`` hears every old and new name afterwards.
+        """
+        names: list[str] = []
+        with self.lock:
+            if self._group is not None:
+                raise RuntimeError("swapping() inside batch()")
+            with self._compact_lock:
+                old = sorted(self._collections)
+                if self._feed:
+                    for name in old:
+                        self._publish(self._changes_of((DROP, name, None), False))
+                self._journal.close()
+                installed = False
+
+                def install(collections: dict[str, list[dict]], seq: int) -> None:
+                    nonlocal installed
+                    self._collections = {name: {id_key(doc["_id"]): doc for doc in docs}
+                                         for name, docs in collections.items()}
+                    self._on_disk = set(collections)
+                    self._dirty = set()
+                    self._rewrite_all = False
+                    self._seq = seq
+                    installed = True
+
+                try:
+                    yield install
+                finally:
+                    # Whatever happened, the store goes on with a journal in the folder it has:
+                    # the restore's redo at the next open settles what is on disk.
+                    self._journal = Journal(self._dir)
+                    self._journal.open()
+                names = sorted(set(old) | set(self._collections)) if installed else old
+        self._after(names)
 
     def close(self) -> None:
         """Stop the background thread, compact everything and close the journal."""

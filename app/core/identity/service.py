@@ -9,6 +9,8 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -252,6 +254,32 @@ class Identity:
         with self._lock:
             self._visit_save = None
             self._save_auth()
+
+    # -- snapshots -----------------------------------------------------------------------------
+
+    def auth_state(self) -> dict:
+        """The user list, login codes and session keys, as auth.json holds them."""
+        with self._lock:
+            return {"users": [asdict(u) for u in self._users.values()], "codes": dict(self._codes),
+                    "sessionKeys": dict(self._session_keys)}
+
+    @contextmanager
+    def restoring(self) -> Iterator[Callable[[list[Persona]], None]]:
+        """Hold the roster still while auth.json is replaced; call the yielded ``install(personas)``
+        once the new file is in place (the personas come from the new workspace.json)."""
+        with self._lock:
+            timer, self._visit_save = self._visit_save, None
+            if timer is not None:
+                timer.cancel()  # its visits belong to the state being replaced
+
+            def install(personas: list[Persona]) -> None:
+                state = read_json(self._auth_file, default={}) or {}
+                self._personas = list(personas)
+                self._users = {u["openid"]: UserRecord(**u) for u in state.get("users", [])}
+                self._codes = state.get("codes", {})
+                self._session_keys = state.get("sessionKeys", {})
+
+            yield install
 
     def close(self) -> None:
         """Write any visits still waiting for their deferred save."""

@@ -151,6 +151,14 @@ class FileIndex:
             "pending": self._pending,
         }, indent=None)
 
+    def reload(self) -> None:
+        """Read the index and the folder again (a snapshot's restore replaced both); the
+        caller holds ``lock``."""
+        self._load()
+        self._recover_pending()
+        self.scan()
+        self.save()
+
     # -- internals -----------------------------------------------------------------------------
 
     def _set(self, path: str, record: FileRecord | None) -> None:
