@@ -75,6 +75,12 @@ class WorkspaceApi:
         """Open (or create) the workspace in ``data_dir``; raises InputError when it cannot."""
         return cls(Workspace.open(data_dir, project_dir, demo_data=demo_data), source)
 
+    @classmethod
+    def from_scenario(cls, scenario: Path, data_dir: Path, project_dir: Path | None = None,
+                      *, source: str = SOURCE_CONSOLE) -> "WorkspaceApi":
+        """A new workspace in ``data_dir`` (new or empty) holding a ``.wxsim`` scenario's state."""
+        return cls(Workspace.from_scenario(scenario, data_dir, project_dir), source)
+
     # -- the environment -----------------------------------------------------------------------
 
     @property

@@ -38,7 +38,7 @@ from app.core.gateway.credentials import load_or_create as load_gateway_secret
 from app.core.http.gateway_server import Gateway
 from app.core.identity.actions import identity_actions
 from app.core.identity.service import Identity
-from app.core.jsonfile import make_private_dir, remove_stale_temp_files
+from app.core.jsonfile import make_private_dir, remove_stale_temp_files, write_json
 from app.core.openapi.calls import Services as OpenApiServices
 from app.core.openapi.dispatch import openapi_actions
 from app.core.openapi.mailbox import Mailbox
@@ -53,6 +53,9 @@ from app.core.project import Project
 from app.core.reasons import Reason
 from app.core.requests import Caller, Request
 from app.core.rules.check import rules_console_actions
+from app.core.snapshots.actions import checkpoint_before, snapshot_actions
+from app.core.snapshots.restore import recover as recover_restore
+from app.core.snapshots.service import Snapshots
 from app.core.storage import StorageService, storage_actions
 from app.core.storage.console_actions import storage_console_actions
 from app.core.workspace_lock import WorkspaceLock
@@ -67,7 +70,7 @@ class Workspace:
     """Owns the services of one environment and handles every request made to it."""
 
     def __init__(self, data_dir: Path, state: WorkspaceState, project: Project | None,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], demo_data: Path | None = None) -> None:
         self.data_dir = data_dir
         self.state = state
         self.settings = state.settings
@@ -120,6 +123,11 @@ class Workspace:
         register(security_actions(openapi, handle, lambda: [f.name for f in self.functions.functions()]))
         register(registry_actions(openapi, self.client_caller))
         register(rerun_actions(self.database, self.client_caller, self.events.recent))
+        self._demo_data = demo_data
+        self.snapshots = Snapshots(self, build_initial=self._build_initial)
+        register(snapshot_actions(self.snapshots, {"envId": settings.env_id, "appid": settings.appid,
+                                                   "seed": settings.seed}))
+        self._dispatcher.before = checkpoint_before(handle)  # bulk deletes and overwrites can be undone
         register(gateway_actions(self._dispatcher.actions()))
 
     @classmethod
@@ -145,8 +153,9 @@ class Workspace:
         lock = WorkspaceLock(data_dir)
         try:
             remove_stale_temp_files(data_dir)
+            recover_restore(data_dir)  # a restore a kill interrupted is finished before anything reads
             state = WorkspaceState.load(data_dir, project, seed)
-            workspace = cls(data_dir, state, project, clock)
+            workspace = cls(data_dir, state, project, clock, demo_data)
         except BaseException:
             lock.release()
             raise
@@ -155,7 +164,45 @@ class Workspace:
             personas = state.personas()
             seed_database(workspace.database, state.set_db_mode, personas, demo_data)
             seed_storage(workspace.storage, personas, demo_data)
+        if state.created:
+            workspace.snapshots.save_initial()  # what "Reset to start" goes back to
         workspace.storage.objects.resume()  # temp URLs handed out before open again
+        return workspace
+
+    @classmethod
+    def from_scenario(cls, scenario: Path, data_dir: Path, project_dir: Path | None = None,
+                      *, clock: Callable[[], float] = time.time) -> "Workspace":
+        """A new workspace in ``data_dir`` (which must not hold one) holding a ``.wxsim``
+        scenario's state, which is also its initial state: Reset goes back to the scenario."""
+        import shutil
+
+        from app.core.snapshots.scenario import ScenarioError, read_manifest, read_scenario
+        from app.core.snapshots.store import INITIAL
+
+        data_dir = data_dir.expanduser().resolve()
+        manifest = read_manifest(scenario)
+        if data_dir.exists() and (not data_dir.is_dir() or any(data_dir.iterdir())):
+            raise ScenarioError(Reason("scenario.target_not_empty", "{folder} is not empty: a scenario opens only into "
+                                       "a new, empty folder, never over a workspace.", folder=str(data_dir)))
+        env = manifest["env"]
+        make_private_dir(data_dir)
+        write_json(data_dir / "workspace.json", {"version": 1, "env_id": env["envId"], "appid": env["appid"],
+                                                  "seed": env["seed"], "personas": []})
+        workspace = cls.open(data_dir, project_dir, clock=clock)
+        try:
+            scratch = workspace.snapshots.store.stage_folder()
+            try:
+                _, captured = read_scenario(scenario, scratch / "links")
+                initial = workspace.snapshots.store.save_captured(
+                    captured, name="initial", kind=INITIAL, note=str(manifest.get("name") or ""),
+                    code_hashes=manifest.get("functions") or {})
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+            workspace.snapshots.restore(initial)
+        except BaseException:
+            workspace.close()
+            shutil.rmtree(data_dir, ignore_errors=True)  # nothing half-made is left behind
+            raise
         return workspace
 
     # -- requests ------------------------------------------------------------------------------
@@ -225,6 +272,18 @@ class Workspace:
 
             self._watch_hub = WatchHub(self.database)
         return self._watch_hub
+
+    def _build_initial(self, scratch: Path):
+        """The state this workspace had when made, rebuilt in ``scratch`` (for one made before
+        wxsim kept snapshots): a new workspace with the same seed, and the demo's data if it
+        is the demo."""
+        from app.core.snapshots.store import capture
+
+        fresh = Workspace.open(scratch / "workspace", seed=self.settings.seed, demo_data=self._demo_data)
+        try:
+            return capture(fresh, scratch / "links")
+        finally:
+            fresh.close()
 
     def _set_db_mode(self, collection: str, mode: str | None, rules: dict | None = None) -> None:
         """Save a collection's mode (and rules); its listeners are judged again under them."""

@@ -29,13 +29,14 @@ from app.ui.reason_texts import (
     openapi_opendata,
     openapi_security,
     rules,
+    snapshots,
     storage,
     watch,
 )
 
 ZH: dict[str, str] = {}
 for _part in (general, database, database_query, aggregate_stages, aggregate_expressions, storage, functions, rules,
-              openapi, openapi_opendata, openapi_messages, openapi_security, watch):
+              openapi, openapi_opendata, openapi_messages, openapi_security, watch, snapshots):
     _overlap = ZH.keys() & _part.ZH.keys()
     assert not _overlap, f"message ids defined twice: {sorted(_overlap)}"
     ZH.update(_part.ZH)
