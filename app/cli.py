@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from app import __version__
+from app.cli_time_travel import add_time_travel_commands, import_scenario, time_travel
 from app.core.api import (
     SOURCE_CLI,
     Caller,
@@ -41,7 +42,7 @@ exit codes:
   3  the workspace could not be reached or opened
 """
 
-COMMANDS = ("personas", "db", "storage", "call", "run-client", "serve")
+COMMANDS = ("personas", "db", "storage", "call", "run-client", "serve", "snapshot", "reset", "scenario")
 PERMISSION_MODES = ("READONLY", "PRIVATE", "ADMINWRITE", "ADMINONLY", "CUSTOM")
 
 
@@ -57,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_location_options(parser, None)
     parser.add_argument(
         "--lang", choices=("zh_CN", "en"), help="UI language (default: the system's, or the last chosen)"
+    )
+    parser.add_argument(
+        "--scenario", type=Path, metavar="FILE",
+        help="open a .wxsim scenario file in the desktop app, in a new workspace (under the user data "
+        "folder's scenarios/, or --data-dir if given, which must be empty); never over an existing one",
     )
     parser.add_argument(
         "--exit-after-start",
@@ -97,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: it runs until it closes them, at most 60 s); each snapshot they get is "
                         "printed as a JSON line as it comes, before the result")
     _add_location_options(client, argparse.SUPPRESS)
+    add_time_travel_commands(commands, _add_location_options)
     serve = commands.add_parser(
         "serve", help="run the workspace headless with the loopback gateway the real wx-server-sdk talks to"
     )
@@ -200,6 +207,8 @@ def run(args: argparse.Namespace, api_for: Callable[[argparse.Namespace], Api]) 
             return _serve(args, api)
         if args.command == "storage":
             return _storage(args, api)
+        if args.command in ("snapshot", "reset", "scenario"):
+            return time_travel(args, api)
         return _db(args, api)
     except HolderUnreachable as exc:
         print(f"wxsim: {exc}", file=sys.stderr)

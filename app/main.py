@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command:
         _setup_logging(verbose=False)
         try:
+            if args.command == "scenario" and args.scenario_command == "import":
+                return cli.import_scenario(args, open_scenario)
             return cli.run(args, attach_or_open)
         except BrokenPipeError:  # `wxsim db export … | head`: the reader has what it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -51,7 +53,16 @@ def attach_or_open(args: argparse.Namespace):
                    on_wait=lambda message: print(f"wxsim: {message}", file=sys.stderr, flush=True))
 
 
+def open_scenario(scenario: Path, data_dir: Path, project: Path | None) -> WorkspaceApi:
+    """A new workspace in ``data_dir`` opened from a ``.wxsim`` file, on ``project`` (or the demo)."""
+    chosen = paths.Paths.decide(project, data_dir)
+    return WorkspaceApi.from_scenario(scenario, chosen.data_dir, chosen.project_dir)
+
+
 def open_workspace(args: argparse.Namespace, source: str = SOURCE_CONSOLE) -> WorkspaceApi:
+    if args.scenario is not None:
+        data_dir = args.data_dir or paths.scenario_data_dir(args.scenario)
+        return open_scenario(args.scenario.expanduser(), data_dir, args.project)
     chosen = paths.Paths.decide(getattr(args, "project", None), getattr(args, "data_dir", None))
     return open_paths(chosen, source)
 

@@ -38,6 +38,18 @@ def settings_file() -> Path:
     return user_data_root() / "settings.json"
 
 
+def scenario_data_dir(scenario: Path) -> Path:
+    """A new, empty folder for a scenario opened without ``--data-dir``: ``scenarios/<name>``,
+    or ``<name>-2``, ``-3`` … when that one is taken (a scenario never opens over a workspace)."""
+    slug = re.sub(r"[^A-Za-z0-9_\-\u4e00-\u9fff]+", "-", scenario.stem).strip("-") or "scenario"
+    root = user_data_root() / "scenarios"
+    candidate, number = root / slug, 1
+    while candidate.exists():
+        number += 1
+        candidate = root / f"{slug}-{number}"
+    return candidate
+
+
 def default_data_dir(project_dir: Path) -> Path:
     """Workspace state for a project: under the user data dir, never in the project or bundle.
 
