@@ -1,8 +1,8 @@
 """Putting a snapshot back, atomically, even across a kill.
 
 1. **Stage**: the new state is built in ``<data>/.restore/`` beside the live one: ``db/`` (links
-   to the snapshot's collection files, which are never written in place), ``storage/`` (links to
-   the blobs), ``storage-index.json``, ``auth.json`` and ``workspace.json``.
+   to the snapshot's collection files, which are never written in place), ``storage/`` (copies
+   of the blobs), ``storage-index.json``, ``auth.json`` and ``workspace.json``.
 2. **Commit point**: ``.restore/READY`` is written (atomically). Before it exists, a kill leaves
    the old state: the next open deletes ``.restore/``. After it, the new state is decided.
 3. **Swap**: each staged part replaces the live one by renames (a folder: live to
@@ -23,7 +23,7 @@ import shutil
 from pathlib import Path
 
 from app.core.jsonfile import fsync_dir, make_private_dir, write_json, write_text_atomic
-from app.core.snapshots.store import Snapshot, SnapshotStore, link_or_copy
+from app.core.snapshots.store import Snapshot, SnapshotStore, clone_or_copy, link_or_copy
 from app.core.storage.cloudpaths import disk_path
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,15 @@ def stage(data_dir: Path, snapshots: SnapshotStore, snapshot: Snapshot, *, works
     staging = data_dir / RESTORE_DIR
     if staging.exists():
         shutil.rmtree(staging)
+    try:
+        return _stage(staging, snapshots, snapshot, workspace_file, index_secret, index_port)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # before READY: the live state was never touched
+        raise
+
+
+def _stage(staging: Path, snapshots: SnapshotStore, snapshot: Snapshot, workspace_file: dict,
+           index_secret: str, index_port: int) -> tuple[dict[str, list[dict]], int]:
     make_private_dir(staging)
     db = staging / "db"
     db.mkdir(mode=0o700)
@@ -64,14 +73,16 @@ def stage(data_dir: Path, snapshots: SnapshotStore, snapshot: Snapshot, *, works
     collections, seq = snapshots.load_collections(snapshot)
     storage = staging / "storage"
     storage.mkdir(mode=0o700)
-    files = {}
+    files, hashes = {}, []
     for path, entry in sorted(snapshots.load_storage(snapshot).items()):
         blob = snapshots.checked_blob(entry, path)
         target = disk_path(storage, path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(blob, target)
+        clone_or_copy(blob, target)  # the live file is its own: edits to it never reach the blob
+        st = target.stat()  # the same inode once renamed into place
+        hashes.append((st, entry["sha256"]))
         files[path] = {"owner": entry["owner"], "size": entry["size"], "contentType": entry["contentType"],
-                       "uploadedAt": entry["uploadedAt"], "mtimeNs": target.stat().st_mtime_ns}
+                       "uploadedAt": entry["uploadedAt"], "mtimeNs": st.st_mtime_ns}
     write_json(staging / "storage-index.json",
                {"version": 1, "secret": index_secret, "port": index_port, "files": files, "pending": {}}, indent=None)
     state = snapshots.load_state(snapshot)
@@ -80,6 +91,7 @@ def stage(data_dir: Path, snapshots: SnapshotStore, snapshot: Snapshot, *, works
     fsync_dir(db)
     fsync_dir(staging)
     write_text_atomic(staging / READY, snapshot.id)
+    snapshots.remember_hashes(hashes)  # the next save reads none of these files again
     return collections, seq
 
 

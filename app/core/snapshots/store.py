@@ -10,11 +10,13 @@ Layout::
     snapshots/<id>/storage.json    every storage file: owner, content type, size, SHA-256
     snapshots/blobs/<sha[:2]>/<sha>  the storage files' bytes, one per content
 
-A blob is a hard link to the storage file it was taken from (a copy where the file system has
-no links). Uploads replace a file by renaming a new one over it, so the linked bytes never
-change under a snapshot; a file edited in place by hand would change them, so each entry keeps
-the blob's size and modification time, and a blob that no longer matches is checked by its hash
-before it is restored.
+A blob is a file of its own (a copy-on-write clone where the file system can, else a copy),
+made once per content: the SHA-256 of a live file is remembered by its inode, size and mtime, so
+a file unchanged since the last snapshot is neither read nor copied again, and ten snapshots of
+the same 200 MB keep one copy. Not a hard link to the live file: `cp` over a storage file, or an
+editor saving in place, writes into the same inode and would change every snapshot. Restores
+copy the blobs out the same way. Each entry keeps the blob's size and mtime, and a blob that no
+longer matches (edited by hand in the snapshots folder) is checked by its hash before use.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 
 from app.core.database.journal import DOCS_TABLE, read_collection, write_collection
 from app.core.errors import InputError
-from app.core.jsonfile import fsync_dir, make_private_dir, read_json, write_json
+from app.core.jsonfile import TEMP_PREFIX, fsync_dir, make_private_dir, read_json, write_json
 from app.core.reasons import Reason
 from app.core.storage.cloudpaths import disk_path
 
@@ -49,6 +51,7 @@ INITIAL_NAME = "initial"
 _CHECKPOINT_NAME = re.compile(r"checkpoint-(\d+)")
 _SAVING = ".saving-"
 _HASH_CHUNK = 1 << 20
+_FICLONE = 0x40049409  # Linux's ioctl for a copy-on-write clone of a whole file
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class SnapshotStore:
         self.root = data_dir / SNAPSHOTS_DIR
         self.blobs = self.root / "blobs"
         self.lock = threading.RLock()
-        self._hashes: dict[tuple, str] | None = None  # (dev, ino, size, mtime_ns) -> sha256
+        self._hashes: dict[str, str] | None = None  # "dev:ino:size:mtime_ns" of a live file -> sha256
         if self.root.is_dir():
             cut = [p for p in self.root.iterdir() if p.name.startswith(_SAVING)]
             for folder in cut:  # saves a kill cut short: never listed, removed with their blobs
@@ -162,7 +165,7 @@ class SnapshotStore:
             try:
                 captured = capture(workspace, folder / "links")
                 manifest = self._write(folder, captured, name=name, kind=kind, note=note, trigger=trigger,
-                                       code_hashes=code_hashes or {})
+                                       code_hashes=code_hashes or {}, live_files=True)
                 final = self.root / _new_id(kind)
                 os.rename(folder, final)
                 fsync_dir(self.root)
@@ -201,7 +204,8 @@ class SnapshotStore:
         return folder
 
     def _write(self, folder: Path, captured: Captured, *, name: str, kind: str, note: str,
-               trigger: dict | None, code_hashes: dict[str, str], created_at: float | None = None) -> dict:
+               trigger: dict | None, code_hashes: dict[str, str], created_at: float | None = None,
+               live_files: bool = False) -> dict:
         db = folder / "db"
         db.mkdir()
         size = 0
@@ -211,13 +215,18 @@ class SnapshotStore:
             size += target.stat().st_size
         storage: dict[str, dict] = {}
         new_blob_bytes = 0
+        live: list[tuple[os.stat_result, str]] = []
         for record, link in captured.files:
+            link_st = link.stat()  # the live file's inode, size and mtime
             entry, added = self._keep_blob(link)
+            live.append((link_st, entry["sha256"]))
             new_blob_bytes += added
             storage[record.path] = {"sha256": entry["sha256"], "size": entry["size"], "owner": record.owner,
                                     "contentType": record.content_type, "uploadedAt": record.uploaded_at,
                                     "blobMtimeNs": entry["blobMtimeNs"]}
         shutil.rmtree(folder / "links", ignore_errors=True)
+        if live_files:
+            self.remember_hashes(live)
         write_json(folder / "storage.json", storage, indent=None)
         write_json(folder / "state.json", {"workspace": captured.portable, "auth": captured.auth}, indent=None)
         size += (folder / "storage.json").stat().st_size + (folder / "state.json").stat().st_size
@@ -233,49 +242,59 @@ class SnapshotStore:
         return manifest
 
     def _keep_blob(self, link: Path) -> tuple[dict, int]:
-        """Move the bytes behind ``link`` into the blob store; returns the entry and the bytes
-        this added to the disk (0 when an equal blob, or this very file, was already there)."""
+        """Keep the bytes behind ``link`` (a hard link to a live file) in the blob store as a
+        file of their own; returns the entry and the bytes this added to the disk (0 when an
+        equal blob was already there, the common case: unchanged files are not even re-read)."""
         st = link.stat()
         sha = self._hash(link, st)
         blob = self.blob_path(sha)
         added = 0
-        if blob.exists():
-            link.unlink()
-        else:
+        if not blob.exists():
+            # A copy (or a copy-on-write clone), never the live file's own inode: `cp` over a
+            # storage file, or an editor saving in place, writes into that inode, and would
+            # change every snapshot holding it.
             blob.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(link, blob)
-            added = st.st_size if st.st_nlink <= 1 else 0  # a link to a live file costs nothing
+            temp = blob.with_name(f"{TEMP_PREFIX}{blob.name}")
+            clone_or_copy(link, temp)
+            os.replace(temp, blob)
+            added = st.st_size
+        link.unlink()
         blob_st = blob.stat()
-        self._remember_hash(blob_st, sha)
         return {"sha256": sha, "size": blob_st.st_size, "blobMtimeNs": blob_st.st_mtime_ns}, added
 
     def blob_path(self, sha: str) -> Path:
         return self.blobs / sha[:2] / sha
 
     def _hash(self, path: Path, st: os.stat_result) -> str:
-        """The SHA-256 of a file, remembered by inode, size and mtime: an unchanged file is
-        hashed once, however many snapshots keep it."""
-        if self._hashes is None:
-            self._hashes = {}
-            for blob_dir in self.blobs.glob("??") if self.blobs.is_dir() else ():
-                for blob in blob_dir.iterdir():
-                    try:
-                        self._remember_hash(blob.stat(), blob.name)
-                    except OSError:
-                        continue
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-        sha = self._hashes.get(key)
+        """The SHA-256 of a file, remembered by inode, size and mtime (``hashes.json``, kept
+        across runs): an unchanged file is hashed once, however many snapshots keep it."""
+        hashes = self._known_hashes()
+        key = _stat_key(st)
+        sha = hashes.get(key)
         if sha is None:
             sha = file_sha256(path)
-            self._hashes[key] = sha
+            hashes[key] = sha
         return sha
 
     def hash_of(self, path: Path) -> str:
         return self._hash(path, path.stat())
 
-    def _remember_hash(self, st: os.stat_result, sha: str) -> None:
-        if self._hashes is not None:
-            self._hashes[(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)] = sha
+    def remember_hashes(self, files: list[tuple[os.stat_result, str]]) -> None:
+        """Keep the hashes of exactly these live files (the storage folder as it is now)."""
+        hashes = self._known_hashes()
+        hashes.clear()
+        hashes.update((_stat_key(st), sha) for st, sha in files)
+        make_private_dir(self.root)
+        write_json(self.root / "hashes.json", hashes, indent=None)
+
+    def _known_hashes(self) -> dict[str, str]:
+        if self._hashes is None:
+            try:
+                saved = read_json(self.root / "hashes.json") or {}
+            except (OSError, ValueError):
+                saved = {}
+            self._hashes = {k: v for k, v in saved.items() if isinstance(v, str)} if isinstance(saved, dict) else {}
+        return self._hashes
 
     # -- deleting ------------------------------------------------------------------------------
 
@@ -386,11 +405,29 @@ def capture(workspace, links: Path) -> Captured:
 
 
 def link_or_copy(source: Path, target: Path) -> None:
-    """A hard link where the file system has them, else a copy (FAT, some network shares)."""
+    """A hard link where the file system has them, else a copy (FAT, some network shares).
+    Only for files nobody writes in place: snapshot collection files, capture's brief links."""
     try:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def clone_or_copy(source: Path, target: Path) -> None:
+    """A file of its own with the same bytes and times: a copy-on-write clone where the file
+    system offers one (Btrfs, XFS: no bytes copied), else a plain copy."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        try:
+            import fcntl
+
+            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+        except (ImportError, OSError):
+            shutil.copyfileobj(src, dst, _HASH_CHUNK)
+    shutil.copystat(source, target)
+
+
+def _stat_key(st: os.stat_result) -> str:
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def file_sha256(path: Path) -> str:

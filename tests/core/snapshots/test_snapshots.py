@@ -238,15 +238,25 @@ def shutil_copytree(source: Path, target: Path) -> None:
     shutil.copytree(source, target)
 
 
-def test_a_blob_edited_in_place_is_refused_not_restored(demo):
+def test_a_live_file_edited_in_place_leaves_the_snapshot_whole(demo):
     demo.handle(console("snapshot.save", name="s"))
     record = demo.storage.files()[0]
     live = demo.storage.disk(record.path)
-    with open(live, "r+b") as handle:  # an editor that writes in place changes the linked blob too
+    original = live.read_bytes()
+    with open(live, "r+b") as handle:  # `cp` over it, or an editor that saves in place
+        handle.write(b"XX")
+    demo.handle(console("snapshot.restore", name="s"))
+    assert demo.storage.disk(record.path).read_bytes() == original
+
+
+def test_a_blob_changed_in_the_snapshots_folder_is_refused_not_restored(demo):
+    saved = demo.handle(console("snapshot.save", name="s"))["snapshot"]
+    blob = next(p for p in demo.snapshots.store.blobs.rglob("*") if p.is_file())
+    with open(blob, "r+b") as handle:
         handle.write(b"XX")
     with pytest.raises(InputError, match="changed since the snapshot"):
-        demo.handle(console("snapshot.restore", name="s"))
-    assert not (demo.data_dir / ".restore").exists() or not (demo.data_dir / ".restore" / "READY").exists()
+        demo.handle(console("snapshot.restore", name=saved["name"]))
+    assert not (demo.data_dir / ".restore").exists()
 
 
 def test_listeners_hear_the_collections_go_on_restore(demo):
