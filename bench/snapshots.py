@@ -4,7 +4,8 @@
 
 The workspace: ``--docs`` documents in 4 collections (nested objects, arrays, dates) and
 ``--megabytes`` of storage files (100 files). Timed through ``Workspace.handle``, as the app and
-the CLI do it: ``snapshot.save`` (first and repeated), ``snapshot.restore`` (which also takes
+the CLI do it: ``snapshot.save`` (the first one hashes and copies every file; later ones only
+the collections and what changed), ``snapshot.restore`` (which also takes
 its checkpoint first), ``snapshot.diff`` of a snapshot against now and of two snapshots, each
 after 1% of the documents changed. Beside them in the same run, the plain work they cannot
 avoid: ``json.dumps`` + ``json.loads`` of the same documents, and a copy of the storage folder.
