@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.env_label, 1)
         # Permanent, so the short messages shown meanwhile (a copied openid) do not hide it.
         self.undo_offer = UndoOffer(bridge)
-        self.statusBar().addPermanentWidget(self.undo_offer, 2)
+        self.statusBar().addPermanentWidget(self.undo_offer)
         self.lock_label = QLabel(self.tr("Settings locked"))
         self.lock_label.setToolTip(self.tr("View → Lock settings: persona, permission and runtime changes are off"))
         self.statusBar().addPermanentWidget(self.lock_label)

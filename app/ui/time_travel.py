@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QMessageBox, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from app.core.api import OUTCOME_OK, SimulatorError
 from app.ui.async_slot import async_slot
@@ -31,6 +40,8 @@ class UndoOffer(QWidget):
         super().__init__(parent)
         self._bridge = bridge
         self.label = ElidedLabel()
+        # As wide as its text when there is room, so the button follows the words; cut when not.
+        self.label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.setToolTip(self.tr("Put back the state saved in this checkpoint"))
         self.dismiss_button = QToolButton()
@@ -39,7 +50,7 @@ class UndoOffer(QWidget):
         self.dismiss_button.setToolTip(self.tr("Hide this"))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.label, 1)
+        row.addWidget(self.label)
         row.addWidget(self.undo_button)
         row.addWidget(self.dismiss_button)
         self._expiry = QTimer(self)

@@ -45,8 +45,10 @@ class DiffDialog(QDialog):
         self.tree.setHeaderLabels([self.tr("What"), self.tr("Before"), self.tr("After")])
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        for column in (1, 2):  # before and after share the width the names leave
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -197,7 +199,7 @@ class DiffDialog(QDialog):
     def _item(self, change: str, label: str, before: str, after: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem([label, _cut(before), _cut(after)])
         for column, full in ((0, label), (1, before), (2, after)):
-            if len(full) > VALUE_CHARS or column == 0:
+            if full:  # a narrow column cuts the text too
                 item.setToolTip(column, full)
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         color = COLORS.get(change)

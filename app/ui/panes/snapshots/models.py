@@ -43,7 +43,7 @@ class SnapshotsModel(RowsModel[dict]):
     """One ``snapshot.list`` summary a row, newest first (as core sends them)."""
 
     NAME, TIME, KIND, TRIGGER, NOTE, CONTENTS, SIZE = range(7)
-    STRETCH = NOTE
+    STRETCH = TRIGGER  # why a checkpoint was taken is the longest words a row has
 
     snapshot_at = RowsModel.row_at
 
