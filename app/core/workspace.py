@@ -55,7 +55,6 @@ from app.core.requests import Caller, Request
 from app.core.rules.check import rules_console_actions
 from app.core.snapshots.actions import checkpoint_before, snapshot_actions
 from app.core.snapshots.restore import recover as recover_restore
-from app.core.snapshots.service import Snapshots
 from app.core.storage import StorageService, storage_actions
 from app.core.storage.console_actions import storage_console_actions
 from app.core.workspace_lock import WorkspaceLock
@@ -124,8 +123,8 @@ class Workspace:
         register(registry_actions(openapi, self.client_caller))
         register(rerun_actions(self.database, self.client_caller, self.events.recent))
         self._demo_data = demo_data
-        self.snapshots = Snapshots(self, build_initial=self._build_initial)
-        register(snapshot_actions(self.snapshots, {"envId": settings.env_id, "appid": settings.appid,
+        self._snapshots = None  # time travel (app/core/snapshots): made on first use
+        register(snapshot_actions(lambda: self.snapshots, {"envId": settings.env_id, "appid": settings.appid,
                                                    "seed": settings.seed}))
         self._dispatcher.before = checkpoint_before(handle)  # bulk deletes and overwrites can be undone
         register(gateway_actions(self._dispatcher.actions()))
@@ -262,6 +261,15 @@ class Workspace:
         self.identity.close()
         self.events.close()
         self._lock_file.release()
+
+    @property
+    def snapshots(self):
+        """Snapshots, checkpoints and reset (``app/core/snapshots``), loaded on first use."""
+        if self._snapshots is None:
+            from app.core.snapshots.service import Snapshots
+
+            self._snapshots = Snapshots(self, build_initial=self._build_initial)
+        return self._snapshots
 
     @property
     def watch(self):

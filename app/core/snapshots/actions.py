@@ -9,26 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.dispatcher import Action
-from app.core.errors import CloudError
+from app.core.errors import CloudError, InputError
 from app.core.reasons import Reason
 from app.core.requests import Caller, Request, Trace
-from app.core.snapshots.scenario import write_scenario
-from app.core.snapshots.service import Snapshots
-from app.core.snapshots.store import SnapshotError, capture, project_code_hashes
+
+if TYPE_CHECKING:  # the machinery loads with the first snapshot request: start-up does not pay for it
+    from app.core.snapshots.service import Snapshots
 
 
-def snapshot_actions(snapshots: Snapshots, env: dict) -> dict[str, Action]:
-    store = snapshots.store
+def snapshot_actions(snapshots_of: Callable[[], Snapshots], env: dict) -> dict[str, Action]:
+    """``snapshots_of()``: the workspace's snapshots, made on first use."""
 
     def _name(request: Request, key: str = "name") -> str:
         value = request.params.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise SnapshotError(Reason("snapshot.name_missing", "A snapshot needs a name."))
+            raise InputError(Reason("snapshot.name_missing", "A snapshot needs a name."))
         return value.strip()
 
     def save(request: Request, trace: Trace) -> dict:
+        snapshots = snapshots_of()
         note = request.params.get("note") or ""
         if not isinstance(note, str):
             raise CloudError(-501007, Reason("snapshot.note_param", "note must be a string"))
@@ -37,6 +39,7 @@ def snapshot_actions(snapshots: Snapshots, env: dict) -> dict[str, Action]:
         return {"snapshot": snapshot.summary()}
 
     def list_snapshots(request: Request, trace: Trace) -> dict:
+        store = snapshots_of().store
         found = store.all()
         latest = store.latest_checkpoint()
         return {"snapshots": [s.summary() for s in found], "undo": latest.summary() if latest else None}
@@ -44,30 +47,33 @@ def snapshot_actions(snapshots: Snapshots, env: dict) -> dict[str, Action]:
     def checkpoint(request: Request, trace: Trace) -> dict:
         trigger = Reason.from_dict(request.params.get("trigger")) or Reason(
             "snapshot.trigger_by_hand", "Taken by hand")
-        snapshot = snapshots.checkpoint(trigger)
+        snapshot = snapshots_of().checkpoint(trigger)
         trace.target = snapshot.name
         return {"snapshot": snapshot.summary()}
 
     def _restore(target, trigger: Reason, trace: Trace) -> dict:
+        snapshots = snapshots_of()
         before = snapshots.checkpoint(trigger)
         outcome = snapshots.restore(target)
         trace.target = target.name
         return {**outcome, "checkpoint": before.summary()}
 
     def restore(request: Request, trace: Trace) -> dict:
-        target = store.find(_name(request))
+        target = snapshots_of().store.find(_name(request))
         return _restore(target, Reason("snapshot.trigger_restore", "Before restoring {name}", name=target.name), trace)
 
     def reset(request: Request, trace: Trace) -> dict:
-        return _restore(snapshots.initial(), Reason("snapshot.trigger_reset", "Before resetting to the start"), trace)
+        return _restore(snapshots_of().initial(), Reason("snapshot.trigger_reset", "Before resetting to the start"), trace)
 
     def undo(request: Request, trace: Trace) -> dict:
-        latest = store.latest_checkpoint()
+        latest = snapshots_of().store.latest_checkpoint()
         if latest is None:
-            raise SnapshotError(Reason("snapshot.nothing_to_undo", "There is no checkpoint to go back to."))
+            raise InputError(Reason("snapshot.nothing_to_undo", "There is no checkpoint to go back to."))
         return _restore(latest, Reason("snapshot.trigger_undo", "Before undoing to {name}", name=latest.name), trace)
 
     def diff(request: Request, trace: Trace) -> dict:
+        snapshots = snapshots_of()
+        store = snapshots.store
         before = store.find(_name(request, "from"))
         to = request.params.get("to")
         after = store.find(_name(request, "to")) if to not in (None, "", "now") else None
@@ -75,7 +81,7 @@ def snapshot_actions(snapshots: Snapshots, env: dict) -> dict[str, Action]:
         return snapshots.diff(before, after)
 
     def delete(request: Request, trace: Trace) -> dict:
-        gone = store.delete(_name(request))
+        gone = snapshots_of().store.delete(_name(request))
         trace.target = gone.name
         return {"deleted": gone.summary()}
 
@@ -83,6 +89,10 @@ def snapshot_actions(snapshots: Snapshots, env: dict) -> dict[str, Action]:
         local = request.params.get("localPath")
         if not isinstance(local, str) or not local:
             raise CloudError(-501007, Reason("snapshot.local_path_param", "localPath must name the file to write"))
+        from app.core.snapshots.scenario import write_scenario
+
+        snapshots = snapshots_of()
+        store = snapshots.store
         name = request.params.get("name")
         if name:
             snapshot = store.find(str(name))
@@ -96,14 +106,18 @@ def snapshot_actions(snapshots: Snapshots, env: dict) -> dict[str, Action]:
                 collections=state.collections, files=files, workspace=state.workspace, auth=state.auth,
                 functions=meta.get("functions") or {}, progress=request.progress)
         else:
-            outcome = _export_now(Path(local), request)
+            outcome = _export_now(snapshots, Path(local), request)
         trace.target = outcome["localPath"]
         return outcome
 
-    def _export_now(local: Path, request: Request) -> dict:
+    def _export_now(snapshots: Snapshots, local: Path, request: Request) -> dict:
         import shutil
         import time
 
+        from app.core.snapshots.scenario import write_scenario
+        from app.core.snapshots.store import capture, project_code_hashes
+
+        store = snapshots.store
         with store.lock:
             scratch = store.stage_folder()
             try:

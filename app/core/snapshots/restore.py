@@ -21,10 +21,13 @@ import logging
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.jsonfile import fsync_dir, make_private_dir, write_json, write_text_atomic
-from app.core.snapshots.store import Snapshot, SnapshotStore, clone_or_copy, link_or_copy
 from app.core.storage.cloudpaths import disk_path
+
+if TYPE_CHECKING:  # every open calls recover(); only a restore needs the snapshots' code
+    from app.core.snapshots.store import Snapshot, SnapshotStore
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,8 @@ def stage(data_dir: Path, snapshots: SnapshotStore, snapshot: Snapshot, *, works
 
 def _stage(staging: Path, snapshots: SnapshotStore, snapshot: Snapshot, workspace_file: dict,
            index_secret: str, index_port: int) -> tuple[dict[str, list[dict]], int]:
+    from app.core.snapshots.store import clone_or_copy, link_or_copy
+
     make_private_dir(staging)
     db = staging / "db"
     db.mkdir(mode=0o700)
