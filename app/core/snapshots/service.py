@@ -70,7 +70,8 @@ class Snapshots:
             scratch = self.store.root / ".saving-initial-build"
             try:
                 captured = self._build_initial(scratch)
-                return self.store.save_captured(captured, name="initial", kind=INITIAL)
+                return self.store.save_captured(captured, name="initial", kind=INITIAL,
+                                                code_hashes=self._code_hashes())
             finally:
                 import shutil
 
