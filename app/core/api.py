@@ -19,6 +19,7 @@ from app.core import jsontext
 from app.core.database.ejson import iso_date, to_ejson
 from app.core.database.permissions import LABELS_EN as DATABASE_MODE_LABELS_EN
 from app.core.database.permissions import LABELS_ZH as DATABASE_MODE_LABELS_ZH
+from app.core.database.permissions import DEFAULT_MODE as DEFAULT_DATABASE_MODE
 from app.core.database.permissions import MODES as DATABASE_MODES
 from app.core.database.rerun import READS as RERUNNABLE_READS
 from app.core.database.rerun import WRITES as RERUNNABLE_WRITES
@@ -51,7 +52,7 @@ from app.core.workspace import Workspace
 from app.core.workspace_lock import WorkspaceBusy
 
 __all__ = [
-    "DATABASE_MODES", "DATABASE_MODE_LABELS_EN", "DATABASE_MODE_LABELS_ZH", "OUTCOME_DENIED",
+    "DATABASE_MODES", "DATABASE_MODE_LABELS_EN", "DEFAULT_DATABASE_MODE", "DATABASE_MODE_LABELS_ZH", "OUTCOME_DENIED",
     "OUTCOME_ERROR", "OUTCOME_OK", "RERUNNABLE_READS", "RERUNNABLE_WRITES", "RULES_MODE", "RULES_MODE_LABEL_EN", "RULES_MODE_LABEL_ZH", "SOURCE_CLI", "SOURCE_CLIENT", "SOURCE_CONSOLE", "STORAGE_MODES",
     "STORAGE_MODE_LABELS_EN", "STORAGE_MODE_LABELS_ZH", "CODE_WORDS", "Caller", "CloudError", "Decision", "Event",
     "HolderUnreachable", "InputError", "ProjectError", "Invocation", "JsonTextError", "Persona", "Reason", "RemoteApi", "Request", "SimulatorError",

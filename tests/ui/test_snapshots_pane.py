@@ -167,7 +167,7 @@ def test_undo_after_deleting_a_collection_from_the_status_bar(start, qloop):
     assert not offer.isVisible()
     qloop.run_until_complete(bridge.request("database.deleteCollection", {"collectionName": "todos"}))
     qloop.run_until_complete(eventually(offer.isVisible))
-    assert offer.text() == "Saved the checkpoint checkpoint-1 (Before deleting the collection todos)"
+    assert offer.text() == "Saved the checkpoint checkpoint-1 (before deleting the collection todos)"
     offer.undo_button.click()
     qloop.run_until_complete(eventually(lambda: offer.text().startswith("Restored checkpoint-1.")))
     settle(qloop, bridge)

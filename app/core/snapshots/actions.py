@@ -46,7 +46,7 @@ def snapshot_actions(snapshots_of: Callable[[], Snapshots], env: dict) -> dict[s
 
     def checkpoint(request: Request, trace: Trace) -> dict:
         trigger = Reason.from_dict(request.params.get("trigger")) or Reason(
-            "snapshot.trigger_by_hand", "Taken by hand")
+            "snapshot.trigger_by_hand", "taken by hand")
         snapshot = snapshots_of().checkpoint(trigger)
         trace.target = snapshot.name
         return {"snapshot": snapshot.summary()}
@@ -60,16 +60,16 @@ def snapshot_actions(snapshots_of: Callable[[], Snapshots], env: dict) -> dict[s
 
     def restore(request: Request, trace: Trace) -> dict:
         target = snapshots_of().store.find(_name(request))
-        return _restore(target, Reason("snapshot.trigger_restore", "Before restoring {name}", name=target.name), trace)
+        return _restore(target, Reason("snapshot.trigger_restore", "before restoring {name}", name=target.name), trace)
 
     def reset(request: Request, trace: Trace) -> dict:
-        return _restore(snapshots_of().initial(), Reason("snapshot.trigger_reset", "Before resetting to the start"), trace)
+        return _restore(snapshots_of().initial(), Reason("snapshot.trigger_reset", "before resetting to the start"), trace)
 
     def undo(request: Request, trace: Trace) -> dict:
         latest = snapshots_of().store.latest_checkpoint()
         if latest is None:
             raise InputError(Reason("snapshot.nothing_to_undo", "There is no checkpoint to go back to."))
-        return _restore(latest, Reason("snapshot.trigger_undo", "Before undoing to {name}", name=latest.name), trace)
+        return _restore(latest, Reason("snapshot.trigger_undo", "before undoing to {name}", name=latest.name), trace)
 
     def diff(request: Request, trace: Trace) -> dict:
         snapshots = snapshots_of()
@@ -157,15 +157,15 @@ def destructive_trigger(request: Request) -> Reason | None:
     collection = str(params.get("collectionName") or "")
     action = request.action
     if action == "database.deleteCollection":
-        return Reason("snapshot.trigger_delete_collection", "Before deleting the collection {name}", name=collection)
+        return Reason("snapshot.trigger_delete_collection", "before deleting the collection {name}", name=collection)
     if action in ("database.importFile", "database.importDocuments") and params.get("conflict") == "upsert":
-        return Reason("snapshot.trigger_import_upsert", "Before importing into {name}, replacing documents",
+        return Reason("snapshot.trigger_import_upsert", "before importing into {name}, replacing documents",
                       name=collection)
     if action == "database.removeDocument" and params.get("multi") is True:
-        return Reason("snapshot.trigger_bulk_delete", "Before deleting documents of {name}", name=collection)
+        return Reason("snapshot.trigger_bulk_delete", "before deleting documents of {name}", name=collection)
     if action == "storage.batchDeleteFile" and isinstance(params.get("fileid_list"), list) \
             and len(params["fileid_list"]) > 1:
-        return Reason("snapshot.trigger_delete_files", "Before deleting {count} files", count=len(params["fileid_list"]))
+        return Reason("snapshot.trigger_delete_files", "before deleting {count} files", count=len(params["fileid_list"]))
     return None
 
 

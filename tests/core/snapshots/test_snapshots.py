@@ -165,7 +165,7 @@ def test_an_import_that_replaces_documents_and_a_bulk_file_delete_take_checkpoin
     ids = [demo.storage.file_id(r.path) for r in demo.storage.files()[:2]]
     demo.handle(console("storage.batchDeleteFile", fileid_list=ids))
     assert demo.handle(console("snapshot.list"))["undo"]["trigger"] == {
-        "id": "snapshot.trigger_delete_files", "template": "Before deleting {count} files", "params": {"count": 2}}
+        "id": "snapshot.trigger_delete_files", "template": "before deleting {count} files", "params": {"count": 2}}
 
 
 def test_plain_writes_and_project_code_take_no_checkpoint(demo):

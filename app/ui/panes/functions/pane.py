@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
-from app.core.api import Caller, InputError, Invocation, JsonTextError, Reason, jsontext
+from app.core.api import OUTCOME_OK, Caller, InputError, Invocation, JsonTextError, Reason, jsontext
 from app.ui.async_slot import async_slot
-from app.ui.bridge import WorkspaceBridge
+from app.ui.bridge import RESTORES, WorkspaceBridge
 from app.ui.panes.functions.models import FunctionRow, FunctionsModel, InvocationsModel, node_problem
 from app.ui.panes.persona_box import PersonaBox
 from app.ui.messages import InlineMessage
@@ -289,6 +289,8 @@ class FunctionsPane(QWidget):
     def _on_bridge_event_logged(self, event) -> None:
         if event.action == "functions.invokeFunction" and event.target == self._name and self.isVisible():
             self._history_timer.start()  # e.g. a timer trigger or a call from another function
+        elif event.action in RESTORES and event.outcome == OUTCOME_OK:
+            self.refresh_functions()  # a restored state has its own presets and runtimes
 
     # -- presets -------------------------------------------------------------------------------
 

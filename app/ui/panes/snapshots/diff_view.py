@@ -4,9 +4,10 @@ fields (before → after), storage files, personas, users and settings."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,6 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.api import (
+    DATABASE_MODE_LABELS_EN,
+    DATABASE_MODE_LABELS_ZH,
+    DEFAULT_DATABASE_MODE,
+    RULES_MODE,
+    RULES_MODE_LABEL_EN,
+    RULES_MODE_LABEL_ZH,
+)
 from app.ui.panes.storage.models import human_size
 from app.ui.widgets import WrapLabel, as_javascript_numbers
 
@@ -35,9 +44,11 @@ def compact(value: Any) -> str:
 class DiffDialog(QDialog):
     """A ``snapshot.diff`` answer, readable; kept open beside the pane (not modal)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 persona_by_openid: Callable[[str | None], Any] = lambda openid: None) -> None:
         super().__init__(parent)
         self.diff: dict | None = None
+        self._persona_by_openid = persona_by_openid  # a file's owner is shown by persona name
         self.summary = WrapLabel()
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tree = QTreeWidget()
@@ -106,8 +117,8 @@ class DiffDialog(QDialog):
         item = self._item(status, title, self.tr("{n} documents").format(n=count["before"]),
                           self.tr("{n} documents").format(n=count["after"]))
         if "mode" in collection:
-            item.addChild(self._item("changed", self.tr("Permission"), collection["mode"]["before"] or "—",
-                                     collection["mode"]["after"] or "—"))
+            item.addChild(self._item("changed", self.tr("Permission"), self._mode(collection["mode"]["before"]),
+                                     self._mode(collection["mode"]["after"])))
         if "rules" in collection:
             rules = collection["rules"]
             item.addChild(self._item("changed", self.tr("Security rules"), _value(rules.get("before")),
@@ -149,10 +160,22 @@ class DiffDialog(QDialog):
         for entry in changed:
             what = ", ".join(what_words.get(w, w) for w in entry.get("what", []))
             file_item = self._item("changed", f"~ {entry['path']} ({what})",
-                                   _file_side(entry.get("sizeBefore"), entry.get("ownerBefore")),
-                                   _file_side(entry.get("sizeAfter"), entry.get("ownerAfter")))
+                                   _file_side(entry.get("sizeBefore"), self._owner(entry.get("ownerBefore"))),
+                                   _file_side(entry.get("sizeAfter"), self._owner(entry.get("ownerAfter"))))
             item.addChild(file_item)
         return item
+
+    def _mode(self, mode: str | None) -> str:
+        """A permission mode as the console's 数据权限 names it (the default when none was set)."""
+        zh = QLocale().name().startswith("zh")
+        labels = {**(DATABASE_MODE_LABELS_ZH if zh else DATABASE_MODE_LABELS_EN),
+                  RULES_MODE: RULES_MODE_LABEL_ZH if zh else RULES_MODE_LABEL_EN}
+        mode = mode or DEFAULT_DATABASE_MODE
+        return labels.get(mode, mode)
+
+    def _owner(self, openid: str | None) -> str | None:
+        persona = self._persona_by_openid(openid) if openid else None
+        return persona.name if persona is not None else openid
 
     def _personas_item(self, personas: dict) -> QTreeWidgetItem | None:
         added, removed, changed = personas.get("added", []), personas.get("removed", []), personas.get("changed", [])

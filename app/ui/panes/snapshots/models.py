@@ -27,12 +27,12 @@ def kind_label(kind: str) -> str:
 
 
 def trigger_text(summary: dict) -> str:
-    """Why a checkpoint was taken ("Before deleting the collection todos"), in the UI's language."""
+    """Why a checkpoint was taken ("before deleting the collection todos"), in the UI's language."""
     return say(summary.get("trigger")) if summary.get("trigger") else ""
 
 
 def checkpoint_label(summary: dict) -> str:
-    """A checkpoint by name with why it was taken: "checkpoint-3 (Before deleting …)"."""
+    """A checkpoint by name with why it was taken: "checkpoint-3 (before deleting …)"."""
     why = trigger_text(summary)
     if not why:
         return summary["name"]

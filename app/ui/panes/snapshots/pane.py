@@ -217,7 +217,7 @@ class SnapshotsPane(QWidget):
                 params = {"from": rows[0]["name"], "to": rows[1]["name"]}
             diff = await self._bridge.request("snapshot.diff", params)
             if self.diff_dialog is None:
-                self.diff_dialog = DiffDialog(self)
+                self.diff_dialog = DiffDialog(self, self._bridge.persona_by_openid)
             self.diff_dialog.show_diff(diff)
             if self.diff_dialog.isVisible():
                 self.diff_dialog.raise_()  # behind the window since the last comparison
