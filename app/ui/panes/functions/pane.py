@@ -289,8 +289,8 @@ class FunctionsPane(QWidget):
     def _on_bridge_event_logged(self, event) -> None:
         if event.action == "functions.invokeFunction" and event.target == self._name and self.isVisible():
             self._history_timer.start()  # e.g. a timer trigger or a call from another function
-        elif event.action in RESTORES and event.outcome == OUTCOME_OK:
-            self.refresh_functions()  # a restored state has its own presets and runtimes
+        elif event.action in RESTORES and event.outcome == OUTCOME_OK and self.isVisible():
+            self._reload.start()  # a restored state has its own presets and runtimes (hidden: at its next show)
 
     # -- presets -------------------------------------------------------------------------------
 
