@@ -7,6 +7,7 @@ from itertools import islice
 from typing import Any
 
 from app.core.database.failures import invalid_param
+from app.core.database.geo_query import near_order
 from app.core.database.ordering import Order, sort_documents
 from app.core.database.projection import compile_projection
 from app.core.database.query import compile_query
@@ -20,7 +21,8 @@ def find(
     limit: int | None = None,
     projection: Mapping[str, Any] | None = None,
 ) -> list[dict]:
-    """The matching documents as new objects, in ``order`` (else input order).
+    """The matching documents as new objects, in ``order`` (else nearest first for a geoNear
+    query, else input order).
 
     ``limit`` None or 0 means no limit (Mongo); default and maximum limits are the
     service's business (spec §3.6). The sort is stable, so ties keep input order.
@@ -29,8 +31,11 @@ def find(
     match = compile_query(query)
     project = compile_projection(projection)
     stop = skip + limit if limit else None
+    near = near_order(query)  # checked always; an explicit order wins over its order (Mongo)
     if order:
         page = sort_documents((doc for doc in docs if match(doc)), order, stop)[skip:]
+    elif near is not None:
+        page = sorted((doc for doc in docs if match(doc)), key=near)[skip:stop]
     else:
         # Without a sort, stop scanning as soon as the page is full.
         page = list(islice((doc for doc in docs if match(doc)), skip, stop))

@@ -197,9 +197,6 @@ def type_test(arg: Any) -> ValueTest:
 
 def unsupported(op: str, *, top_level: bool = False) -> Exception:
     """The error for an operator that Mongo lacks or the simulator does not implement."""
-    if op in ("$near", "$nearSphere", "$geoWithin", "$geoIntersects", "$geoNear"):
-        return invalid_command(Reason("query.geo_unsupported", "{op}: geo queries are not supported by the simulator",
-                                       op=op))
     if op in ("$where", "$text", "$jsonSchema", "$search"):
         return invalid_command(Reason(
             "query.op_unsupported", "{op} is not supported by the simulator", op=op

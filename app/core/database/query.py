@@ -27,6 +27,7 @@ from app.core.database.operators import (
     unsupported,
 )
 from app.core.database.fieldpaths import Parts, split_path, walk_doc
+from app.core.database.geo_query import GEO_OPERATORS, geo_test
 from app.core.database.regex import compile_regex, regex_literal
 from app.core.database.regex_budget import regex_budget
 from app.core.database.values import MISSING, truthy
@@ -227,6 +228,8 @@ def value_test(op: str, arg: Any) -> ValueTest:
         return regex_test(regex_literal({op: arg}))
     if op == "$elemMatch":
         return _elem_match_test(arg)
+    if op in GEO_OPERATORS:
+        return geo_test(op, arg)
     raise unsupported(op)
 
 

@@ -24,6 +24,7 @@ from app.ui.reason_texts import (
     database_query,
     functions,
     general,
+    geo,
     openapi,
     openapi_messages,
     openapi_opendata,
@@ -36,7 +37,7 @@ from app.ui.reason_texts import (
 
 ZH: dict[str, str] = {}
 for _part in (general, database, database_query, aggregate_stages, aggregate_expressions, storage, functions, rules,
-              openapi, openapi_opendata, openapi_messages, openapi_security, watch, snapshots):
+              openapi, openapi_opendata, openapi_messages, openapi_security, watch, snapshots, geo):
     _overlap = ZH.keys() & _part.ZH.keys()
     assert not _overlap, f"message ids defined twice: {sorted(_overlap)}"
     ZH.update(_part.ZH)

@@ -81,7 +81,7 @@ ZH: dict[str, str] = {
     "aggregate.geo_near_key": "$geoNear 的参数 'key' 必须是非空字符串",
     "aggregate.geo_near_number": "{name} 必须是数值，而不是 {type}",
     "aggregate.geo_near_no_index": "$geoNear 需要 2d 或 2dsphere 索引，但没有找到（wxsim 没有索引：它会找存有 "
-                                   "db.Geo.Point 值的字段，但一个也没找到）",
+                                   "db.Geo 值的字段，但一个也没找到）",
     "aggregate.geo_near_many_indexes": "有不止一个 2dsphere 索引，不确定 $geoNear 该用哪个（wxsim 在 {fields} 中都找到了"
                                        "地理位置点：请用 'key' 指定一个）",
     # $unwind (aggregate/unwinding.py)

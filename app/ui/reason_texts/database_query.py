@@ -20,7 +20,6 @@ ZH: dict[str, str] = {
     "query.size_whole": "$size 需要一个整数",
     "query.size_negative": "无法解析 $size：需要一个非负数",
     "query.type_alias": "未知的类型名：{item}",
-    "query.geo_unsupported": "{op}：模拟器不支持地理位置查询",
     "query.op_unsupported": "模拟器不支持 {op}",
     "query.unknown_top_operator": "未知的顶层操作符：{op}",
     "query.unknown_operator": "未知的操作符：{op}",

@@ -1,10 +1,11 @@
 """``$geoNear``: documents with their distance from a point, nearest first (spec §3.14).
 
 The cloud needs a geo index and finds the location field through it; wxsim has no indexes, so
-it uses ``key`` if given, else the one top-level field whose values are GeoJSON points
-(``db.Geo.Point``). Distances to a GeoJSON ``near`` are great-circle metres on MongoDB's
-earth radius (6378.1 km); to a legacy ``[lng, lat]`` pair they are radians when ``spherical``
-and plain coordinate distances otherwise.
+it uses ``key`` if given, else the one top-level field whose values are GeoJSON (``db.Geo.*``).
+The geometry is ``database/geo.py``'s, shared with the geoNear query operator: distances to a
+GeoJSON ``near`` are great-circle metres on MongoDB's earth radius (6378.1 km) to the nearest
+point of the stored shape; to a legacy ``[lng, lat]`` pair they are radians when ``spherical``
+and plain coordinate distances otherwise (a 2d index's flat geometry, points only).
 """
 
 from __future__ import annotations
@@ -12,40 +13,29 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from app.core.database import geo
 from app.core.database.aggregate.basic import Stage
 from app.core.database.aggregate.core import fail
 from app.core.database.aggregate.joins import unknown_argument
 from app.core.database.aggregate.shaping import field_path, get_plain, set_field
+from app.core.database.geo_query import near_order
 from app.core.database.query import compile_query
 from app.core.database.values import is_number, type_name
 from app.core.reasons import Reason
 
-EARTH_RADIUS_M = 6378100.0
 _OPTIONS = ("near", "distanceField", "spherical", "maxDistance", "minDistance", "query", "includeLocs", "key",
             "distanceMultiplier", "uniqueDocs")
 
 
-def point_of(value: Any) -> tuple[float, float] | None:
-    """``(lng, lat)`` of a GeoJSON point or a legacy pair (array or two-field object), else None."""
-    if isinstance(value, dict):
-        if value.get("type") == "Point":
-            value = value.get("coordinates")
-        else:
-            value = list(value.values())
-    if type(value) is list and len(value) >= 2 and is_number(value[0]) and is_number(value[1]):
-        return float(value[0]), float(value[1])
-    return None
+def _near_point(value: Any) -> tuple[float, float] | None:
+    """``(lng, lat)`` of ``near``: a GeoJSON point or a legacy pair."""
+    if type(value) is dict and value.get("type") == "Point":
+        value = value.get("coordinates")
+    return geo.legacy_pair(value)
 
 
-def _is_geojson_point(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("type") == "Point" and point_of(value) is not None
-
-
-def _radians_apart(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance by the haversine formula, in radians."""
-    lng1, lat1, lng2, lat2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    return 2 * math.asin(min(1.0, math.sqrt(h)))
+def _is_geojson(value: Any) -> bool:
+    return type(value) is dict and isinstance(value.get("type"), str) and geo.stored_shape(value) is not None
 
 
 def geo_near(value: Any) -> Stage:
@@ -57,7 +47,7 @@ def geo_near(value: Any) -> Stage:
             raise fail(unknown_argument("$geoNear", key))
     if "near" not in value:
         raise fail(Reason("aggregate.geo_near_no_near", "$geoNear requires a 'near' option as an Array"))
-    center = point_of(value["near"])
+    center = _near_point(value["near"])
     if center is None:
         raise fail(Reason("aggregate.geo_near_bad_near", "$geoNear requires a 'near' option as an Array, or a "
                           "GeoJSON Point"))
@@ -65,10 +55,11 @@ def geo_near(value: Any) -> Stage:
         raise fail(Reason("aggregate.geo_near_distance_field", "$geoNear requires a 'distanceField' option as a "
                           "String"))
     distance_parts = field_path(value["distanceField"], "distanceField")
-    geojson = _is_geojson_point(value["near"])
+    geojson = type(value["near"]) is dict and value["near"].get("type") == "Point"
     spherical = geojson or bool(value.get("spherical", False))
     # GeoJSON distances are metres; legacy spherical ones radians (MongoDB's units).
-    scale = EARTH_RADIUS_M if geojson else 1.0
+    scale = geo.EARTH_RADIUS_M if geojson else 1.0
+    centre = geo.to_vec(*center)
     multiplier = _number(value, "distanceMultiplier", 1.0)
     if multiplier < 0:
         raise fail(Reason("aggregate.geo_near_multiplier", "distanceMultiplier must be nonnegative"))
@@ -78,6 +69,9 @@ def geo_near(value: Any) -> Stage:
     query = value.get("query")
     if query is not None and type(query) is not dict:
         raise fail(Reason("aggregate.geo_near_query", "query must be an object, not {type}", type=type_name(query)))
+    if query and near_order(query) is not None:
+        raise fail(Reason("aggregate.geo_near_query_near", "$geoNear, $near, and $nearSphere are not allowed in "
+                          "this context"))
     keep = compile_query(query) if query else None
     key = value.get("key")
     if key is not None and (type(key) is not str or not key):
@@ -92,13 +86,9 @@ def geo_near(value: Any) -> Stage:
             if keep is not None and not keep(doc):
                 continue
             location = get_plain(doc, parts)
-            point = point_of(location)
-            if point is None:
+            distance = _distance(location, center, centre, spherical) * scale
+            if distance == math.inf:
                 continue
-            if spherical:
-                distance = _radians_apart(center, point) * scale
-            else:
-                distance = math.dist(center, point)
             if not low <= distance <= high:
                 continue
             new = dict(doc)
@@ -112,6 +102,15 @@ def geo_near(value: Any) -> Stage:
     return run
 
 
+def _distance(location: Any, center: tuple[float, float], centre: geo.Vec, spherical: bool) -> float:
+    """Radians (spherical) or flat units to the location's shape; inf when it is not geo."""
+    if not spherical:
+        point = geo.legacy_pair(location.get("coordinates") if _is_geojson(location) else location)
+        return math.dist(center, point) if point is not None else math.inf
+    shape = geo.stored_shape(location)
+    return geo.distance(shape, centre) if shape is not None else math.inf
+
+
 def _number(spec: dict, name: str, default: float) -> float:
     value = spec.get(name, default)
     if not is_number(value):
@@ -121,11 +120,11 @@ def _number(spec: dict, name: str, default: float) -> float:
 
 
 def _location_field(docs: list) -> str:
-    """The one top-level field holding GeoJSON points: what a single 2dsphere index would cover."""
-    fields = {name for doc in docs for name, value in doc.items() if _is_geojson_point(value)}
+    """The one top-level field holding GeoJSON: what a single 2dsphere index would cover."""
+    fields = {name for doc in docs for name, value in doc.items() if _is_geojson(value)}
     if not fields:
         raise fail(Reason("aggregate.geo_near_no_index", "$geoNear requires a 2d or 2dsphere index, but none were "
-                          "found (wxsim has no indexes: it looks for a field holding db.Geo.Point values, and found "
+                          "found (wxsim has no indexes: it looks for a field holding db.Geo values, and found "
                           "none)"))
     if len(fields) > 1:
         raise fail(Reason("aggregate.geo_near_many_indexes", "There is more than one 2dsphere index; unsure which "

@@ -1,0 +1,40 @@
+"""Chinese texts of core's geo query reasons (app/core/database/geo.py, geo_query.py, aggregate/geonear.py)."""
+
+ZH: dict[str, str] = {
+    # GeoJSON values (geo.py)
+    "geo.multi_point_empty": "MultiPoint 的 coordinates 至少要有 1 个元素",
+    "geo.multi_line_empty": "MultiLineString 的 coordinates 至少要有 1 个元素",
+    "geo.multi_polygon_empty": "MultiPolygon 的 coordinates 至少要有 1 个元素",
+    "geo.collection_shape": "GeometryCollection 的 geometries 必须是对象数组",
+    "geo.unknown_type": "未知的 GeoJSON 类型：{kind}",
+    "geo.point_numbers": "点只能包含数值",
+    "geo.point_finite": "点的坐标必须是有限数值",
+    "geo.out_of_bounds": "经度/纬度超出范围，经度：{lng} 纬度：{lat}",
+    "geo.coordinates_array": "GeoJSON 的 coordinates 必须是坐标数组",
+    "geo.line_two": "GeoJSON LineString 至少要有 2 个顶点",
+    "geo.polygon_loops": "Polygon 的 coordinates 必须是环的数组",
+    "geo.loop_empty": "环没有顶点",
+    "geo.loop_open": "环没有闭合（首尾两个点必须相同）",
+    "geo.loop_three": "环至少要有 3 个不同的顶点",
+    # query operators (geo_query.py)
+    "geo.near_legacy": "{op}：模拟器只支持 GeoJSON 形式 {{$geometry: Point, $maxDistance, $minDistance}}",
+    "geo.near_extra_field": "用 GeoJSON 点做 geo near 查询时只接受一个参数，多出的字段：{field}",
+    "geo.near_not_point": "$geometry 必须是 GeoJSON 点",
+    "geo.near_point": "geo near 查询的 $geometry 参数不是有效的点：{value}（{problem}）",
+    "geo.distance_number": "{name} 必须是数值",
+    "geo.distance_negative": "{name} 不能是负数",
+    "geo.within_shape": "{op} 不支持所给的几何图形：{value}",
+    "geo.center_sphere_shape": "$centerSphere 需要 [[经度, 纬度], 以弧度计的半径]，而不是 {value}",
+    "geo.point_shape": "点必须是数组或对象",
+    "geo.point_two": "点只能包含两个数值",
+    "geo.radius": "半径必须是非负数",
+    "geo.circle_fields": "圆形区域只允许 2 个字段",
+    "geo.specifier": "{op}：未知的地理位置说明：{value}",
+    "geo.legacy_shape": "{op}：模拟器不支持 {shape}（平面、旧式坐标）；请使用 $geometry 或 $centerSphere",
+    "geo.geometry_object": "$geometry 必须是 GeoJSON 对象，而不是 {value}",
+    "geo.bad_geojson": "{op}：{problem}：{value}",
+    "geo.too_many_near": "geoNear 表达式太多（一个查询只能有一个）",
+    "geo.near_not_top": "GEO_NEAR 必须是顶层表达式（不能放在 $or、$nor、$not 或 $elemMatch 里）",
+    # the $geoNear stage (aggregate/geonear.py)
+    "aggregate.geo_near_query_near": "$geoNear 的 query 中不能使用 $geoNear、$near 和 $nearSphere",
+}
