@@ -52,9 +52,30 @@ class QueryCommand extends LogicCommand {
 
   _setFieldName (fieldName) { return new QueryCommand(this.operator, this.operands, fieldName) }
 
-  geoNear (val) { return this.and(Command.geoNear(val)._setField(this.fieldName)) }
-  geoWithin (val) { return this.and(Command.geoWithin(val)._setField(this.fieldName)) }
-  geoIntersects (val) { return this.and(Command.geoIntersects(val)._setField(this.fieldName)) }
+  // Only the chained forms check their operand, as @cloudbase/database's QueryCommand does; the
+  // top-level `_.geoNear(...)` is checked when the query is serialized (serializer.js).
+  geoNear (val) {
+    if (!(val.geometry instanceof geo.Point)) throw geoTypeError('geometry', val.geometry, 'Point')
+    if (val.maxDistance !== undefined && !isNumber(val.maxDistance)) throw geoTypeError('maxDistance', val.maxDistance, 'Number')
+    if (val.minDistance !== undefined && !isNumber(val.minDistance)) throw geoTypeError('minDistance', val.minDistance, 'Number')
+    return this.and(new QueryCommand('geoNear', [val], this.fieldName))
+  }
+
+  geoWithin (val) {
+    // isCentersPhere throws rather than answering false, so its message is what a bad operand meets.
+    if (!(val.geometry instanceof geo.MultiPolygon) && !(val.geometry instanceof geo.Polygon) && !geo.isCentersPhere(val.centerSphere)) {
+      throw geoTypeError('geometry', val.geometry, 'Polygon or MultiPolygon')
+    }
+    return this.and(new QueryCommand('geoWithin', [val], this.fieldName))
+  }
+
+  geoIntersects (val) {
+    if (![geo.Point, geo.LineString, geo.Polygon, geo.MultiPoint, geo.MultiLineString, geo.MultiPolygon].some((K) => val.geometry instanceof K)) {
+      throw geoTypeError('geometry', val.geometry, 'Point, LineString, Polygon, MultiPoint, MultiLineString or MultiPolygon')
+    }
+    return this.and(new QueryCommand('geoIntersects', [val], this.fieldName))
+  }
+
   _setField (name) { return name === T.UNSET_FIELD_NAME ? this : this._setFieldName(name) }
 }
 
@@ -112,26 +133,9 @@ const Command = {
     if (args.length === 2) return new QueryCommand('mod', [[args[0], args[1]]])
     return new QueryCommand('mod', args)
   },
-  geoNear (val) {
-    if (!(val && val.geometry instanceof geo.Point)) throw geoTypeError('geometry', val && val.geometry, 'Point')
-    if (val.maxDistance !== undefined && !isNumber(val.maxDistance)) throw geoTypeError('maxDistance', val.maxDistance, 'Number')
-    if (val.minDistance !== undefined && !isNumber(val.minDistance)) throw geoTypeError('minDistance', val.minDistance, 'Number')
-    return new QueryCommand('geoNear', [val])
-  },
-  geoWithin (val) {
-    const g = val && val.geometry
-    if (!(g instanceof geo.Polygon) && !(g instanceof geo.MultiPolygon) && !(val && val.centerSphere)) {
-      throw geoTypeError('geometry', g, 'Polygon or MultiPolygon')
-    }
-    return new QueryCommand('geoWithin', [val])
-  },
-  geoIntersects (val) {
-    const g = val && val.geometry
-    if (![geo.Point, geo.LineString, geo.Polygon, geo.MultiPoint, geo.MultiLineString, geo.MultiPolygon].some((K) => g instanceof K)) {
-      throw geoTypeError('geometry', g, 'Point, LineString, Polygon, MultiPoint, MultiLineString or MultiPolygon')
-    }
-    return new QueryCommand('geoIntersects', [val])
-  },
+  geoNear: (val) => new QueryCommand('geoNear', [val]),
+  geoWithin: (val) => new QueryCommand('geoWithin', [val]),
+  geoIntersects: (val) => new QueryCommand('geoIntersects', [val]),
   and: (...args) => new LogicCommand('and', argList(args)),
   or: (...args) => new LogicCommand('or', argList(args)),
   nor: (...args) => new LogicCommand('nor', argList(args)),

@@ -134,4 +134,17 @@ function makeGeo () {
   return geo
 }
 
-module.exports = { ...CLASSES, fromGeoJSON, makeGeo, checkDegree }
+/** `centerSphere: [Point | [lng, lat], radians]`, checked as Validate.isCentersPhere does (it throws). */
+function isCentersPhere (param) {
+  if (isArray(param) && param.length === 2) {
+    if (getType(param[0]) === 'object' && param[0]._internalType === T.GEO_POINT && typeof param[1] === 'number') return true
+    if (isArray(param[0]) && param[0].length === 2) {
+      checkDegree('longitude', param[0][0])
+      checkDegree('latitude', param[0][1])
+      if (typeof param[1] === 'number') return true
+    }
+  }
+  throw new Error('centersPhere结构不合法')
+}
+
+module.exports = { ...CLASSES, fromGeoJSON, makeGeo, checkDegree, isCentersPhere }

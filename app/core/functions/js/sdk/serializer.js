@@ -4,6 +4,7 @@
 'use strict'
 const { getType, isObject, isArray, isDate, isRegExp, isInternalObject, T } = require('wxsim:sdk/types')
 const { UpdateCommand, isLogicCommand, isQueryCommand, isUpdateCommand } = require('wxsim:sdk/commands')
+const geo = require('wxsim:sdk/geo')
 
 const isConversionRequired = (val) => isInternalObject(val) || isDate(val) || isRegExp(val)
 const isOperator = (key) => /^\$/.test(key)
@@ -95,20 +96,22 @@ function encodeComparison (query) {
   const field = query.fieldName
   const op = query.operator
   if (op === 'in' || op === 'nin' || op === 'all') return { [field]: { ['$' + op]: serialize(query.operands) } }
+  // `options` as the SDK names it, so a bad operand fails with its very TypeError
+  // ("options.geometry.toJSON is not a function").
+  const options = query.operands[0]
   if (op === 'geoNear') {
-    const o = query.operands[0]
-    return { [field]: { $nearSphere: { $geometry: o.geometry.toJSON(), $maxDistance: o.maxDistance, $minDistance: o.minDistance } } }
+    return { [field]: { $nearSphere: { $geometry: options.geometry.toJSON(), $maxDistance: options.maxDistance, $minDistance: options.minDistance } } }
   }
   if (op === 'geoWithin') {
-    const o = query.operands[0]
-    if (o.centerSphere) {
-      const [center, radius] = o.centerSphere
-      const coords = center && center._internalType === T.GEO_POINT ? center.toJSON().coordinates : center
+    if (options.centerSphere) {
+      geo.isCentersPhere(options.centerSphere)
+      const [center, radius] = options.centerSphere
+      const coords = center._internalType === T.GEO_POINT ? center.toJSON().coordinates : center
       return { [field]: { $geoWithin: { $centerSphere: [coords, radius] } } }
     }
-    return { [field]: { $geoWithin: { $geometry: o.geometry.toJSON() } } }
+    return { [field]: { $geoWithin: { $geometry: options.geometry.toJSON() } } }
   }
-  if (op === 'geoIntersects') return { [field]: { $geoIntersects: { $geometry: query.operands[0].geometry.toJSON() } } }
+  if (op === 'geoIntersects') return { [field]: { $geoIntersects: { $geometry: options.geometry.toJSON() } } }
   return { [field]: { [op === 'neq' ? '$ne' : '$' + op]: serialize(query.operands[0]) } }
 }
 
