@@ -9,6 +9,8 @@ from app.core.database import ejson
 from app.core.database.permissions import MODES, Access
 from app.core.database.rules_guard import CUSTOM, custom_rules, with_openid
 from app.core.database.failures import collection_name_required, invalid_ejson
+from app.core.database.field_names import ids_as_text, refuse_dollar_fields
+from app.core.database.find_and_modify import modify_and_return, transaction_unsupported
 from app.core.database.service import DatabaseService, PermissionDenied, data_should_be_object
 from app.core.database.transactions import Transactions
 from app.core.database.update import apply_update
@@ -54,11 +56,12 @@ def document_actions(service: DatabaseService, transactions: Transactions) -> di
         data = request.params.get("data")
         docs = data if isinstance(data, list) else [data]
         decoded = [service.resolve_server_dates(_decode(item)) for item in docs]
+        refuse_dollar_fields(decoded)
         if p.transaction is not None:
-            return in_tx.insert(p, decoded)
+            return ids_as_text(in_tx.insert(p, decoded))
         ids, access = service.insert(request.caller, p.collection, decoded)
         p.allow(access, Reason("database.outcome_added", "{n} added", n=len(ids)))
-        return {"insertedIds": ids}
+        return ids_as_text({"insertedIds": ids})
 
     def modify_document(request: Request, trace: Trace) -> dict:
         p = _Params(request, trace, service)
@@ -77,6 +80,17 @@ def document_actions(service: DatabaseService, transactions: Transactions) -> di
                 else Reason("database.outcome_updated", "{n} updated", n=modified.updated))
         return {"updated": modified.updated, "upsert_id": modified.upsert_id}
 
+    def modify_and_return_doc(request: Request, trace: Trace) -> dict:
+        _admin_only(request)  # node-sdk's updateAndReturn: no mini program API sends it
+        p = _Params(request, trace, service)
+        data = service.resolve_server_dates(p.ejson("data"))
+        if not isinstance(data, dict) or not data:
+            raise CloudError(-501007, Reason("database.data_empty", "data must be a non-empty object"))
+        if p.transaction is not None:
+            raise transaction_unsupported()
+        return modify_and_return(service, p.collection, p.query, data, return_new=p.flag("returnNew", True),
+                                 upsert=p.flag("upsert", False))
+
     def remove_document(request: Request, trace: Trace) -> dict:
         p = _Params(request, trace, service)
         if p.transaction is not None:
@@ -93,6 +107,7 @@ def document_actions(service: DatabaseService, transactions: Transactions) -> di
         "database.insertDocument": Action(_denials(insert_document)),
         "database.modifyDocument": Action(_denials(modify_document)),
         "database.removeDocument": Action(_denials(remove_document)),
+        "database.modifyAndReturnDoc": Action(modify_and_return_doc),
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from bson import json_util
 from bson.int64 import Int64
+from bson.objectid import ObjectId
 from bson.regex import Regex
 
 from app.core import jsontext
@@ -85,20 +86,29 @@ def _flags(python_flags: int) -> str:
 
 
 def encode(value: Any) -> str:
-    """Relaxed EJSON text of engine values: dates as ``{"$date": "…Z"}``, the SDK parses it."""
-    return json.dumps(to_ejson(value), ensure_ascii=False, separators=(",", ":"))
+    """Relaxed EJSON text of engine values: dates as ``{"$date": "…Z"}``, the SDK parses it.
+
+    ObjectIds keep their ``{"$oid"}`` wrapper, so the text decodes back to the same values.
+    """
+    return json.dumps(to_ejson(value, object_ids=True), ensure_ascii=False, separators=(",", ":"))
 
 
-def to_ejson(value: Any) -> Any:
-    """Engine values → JSON-ready values with EJSON wrappers for dates and regexes."""
+def to_ejson(value: Any, *, object_ids: bool = False) -> Any:
+    """Engine values → JSON-ready values with EJSON wrappers for dates and regexes.
+
+    An ObjectId becomes its 24-hex string, as the backend answers it, unless ``object_ids``
+    asks for the ``{"$oid"}`` wrapper (text that must decode back to an ObjectId).
+    """
     if isinstance(value, dict):
-        return {key: to_ejson(item) for key, item in value.items()}
+        return {key: to_ejson(item, object_ids=object_ids) for key, item in value.items()}
     if isinstance(value, list):
-        return [to_ejson(item) for item in value]
+        return [to_ejson(item, object_ids=object_ids) for item in value]
     if isinstance(value, datetime):
         return {"$date": iso_date(value)}
     if isinstance(value, _PATTERN):
         return {"$regularExpression": {"pattern": value.pattern, "options": _flags(value.flags)}}
+    if isinstance(value, ObjectId):
+        return {"$oid": str(value)} if object_ids else str(value)
     return value
 
 

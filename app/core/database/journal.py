@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bson.objectid import ObjectId
+
 from app.core.database.ejson import decode as decode_ejson
 from app.core.database.ejson import iso_date, to_ejson
 from app.core.database.limits import not_finite, stored_form, too_deep
@@ -68,6 +70,8 @@ def _special(value: Any) -> Any:
         return to_ejson(value)
     if isinstance(value, (bytes, bytearray)):
         return {"$binary": {"base64": base64.b64encode(value).decode("ascii"), "subType": "00"}}
+    if isinstance(value, ObjectId):  # loads reads the wrapper back through decode_ejson
+        return {"$oid": str(value)}
     raise TypeError(f"a {type(value).__name__} cannot be stored in a document")
 
 

@@ -28,6 +28,7 @@ from app.core.database.operators import (
 )
 from app.core.database.fieldpaths import Parts, split_path, walk_doc
 from app.core.database.geo_query import GEO_OPERATORS, geo_test
+from app.core.database.json_schema import schema_predicate
 from app.core.database.regex import compile_regex, regex_literal
 from app.core.database.regex_budget import regex_budget
 from app.core.database.values import MISSING, truthy
@@ -129,6 +130,8 @@ def _top_level(op: str, spec: Any) -> Predicate:
         return lambda doc: truthy(expression(doc))
     if op == "$comment":
         return _always
+    if op == "$jsonSchema":
+        return schema_predicate(spec)
     raise unsupported(op, top_level=True)
 
 

@@ -20,6 +20,7 @@ from app.core.database.regex_budget import regex_budget
 from app.core.database.rules_guard import CUSTOM, RulesGuard
 from app.core.database.store import DocumentStore, DuplicateIdError
 from app.core.database.update import apply_update
+from app.core.database.values import is_object_id
 from app.core.errors import CloudError
 from app.core.reasons import Reason
 from app.core.requests import Caller
@@ -163,7 +164,7 @@ class DatabaseService:
             doc_id = doc.pop("_id", None)
             if doc_id is None:
                 doc_id = self.new_id()
-            elif type(doc_id) not in (str, int, float):
+            elif type(doc_id) not in (str, int, float) and not is_object_id(doc_id):
                 raise CloudError(-501007, Reason("database.id_type", "_id must be a string or a number"))
             if caller.is_client:
                 doc["_openid"] = caller.openid  # stamped, never forgeable (spec §3.8)

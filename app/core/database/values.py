@@ -123,6 +123,11 @@ def _is_object_id(value: Any) -> bool:
     return type(value).__name__ == "ObjectId" and type(getattr(value, "binary", None)) is bytes
 
 
+def is_object_id(value: Any) -> bool:
+    """True for an ObjectId (an ``{"$oid"}`` decoded by pymongo)."""
+    return _is_object_id(value)
+
+
 def type_rank(value: Any) -> int:
     """The BSON type class of a value (numbers share one class)."""
     t = type(value)

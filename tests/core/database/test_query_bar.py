@@ -107,7 +107,7 @@ def test_query_commands(console, text, expected):
 # The SDK sends these as they are; the backend refuses them (the console's listing says so).
 REFUSED_BY_THE_BACKEND = [
     ("{f: _.or([1, 2])}", "$or argument's entries must be objects"),
-    ("_.jsonSchema({required: ['a']})", "$jsonSchema is not supported by the simulator"),
+    ("_.jsonSchema({required: 'a'})", "$jsonSchema: 'required' must be a nonempty array of strings"),
     ("{a: _.or([])}", "$or must be a nonempty array"),
     ("{a: _.in(5)}", "$in needs an array"),
     ("{a: _.elemMatch(3)}", "$elemMatch needs an Object"),
