@@ -42,6 +42,14 @@ def find(
     return [project(doc) for doc in page]
 
 
+def ordered(hits: list[dict], query: Mapping[str, Any] | None, order: Order | None) -> list[dict]:
+    """Matches in ``order``, else nearest first for a geoNear query, else as they are."""
+    near = near_order(query)
+    if order:
+        return sort_documents(hits, order)
+    return sorted(hits, key=near) if near is not None else hits
+
+
 def count(docs: Iterable[dict], query: Mapping[str, Any] | None = None) -> int:
     """How many documents match (skip and limit never apply to counts, spec Q54)."""
     match = compile_query(query)

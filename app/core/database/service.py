@@ -12,8 +12,7 @@ from typing import Any, Callable, Mapping
 
 from app.core.database.dry_run import DryRunStore
 from app.core.database.find import count as count_matches
-from app.core.database.find import find
-from app.core.database.ordering import sort_documents
+from app.core.database.find import find, ordered
 from app.core.database.permissions import Access, owns
 from app.core.database.query import compile_query
 from app.core.database.regex_budget import regex_budget
@@ -313,9 +312,7 @@ class DatabaseService:
                 return docs
             match = compile_query(query)
             hits = [d for d in docs if match(d)]
-        if order:
-            hits = sort_documents(hits, order)
-        return hits[skip : skip + limit if limit else None]
+        return ordered(hits, query, order)[skip : skip + limit if limit else None]
 
     # -- helpers -------------------------------------------------------------------------------
 

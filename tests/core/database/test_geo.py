@@ -300,3 +300,10 @@ def test_get_document_answers_nearby_shops_in_distance_order(ws):
     count = ws.handle(Request("database.calculateDocument", {"collectionName": "shops", "queryType": "WHERE",
                                                              "query": query}, Caller.admin("scf")))
     assert count["total"] == 4
+
+
+def test_the_console_listing_shows_a_geo_near_query_nearest_first(ws):
+    """The database pane's list of every match (``browse``) keeps geoNear's order too."""
+    query = {"loc": {"$nearSphere": {"$geometry": HOME, "$maxDistance": 5000}}}
+    assert ids(ws.database.browse("shops", query)) == ["legacy", "a", "b", "c"]
+    assert ids(ws.database.browse("shops", query, order=[("_id", 1)])) == ["a", "b", "c", "legacy"]
