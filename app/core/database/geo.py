@@ -36,7 +36,6 @@ def out_of_bounds(lng: float, lat: float) -> Reason:
     return Reason("geo.out_of_bounds", "longitude/latitude is out of bounds, lng: {lng} lat: {lat}",
                   lng=number_text(lng), lat=number_text(lat))
 
-Ring = list[Vec]  # open: the closing vertex is dropped
 
 
 @dataclass
@@ -143,39 +142,69 @@ def arcs_cross(a: Vec, b: Vec, c: Vec, d: Vec, *, proper: bool = False) -> bool:
 # -- polygons ------------------------------------------------------------------------------------
 
 
-def _ring_contains(ring: Ring, p: Vec) -> bool:
-    """Even-odd test in the gnomonic projection around the ring's centre, where arcs are
-    straight lines; a point on the ring counts as inside, the far hemisphere as outside."""
-    if _on_border([ring], p):
-        return True
-    total = tuple(map(sum, zip(*ring)))
-    if _norm(total) < _EPS:  # type: ignore[arg-type]  # a ring around the whole sphere: not ours
-        return False
-    centre = _unit(total)  # type: ignore[arg-type]
-    if _dot(p, centre) <= 0:
-        return False
-    east = _cross((0.0, 0.0, 1.0), centre)
-    east = _unit(east) if _norm(east) > _EPS else (0.0, 1.0, 0.0)
-    north = _cross(centre, east)
+class Ring(list):
+    """An open ring of unit vectors (the closing vertex dropped); its gnomonic projection around
+    its centre, where arcs are straight lines, is made on first use and kept."""
 
-    def project(v: Vec) -> tuple[float, float]:
-        depth = max(_dot(v, centre), 1e-12)
-        return _dot(v, east) / depth, _dot(v, north) / depth
+    _plane: _Plane | None = None
 
-    x, y = project(p)
-    flat = [project(v) for v in ring]
-    inside = False
-    for (x1, y1), (x2, y2) in zip(flat, flat[1:] + flat[:1]):
-        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-            inside = not inside
-    return inside
+    def locate(self, p: Vec) -> tuple[bool, bool]:
+        """(inside by the even-odd rule, on the ring itself)."""
+        if self._plane is None:
+            self._plane = _Plane(self)
+        return self._plane.locate(p)
+
+
+class _Plane:
+    def __init__(self, ring: Ring) -> None:
+        total = tuple(map(sum, zip(*ring)))
+        # A ring whose vertices cancel out goes round the sphere: nothing is inside it.
+        self.centre = _unit(total) if _norm(total) > _EPS else None  # type: ignore[arg-type]
+        if self.centre is None:
+            return
+        east = _cross((0.0, 0.0, 1.0), self.centre)
+        self.east = _unit(east) if _norm(east) > _EPS else (0.0, 1.0, 0.0)
+        self.north = _cross(self.centre, self.east)
+        # Past the farthest vertex from the centre nothing is inside or on the ring.
+        self.reach = min(_dot(v, self.centre) for v in ring) - _EPS
+        flat = [self.project(v) for v in ring]
+        self.segments = list(zip(flat, flat[1:] + flat[:1]))
+
+    def project(self, v: Vec) -> tuple[float, float]:
+        depth = max(_dot(v, self.centre), 1e-12)  # type: ignore[arg-type]
+        return _dot(v, self.east) / depth, _dot(v, self.north) / depth
+
+    def locate(self, p: Vec) -> tuple[bool, bool]:
+        if self.centre is None or _dot(p, self.centre) <= max(self.reach, 0.0):
+            return False, False
+        x, y = self.project(p)
+        # _EPS radians on the sphere, in the projection's units near p.
+        tolerance = _EPS * (1 + x * x + y * y)
+        inside = False
+        for (x1, y1), (x2, y2) in self.segments:
+            dx, dy = x2 - x1, y2 - y1
+            t = ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy or 1.0)
+            t = min(1.0, max(0.0, t))
+            if math.hypot(x - x1 - t * dx, y - y1 - t * dy) <= tolerance:
+                return True, True
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * dx / dy:
+                inside = not inside
+        return inside, False
 
 
 def polygon_contains(polygon: list[Ring], p: Vec) -> bool:
-    """In the shell and not strictly inside a hole (a hole's edge belongs to the polygon)."""
-    if not _ring_contains(polygon[0], p):
+    """In the shell (or on it) and not strictly inside a hole (a hole's edge belongs to the polygon)."""
+    if not any(polygon[0].locate(p)):
         return False
-    return not any(_ring_contains(hole, p) and not _on_border([hole], p) for hole in polygon[1:])
+    for hole in polygon[1:]:
+        inside, border = hole.locate(p)
+        if inside and not border:
+            return False
+    return True
+
+
+def _on_border(polygon: list[Ring], p: Vec) -> bool:
+    return any(ring.locate(p)[1] for ring in polygon)
 
 
 # -- predicates ----------------------------------------------------------------------------------
@@ -183,7 +212,7 @@ def polygon_contains(polygon: list[Ring], p: Vec) -> bool:
 
 def covers_point(shape: Shape, p: Vec) -> bool:
     """Whether ``p`` is one of the shape's points, on one of its lines or in one of its polygons."""
-    if any(angle(p, q) <= _EPS for q in shape.points):
+    if any((p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 + (p[2] - q[2]) ** 2 <= _EPS * _EPS for q in shape.points):
         return True
     if any(arc_distance(p, line[i], line[i + 1]) <= _EPS for line in shape.lines for i in range(len(line) - 1)):
         return True
@@ -216,9 +245,6 @@ def _part_within(part: Shape, polygon: list[Ring]) -> bool:
     return not any(polygon_contains(mine, v) and not _on_border(mine, v)
                    for hole in polygon[1:] for v in hole for mine in part.polygons)
 
-
-def _on_border(polygon: list[Ring], p: Vec) -> bool:
-    return any(arc_distance(p, ring[i - 1], ring[i]) <= _EPS for ring in polygon for i in range(len(ring)))
 
 
 def within_cap(shape: Shape, centre: Vec, radius: float) -> bool:
@@ -340,7 +366,7 @@ def _polygon(coords: Any) -> list[Ring]:
             raise GeoJSONError(Reason("geo.loop_empty", "Loop has no vertices"))
         if angle(vertices[0], vertices[-1]) > _EPS:
             raise GeoJSONError(Reason("geo.loop_open", "Loop is not closed"))
-        ring = _dedupe(vertices)[:-1]
+        ring = Ring(_dedupe(vertices)[:-1])
         if len(ring) < 3:
             raise GeoJSONError(Reason("geo.loop_three", "Loop must have at least 3 different vertices"))
         rings.append(ring)

@@ -307,3 +307,11 @@ def test_the_console_listing_shows_a_geo_near_query_nearest_first(ws):
     query = {"loc": {"$nearSphere": {"$geometry": HOME, "$maxDistance": 5000}}}
     assert ids(ws.database.browse("shops", query)) == ["legacy", "a", "b", "c"]
     assert ids(ws.database.browse("shops", query, order=[("_id", 1)])) == ["a", "b", "c", "legacy"]
+
+
+def test_a_boundary_belongs_to_the_polygon_and_a_hole_edge_too():
+    region = polygon([[0, 0], [10, 0], [10, 10], [0, 10]], [[4, 4], [6, 4], [6, 6], [4, 6]])
+    docs = [{"_id": "on the shell", "loc": point(0, 5)}, {"_id": "on the hole", "loc": point(5, 4)},
+            {"_id": "in the hole", "loc": point(5, 5)}, {"_id": "a corner", "loc": point(10, 10)}]
+    assert ids(find(docs, {"loc": {"$geoWithin": {"$geometry": region}}})) == ["on the shell", "on the hole",
+                                                                               "a corner"]
