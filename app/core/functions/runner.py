@@ -129,7 +129,7 @@ class FunctionRunner:
         """Run ``name`` for ``caller``; the Invocation says how it went (no exception for user errors)."""
         info = self.catalog.find(name)
         if info is None:
-            raise CloudError(-501000, not_found())
+            raise FunctionNotFound(not_found())
         if data is None:
             data = {}
         if not isinstance(data, dict):
@@ -353,6 +353,18 @@ class FunctionRunner:
 def not_found() -> Reason:
     """The platform's words for a function that does not exist."""
     return Reason("functions.not_found", "FunctionName parameter could not be found.")
+
+
+class FunctionNotFound(CloudError):
+    """No function by that name: -501000 to the SDKs in the cloud, FUNCTION_NOT_FOUND on the
+    wire (the code node-sdk callers check; wx-server-sdk has no number for it)."""
+
+    def __init__(self, detail: str | Reason) -> None:
+        super().__init__(-501000, detail)
+
+    @property
+    def tcb_code(self) -> str:
+        return "FUNCTION_NOT_FOUND"
 
 
 def run_failed(request_id: str, invocation: Invocation) -> Reason:
