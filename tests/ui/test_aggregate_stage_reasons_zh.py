@@ -80,7 +80,7 @@ def test_a_malformed_stage_is_refused_in_chinese(qapp, pipeline, english, chines
         ([{"$replaceRoot": {"newRoot": "$a"}}], [{"a": 1}],
          "'newRoot' 表达式的结果必须是对象，但结果是：1。结果的类型：'int'。输入的记录：{'a': 1}"),
         ([{"$geoNear": {"near": [0, 0], "distanceField": "d"}}], [{"a": 1}],
-         "$geoNear 需要 2d 或 2dsphere 索引，但没有找到（wxsim 没有索引：它会找存有 db.Geo.Point 值的字段，"
+         "$geoNear 需要 2d 或 2dsphere 索引，但没有找到（wxsim 没有索引：它会找存有 db.Geo 值的字段，"
          "但一个也没找到）"),
     ],
 )
