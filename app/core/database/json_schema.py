@@ -26,6 +26,18 @@ _BSON_TYPES = frozenset({"double", "string", "object", "array", "binData", "obje
 _JSON_TYPES = {"object": {"object"}, "array": {"array"}, "string": {"string"}, "boolean": {"bool"},
                "null": {"null"}, "number": set(_NUMBER)}
 _IGNORED = frozenset({"title", "description"})
+# What an operand must be, said in the person's language.
+_TYPE_NAMES = Reason("query.json_schema_kind_type_names", "a string or an array of strings")
+_NAMES = Reason("query.json_schema_kind_names", "a nonempty array of strings")
+_OBJECT = Reason("query.json_schema_kind_object", "an object")
+_NONEMPTY = Reason("query.json_schema_kind_nonempty", "a nonempty array")
+_A_NUMBER = Reason("query.json_schema_kind_number", "a number")
+_COUNT = Reason("query.json_schema_kind_count", "a non-negative whole number")
+_STRING = Reason("query.json_schema_kind_string", "a string")
+_POSITIVE = Reason("query.json_schema_kind_positive", "a positive number")
+_SCHEMAS = Reason("query.json_schema_kind_schemas", "an object or an array of objects")
+_BOOLEAN = Reason("query.json_schema_kind_boolean", "a boolean")
+_SCHEMA_LIST = Reason("query.json_schema_kind_schema_list", "a nonempty array of objects")
 # Read by the keyword they qualify (items, minimum, maximum).
 _READ_WITH_OTHERS = frozenset({"additionalItems", "exclusiveMinimum", "exclusiveMaximum"})
 
@@ -55,7 +67,7 @@ def _at(where: str) -> str:
     return f" ({where})" if where else ""  # a path: the same in every language
 
 
-def _operand(keyword: str, where: str, kind: str) -> Exception:
+def _operand(keyword: str, where: str, kind: Reason) -> Exception:
     return request_failed(Reason("query.json_schema_operand", "$jsonSchema{where}: '{keyword}' must be {kind}",
                                  where=_at(where), keyword=keyword, kind=kind))
 
@@ -63,7 +75,7 @@ def _operand(keyword: str, where: str, kind: str) -> Exception:
 def _types(keyword: str, arg: Any, where: str, known) -> set[str]:
     names = arg if type(arg) is list else [arg]
     if not names or any(type(name) is not str for name in names):
-        raise _operand(keyword, where, "a string or an array of strings")
+        raise _operand(keyword, where, _TYPE_NAMES)
     out: set[str] = set()
     for name in names:
         if name not in known:
@@ -85,13 +97,13 @@ def _json_type(arg: Any, schema: dict, where: str) -> Check:
 
 def _required(arg: Any, schema: dict, where: str) -> Check:
     if type(arg) is not list or not arg or any(type(name) is not str for name in arg):
-        raise _operand("required", where, "a nonempty array of strings")
+        raise _operand("required", where, _NAMES)
     return lambda value: type(value) is not dict or all(name in value for name in arg)
 
 
 def _properties(arg: Any, schema: dict, where: str) -> Check:
     if type(arg) is not dict:
-        raise _operand("properties", where, "an object")
+        raise _operand("properties", where, _OBJECT)
     subs = {name: _compile(sub, f"{where}.{name}".lstrip(".")) for name, sub in arg.items()}
     return lambda value: type(value) is not dict or all(
         check(value[name]) for name, check in subs.items() if name in value)
@@ -115,15 +127,16 @@ def _additional(arg: Any, schema: dict, where: str) -> Check:
 
 def _pattern_properties(arg: Any, schema: dict, where: str) -> Check:
     if type(arg) is not dict:
-        raise _operand("patternProperties", where, "an object")
-    subs = [(compile_regex(pattern, ""), _compile(sub, f"{where}.{pattern}".lstrip("."))) for pattern, sub in arg.items()]
+        raise _operand("patternProperties", where, _OBJECT)
+    subs = [(compile_regex(pattern, ""), _compile(sub, f"{where}.{pattern}".lstrip(".")))
+            for pattern, sub in arg.items()]
     return lambda value: type(value) is not dict or all(
         check(item) for name, item in value.items() for regex, check in subs if regex.search(name))
 
 
 def _enum(arg: Any, schema: dict, where: str) -> Check:
     if type(arg) is not list or not arg:
-        raise _operand("enum", where, "a nonempty array")
+        raise _operand("enum", where, _NONEMPTY)
     keys = [value_key(item) for item in arg]
     return lambda value: value_key(value) in keys
 
@@ -131,7 +144,7 @@ def _enum(arg: Any, schema: dict, where: str) -> Check:
 def _bound(keyword: str, exclusive: str, below: bool) -> Callable[[Any, dict, str], Check]:
     def compile_bound(arg: Any, schema: dict, where: str) -> Check:
         if not is_number(arg):
-            raise _operand(keyword, where, "a number")
+            raise _operand(keyword, where, _A_NUMBER)
         strict = schema.get(exclusive) is True
         if below:
             return lambda v: not is_number(v) or (v < arg if strict else v <= arg)
@@ -142,21 +155,21 @@ def _bound(keyword: str, exclusive: str, below: bool) -> Callable[[Any, dict, st
 def _count(keyword: str, kind: type, size: Callable[[Any], int], at_most: bool) -> Callable[[Any, dict, str], Check]:
     def compile_count(arg: Any, schema: dict, where: str) -> Check:
         if not is_whole(arg) or arg < 0:
-            raise _operand(keyword, where, "a non-negative whole number")
+            raise _operand(keyword, where, _COUNT)
         return lambda v: type(v) is not kind or ((size(v) <= arg) if at_most else (size(v) >= arg))
     return compile_count
 
 
 def _pattern(arg: Any, schema: dict, where: str) -> Check:
     if type(arg) is not str:
-        raise _operand("pattern", where, "a string")
+        raise _operand("pattern", where, _STRING)
     regex = compile_regex(arg, "")
     return lambda v: type(v) is not str or regex.search(v) is not None
 
 
 def _multiple_of(arg: Any, schema: dict, where: str) -> Check:
     if not is_number(arg) or arg <= 0:
-        raise _operand("multipleOf", where, "a positive number")
+        raise _operand("multipleOf", where, _POSITIVE)
     return lambda v: not is_number(v) or v % arg == 0
 
 
@@ -165,7 +178,7 @@ def _items(arg: Any, schema: dict, where: str) -> Check:
         each = _compile(arg, f"{where}.items".lstrip("."))
         return lambda v: type(v) is not list or all(each(item) for item in v)
     if type(arg) is not list:
-        raise _operand("items", where, "an object or an array of objects")
+        raise _operand("items", where, _SCHEMAS)
     tuple_checks = [_compile(sub, f"{where}.items.{i}".lstrip(".")) for i, sub in enumerate(arg)]
     extra = schema.get("additionalItems", True)
     rest = (lambda item: extra) if type(extra) is bool else _compile(extra, f"{where}.additionalItems".lstrip("."))
@@ -175,14 +188,14 @@ def _items(arg: Any, schema: dict, where: str) -> Check:
 
 def _unique_items(arg: Any, schema: dict, where: str) -> Check:
     if type(arg) is not bool:
-        raise _operand("uniqueItems", where, "a boolean")
+        raise _operand("uniqueItems", where, _BOOLEAN)
     return lambda v: not arg or type(v) is not list or len({value_key(item) for item in v}) == len(v)
 
 
 def _combinator(keyword: str) -> Callable[[Any, dict, str], Check]:
     def compile_combinator(arg: Any, schema: dict, where: str) -> Check:
         if type(arg) is not list or not arg:
-            raise _operand(keyword, where, "a nonempty array of objects")
+            raise _operand(keyword, where, _SCHEMA_LIST)
         subs = [_compile(sub, f"{where}.{keyword}.{i}".lstrip(".")) for i, sub in enumerate(arg)]
         if keyword == "allOf":
             return lambda v: all(check(v) for check in subs)
@@ -199,7 +212,7 @@ def _not(arg: Any, schema: dict, where: str) -> Check:
 
 def _dependencies(arg: Any, schema: dict, where: str) -> Check:
     if type(arg) is not dict:
-        raise _operand("dependencies", where, "an object")
+        raise _operand("dependencies", where, _OBJECT)
     rules: list[tuple[str, Check]] = []
     for name, dep in arg.items():
         if type(dep) is list and all(type(d) is str for d in dep):
