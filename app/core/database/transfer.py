@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TextIO
 
+from bson.objectid import ObjectId
+
 from app.core import jsontext
 from app.core.database import ejson
 from app.core.database.journal import document_bytes
@@ -46,7 +48,7 @@ _LITERALS = {"true": True, "false": False, "null": None}
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 # Number is a JS double (§3.5): a longer integer (an ID card number, say) would lose digits.
 _MAX_EXACT_INT = 2**53
-_ENGINE_TYPES = (dict, list, str, int, float, bool, type(None), datetime, re.Pattern)
+_ENGINE_TYPES = (dict, list, str, int, float, bool, type(None), datetime, re.Pattern, ObjectId)
 _KINDS = {dict: Reason("database.kind_object", "an object"), list: Reason("database.kind_array", "an array"),
           str: Reason("database.kind_string", "a string"), int: Reason("database.kind_number", "a number"),
           float: Reason("database.kind_number", "a number"), datetime: Reason("database.kind_date", "a date"),
@@ -301,7 +303,7 @@ def _document(value: Any) -> dict:
     if "_id" not in value:
         return value
     doc_id = value["_id"]
-    if type(doc_id) not in (str, int, float):
+    if type(doc_id) not in (str, int, float, ObjectId):  # an export keeps ObjectIds as {"$oid"}
         raise _Bad(Reason("database.import_id_type", "_id must be a string or a number, not {kind}",
                           kind=_kind(doc_id)))
     if doc_id == "" or (type(doc_id) is float and not math.isfinite(doc_id)):

@@ -129,3 +129,16 @@ def test_update_and_remove_by_objectid(ws):
     assert find(ws, {"other": oid(B)}) == [{"_id": A, "n": 2, "other": B}]
     assert wire(ws, "database.removeDocument", queryType="WHERE", query=json.dumps({"_id": oid(A)}),
                 multi=True)["deleted"] == 1
+
+
+def test_an_export_with_objectids_imports_again():
+    """The console's JSON Lines export keeps {"$oid"}, and its import reads it back."""
+    import io
+
+    from app.core.database.transfer import export_documents, parse_import
+
+    docs = [{"_id": ObjectId(A), "ref": [ObjectId(B)]}]
+    out = io.StringIO()
+    export_documents(docs, "jsonl", out)
+    assert json.loads(out.getvalue()) == {"_id": oid(A), "ref": [oid(B)]}
+    assert parse_import(io.StringIO(out.getvalue()), "jsonl").documents == docs

@@ -169,7 +169,7 @@ def test_jsonl_dotted_id_is_an_object_id_error():
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ('{"$oid": "5f0000000000000000000000"}', "ObjectId values are not supported"),
+    ('{"$timestamp": {"t": 1, "i": 1}}', "Timestamp values are not supported"),  # ObjectIds are stored (issue 19)
     ('{"$date": "yesterday"}', "bad extended JSON value"),
     ('{"$date": "2018-08-31T17:30:00.882Z", "x": 1}', "bad extended JSON value"),
     ('{"$tcb_server_date": 1}', 'field name "$tcb_server_date" starts with "$"'),
