@@ -2,8 +2,9 @@
 
 A cloudPath is checked and normalised once, here, before it names anything: every action,
 the HTTP server and the folder scan go through ``normalize_cloud_path``. The rules are the
-spec's plus what keeps ``storage/`` a plain folder that opens the same on Linux, macOS and
-Windows and that nothing can escape:
+spec's plus what keeps a cloudPath from meaning two things or escaping ``storage/``; names that
+Windows or a case-insensitive file system cannot keep as they are get escaped disk names
+(``disknames.py``), so the folder still opens the same on Linux, macOS and Windows:
 
 - Unicode is normalised to NFC, so ``é`` typed composed or decomposed is one file (macOS
   file names and pickers often give NFD; macOS and Windows would also fold the two together).
@@ -11,29 +12,26 @@ Windows and that nothing can escape:
   ``/``, an empty folder (``//``, a trailing ``/``), ``.`` or ``..`` folders, a backslash,
   control and invisible format characters, look-alikes of ``/``, ``\\`` and ``..``,
   ``%`` escapes that decode to a separator, a dot, ``%``, a control byte or an overlong
-  UTF-8 lead byte, the characters Windows cannot store (``< > : " | ? *``), names Windows
-  drops or reserves (a trailing dot or space, ``CON``, ``NUL.txt``…), a name over 255 bytes,
-  and the simulator's own temp-file prefix.
+  UTF-8 lead byte, ``%u`` escapes, and a name over 255 bytes on disk.
+- Accepted as the cloud accepts them: ``< > : " | ? *``, names Windows drops or reserves (a
+  trailing dot or space, ``CON``, ``NUL.txt``…), the simulator's temp-file prefix, and names
+  that differ only in letter case.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
 import unicodedata
-from pathlib import Path
 from urllib.parse import quote
 
 from app.core.errors import CloudError
 from app.core.reasons import Reason
-from app.core.jsonfile import TEMP_PREFIX
+from app.core.storage.disknames import MAX_NAME_BYTES, disk_path, plain_name
+
+__all__ = ["FileIds", "disk_path", "invalid", "normalize_cloud_path", "numeric_app_id", "url_path"]
 
 MAX_PATH_BYTES = 850  # spec §5.2
-MAX_NAME_BYTES = 255  # one folder or file name, the common file-system limit
-WINDOWS_FORBIDDEN = '<>:"|?*'
-_WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in "123456789¹²³"}
 # Characters that render like a slash, or that some URL and path decoders turn into one.
 _SLASH_LOOKALIKES = set("\u2044\u2215\u2216\u2571\u2572\u29f5\u29f8\u29f9\ufe68\uff0f\uff3c")
 _INVISIBLE = {"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"}
@@ -81,11 +79,6 @@ def _check_char(what: str | Reason, ch: str, index: int) -> None:
         name = unicodedata.name(ch, "a control character")
         raise invalid(what, Reason("storage.path_invisible", "contains the invisible character U+{code:04X} ({name}) "
                                    "at position {index}", code=ord(ch), name=name, index=index))
-    if ch in WINDOWS_FORBIDDEN:
-        raise invalid(what, Reason(
-            "storage.path_windows_char", "contains {char}, which Windows cannot keep in a file name; the simulator "
-            "stores files as plain files that must open on every system, so it refuses {chars}",
-            char=repr(ch), chars=" ".join(WINDOWS_FORBIDDEN)))
     folded = unicodedata.normalize("NFKC", ch)
     if ch in _SLASH_LOOKALIKES or (ch not in "/\\" and ("/" in folded or "\\" in folded)):
         raise invalid(what, Reason(
@@ -114,18 +107,9 @@ def _check_name(what: str | Reason, path: str, name: str) -> None:
         raise invalid(what, Reason("storage.path_double_slash", "must not contain '//' (an empty folder name)"))
     if name in (".", "..") or unicodedata.normalize("NFKC", name) in (".", ".."):
         raise invalid(what, Reason("storage.path_dot_folder", "must not contain a {name} folder", name=repr(name)))
-    if name.endswith((".", " ")):
-        raise invalid(what, Reason("storage.path_trailing_dot", "has the name {name}, which ends with a dot or space "
-                                   "that Windows drops", name=repr(name)))
-    if name.split(".", 1)[0].rstrip(" ").casefold() in _WINDOWS_DEVICES:
-        raise invalid(what, Reason("storage.path_device_name", "has the name {name}, which Windows reserves for a "
-                                   "device", name=repr(name)))
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        raise invalid(what, Reason("storage.path_name_too_long", "has a folder or file name over {limit} bytes",
+    if len(plain_name(name).encode("utf-8")) > MAX_NAME_BYTES:  # escapes included: the name on disk
+        raise invalid(what, Reason("storage.path_name_too_long", "has a folder or file name over {limit} bytes on disk",
                                    limit=MAX_NAME_BYTES))
-    if name.startswith(TEMP_PREFIX):
-        raise invalid(what, Reason("storage.path_temp_prefix", "must not use the prefix {prefix}, kept for the "
-                                   "simulator's temporary files", prefix=repr(TEMP_PREFIX)))
 
 
 def _not_a_string(value: object) -> Reason:
@@ -135,39 +119,6 @@ def _not_a_string(value: object) -> Reason:
 def url_path(path: str) -> str:
     """The cloudPath as it appears in a URL: percent-encoded per name, '/' kept."""
     return quote(path, safe=_URL_SAFE)
-
-
-def disk_path(root: Path, path: str) -> Path:
-    """Where the (already normalised) ``path`` lives under ``root``; refuses links and escapes.
-
-    Links inside storage/ are never followed, even ones that point back inside: a file is
-    reachable only by its own name, so what the folder shows is what the cloud holds.
-    """
-    target = root.joinpath(*path.split("/"))
-    current = root
-    for name in path.split("/"):
-        current = current / name
-        try:
-            mode = os.lstat(current).st_mode
-        except FileNotFoundError:
-            break
-        except NotADirectoryError:
-            raise invalid("cloudPath", Reason("storage.path_through_file", "{path} goes through a file as if it "
-                                              "were a folder", path=repr(path))) from None
-        if stat.S_ISLNK(mode) or _is_junction(current):
-            raise invalid("cloudPath", Reason("storage.path_through_link", "{path} goes through a link inside the "
-                                              "storage folder; links are not followed", path=repr(path)))
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(target)
-    if real == real_root or os.path.commonpath([real_root, real]) != real_root:
-        raise invalid("cloudPath", Reason("storage.path_outside", "{path} resolves outside the storage folder",
-                                          path=repr(path)))
-    return target
-
-
-def _is_junction(path: Path) -> bool:
-    check = getattr(os.path, "isjunction", None)  # Python 3.12+, Windows junctions
-    return bool(check and check(path))
 
 
 def numeric_app_id(appid: str) -> str:

@@ -19,12 +19,14 @@ import os
 import secrets
 import stat
 import threading
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.core.errors import CloudError
 from app.core.jsonfile import TEMP_PREFIX, read_json, write_json
 from app.core.storage.cloudpaths import disk_path, normalize_cloud_path
+from app.core.storage.disknames import cloud_name, first_present, name_forms
 
 log = logging.getLogger(__name__)
 
@@ -209,29 +211,53 @@ class FileIndex:
         return had_pending
 
     def _walk(self):
-        """(cloudPath, stat) of every regular file under root; links and temp files skipped."""
+        """(cloudPath, stat) of every regular file under root; links and temp files skipped,
+        disk names read back to cloud names (``disknames.py``)."""
         real_root = os.path.realpath(self.root)
+        prefixes = {str(self.root): ""}
         for folder, dirs, files in os.walk(self.root, followlinks=False):
-            dirs[:] = [d for d in dirs if _plain_dir(Path(folder) / d, real_root)]
-            for name in files:
-                if name.startswith(TEMP_PREFIX):
+            here, prefix = Path(folder), prefixes[folder]
+            siblings = {n for disk in dirs + files for n in (disk, unicodedata.normalize("NFC", disk))}
+            kept = []
+            for disk in dirs:
+                name = _read_name(here, disk, siblings) if _plain_dir(here / disk, real_root) else None
+                if name is not None:
+                    prefixes[str(here / disk)] = f"{prefix}{name}/"
+                    kept.append(disk)
+            dirs[:] = kept
+            for disk in files:
+                if disk.startswith(TEMP_PREFIX) or (name := _read_name(here, disk, siblings)) is None:
                     continue
-                full = Path(folder) / name
-                rel = full.relative_to(self.root).as_posix()
-                if name in _JUNK and rel not in self._files:
+                rel = prefix + name
+                if disk in _JUNK and rel not in self._files:
                     continue
-                st = _stat_file(full)
+                st = _stat_file(here / disk)
                 if st is None:
                     continue
                 try:
                     path = normalize_cloud_path(rel)
                 except CloudError as exc:
-                    log.warning("storage: ignoring %s, which no cloudPath can name (%s)", full, exc.detail)
-                    continue
-                if path != rel and not (self.root / path).exists():
-                    log.warning("storage: ignoring %s, whose name is not in NFC form", full)
+                    log.warning("storage: ignoring %s, which no cloudPath can name (%s)", here / disk, exc.detail)
                     continue
                 yield path, st
+
+
+def _read_name(folder: Path, disk: str, siblings: set[str]) -> str | None:
+    """The cloud name of ``folder/disk``, or None (logged) if it names nothing."""
+    name = cloud_name(disk)
+    if name is None:
+        log.warning("storage: ignoring %s, whose name has escapes wxsim does not write", folder / disk)
+        return None
+    forms = name_forms(name)
+    nfc = unicodedata.normalize("NFC", disk)
+    if disk not in forms and not (folder / nfc).exists():
+        log.warning("storage: ignoring %s, whose name is not in NFC form", folder / disk)
+        return None
+    if first_present(forms, siblings.__contains__) not in (disk, nfc):
+        log.warning("storage: ignoring %s: %s names the same cloud file", folder / disk,
+                    first_present(forms, siblings.__contains__))
+        return None
+    return name
 
 
 def _stat_file(path: Path) -> os.stat_result | None:

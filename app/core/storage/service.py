@@ -22,7 +22,7 @@ from app.core.storage.cloudpaths import FileIds, disk_path
 from app.core.storage.permissions import DEFAULT_MODE, MODES, Operation, StorageDenied, decide
 from app.core.rules.ruleset import CUSTOM
 from app.core.storage.rules import decide_by_rules
-from app.core.storage.staging import Source, check_case, copy_out, prune_empty, put_in_place, remove, stage
+from app.core.storage.staging import Source, copy_out, make_folder, prune_empty, put_in_place, remove, stage
 from app.core.storage.tempurl import UrlSigner
 
 
@@ -131,9 +131,11 @@ class StorageService:
 
     def stage(self, path: str, source: Source) -> Path:
         """Stream ``source`` to a temp file beside ``path``'s target."""
-        target = self.disk(path)
-        check_case(self.root, path)
+        target = self.root
         try:
+            with self.index.lock:  # folders get their disk names one at a time (disknames.py)
+                target = self.disk(path)
+                make_folder(target)
             return stage(target, source)
         except OSError as exc:
             prune_empty(target.parent, self.root)
@@ -145,8 +147,7 @@ class StorageService:
         try:
             with self.index.lock:
                 _, decision = self.check(caller, "write", path)
-                target = self.disk(path)
-                check_case(self.root, path)
+                target = self.disk(path)  # again: a name that differs in case may have arrived meanwhile
                 record = FileRecord(
                     path, caller.openid if caller.is_client else None, temp.stat().st_size,
                     content_type or guess_content_type(path), self._clock(),

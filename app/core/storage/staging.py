@@ -12,7 +12,6 @@ import shutil
 import sys
 import tempfile
 import time
-import unicodedata
 from pathlib import Path
 from typing import BinaryIO, Union
 
@@ -24,13 +23,18 @@ from app.core.http.body import BLOCK, Reader
 Source = Union[Path, bytes, BinaryIO, Reader]
 
 
-def stage(target: Path, source: Source) -> Path:
-    """Write ``source`` to a durable temp file in ``target``'s folder; returns its path."""
+def make_folder(target: Path) -> None:
+    """Create ``target``'s folder (and the ones above it) if missing."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise CloudError(-501007, Reason("storage.file_not_folder", "{name} is a file, so it cannot be a folder",
                                          name=repr(target.parent.name))) from None
+
+
+def stage(target: Path, source: Source) -> Path:
+    """Write ``source`` to a durable temp file in ``target``'s folder; returns its path."""
+    make_folder(target)
     fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     temp = Path(name)
     try:
@@ -49,30 +53,6 @@ def stage(target: Path, source: Source) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return temp
-
-
-def check_case(root: Path, path: str) -> None:
-    """Refuse a name that differs only in letter case from one already on disk.
-
-    macOS and Windows fold ``A.png`` and ``a.png`` into one file, so allowing both would let
-    one overwrite the other there; the rule is applied everywhere so workspaces travel.
-    """
-    folder = root
-    for name in path.split("/"):
-        try:
-            names = os.listdir(folder)
-        except (FileNotFoundError, NotADirectoryError):
-            return
-        if name not in names:
-            key = _fold(name)
-            clash = next((n for n in names if _fold(n) == key and not n.startswith(TEMP_PREFIX)), None)
-            if clash is not None:
-                raise CloudError(-501007, Reason(
-                    "storage.case_clash", "cloudPath {path}: {name} differs only in letter case from the existing "
-                    "{clash}; Windows and macOS cannot keep both, so use the same spelling",
-                    path=repr(path), name=repr(name), clash=repr(clash)))
-            return
-        folder = folder / name
 
 
 def put_in_place(temp: Path, target: Path) -> None:
@@ -151,7 +131,3 @@ def _retry(operation) -> None:
                 raise CloudError(-503001, Reason("storage.file_in_use", "the file is in use (being downloaded?); try "
                                                  "again in a moment")) from None
             time.sleep(0.05 * (attempt + 1))
-
-
-def _fold(name: str) -> str:
-    return unicodedata.normalize("NFC", name).casefold()

@@ -247,13 +247,16 @@ def test_console_list_and_set_permission(env):
         assert caught.value.code == -601004
 
 
-def test_letter_case_clashes_are_refused(env):
-    """A.png next to a.png would be one file on macOS and Windows."""
+def test_names_that_differ_only_in_letter_case_are_different_files(env):
+    """As in the cloud; on disk the later one's name differs in more than case (disknames.py)."""
     env.put(env.a, "Photos/a.png", b"x")
-    for path in ("photos/b.png", "Photos/A.png"):
-        with pytest.raises(CloudError, match="differs only in letter case"):
-            env.put(env.a, path, b"y")
+    env.put(env.a, "photos/b.png", b"y")
+    env.put(env.a, "Photos/A.png", b"z")
     env.put(env.a, "Photos/a.png", b"again")  # the same spelling is an overwrite
+    files = {f["cloudPath"]: f["size"] for f in env.handle("storage.listFiles", {})["files"]}
+    assert files == {"Photos/A.png": 1, "Photos/a.png": 5, "photos/b.png": 1}
+    on_disk = sorted(p.relative_to(env.data / "storage").as_posix() for p in (env.data / "storage").rglob("*"))
+    assert on_disk == ["%u0070hotos", "%u0070hotos/b.png", "Photos", "Photos/%u0041.png", "Photos/a.png"]
 
 
 def test_a_file_and_a_folder_cannot_share_a_name(env):
