@@ -41,6 +41,18 @@ def test_an_unknown_action_is_invalid_param(gateway):
     assert (answer["code"], answer["message"]) == ("INVALID_PARAM", "action database.noSuchThing is not supported")
 
 
+@pytest.mark.parametrize(("action", "params", "code", "message"), [
+    ("database.insertDocument", {"collectionName": "todos", "data": ['{"a":{"$bad":1}}']},
+     "DATABASE_REQUEST_FAILED", "Document can't have $ prefixed field names: $bad"),
+    ("storage.batchDeleteFile", {"fileid_list": [f"cloud://x.y/f{i}.txt" for i in range(51)]},
+     "INVALID_PARAM", "fileid_list has 51 files; at most 50 per call"),
+])
+def test_refusals_carry_the_backends_codes(gateway, action, params, code, message):
+    """Issue 19: a $-prefixed field name on insert, and more than 50 fileIDs in one delete."""
+    answer = call(gateway.url, action, params)
+    assert (answer["code"], answer["message"]) == (code, message)
+
+
 def test_unreadable_bodies_are_answered_not_dropped(gateway):
     status, _, body = post(gateway.url, b"{not json", headers={"Content-Type": "application/json"})
     assert status == 200
