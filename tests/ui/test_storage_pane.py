@@ -223,3 +223,35 @@ def test_a_copied_temp_url_opens_after_the_app_restarts(qtbot, qloop, tmp_path, 
         bridge.close()
         ws.close()
     assert "valid until 20" in said and "(24 hours)" in said
+
+
+def test_a_name_windows_cannot_keep_uploads_previews_saves_and_deletes(
+        qtbot, qloop, demo, demo_workspace, tmp_path, monkeypatch):
+    """Issue 19: a|b测试.jpeg, as the cloud accepts it, through the pane's own code paths."""
+    pane = open_pane(qtbot, qloop, demo)
+    picture = tmp_path / "a|b测试.jpeg"
+    picture.write_bytes(resource("icons/app.png").read_bytes())
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(picture))])
+    pane.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                              Qt.KeyboardModifier.NoModifier))
+    qloop.run_until_complete(eventually(lambda: "a|b测试.jpeg" in cells(pane, FilesModel.NAME)))
+    assert (demo_workspace.storage.root / "images" / "a%u007Cb测试.jpeg").is_file()  # disknames.py
+    select(pane, "a|b测试.jpeg")
+    qloop.run_until_complete(eventually(lambda: pane.preview.currentWidget() is pane.preview_image))
+    assert not pane.preview_image.pixmap().isNull()
+    saved = tmp_path / "saved" / "a|b测试.jpeg"
+    saved.parent.mkdir()
+    qloop.run_until_complete(pane.save_as(saved))
+    assert saved.read_bytes() == picture.read_bytes()
+    qloop.run_until_complete(pane.copy_temp_url())
+    with urllib.request.urlopen(QGuiApplication.clipboard().text(), timeout=5) as response:
+        assert response.read() == picture.read_bytes()
+    pane.actor_box.setCurrentIndex(pane.actor_box.findData(ADMIN))
+    qloop.run_until_complete(pane.refresh())
+    select(pane, "a|b测试.jpeg")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    pane._on_delete_clicked()
+    qloop.run_until_complete(eventually(lambda: "a|b测试.jpeg" not in cells(pane, FilesModel.NAME)))
+    assert not any(r.path == "images/a|b测试.jpeg" for r in demo_workspace.storage.files())
+    assert not (demo_workspace.storage.root / "images" / "a%u007Cb测试.jpeg").exists()
