@@ -197,7 +197,7 @@ def type_test(arg: Any) -> ValueTest:
 
 def unsupported(op: str, *, top_level: bool = False) -> Exception:
     """The error for an operator that Mongo lacks or the simulator does not implement."""
-    if op in ("$where", "$text", "$jsonSchema", "$search"):
+    if op in ("$where", "$text", "$search"):  # $jsonSchema is a top-level operator (json_schema.py)
         return invalid_command(Reason(
             "query.op_unsupported", "{op} is not supported by the simulator", op=op
         ))
