@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import unicodedata
 import urllib.request
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from app.core.requests import Caller, Request
 from app.core.storage import disknames
 from app.core.storage.disknames import cloud_name, name_forms
 from app.core.workspace import Workspace
+from tests.core.functions.test_sdk_harness import ok, run_js, sdk_pool, server_main, workspace_host  # noqa: F401
 
 from .conftest import PREFIX
 from .test_http import encode_uri, fetch, no_temp_files
@@ -74,8 +76,6 @@ def assert_portable(root: Path) -> None:
 
 
 def unicodedata_fold(name: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFC", name).casefold()
 
 
@@ -344,3 +344,25 @@ def test_escapes_cannot_be_typed_to_leave_storage(env, path):
         env.put(env.a, path, b"x")
     assert caught.value.code == -501007
     assert on_disk(env) == []
+
+
+# -- from a cloud function (the embedded wx-server-sdk shim) -----------------------------------------
+
+def test_a_cloud_function_round_trips_the_issue_example(run_js, workspace):  # noqa: F811
+    """uploadFile, getTempFileURL, downloadFile and deleteFile with a|b测试.jpeg, as wx-server-sdk 4.x."""
+    host = workspace_host(workspace, Caller.admin("scf"))
+    result = ok(run_js(server_main("""
+      const up = await cloud.uploadFile({ cloudPath: 'a|b测试.jpeg', fileContent: Buffer.from('jpeg bytes') })
+      const url = await cloud.getTempFileURL({ fileList: [up.fileID] })
+      const down = await cloud.downloadFile({ fileID: up.fileID })
+      return { fileID: up.fileID, url: url.fileList[0].tempFileURL, content: down.fileContent.toString() }"""),
+                       host=host))
+    assert result["fileID"] == workspace.storage.file_id("a|b测试.jpeg")
+    assert result["content"] == "jpeg bytes"
+    assert "/a%7Cb%E6%B5%8B%E8%AF%95.jpeg?sign=" in result["url"]
+    assert fetch(result["url"])[::2] == (200, b"jpeg bytes")
+    deleted = ok(run_js(server_main(f"""
+      const del = await cloud.deleteFile({{ fileList: [{json.dumps(result["fileID"])}] }})
+      return del.fileList[0].status"""), host=host))
+    assert deleted == 0
+    assert "a|b测试.jpeg" not in [r.path for r in workspace.storage.files()]
