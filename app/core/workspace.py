@@ -99,7 +99,7 @@ class Workspace:
         register = self._dispatcher.register
         register(identity_actions(self.identity, settings.env_id, settings.appid))
         self._watch_hub = None  # realtime listeners: made when the first one opens (watch)
-        register(database_actions(self.database, self._set_db_mode, Transactions(self.database.store)))
+        register(database_actions(self.database, self._set_db_mode, Transactions(self.database.store, clock)))
         register(watch_actions(self.database, lambda: self.watch))
         register(aggregate_actions(self.database, state.db_mode))
         register(database_console_actions(self.database, state, handle))

@@ -155,12 +155,13 @@ def test_limits_and_transactions(qapp, demo_workspace):
     assert deep.detail == "cannot update document because it exceeds 100 levels of nesting"
     unknown = raised(lambda: demo_workspace.handle(Request("database.commitTransaction", {"transactionId": "nope"},
                                                            Caller.admin("scf"))))
-    assert unknown.detail == "transaction nope does not exist or has ended"
+    assert unknown.detail.startswith("[ResourceUnavailable.TransactionNotExist] Transaction does not exist")
     with chinese():
         assert error_text(too_large) == "数据库请求失败（-502001）：要插入的记录太大：17000000 字节，最多 16777216 字节"
         assert error_text(deep) == "数据库请求失败（-502001）：无法更新记录：嵌套超过 100 层"
         assert error_text(limits.not_finite()).startswith("参数无效（-501007）：数字是 NaN 或 Infinity")
-        assert error_text(unknown) == "参数无效（-501007）：事务 nope 不存在或已结束"
+        assert error_text(unknown) == ("资源系统错误（-501001）：[ResourceUnavailable.TransactionNotExist] 事务不存在："
+                                       "事务已提交、已回滚，或超过 30 秒未提交或回滚")
 
 
 def test_what_an_allowed_request_did_is_said_in_chinese(qapp, demo_workspace):

@@ -11,9 +11,9 @@ from app.core.database.rules_guard import CUSTOM, custom_rules, with_openid
 from app.core.database.failures import collection_name_required, invalid_ejson
 from app.core.database.field_names import ids_as_text, refuse_dollar_fields
 from app.core.database.find_and_modify import modify_and_return, transaction_unsupported
-from app.core.database.service import DatabaseService, PermissionDenied, data_should_be_object
+from app.core.database.service import DatabaseService, PermissionDenied
+from app.core.database.transaction_view import in_transaction
 from app.core.database.transactions import Transactions
-from app.core.database.update import apply_update
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.reasons import Reason
@@ -44,6 +44,8 @@ def document_actions(service: DatabaseService, transactions: Transactions) -> di
 
     def calculate_document(request: Request, trace: Trace) -> dict:
         p = _Params(request, trace, service)
+        if p.transaction is not None:
+            return in_tx.count(p)
         total, access = service.count(request.caller, p.collection, p.query)
         hidden = _hidden(service, request.caller, p, access, found=total)
         p.allow(access, Reason("database.outcome_total_hidden", "total {n}; {hidden} matching document(s) were "
@@ -195,6 +197,7 @@ class _Params:
             raise CloudError(-501007, collection_name_required())
         self.is_doc = self._params.get("queryType") == "DOC"
         self.transaction = self._params.get("transactionId")
+        self.caller = request.caller
         if self.transaction is not None and request.caller.is_client:
             raise CloudError(-601004, Reason("database.transaction_server_only", "transactions are for cloud functions "
                                              "(server side) only"))
@@ -292,60 +295,40 @@ def _admin_only(request: Request) -> None:
 
 
 class _TransactionOps:
-    """Single-document reads and writes inside a transaction (spec §3.13)."""
+    """Requests inside a transaction (issue 19): the same service code over the transaction's
+    view (``transaction_view.py``): its snapshot plus its own writes, applied at commit."""
 
     def __init__(self, service: DatabaseService, transactions: Transactions) -> None:
         self._service = service
         self._tx = transactions
 
-    def _target(self, p: _Params):
-        doc_id = (p.query or {}).get("_id")
-        if not p.is_doc or type(doc_id) not in (str, int, float):
-            raise CloudError(-501007, Reason("database.transaction_by_id", "only single-document operations by _id "
-                                             "are allowed in a transaction"))
-        self._service.require_collection(p.collection)
-        return self._tx.get(p.transaction), doc_id
+    def _db(self, p: _Params) -> DatabaseService:
+        return in_transaction(self._service, self._tx, p.transaction)
 
     def get(self, p: _Params) -> dict:
-        tx, doc_id = self._target(p)
-        doc = self._tx.read(tx, p.collection, doc_id)
-        return {"list": [ejson.to_ejson(doc)] if doc is not None else []}
+        docs, access = self._db(p).get(p.caller, p.collection, p.query, order=p.order(), skip=p.int("offset"),
+                                       limit=p.int("limit"), projection=p.ejson("projection"), single=p.is_doc)
+        p.allow(access, Reason("database.outcome_documents", "{n} document(s)", n=len(docs)))
+        return {"list": [ejson.to_ejson(doc) for doc in docs]}
+
+    def count(self, p: _Params) -> dict:
+        total, access = self._db(p).count(p.caller, p.collection, p.query)
+        p.allow(access, Reason("database.outcome_total", "total {n}", n=total))
+        return {"total": total}
 
     def insert(self, p: _Params, docs: list) -> dict:
-        self._service.require_collection(p.collection)
-        tx = self._tx.get(p.transaction)
-        ids = []
-        for data in docs:
-            if not isinstance(data, dict):
-                raise CloudError(-501007, data_should_be_object())
-            doc_id = data["_id"] if "_id" in data else self._service.new_id()
-            if self._tx.read(tx, p.collection, doc_id) is not None:
-                raise CloudError(-502001, Reason("database.transaction_duplicate_key", "E11000 duplicate key error "
-                                                 "collection: {collection} dup key: {{ _id: {doc_id} }}",
-                                                 collection=p.collection, doc_id=repr(doc_id)))
-            self._tx.write(tx, p.collection, doc_id, {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}})
-            ids.append(doc_id)
+        ids, access = self._db(p).insert(p.caller, p.collection, docs)
+        p.allow(access, Reason("database.outcome_added", "{n} added", n=len(ids)))
         return {"insertedIds": ids}
 
     def modify(self, p: _Params, data: dict, *, merge: bool) -> dict:
-        tx, doc_id = self._target(p)
-        current = self._tx.read(tx, p.collection, doc_id)
-        if merge:
-            if current is None:
-                return {"updated": 0, "upsert_id": None}
-            result = apply_update(current, data, now=self._service.now())
-            if result.changed:
-                self._tx.write(tx, p.collection, doc_id, result.document, update=True)
-            return {"updated": int(result.changed), "upsert_id": None}
-        new = {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}}
-        self._tx.write(tx, p.collection, doc_id, new)
-        if current is None:
-            return {"updated": 0, "upsert_id": doc_id}
-        return {"updated": int(new != current), "upsert_id": None}
+        modified, access = self._db(p).modify(p.caller, p.collection, p.query, data, multi=p.flag("multi", not p.is_doc),
+                                              merge=merge, upsert=p.flag("upsert", False), single=p.is_doc)
+        p.allow(access, Reason("database.outcome_updated", "{n} updated", n=modified.updated))
+        return {"updated": modified.updated, "upsert_id": modified.upsert_id}
 
     def remove(self, p: _Params) -> dict:
-        tx, doc_id = self._target(p)
-        if self._tx.read(tx, p.collection, doc_id) is None:
-            return {"deleted": 0}
-        self._tx.write(tx, p.collection, doc_id, None)
-        return {"deleted": 1}
+        deleted, access = self._db(p).remove(p.caller, p.collection, p.query, multi=p.flag("multi", not p.is_doc),
+                                             single=p.is_doc)
+        p.allow(access, Reason("database.outcome_removed", "{n} removed", n=deleted))
+        return {"deleted": deleted}

@@ -71,6 +71,10 @@ class DatabaseService:
         self._id_lock = threading.Lock()
         self._id_counter = int.from_bytes(os.urandom(4), "big")
 
+    def over(self, store) -> "DatabaseService":
+        """This service (modes, rules, clock) over another view of the store: a transaction's."""
+        return DatabaseService(store, self._mode_of, self._clock, self.rules.saved)
+
     def dry_run(self, what_if: tuple[str, dict] | None = None) -> "DatabaseService":
         """This service over the live documents, making no write (``DryRunStore``); with
         ``what_if`` = (collection, rules) that collection is judged as CUSTOM under those rules,

@@ -32,12 +32,13 @@ from app.ui.reason_texts import (
     rules,
     snapshots,
     storage,
+    transactions,
     watch,
 )
 
 ZH: dict[str, str] = {}
 for _part in (general, database, database_query, aggregate_stages, aggregate_expressions, storage, functions, rules,
-              openapi, openapi_opendata, openapi_messages, openapi_security, watch, snapshots, geo):
+              openapi, openapi_opendata, openapi_messages, openapi_security, watch, snapshots, geo, transactions):
     _overlap = ZH.keys() & _part.ZH.keys()
     assert not _overlap, f"message ids defined twice: {sorted(_overlap)}"
     ZH.update(_part.ZH)

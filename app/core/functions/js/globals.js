@@ -165,6 +165,7 @@
         const error = new Error(reply.error.message)
         error.errCode = reply.error.code
         error.errMsg = reply.error.message
+        if (reply.error.tcb) error.tcbCode = reply.error.tcb
         throw error
       }
       return reply.result

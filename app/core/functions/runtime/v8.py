@@ -165,7 +165,7 @@ def _answer(host: Host, call: dict) -> dict:
     try:
         return {"type": "reply", "id": call["id"], "result": host(call["action"], call["params"])}
     except CloudError as e:
-        return {"type": "reply", "id": call["id"], "error": {"code": e.code, "message": str(e)}}
+        return {"type": "reply", "id": call["id"], "error": {"code": e.code, "message": str(e), "tcb": e.tcb_code}}
 
 
 def _log_lines(raw: list[dict]) -> list[LogLine]:

@@ -7,7 +7,8 @@ const { Command } = require('wxsim:sdk/commands')
 const { Point } = require('wxsim:sdk/geo')
 const ser = require('wxsim:sdk/serializer')
 const ejson = require('wxsim:sdk/ejson')
-const { HostError, serverFailure } = require('wxsim:sdk/errors')
+const { HostError, TCB_ERR_CODE } = require('wxsim:sdk/errors')
+const { uuid } = require('wxsim:sdk/transport')
 
 const STAGES = ['addFields', 'bucket', 'bucketAuto', 'collStats', 'count', 'facet', 'graphLookup', 'group',
   'limit', 'lookup', 'out', 'project', 'redact', 'replaceRoot', 'sample', 'skip', 'sort', 'sortByCount', 'unwind']
@@ -67,6 +68,22 @@ for (const stage of STAGES) Aggregate.prototype[stage] = function (param) { retu
 Command.aggregate.pipeline = () => new Aggregate(null, null)
 
 // --- transactions (server only) ---------------------------------------------------------------
+// As @cloudbase/database's transaction/index.ts under wx-server-sdk 4.0.2: start, commit and
+// rollback fail with node-sdk's TcbError ({code, message, requestId}, the backend's string code),
+// which wx-server-sdk passes through unconverted; runTransaction retries its callback when what
+// it caught carries code DATABASE_TRANSACTION_CONFLICT (a conflict at commit: the document calls
+// inside the callback fail as `document.update:fail -501001 …`, without that code).
+
+const CONFLICT = 'DATABASE_TRANSACTION_CONFLICT'
+
+/** node-sdk's TcbError for a failure the host reported. */
+function tcbError (e) {
+  if (!(e instanceof HostError)) return e
+  const error = new Error(e.detail || e.message)
+  error.code = e.tcbCode || Object.keys(TCB_ERR_CODE).find((name) => TCB_ERR_CODE[name] === e.code) || 'SYS_ERR'
+  error.requestId = uuid()
+  return error
+}
 
 class Transaction {
   constructor (db) {
@@ -79,11 +96,12 @@ class Transaction {
   }
 
   async init () {
+    let res
     try {
-      const res = await this._db._send('database.startTransaction', {})
-      this._id = res.transactionId
-    } catch (e) { throw serverFailure('startTransaction', e) }
+      res = await this._db._send('database.startTransaction', {})
+    } catch (e) { throw tcbError(e) }
     this.inited = true
+    this._id = res.transactionId
   }
 
   collection (name) {
@@ -92,20 +110,22 @@ class Transaction {
   }
 
   async commit () {
+    let res
     try {
-      const res = await this._db._send('database.commitTransaction', { transactionId: this._id })
-      this.commited = true
-      return res
-    } catch (e) { throw serverFailure('transaction.commit', e) }
+      res = await this._db._send('database.commitTransaction', { transactionId: this._id })
+    } catch (e) { throw tcbError(e) }
+    this.commited = true
+    return res
   }
 
   async rollback (reason) {
+    let res
     try {
-      const res = await this._db._send('database.abortTransaction', { transactionId: this._id })
-      this.aborted = true
-      this.abortReason = reason
-      return res
-    } catch (e) { throw serverFailure('transaction.rollback', e) }
+      res = await this._db._send('database.abortTransaction', { transactionId: this._id })
+    } catch (e) { throw tcbError(e) }
+    this.aborted = true
+    this.abortReason = reason
+    return res
   }
 }
 
@@ -115,23 +135,32 @@ async function startTransaction (db) {
   return transaction
 }
 
-/** Runs `callback(transaction)`, commits, and rolls back on a throw; rejects with rollback's reason. */
-async function runTransaction (db, callback) {
-  const transaction = new Transaction(db)
+/**
+ * Runs `callback(transaction)` and commits; a throw or rollback(reason) rolls back and rejects
+ * (with the reason). A conflict is retried `times` more times, the last one's error rejected.
+ */
+async function runTransaction (db, callback, times = 3) {
+  let transaction
   try {
+    transaction = new Transaction(db)
     await transaction.init()
     const result = await callback(transaction)
-    if (transaction.aborted) throw transaction.abortReason
+    if (transaction.aborted === true) throw transaction.abortReason
     await transaction.commit()
     return result
   } catch (error) {
-    if (!transaction.inited) throw error
-    if (!transaction.aborted && !transaction.commited) {
-      try { await transaction.rollback() } catch (e) { /* the original error matters more */ }
+    if (transaction.inited === false) throw error
+    const throwWithRollback = async (error) => {
+      if (!transaction.aborted && !transaction.commited) {
+        try { await transaction.rollback() } catch (e) { /* as the SDK: the original error matters */ }
+        throw error
+      }
+      if (transaction.aborted === true) throw transaction.abortReason
       throw error
     }
-    if (transaction.aborted) throw transaction.abortReason
-    throw error
+    if (times <= 0) await throwWithRollback(error)
+    if (error && error.code === CONFLICT) return await runTransaction(db, callback, --times)
+    await throwWithRollback(error)
   }
 }
 

@@ -37,7 +37,7 @@ class Database {
         return { errMsg: 'createCollection:ok', requestId: res.requestId || uuid() }
       })
       this.startTransaction = () => startTransaction(this)
-      this.runTransaction = (callback) => runTransaction(this, callback)
+      this.runTransaction = (callback, times) => runTransaction(this, callback, times)
     }
   }
 

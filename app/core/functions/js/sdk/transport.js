@@ -14,7 +14,9 @@ async function send (action, params, envName) {
     return await host.call(action, body)
   } catch (e) {
     if (e && typeof e.errCode === 'number' && !(e instanceof HostError)) {
-      throw new HostError(e.errCode, String(e.errMsg === undefined ? e.message : e.errMsg))
+      const error = new HostError(e.errCode, String(e.errMsg === undefined ? e.message : e.errMsg))
+      if (typeof e.tcbCode === 'string') error.tcbCode = e.tcbCode // the backend's string code (tcb-wire §3.1)
+      throw error
     }
     throw e
   }
