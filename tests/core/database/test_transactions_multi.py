@@ -298,3 +298,26 @@ def test_concurrent_read_modify_write_loses_no_update(ws):
     for thread in threads:
         thread.join()
     assert stored(ws, "t1")["n"] == 1 + 100
+
+
+def test_set_upsert_and_remove_by_id_inside(ws):
+    tx = start(ws)
+    made = wire(ws, "database.modifyDocument", **by_id("fresh"), data=ejson.encode({"v": 1}), merge=False, upsert=True,
+                transactionId=tx)
+    assert made == {"updated": 0, "upsert_id": "fresh"}
+    assert wire(ws, "database.removeDocument", **by_id("t2"), transactionId=tx) == {"deleted": 1}
+    assert read(ws, "t2", tx) is None and read(ws, "fresh", tx) == {"_id": "fresh", "v": 1}
+    assert stored(ws, "fresh") is None and stored(ws, "t2") is not None
+    wire(ws, "database.commitTransaction", transactionId=tx)
+    assert stored(ws, "fresh") == {"_id": "fresh", "v": 1} and stored(ws, "t2") is None
+
+
+def test_open_transactions_are_capped(ws):
+    from app.core.database.transactions import MAX_OPEN
+
+    opened = [start(ws) for _ in range(MAX_OPEN)]
+    with pytest.raises(CloudError) as info:
+        start(ws)
+    assert info.value.code == -501004
+    wire(ws, "database.abortTransaction", transactionId=opened[0])
+    start(ws)  # room again
