@@ -113,6 +113,7 @@ def test_node_sdk_directly(version, tmp_path):
     assert first["updated"] == 1 and {k: v for k, v in first["doc"].items() if k != "_id"} == {"a": 2, "n": 1}
     assert out["sameValue"]["ok"] == first  # the match counts though nothing changed
     assert out["noMatch"] == {"ok": {"updated": 0, "doc": None}}
+    assert out["inTransaction"] == {"ok": {"updated": 1, "a": 3, "before": 0, "after": 1}}
     assert out["addOid"]["ok"]["id"] == OID
     assert out["getOid"] == {"ok": [{"_id": OID, "ref": OID}]}
     assert out["missingFunction"] == {"err": {"code": "FUNCTION_NOT_FOUND",

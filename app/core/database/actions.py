@@ -10,7 +10,7 @@ from app.core.database.permissions import MODES, Access
 from app.core.database.rules_guard import CUSTOM, custom_rules, with_openid
 from app.core.database.failures import collection_name_required, invalid_ejson
 from app.core.database.field_names import ids_as_text, refuse_dollar_fields
-from app.core.database.find_and_modify import modify_and_return, transaction_unsupported
+from app.core.database.find_and_modify import modify_and_return
 from app.core.database.service import DatabaseService, PermissionDenied
 from app.core.database.transaction_view import in_transaction
 from app.core.database.transactions import Transactions
@@ -88,9 +88,9 @@ def document_actions(service: DatabaseService, transactions: Transactions) -> di
         data = service.resolve_server_dates(p.ejson("data"))
         if not isinstance(data, dict) or not data:
             raise CloudError(-501007, Reason("database.data_empty", "data must be a non-empty object"))
-        if p.transaction is not None:
-            raise transaction_unsupported()
-        return modify_and_return(service, p.collection, p.query, data, return_new=p.flag("returnNew", True),
+        # In a transaction: the same code over its view (a conflict fails at the write).
+        target = service if p.transaction is None else in_transaction(service, transactions, p.transaction)
+        return modify_and_return(target, p.collection, p.query, data, return_new=p.flag("returnNew", True),
                                  upsert=p.flag("upsert", False))
 
     def remove_document(request: Request, trace: Trace) -> dict:

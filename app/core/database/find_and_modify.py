@@ -7,7 +7,9 @@ and answers it as it is after the update; ``updated`` counts the document matche
 field to the value it has still answers 1 (node-sdk's test "更新相同值"), and no match answers
 ``{updated: 0, doc: null}``. The SDK sends neither ``returnNew`` nor ``upsert``; a caller that
 does gets findAndModify's meaning: ``returnNew: false`` answers the document as it was,
-``upsert: true`` creates one from the query's equality fields when nothing matches.
+``upsert: true`` creates one from the query's equality fields when nothing matches. With a
+``transactionId`` the caller passes the service over the transaction's view (node-sdk's test
+"modifyAndReturnDoc" in a transaction), so the write is claimed there and applied at commit.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from app.core.database import ejson
 from app.core.database.query import compile_query
 from app.core.database.regex_budget import regex_budget
 from app.core.database.service import DatabaseService
+from app.core.database.store import DuplicateIdError
 from app.core.database.update import apply_update
 from app.core.errors import CloudError
 from app.core.reasons import Reason
@@ -44,7 +47,12 @@ def modify_and_return(service: DatabaseService, collection: str, query: Mapping 
             if not upsert:
                 return {"updated": 0, "doc": None}
             new = apply_update(_seed(service, query), data, now=now).document
-            store.insert(collection, [new])
+            try:
+                store.insert(collection, [new])
+            except DuplicateIdError as exc:  # the query named an _id that another condition missed
+                raise CloudError(-502001, Reason(
+                    "database.duplicate_key", "E11000 duplicate key error collection: {collection} index: _id_ "
+                    "dup key: {{ _id: {doc_id} }}", collection=collection, doc_id=repr(exc.doc_id))) from None
             return {"updated": 0, "doc": _text(new) if return_new else None}
         result = apply_update(old, data, now=now)
         if result.changed:
@@ -69,9 +77,3 @@ def _text(doc: dict) -> str:
     """One document as the EJSON text the SDK ``EJSON.parse``s (ObjectIds as 24-hex strings)."""
     return json.dumps(ejson.to_ejson(doc), ensure_ascii=False, separators=(",", ":"))
 
-
-def transaction_unsupported() -> CloudError:
-    """modifyAndReturnDoc inside a transaction, which wxsim's transactions do not take yet."""
-    return CloudError(-501007, Reason("database.modify_return_in_transaction", "updateAndReturn "
-                                      "(database.modifyAndReturnDoc) inside a transaction is not supported by "
-                                      "the simulator"))

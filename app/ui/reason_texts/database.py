@@ -178,7 +178,6 @@ ZH: dict[str, str] = {
     "database.rerun_as_param": 'as 必须是 {{"persona": 角色名}}（null 表示未登录）或 {{"admin": true}}，而不是 {value}',
     # issue 19: ObjectId, updateAndReturn, $ field names, $jsonSchema
     "database.dollar_field": "文档的字段名不能以 $ 开头：{name}",
-    "database.modify_return_in_transaction": "模拟器不支持在事务中使用 updateAndReturn（database.modifyAndReturnDoc）",
     "query.json_schema_not_object": "$jsonSchema{where} 必须是对象",
     "query.json_schema_keyword": "$jsonSchema{where}：不支持关键字“{keyword}”",
     "query.json_schema_operand": "$jsonSchema{where}：“{keyword}”必须是 {kind}",

@@ -26,6 +26,13 @@ async function main () {
   await step('andReturn', () => c.where({ a: 1 }).updateAndReturn({ a: 2, n: db.command.inc(1) }))
   await step('sameValue', () => c.where({ a: 2 }).updateAndReturn({ a: 2 }))
   await step('noMatch', () => c.where({ a: -1 }).updateAndReturn({ a: 1 }))
+  await step('inTransaction', async () => { // node-sdk's own test "modifyAndReturnDoc"
+    const transaction = await db.startTransaction()
+    const res = await transaction.collection(process.argv[2]).where({ a: 2 }).updateAndReturn({ a: 3 })
+    const before = (await c.where({ a: 3 }).count()).total
+    await transaction.commit()
+    return { updated: res.updated, a: res.doc.a, before, after: (await c.where({ a: 3 }).count()).total }
+  })
   await step('addOid', () => c.add({ _id: db.ObjectId({ id: OID }), ref: db.ObjectId({ id: OID }) }))
   await step('getOid', () => c.where({ _id: db.ObjectId({ id: OID }) }).get().then((r) => r.data))
   await step('missingFunction', () => app.callFunction({ name: 'no-such-function', data: {} }))

@@ -91,3 +91,27 @@ def test_a_missing_collection_and_a_mini_program_are_refused(ws):
     with pytest.raises(CloudError) as caught:
         modify(ws, {"_id": "b"}, {"$set": {"a": 1}}, caller=client)
     assert caught.value.code == -601004
+
+
+def test_inside_a_transaction_it_writes_at_commit(ws):
+    """node-sdk's "modifyAndReturnDoc" in a transaction: answered at once, seen by others at commit."""
+    tx = ws.handle(Request("database.startTransaction", {}, ADMIN))["transactionId"]
+    answer = modify(ws, {"a": 5}, {"$set": {"a": 6}}, transactionId=tx)
+    assert answer == {"updated": 1, "doc": '{"_id":"b","a":6}'}
+    assert ws.database.store.get("c", "b") == {"_id": "b", "a": 5}  # not yet
+    assert modify(ws, {"a": 6}, {"$set": {"seen": True}}, transactionId=tx)["updated"] == 1  # its own write
+    ws.handle(Request("database.commitTransaction", {"transactionId": tx}, ADMIN))
+    assert ws.database.store.get("c", "b") == {"_id": "b", "a": 6, "seen": True}
+
+
+def test_an_aborted_transaction_leaves_the_document(ws):
+    tx = ws.handle(Request("database.startTransaction", {}, ADMIN))["transactionId"]
+    modify(ws, {"_id": "b"}, {"$set": {"a": 9}}, transactionId=tx)
+    ws.handle(Request("database.abortTransaction", {"transactionId": tx}, ADMIN))
+    assert ws.database.store.get("c", "b") == {"_id": "b", "a": 5}
+
+
+def test_an_upsert_on_a_taken_id_is_a_duplicate_key(ws):
+    with pytest.raises(CloudError) as caught:
+        modify(ws, {"_id": "b", "a": 99}, {"$set": {"v": 1}}, upsert=True)
+    assert caught.value.code == -502001 and "duplicate key" in caught.value.detail
