@@ -92,5 +92,5 @@ def test_app_starts_offscreen_paints_and_quits(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    assert report["panes"] == 7 and "demo-" in report["env"]
+    assert report["panes"] == 8 and "demo-" in report["env"]
     assert report["first_paint"] > report["launched"]
