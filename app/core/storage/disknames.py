@@ -61,6 +61,9 @@ def name_forms(name: str) -> list[str]:
 
 def cloud_name(disk: str) -> str | None:
     """The cloud name a disk name stands for, or None when wxsim would not have written it."""
+    if "%u" not in disk and "%U" not in disk:  # the usual case, and the fast one (scans read every name)
+        name = unicodedata.normalize("NFC", disk)
+        return None if _plain_escapes(name) else name
     try:
         name = unicodedata.normalize("NFC", _ESCAPES.sub(_decode, disk))
     except UnicodeDecodeError:  # a lone surrogate

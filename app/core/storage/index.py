@@ -26,7 +26,7 @@ from pathlib import Path
 from app.core.errors import CloudError
 from app.core.jsonfile import TEMP_PREFIX, read_json, write_json
 from app.core.storage.cloudpaths import disk_path, normalize_cloud_path
-from app.core.storage.disknames import cloud_name, first_present, name_forms
+from app.core.storage.disknames import cloud_name, first_present, name_forms, plain_name
 
 log = logging.getLogger(__name__)
 
@@ -246,10 +246,15 @@ def _read_name(folder: Path, disk: str, siblings: set[str]) -> str | None:
     """The cloud name of ``folder/disk``, or None (logged) if it names nothing."""
     name = cloud_name(disk)
     if name is None:
-        log.warning("storage: ignoring %s, whose name has escapes wxsim does not write", folder / disk)
+        if "%u" in disk.casefold():
+            log.warning("storage: ignoring %s, whose name has escapes wxsim does not write", folder / disk)
+        else:  # e.g. a|b.png made by hand on Linux: Windows could not keep it
+            log.warning("storage: ignoring %s; wxsim keeps this name on disk as %s, so rename it to that",
+                        folder / disk, plain_name(unicodedata.normalize("NFC", disk)))
         return None
-    forms = name_forms(name)
-    nfc = unicodedata.normalize("NFC", disk)
+    if disk == name:
+        return name  # its plain form, which takes precedence over any other
+    forms, nfc = name_forms(name), unicodedata.normalize("NFC", disk)
     if disk not in forms and not (folder / nfc).exists():
         log.warning("storage: ignoring %s, whose name is not in NFC form", folder / disk)
         return None
