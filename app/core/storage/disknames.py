@@ -120,7 +120,7 @@ def folds_case(root: Path) -> bool:
 def _existing(root: Path, folder: Path, name: str, path: str) -> tuple[str, os.stat_result] | None:
     """The form of ``name`` on disk in ``folder`` under exactly its own spelling, and its lstat."""
     exact = None
-    for form in name_forms(name):
+    for form in _forms_lazily(name):
         try:
             st = os.lstat(folder / form)
         except FileNotFoundError:
@@ -135,6 +135,13 @@ def _existing(root: Path, folder: Path, name: str, path: str) -> tuple[str, os.s
         if form in exact:
             return form, st
     return None
+
+
+def _forms_lazily(name: str):
+    """``name_forms(name)``, the plain one first without working out the others (usually it exists)."""
+    plain = plain_name(name)
+    yield plain
+    yield from name_forms(name)[1:]
 
 
 def _new_name(folder: Path, name: str, path: str) -> str:
