@@ -24,6 +24,7 @@ from app.core.database.regex_budget import regex_budget
 from app.core.database.service import DatabaseService
 from app.core.database.store import DuplicateIdError
 from app.core.database.update import apply_update
+from app.core.database.values import is_object_id
 from app.core.errors import CloudError
 from app.core.reasons import Reason
 
@@ -37,7 +38,7 @@ def modify_and_return(service: DatabaseService, collection: str, query: Mapping 
         service.require_collection(collection)
         match = compile_query(query)
         doc_id = (query or {}).get("_id")
-        if type(doc_id) in (str, int, float):
+        if type(doc_id) in (str, int, float) or is_object_id(doc_id):
             found = store.get(collection, doc_id)
             candidates = [found] if found is not None else []
         else:

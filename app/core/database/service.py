@@ -377,7 +377,7 @@ class DatabaseService:
     def _candidates(self, collection: str, query: Mapping | None, owner: str | None) -> list[dict]:
         """The documents a query can reach: one by ``_id`` in O(1), else all of them."""
         doc_id = (query or {}).get("_id")
-        if type(doc_id) in (str, int, float):
+        if type(doc_id) in (str, int, float) or is_object_id(doc_id):
             doc = self.store.get(collection, doc_id)
             docs = [doc] if doc is not None else []
         else:
