@@ -333,8 +333,14 @@ def test_a_snapshot_with_unusual_names_restores(tmp_path, clock):
     again = Workspace.open(tmp_path / "data", paths.demo_project())
     try:
         assert {r.path: again.storage.disk(r.path).read_bytes() for r in again.storage.files()} == before
+        exported = again.handle(Request("snapshot.export", {"localPath": str(tmp_path / "names")}, console))
     finally:
         again.close()
+    other = Workspace.from_scenario(Path(exported["localPath"]), tmp_path / "laptop-2", paths.demo_project())
+    try:  # a scenario file carries the cloudPaths; the other data folder gets its own disk names
+        assert {r.path: other.storage.disk(r.path).read_bytes() for r in other.storage.files()} == before
+    finally:
+        other.close()
 
 
 # -- what stays refused --------------------------------------------------------------------------
