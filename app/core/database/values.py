@@ -3,7 +3,7 @@
 Values are ``None``, ``bool``, ``int``, ``float``, ``str``, ``list``, ``dict`` (key order
 kept), timezone-aware ``datetime.datetime`` (BSON Date; a naive one is read as UTC),
 ``bytes`` (BinData), ``re.Pattern`` (a regex, only ever seen in queries) and a pymongo
-``ObjectId`` if the decoder leaves one (compared by its 12 bytes). ``MISSING``
+``ObjectId`` (``{"$oid"}``, stored like any value; compared by its 12 bytes). ``MISSING``
 stands for an absent field while a path is being resolved.
 """
 
