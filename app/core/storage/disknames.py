@@ -154,7 +154,7 @@ def _new_name(folder: Path, name: str, path: str) -> str:
     for form in forms:
         if _fold(form) not in taken and len(form.encode("utf-8")) <= MAX_NAME_BYTES:
             return form
-    raise _invalid(Reason(
+    raise CloudError(-501007, Reason(
         "storage.case_clash", "cloudPath {path}: {name} cannot get a name on disk that differs from the existing "
         "{clash} in more than letter case", path=repr(path), name=repr(name), clash=repr(taken.get(_fold(forms[0])))))
 

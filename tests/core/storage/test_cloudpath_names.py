@@ -237,6 +237,19 @@ def test_files_added_by_hand(env, caplog):
     assert "a%u0062.txt, whose name has escapes wxsim does not write" in caplog.text
 
 
+def test_a_name_whose_every_form_is_taken_by_hand_is_refused_not_overwritten(env):
+    """Only hand-made names can take every form (here a.png's plain and escaped ones, in other cases)."""
+    root = env.data / "storage"
+    root.mkdir(exist_ok=True)
+    (root / "A.png").write_bytes(b"A")
+    (root / "%U0061.png").write_bytes(b"odd")
+    with pytest.raises(CloudError) as caught:
+        env.put(env.a, "a.png", b"a")
+    assert caught.value.code == -501007
+    assert "cannot get a name on disk that differs from the existing 'A.png'" in caught.value.detail
+    assert (root / "A.png").read_bytes() == b"A"
+
+
 def test_an_old_data_folder_keeps_working(tmp_path, clock):
     """A folder and index from before the scheme: ordinary names, owners kept."""
     from .conftest import StorageEnv
