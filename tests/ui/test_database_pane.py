@@ -368,3 +368,37 @@ def test_a_hundred_thousand_documents_reach_any_row(qtbot, qloop, demo, demo_wor
     assert pane.document_view.currentIndex().row() == 99_998
     assert json.loads(pane.document_json.toPlainText()) == {"_id": 99_998, "n": 99_998}
     assert pane.rows.counter.text() == "Showing 1–100000 of 100000"
+
+
+def test_a_document_with_an_objectid_id_is_edited_and_deleted_in_the_pane(qtbot, qloop, demo, demo_workspace,
+                                                                          monkeypatch):
+    """The SDK answers an ObjectId as a hex string, which finds no document; the pane lists it
+    as {"$oid": …} and edits and deletes it by that."""
+    from bson.objectid import ObjectId
+
+    oid = ObjectId("64b7f0c2a1b2c3d4e5f60718")
+    demo_workspace.database.store.insert("todos", [{"_id": oid, "title": "by node-sdk", "progress": 1}])
+    pane = open_pane(qtbot, qloop, demo)
+    row = rows(pane).index({"$oid": str(oid)})
+    assert pane.documents.index(row, 0).data() == '{"$oid":"64b7f0c2a1b2c3d4e5f60718"}'
+    pane.document_view.selectRow(row)
+    qloop.run_until_complete(pane._on_edit_clicked())
+    editor = pane.editor
+    update = editor.choice_buttons[0]
+
+    async def edit():
+        editor.editor.setPlainText("{progress: 2}")
+        update.click()
+        await eventually(lambda: demo_workspace.database.store.get("todos", oid)["progress"] == 2)
+
+    qloop.run_until_complete(edit())
+    settle(qloop, pane)
+    pane.document_view.selectRow(rows(pane).index({"$oid": str(oid)}))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+
+    async def delete():
+        pane._on_delete_document_clicked()
+        await eventually(lambda: demo_workspace.database.store.get("todos", oid) is None)
+
+    qloop.run_until_complete(delete())
+    settle(qloop, pane)

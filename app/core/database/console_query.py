@@ -99,7 +99,8 @@ def console_query_actions(
         project = compile_projection(projection) if projection else None
         hidden = _hidden(service, state.db_mode(collection), viewer, collection, page)
         return {
-            "documents": ejson.to_ejson_shared([project(doc) for doc in page] if project else page),
+            # ObjectIds keep their wrapper: the pane edits and deletes a document by this _id.
+            "documents": ejson.to_ejson_shared([project(doc) for doc in page] if project else page, object_ids=True),
             "hidden": [None if why is None else why.text for why in hidden],
             "hiddenReasons": [None if why is None else why.to_dict() for why in hidden],
             "total": len(matches),
@@ -139,7 +140,7 @@ def console_query_actions(
                                     example="{title: 'Learn cloud', done: false}"))
         document = ejson.decode_unchecked_numbers(result["data"], what="The document")
         jsontext.check_value(document, what="The document")  # NaN, Infinity, 1e999: not storable
-        return {"document": ejson.to_ejson(document)}
+        return {"document": ejson.to_ejson(document, object_ids=True)}  # the pane writes it back as typed
 
     return {
         "database.runQuery": Action(run_query, console_only=True),

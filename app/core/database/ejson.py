@@ -115,7 +115,7 @@ def to_ejson(value: Any, *, object_ids: bool = False) -> Any:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
-def to_ejson_shared(value: Any) -> Any:
+def to_ejson_shared(value: Any, *, object_ids: bool = False) -> Any:
     """:func:`to_ejson` that returns the parts needing no wrapper as they are, not copied.
 
     A collection of plain documents comes back as the very same objects, which makes listing
@@ -127,13 +127,13 @@ def to_ejson_shared(value: Any) -> Any:
         for key, item in value.items() if kind is dict else enumerate(value):
             if type(item) in _PLAIN:
                 continue
-            wrapped = to_ejson_shared(item)
+            wrapped = to_ejson_shared(item, object_ids=object_ids)
             if wrapped is not item:
                 if copy is None:
                     copy = dict(value) if kind is dict else list(value)
                 copy[key] = wrapped
         return value if copy is None else copy
-    return to_ejson(value)
+    return to_ejson(value, object_ids=object_ids)
 
 
 def iso_date(moment: datetime) -> str:

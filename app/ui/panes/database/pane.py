@@ -441,7 +441,7 @@ class DatabasePane(QWidget):
                 "collectionName": self._collection, "queryType": "DOC", "query": _ejson_text({"_id": shown["_id"]})}))["list"]
             if not found:
                 raise InputError(self.tr("The document {id} no longer exists.").format(id=shown["_id"]))
-            doc = found[0]
+            doc = {**found[0], "_id": shown["_id"]}  # as listed: an ObjectId keeps its {"$oid"} form
             self._open_editor(self.tr("Edit document {id}").format(id=doc["_id"]), json.dumps(doc, ensure_ascii=False, indent=2),
                               None, choices=[
                 (self.tr("Update (merge the typed fields; _openid kept)"), lambda edited: self._write(doc, edited, merge=True)),
