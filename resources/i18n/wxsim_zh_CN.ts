@@ -381,134 +381,134 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="52"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="49"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="74"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="71"/>
         <source>Query</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="75"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="72"/>
         <source>Aggregate</source>
         <translation>聚合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="114"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="111"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="115"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="112"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="122"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="119"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="124"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="121"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="137"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="134"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="138"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="135"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="139"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="483"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="136"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="89"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="203"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="200"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="203"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="200"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="209"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="206"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="210"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="207"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="79"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="80"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="76"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="77"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="326"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="323"/>
         <source>{viewer} gets: {msg}, {n} row(s)</source>
         <translation>{viewer} 得到：{msg}，{n} 条结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="355"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="352"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="423"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="26"/>
         <source>Select a document first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="431"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="31"/>
         <source>Add document</source>
         <translation>添加记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="443"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="44"/>
         <source>The document {id} no longer exists.</source>
         <translation>记录 {id} 已不存在。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="445"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="49"/>
         <source>Edit document {id}</source>
         <translation>编辑记录 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="447"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="47"/>
         <source>Update (merge the typed fields; _openid kept)</source>
         <translation>更新（合并所填字段；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="448"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="48"/>
         <source>Replace (the whole document; _openid kept)</source>
         <translation>替换（整条记录；保留 _openid）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="471"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="75"/>
         <source>The _id cannot be changed; add a new document instead.</source>
         <translation>_id 不能修改；请改为添加一条新记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="474"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="79"/>
         <source>Type the fields to change, e.g. {done: true}.</source>
         <translation>请填写要修改的字段，例如 {done: true}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="484"/>
+        <location filename="../../app/ui/panes/database/document_editing.py" line="90"/>
         <source>Delete the document {id}?</source>
         <translation>删除记录 {id}？</translation>
     </message>
@@ -516,159 +516,159 @@
 <context>
     <name>DiffDialog</name>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="45"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="56"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="45"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="56"/>
         <source>Before</source>
         <translation>之前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="45"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="56"/>
         <source>After</source>
         <translation>之后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="62"/>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="83"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="75"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="96"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="64"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="77"/>
         <source>Compare {before} → {after}</source>
         <translation>对比 {before} → {after}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="85"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="98"/>
         <source>{before} and {after} hold the same state.</source>
         <translation>{before} 与 {after} 的状态相同。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="88"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="101"/>
         <source>From {before} to {after}: {collections} collections differ; documents +{added} −{removed} ~{changed}; files +{files_added} −{files_removed} ~{files_changed}.</source>
         <translation>从 {before} 到 {after}：{collections} 个集合有变化；记录 +{added} −{removed} ~{changed}；文件 +{files_added} −{files_removed} ~{files_changed}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="99"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="112"/>
         <source>collection added</source>
         <translation>新增集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="99"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="112"/>
         <source>collection removed</source>
         <translation>集合已删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="100"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="113"/>
         <source>changed</source>
         <translation>有改动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="101"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="114"/>
         <source>{name} — {status}: +{added} −{removed} ~{changed}</source>
         <translation>{name} — {status}：+{added} −{removed} ~{changed}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="104"/>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="105"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="117"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="118"/>
         <source>{n} documents</source>
         <translation>{n} 条记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="107"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="120"/>
         <source>Permission</source>
         <translation>权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="111"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="124"/>
         <source>Security rules</source>
         <translation>安全规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="118"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="131"/>
         <source>… and {n} more documents</source>
         <translation>……另有 {n} 条记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="130"/>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="131"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="143"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="144"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="140"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="153"/>
         <source>Storage: +{added} −{removed} ~{changed} files</source>
         <translation>云存储：文件 +{added} −{removed} ~{changed}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="143"/>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="161"/>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="179"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="156"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="186"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="204"/>
         <source>added</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="145"/>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="163"/>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="181"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="158"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="188"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="206"/>
         <source>removed</source>
         <translation>已删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="146"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="159"/>
         <source>content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="146"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="159"/>
         <source>owner</source>
         <translation>所有者</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="146"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="159"/>
         <source>content type</source>
         <translation>文件类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="159"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="184"/>
         <source>Personas</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="177"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="202"/>
         <source>User list (visits recorded)</source>
         <translation>用户列表（记录的访问）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="187"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="212"/>
         <source>Storage permission</source>
         <translation>存储权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="187"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="212"/>
         <source>Storage security rules</source>
         <translation>存储安全规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="188"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="213"/>
         <source>Function test presets</source>
         <translation>云函数测试参数模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="189"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="214"/>
         <source>Function runtimes</source>
         <translation>云函数运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="190"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="215"/>
         <source>Timer triggers paused</source>
         <translation>定时触发器已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="191"/>
+        <location filename="../../app/ui/panes/snapshots/diff_view.py" line="216"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -865,27 +865,27 @@
         <translation>在编辑器中打开该文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="306"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="308"/>
         <source>Save preset</source>
         <translation>保存模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="306"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="308"/>
         <source>Preset name:</source>
         <translation>模板名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="347"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="349"/>
         <source>The event</source>
         <translation>event</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="351"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="353"/>
         <source>The event is not valid JSON: {error}</source>
         <translation>event 不是有效的 JSON：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="354"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="356"/>
         <source>The event must be a JSON object, like {&quot;a&quot;: 1}.</source>
         <translation>event 必须是 JSON 对象，例如 {&quot;a&quot;: 1}。</translation>
     </message>
@@ -2038,32 +2038,32 @@ The state now is saved as an automatic checkpoint first, so you can undo this. C
 <context>
     <name>TimeTravelMenu</name>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="89"/>
+        <location filename="../../app/ui/time_travel.py" line="100"/>
         <source>Open scenario file…</source>
         <translation>打开场景文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="90"/>
+        <location filename="../../app/ui/time_travel.py" line="101"/>
         <source>Open a .wxsim file in a new window, in a workspace of its own</source>
         <translation>在新窗口中打开 .wxsim 文件，使用单独的工作区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="92"/>
+        <location filename="../../app/ui/time_travel.py" line="103"/>
         <source>Reset to start…</source>
         <translation>恢复初始状态…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="93"/>
+        <location filename="../../app/ui/time_travel.py" line="104"/>
         <source>Put back the data, files, personas and permissions the workspace started with</source>
         <translation>恢复工作区创建时的数据、文件、角色和权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="99"/>
+        <location filename="../../app/ui/time_travel.py" line="110"/>
         <source>Reset to start</source>
         <translation>恢复初始状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="100"/>
+        <location filename="../../app/ui/time_travel.py" line="111"/>
         <source>Put the whole environment back as it was when this workspace was made (for the demo: its sample data)?
 
 The state now is saved as an automatic checkpoint first, so you can undo this from the status bar or the Snapshots pane.</source>
@@ -2072,22 +2072,22 @@ The state now is saved as an automatic checkpoint first, so you can undo this fr
 恢复前会先把当前状态保存为一个自动检查点，可以在状态栏或“快照”页撤销。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="115"/>
+        <location filename="../../app/ui/time_travel.py" line="126"/>
         <source>Open a scenario file</source>
         <translation>打开场景文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="115"/>
+        <location filename="../../app/ui/time_travel.py" line="126"/>
         <source>wxsim scenario (*.wxsim)</source>
         <translation>wxsim 场景文件 (*.wxsim)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="130"/>
+        <location filename="../../app/ui/time_travel.py" line="141"/>
         <source>Opening {file} in a new window…</source>
         <translation>正在新窗口中打开 {file}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="132"/>
+        <location filename="../../app/ui/time_travel.py" line="143"/>
         <source>Could not start wxsim for {file}.</source>
         <translation>无法为 {file} 启动 wxsim。</translation>
     </message>
@@ -2542,22 +2542,22 @@ The state now is saved as an automatic checkpoint first, so you can undo this fr
 <context>
     <name>UndoOffer</name>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="34"/>
+        <location filename="../../app/ui/time_travel.py" line="45"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="35"/>
+        <location filename="../../app/ui/time_travel.py" line="46"/>
         <source>Put back the state saved in this checkpoint</source>
         <translation>恢复这个检查点保存的状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="39"/>
+        <location filename="../../app/ui/time_travel.py" line="50"/>
         <source>Hide this</source>
         <translation>隐藏</translation>
     </message>
     <message>
-        <location filename="../../app/ui/time_travel.py" line="58"/>
+        <location filename="../../app/ui/time_travel.py" line="69"/>
         <source>Saved the checkpoint {checkpoint}</source>
         <translation>已保存检查点 {checkpoint}</translation>
     </message>

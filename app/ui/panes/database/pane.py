@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -11,7 +10,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLayout,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -25,7 +23,6 @@ from app.core.api import (
     DATABASE_MODE_LABELS_ZH,
     DATABASE_MODES,
     RULES_MODE,
-    InputError,
 )
 from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
@@ -33,7 +30,7 @@ from app.ui.flow_layout import FlowLayout
 from app.ui.panes.database.aggregate_bar import AggregateBar
 from app.ui.panes.database.compare import PersonaCompare
 from app.ui.panes.database.models import CollectionsModel, DocumentsModel
-from app.ui.panes.database.editor import DocumentEditor
+from app.ui.panes.database.document_editing import DocumentEditing, confirm
 from app.ui.messages import InlineMessage
 from app.ui.reason_texts import chinese, code_text, say
 from app.ui.panes.database.row_navigator import RowNavigator
@@ -44,7 +41,7 @@ from app.ui.panes.rules_editor import RulesEditor, permission_mode_box
 from app.ui.widgets import make_table, JsonView, shrinkable
 
 
-class DatabasePane(QWidget):
+class DatabasePane(DocumentEditing, QWidget):
     """The cloud console's database page, offline."""
 
     @staticmethod
@@ -205,7 +202,7 @@ class DatabasePane(QWidget):
             self.console("database.addCollection", {"collectionName": name.strip()})
 
     def _on_delete_collection_clicked(self) -> None:
-        if self._collection and _confirm(
+        if self._collection and confirm(
             self, self.tr("Delete collection"),
             self.tr("Delete the collection {name} and all {n} of its documents?").format(
                 name=self._collection, n=self.collections.count_of(self._collection)),
@@ -417,80 +414,6 @@ class DatabasePane(QWidget):
         doc = self.documents.document_at(current.row()) if current.isValid() else None
         self.document_json.show_value(doc)
 
-    def _selected_document(self) -> dict | None:
-        doc = self.documents.document_at(self.document_view.currentIndex().row())
-        if doc is None:
-            self.message.show_error(self.tr("Select a document first."))
-        return doc
-
     def _shown_documents(self) -> tuple[list[dict], list[str]]:
         return self.documents.all_documents(), list(self.documents.columns)
 
-    def _on_add_clicked(self) -> None:
-        if self._collection:
-            self._open_editor(self.tr("Add document"), "{\n  \n}", self._insert)
-
-    @async_slot()
-    async def _on_edit_clicked(self) -> None:
-        """Edit the selected document as it is stored now (the row may be a field() projection)."""
-        shown = self._selected_document()
-        if shown is None:
-            return
-        with self.message.reporting():
-            found = (await self._bridge.request("database.getDocument", {
-                "collectionName": self._collection, "queryType": "DOC", "query": _ejson_text({"_id": shown["_id"]})}))["list"]
-            if not found:
-                raise InputError(self.tr("The document {id} no longer exists.").format(id=shown["_id"]))
-            doc = {**found[0], "_id": shown["_id"]}  # as listed: an ObjectId keeps its {"$oid"} form
-            self._open_editor(self.tr("Edit document {id}").format(id=doc["_id"]), json.dumps(doc, ensure_ascii=False, indent=2),
-                              None, choices=[
-                (self.tr("Update (merge the typed fields; _openid kept)"), lambda edited: self._write(doc, edited, merge=True)),
-                (self.tr("Replace (the whole document; _openid kept)"), lambda edited: self._write(doc, edited, merge=False)),
-            ])
-
-    def _on_document_double_clicked(self, _index) -> None:
-        self._on_edit_clicked()  # the double-clicked row is the current one
-
-    def _open_editor(self, title: str, text: str, save, **options) -> None:
-        self.editor = DocumentEditor(title, text, self._parse_document, save, self, **options)
-        self.editor.open()
-
-    async def _parse_document(self, text: str) -> dict:
-        """The editor's text (JSON or a JS object) as a document, in Extended JSON."""
-        return (await self._bridge.request("database.parseDocument", {"text": text}))["document"]
-
-    async def _insert(self, doc: dict) -> None:
-        await self._bridge.request("database.insertDocument",
-                                   {"collectionName": self._collection, "data": [_ejson_text(doc)]})
-
-    async def _write(self, original: dict, edited: dict, *, merge: bool) -> None:
-        """Update (``merge``: the typed fields change, the rest stay) or replace the document
-        with what was typed; either way its owner stays unless another _openid was typed."""
-        doc_id = original["_id"]
-        if "_id" in edited and edited["_id"] != doc_id:
-            raise InputError(self.tr("The _id cannot be changed; add a new document instead."))
-        body = {k: v for k, v in edited.items() if k != "_id"}
-        if merge and not body:
-            raise InputError(self.tr("Type the fields to change, e.g. {done: true}."))
-        if not merge and "_openid" in original and "_openid" not in body:
-            body = {"_openid": original["_openid"], **body}  # where it was: right after _id
-        await self._bridge.request("database.modifyDocument", {
-            "collectionName": self._collection, "queryType": "DOC", "query": _ejson_text({"_id": doc_id}),
-            "data": _ejson_text(body), "multi": False, "merge": merge, "upsert": not merge})
-
-    def _on_delete_document_clicked(self) -> None:
-        doc = self._selected_document()
-        if doc is not None and _confirm(self, self.tr("Delete document"),
-                                        self.tr("Delete the document {id}?").format(id=doc["_id"])):
-            self.console("database.removeDocument", {
-                "collectionName": self._collection, "queryType": "DOC",
-                "query": _ejson_text({"_id": doc["_id"]}), "multi": False})
-
-
-def _ejson_text(value: dict) -> str:
-    """A document already in relaxed Extended JSON, as the wire's text."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _confirm(parent: QWidget, title: str, text: str) -> bool:
-    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
