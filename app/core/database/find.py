@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from itertools import islice
 from typing import Any
 
+from app.core.database.compiled import compile_simple
 from app.core.database.failures import invalid_param
 from app.core.database.geo_query import near_order
 from app.core.database.ordering import Order, sort_documents
@@ -51,7 +52,16 @@ def ordered(hits: list[dict], query: Mapping[str, Any] | None, order: Order | No
 
 
 def count(docs: Iterable[dict], query: Mapping[str, Any] | None = None) -> int:
-    """How many documents match (skip and limit never apply to counts, spec Q54)."""
+    """How many documents match (skip and limit never apply to counts, spec Q54).
+
+    Nothing is copied or projected: the documents are only tested.
+    """
+    if not query and isinstance(docs, (list, tuple)):
+        compile_query(query)  # still refuses a query that is not an object
+        return len(docs)
+    simple = compile_simple(query)
+    if simple is not None:
+        return simple.count(docs)
     match = compile_query(query)
     return sum(1 for doc in docs if match(doc))
 

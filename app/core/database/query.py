@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app.core.database.compiled import compile_simple
 from app.core.database.expr import compile_expression
 from app.core.database.failures import request_failed
 from app.core.database.fastpaths import fast_predicate, fast_range
@@ -61,6 +62,9 @@ def compile_query(query: Mapping[str, Any] | None) -> Predicate:
 def _compile_query(query: Mapping[str, Any] | None) -> Predicate:
     if query is None:
         return _always
+    simple = compile_simple(query)  # generated code for the common simple queries
+    if simple is not None:
+        return simple.match
     if not isinstance(query, Mapping):
         raise request_failed(Reason("query.not_object", "query must be an object, not {type}",
                                     type=type(query).__name__))
