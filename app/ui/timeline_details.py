@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from app.core.api import OUTCOME_DENIED, OUTCOME_OK, Event
-from app.ui.reason_texts import event_error, event_why
+from app.ui.reason_texts import chinese, event_error, event_why
 from app.ui.timeline_model import outcome_label, persona_label
 from app.ui.widgets import pretty_json
 
@@ -37,6 +37,9 @@ def describe(event: Event) -> str:
              outcome_label(event)]
     if event.permission_reason:
         lines.append(QCoreApplication.translate("TimelineDetails", "Why: {reason}").format(reason=event_why(event)))
+    plan = plan_text(event)
+    if plan:
+        lines.append(plan)
     if event.error_message:
         lines.append(QCoreApplication.translate("TimelineDetails", "Error: {message}").format(
             message=event_error(event)))
@@ -52,3 +55,19 @@ def describe(event: Event) -> str:
         "", QCoreApplication.translate("TimelineDetails", "Request:"), pretty_json(event.params),
         "", QCoreApplication.translate("TimelineDetails", "Answer:"), pretty_json(answer),
     ])
+
+
+def plan_text(event: Event) -> str | None:
+    """How a query found its documents: "Plan: index city_1", or "Plan: full scan (100,000
+    documents read)"; None for a request that planned nothing."""
+    plan = getattr(event, "plan", None)
+    if not isinstance(plan, dict):
+        return None
+    if plan.get("index"):
+        return QCoreApplication.translate("TimelineDetails", "Plan: index {name}").format(name=plan["index"])
+    read = next((plan[k] for k in ("scanned", "docsExamined", "examined", "read") if isinstance(plan.get(k), int)),
+                None)
+    if read is None:
+        return QCoreApplication.translate("TimelineDetails", "Plan: full scan")
+    return QCoreApplication.translate("TimelineDetails", "Plan: full scan ({n} documents read)").format(
+        n=str(read) if chinese() else f"{read:,}")

@@ -381,89 +381,99 @@
 <context>
     <name>DatabasePane</name>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="49"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="51"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="71"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="73"/>
         <source>Query</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="72"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="74"/>
         <source>Aggregate</source>
         <translation>聚合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="111"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="115"/>
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="112"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="116"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="119"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="123"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="121"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="125"/>
         <source>View as</source>
         <translation>查看身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="134"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="138"/>
         <source>Add document…</source>
         <translation>添加记录…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="135"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="139"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="136"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="140"/>
         <location filename="../../app/ui/panes/database/document_editing.py" line="89"/>
         <source>Delete document</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="200"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="155"/>
+        <source>Documents</source>
+        <translation>记录列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="156"/>
+        <source>Indexes</source>
+        <translation>索引管理</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/pane.py" line="210"/>
         <source>New collection</source>
         <translation>新建集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="200"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="210"/>
         <source>Collection name:</source>
         <translation>集合名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="206"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="216"/>
         <source>Delete collection</source>
         <translation>删除集合</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="207"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="217"/>
         <source>Delete the collection {name} and all {n} of its documents?</source>
         <translation>删除集合 {name} 及其全部 {n} 条记录？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="76"/>
-        <location filename="../../app/ui/panes/database/pane.py" line="77"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="78"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="79"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="323"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="333"/>
         <source>{viewer} gets: {msg}, {n} row(s)</source>
         <translation>{viewer} 得到：{msg}，{n} 条结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/pane.py" line="352"/>
+        <location filename="../../app/ui/panes/database/pane.py" line="362"/>
         <source>{viewer} gets: {msg}, {n} document(s) ({hidden} of the {total} below are hidden from them)</source>
         <translation>{viewer} 得到：{msg}，{n} 条记录（下表 {total} 条中有 {hidden} 条对其不可见）</translation>
     </message>
@@ -891,6 +901,108 @@
     </message>
 </context>
 <context>
+    <name>IndexesModel</name>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="51"/>
+        <source>Name</source>
+        <translation>索引名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="51"/>
+        <source>Fields</source>
+        <translation>索引字段</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="51"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="76"/>
+        <source>Unique</source>
+        <translation>唯一</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="63"/>
+        <source>{field} ascending</source>
+        <translation>{field} 升序</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="64"/>
+        <source>{field} descending</source>
+        <translation>{field} 降序</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="78"/>
+        <source>Built in: every collection has it, and it cannot be dropped</source>
+        <translation>内置索引：每个集合都有，不能删除</translation>
+    </message>
+</context>
+<context>
+    <name>IndexesTab</name>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="123"/>
+        <source>Delete index…</source>
+        <translation>删除索引…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="132"/>
+        <source>+ Add field</source>
+        <translation>+ 添加字段</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="133"/>
+        <source>Unique</source>
+        <translation>唯一</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="134"/>
+        <source>No two documents may have the same values in these fields</source>
+        <translation>任意两条记录在这些字段上的值都不能相同</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="135"/>
+        <source>Create index</source>
+        <translation>创建索引</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="151"/>
+        <source>New index</source>
+        <translation>新建索引</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="158"/>
+        <source>A query whose conditions or orderBy start with an index&apos;s fields reads only the matching documents; the timeline says which index it used.</source>
+        <translation>查询条件或 orderBy 以索引的字段开头时，只读取匹配的记录；时间线会显示查询用了哪个索引。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="253"/>
+        <source>Type a field for each row (or remove the empty one).</source>
+        <translation>每一行都要填写字段（或删除空行）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="260"/>
+        <source>Index {name} created.</source>
+        <translation>已创建索引 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="280"/>
+        <source>The built-in _id_ index cannot be dropped</source>
+        <translation>内置的 _id_ 索引不能删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="287"/>
+        <source>Delete the index {name} of {collection}? Queries on its fields then read every document.</source>
+        <translation>删除 {collection} 的索引 {name}？之后按这些字段的查询将读取全部记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="289"/>
+        <source>Delete index</source>
+        <translation>删除索引</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="300"/>
+        <source>Index {name} deleted.</source>
+        <translation>已删除索引 {name}。</translation>
+    </message>
+</context>
+<context>
     <name>InvocationsModel</name>
     <message>
         <location filename="../../app/ui/panes/functions/models.py" line="100"/>
@@ -931,6 +1043,29 @@
         <location filename="../../app/ui/panes/functions/models.py" line="113"/>
         <source>error</source>
         <translation>失败</translation>
+    </message>
+</context>
+<context>
+    <name>KeyRow</name>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="88"/>
+        <source>Field, e.g. city or address.city</source>
+        <translation>字段，如 city 或 address.city</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="91"/>
+        <source>Ascending</source>
+        <translation>升序</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="92"/>
+        <source>Descending</source>
+        <translation>降序</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="95"/>
+        <source>Remove this field</source>
+        <translation>移除此字段</translation>
     </message>
 </context>
 <context>
@@ -2163,29 +2298,44 @@ The state now is saved as an automatic checkpoint first, so you can undo this fr
         <translation>原因：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="41"/>
+        <location filename="../../app/ui/timeline_details.py" line="44"/>
         <source>Error: {message}</source>
         <translation>错误：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="43"/>
+        <location filename="../../app/ui/timeline_details.py" line="46"/>
         <source>Request ID: {id}</source>
         <translation>请求 ID：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="45"/>
+        <location filename="../../app/ui/timeline_details.py" line="48"/>
         <source>Made inside request {id}</source>
         <translation>在请求 {id} 内发出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="52"/>
+        <location filename="../../app/ui/timeline_details.py" line="55"/>
         <source>Request:</source>
         <translation>请求：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="53"/>
+        <location filename="../../app/ui/timeline_details.py" line="56"/>
         <source>Answer:</source>
         <translation>返回：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="67"/>
+        <source>Plan: index {name}</source>
+        <translation>查询计划：使用索引 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="71"/>
+        <source>Plan: full scan</source>
+        <translation>查询计划：全表扫描</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="72"/>
+        <source>Plan: full scan ({n} documents read)</source>
+        <translation>查询计划：全表扫描（扫描 {n} 条记录）</translation>
     </message>
 </context>
 <context>

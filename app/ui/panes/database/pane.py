@@ -1,4 +1,5 @@
-"""数据库 / Database: collections, documents, the query bar, permissions, "view as", compare personas."""
+"""数据库 / Database: collections, documents, the query bar, permissions, "view as", compare personas,
+and each collection's indexes."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from app.ui.panes.database.aggregate_bar import AggregateBar
 from app.ui.panes.database.compare import PersonaCompare
 from app.ui.panes.database.models import CollectionsModel, DocumentsModel
 from app.ui.panes.database.document_editing import DocumentEditing, confirm
+from app.ui.panes.database.indexes import IndexesTab
 from app.ui.messages import InlineMessage
 from app.ui.reason_texts import chinese, code_text, say
 from app.ui.panes.database.row_navigator import RowNavigator
@@ -82,6 +84,8 @@ class DatabasePane(DocumentEditing, QWidget):
         self.message = InlineMessage()  # errors and results of console actions
         self.transfer = TransferBar(bridge, lambda: self._collection, self._shown_documents, self.message,
                                     lambda: self._last_wire)
+        self.indexes_tab = IndexesTab(bridge, self.documents.all_documents)  # the console's 索引管理
+        self.sections = QTabWidget()  # 记录列表 | 索引管理, as in the console
         self._reload_timer = QTimer(self)  # a burst of writes refreshes once
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(200)
@@ -147,7 +151,10 @@ class DatabasePane(DocumentEditing, QWidget):
         body.setStretchFactor(documents, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        self.sections.setDocumentMode(True)
+        self.sections.addTab(right, self.tr("Documents"))
+        self.sections.addTab(self.indexes_tab, self.tr("Indexes"))
+        splitter.addWidget(self.sections)
         splitter.setSizes([220, 900])
         QVBoxLayout(self).addWidget(splitter)
 
@@ -155,7 +162,8 @@ class DatabasePane(DocumentEditing, QWidget):
         """The controls the shell's read-only lock turns off: permission (and its rules), delete
         collection, import."""
         return [self.mode_box, *self.rules_editor.settings_controls(), self.delete_collection_button,
-                self.transfer.import_button, self.transfer.conflict, self.transfer.atomic]
+                self.transfer.import_button, self.transfer.conflict, self.transfer.atomic,
+                *self.indexes_tab.settings_controls()]
 
     # -- collections ---------------------------------------------------------------------------
 
@@ -181,6 +189,7 @@ class DatabasePane(DocumentEditing, QWidget):
         elif self._collection is not None:
             self._collection = None
             self.documents.set_documents([])
+            self.indexes_tab.set_collection(None)
 
     def _on_collection_changed(self, current, _previous) -> None:
         name = self.collections.name_at(current.row())
@@ -190,6 +199,7 @@ class DatabasePane(DocumentEditing, QWidget):
         self.rules_editor.load(self._rules.get(name))
         self._show_mode(self._modes.get(name))
         self.aggregate_bar.set_collection(name)
+        self.indexes_tab.set_collection(name)
         self.run_current()
 
     def _show_mode(self, mode: str | None) -> None:
