@@ -84,15 +84,9 @@ def import_scenario(args: argparse.Namespace, open_scenario: Callable[[Path, Pat
     attach to: the folder must be new)."""
     try:
         api = open_scenario(args.file.expanduser(), args.data_dir, getattr(args, "project", None))
-    except ProjectError as exc:
+    except SimulatorError as exc:  # a bad file or folder is the person's to fix; else the folder failed
         print(f"wxsim: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except InputError as exc:
-        print(f"wxsim: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SimulatorError as exc:
-        print(f"wxsim: {exc}", file=sys.stderr)
-        return EXIT_UNREACHABLE
+        return EXIT_USAGE if isinstance(exc, (ProjectError, InputError)) else EXIT_UNREACHABLE
     try:
         listed = api.request("snapshot.list")["snapshots"]
         initial = next(s for s in listed if s["kind"] == "initial")

@@ -30,6 +30,7 @@ import secrets
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,50 +153,44 @@ class SnapshotStore:
              code_hashes: dict[str, str] | None = None) -> Snapshot:
         """Save the workspace's state as a new snapshot (``name`` None: the next checkpoint's)."""
         with self.lock:
-            taken = self._all_names()
             if kind == CHECKPOINT:
-                name = _next_checkpoint_name(taken)
+                name = _next_checkpoint_name(self._all_names())
             elif kind == INITIAL:
                 name = INITIAL_NAME
-            name = valid_name(name)
-            if name in taken:
-                raise SnapshotError(Reason("snapshot.name_taken", "A snapshot named {name} already exists; "
-                                           "delete it first or choose another name.", name=name))
-            folder = self.stage_folder()
-            try:
-                captured = capture(workspace, folder / "links")
-                manifest = self._write(folder, captured, name=name, kind=kind, note=note, trigger=trigger,
-                                       code_hashes=code_hashes or {}, live_files=True)
-                final = self.root / _new_id(kind)
-                os.rename(folder, final)
-                fsync_dir(self.root)
-            except BaseException:
-                shutil.rmtree(folder, ignore_errors=True)
-                raise
+            snapshot = self._save(lambda folder: capture(workspace, folder / "links"), name=name, kind=kind,
+                                  note=note, trigger=trigger, code_hashes=code_hashes, live_files=True)
             if kind == CHECKPOINT:
                 self._trim_ring()
-            return Snapshot(final.name, final, manifest)
+            return snapshot
 
     def save_captured(self, captured: Captured, *, name: str, kind: str, note: str = "",
                       trigger: dict | None = None, code_hashes: dict[str, str] | None = None,
                       created_at: float | None = None) -> Snapshot:
         """Save a state captured elsewhere (a scenario file's) as a snapshot of this workspace."""
         with self.lock:
-            name = valid_name(name)
-            if name in self._all_names():
-                raise SnapshotError(Reason("snapshot.name_taken", "A snapshot named {name} already exists; "
-                                           "delete it first or choose another name.", name=name))
-            folder = self.stage_folder()
-            try:
-                manifest = self._write(folder, captured, name=name, kind=kind, note=note, trigger=trigger,
-                                       code_hashes=code_hashes or {}, created_at=created_at)
-                final = self.root / _new_id(kind)
-                os.rename(folder, final)
-                fsync_dir(self.root)
-            except BaseException:
-                shutil.rmtree(folder, ignore_errors=True)
-                raise
-            return Snapshot(final.name, final, manifest)
+            return self._save(lambda folder: captured, name=name, kind=kind, note=note, trigger=trigger,
+                              code_hashes=code_hashes, created_at=created_at)
+
+    def _save(self, take: Callable[[Path], Captured], *, name: object, kind: str, note: str,
+              trigger: dict | None, code_hashes: dict[str, str] | None, live_files: bool = False,
+              created_at: float | None = None) -> Snapshot:
+        """Write the state ``take(folder)`` gives into a staging folder, then rename it into
+        the list: a kill at any point leaves a complete snapshot or none."""
+        name = valid_name(name)
+        if name in self._all_names():
+            raise SnapshotError(Reason("snapshot.name_taken", "A snapshot named {name} already exists; "
+                                       "delete it first or choose another name.", name=name))
+        folder = self.stage_folder()
+        try:
+            manifest = self._write(folder, take(folder), name=name, kind=kind, note=note, trigger=trigger,
+                                   code_hashes=code_hashes or {}, created_at=created_at, live_files=live_files)
+            final = self.root / _new_id(kind)
+            os.rename(folder, final)
+            fsync_dir(self.root)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return Snapshot(final.name, final, manifest)
 
     def stage_folder(self) -> Path:
         make_private_dir(self.root)
