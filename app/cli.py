@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from app import __version__
+from app.cli_indexes import add_index_commands, index_command
 from app.cli_time_travel import add_time_travel_commands, import_scenario, time_travel
 from app.core.api import (
     SOURCE_CLI,
@@ -152,6 +153,7 @@ def _add_db_commands(commands) -> None:
     aggregate.add_argument("pipeline_file", type=Path, metavar="PIPELINE_FILE")
     for sub in (permission, load, dump, aggregate):
         _add_location_options(sub, argparse.SUPPRESS)
+    add_index_commands(actions, _add_location_options)
 
 
 def _add_storage_commands(commands) -> None:
@@ -250,6 +252,8 @@ def _db(args: argparse.Namespace, api: Api) -> int:
         return 0 if not report["lineErrors"] and not report["conflicts"] else 1
     if args.db_command == "aggregate":
         return _aggregate(args, api)
+    if args.db_command == "index":
+        return index_command(args, api)
     return _export(args, api)
 
 

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from app.core.errors import CloudError, SimulatorError, WxApiError
 from app.core.events import OUTCOME_DENIED, OUTCOME_ERROR, OUTCOME_OK, Event, EventLog, clip
-from app.core.requests import Request, Trace
+from app.core.requests import Request, Trace, current_trace
 
 Handler = Callable[[Request, Trace], dict]
 
@@ -52,6 +52,7 @@ class Dispatcher:
         result: dict | None = None
         error: BaseException | None = None
         action = self._actions.get(request.action)
+        token = current_trace.set(trace)
         try:
             if action is None:
                 raise CloudError(-501007, f"action {request.action} is not supported")
@@ -68,6 +69,7 @@ class Dispatcher:
             error = exc
             raise
         finally:
+            current_trace.reset(token)
             if not (trace.unlogged and error is None):
                 self._log(event_id, request, trace, started, result, error)
 
@@ -106,6 +108,7 @@ class Dispatcher:
                 parent_id=trace.parent_id or request.parent_id,
                 permission=trace.decision.details() if trace.decision else None,
                 error_reason=reason.to_dict() if reason is not None else None,
+                plan=trace.plan,
             )
         )
 

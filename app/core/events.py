@@ -54,6 +54,10 @@ class Event:
     # The error as a Reason's dict (``reasons.Reason.to_dict``) when core gave one, so the app
     # can say it in the person's language; ``error_message`` keeps the English.
     error_reason: dict | None = None
+    # How a database request found its documents (``requests.Trace.plan``): ``{"collection",
+    # "index": the index's name, or None for a full scan (全表扫描), "examined": documents looked
+    # at, "sorted": whether the index gave the order}``; None for other requests and older events.
+    plan: dict | None = None
 
     @property
     def service(self) -> str:
@@ -96,7 +100,7 @@ _INCREMENTAL = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _holds_long_list(value: Any, depth: int = 2) -> bool:
-    if type(value) is list:
+    if isinstance(value, list):  # an import's CheckedDocuments too
         return len(value) > _LONG_LIST
     if type(value) is not dict or depth == 0:
         return False

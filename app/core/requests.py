@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -155,3 +156,19 @@ class Trace:
     # The event this one belongs under in the timeline when it is not the request's own parent:
     # a listener's deliveries sit under its opening.
     parent_id: str | None = None
+    # How the database found the documents of the request's (first) query: ``{"collection",
+    # "index": name or None for a full scan, "examined": documents looked at, "sorted": the
+    # index gave the order}`` (``database/planner.py``); None when it ran no query.
+    plan: dict | None = None
+
+
+# The trace of the request being handled in this thread or task (``Dispatcher.handle`` sets it),
+# so code far below a handler (the query planner) can report on it.
+current_trace: ContextVar[Trace | None] = ContextVar("wxsim_current_trace", default=None)
+
+
+def note_plan(plan: dict) -> None:
+    """Record a query plan on the current request's trace (the first one a request makes)."""
+    trace = current_trace.get()
+    if trace is not None and trace.plan is None:
+        trace.plan = plan

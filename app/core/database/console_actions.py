@@ -14,6 +14,7 @@ from typing import Callable
 
 from app.core.database import files as database_files
 from app.core.database.console_query import browse_wire
+from app.core.database.index_actions import index_actions
 from app.core.database.service import DatabaseService
 from app.core.database.transfer import parse_field_list
 from app.core.dispatcher import Action
@@ -82,6 +83,7 @@ def database_console_actions(service: DatabaseService, state: WorkspaceState,
         "database.listCollections": Action(list_collections, console_only=True),
         "database.importFile": Action(import_file, console_only=True),
         "database.exportFile": Action(export_file, console_only=True),
+        **index_actions(service),  # 索引管理
     }
 
 

@@ -9,7 +9,8 @@ or a checksum that does not match) is recognised and cut off at the next open.
 Collection file: ``db/<name>.json`` is a stock TinyDB database. Table ``_default`` holds the
 documents under doc_ids 1..n in insertion order (renumbered at every compaction; the
 document's own ``_id`` stays inside it); table ``_wxsim`` holds ``{"format": 1, "seq": n}``,
-the last journal sequence number the file contains, which makes replay idempotent.
+the last journal sequence number the file contains, which makes replay idempotent, and
+``"indexes"``: the collection's index definitions (``indexes.py``), when it has any.
 Dates are stored as ``{"$date": "<ISO, ms>Z"}`` (Extended JSON) and read back as aware UTC
 datetimes.
 """
@@ -100,7 +101,20 @@ def _decode_object(obj: dict) -> Any:
 # The op kinds of a record: [kind, collection, data] with data the documents (insert, replace),
 # the _ids (remove) or null (create, drop).
 INSERT, REPLACE, REMOVE, CREATE, DROP = "i", "r", "d", "c", "x"
+# An index's definition made (data: its definition) or dropped (data: its name); the documents
+# do not change, the store's ``IndexCatalog`` keeps them (``indexes.py``).
+INDEX_CREATE, INDEX_DROP = "ci", "di"
 Collections = dict[str, dict[Any, dict]]
+
+
+class Documents(list):
+    """A collection's documents with its index definitions (``indexes``), as its file holds them:
+    ``write_collection`` writes them into the meta table and ``read_collection`` reads them back,
+    so whatever passes a collection's documents along (snapshots, restores) keeps its indexes."""
+
+    def __init__(self, docs: Any = (), indexes: list[dict] | None = None) -> None:
+        super().__init__(docs)
+        self.indexes = indexes or []
 
 
 def id_key(doc_id: Any) -> Any:
@@ -124,6 +138,8 @@ def apply_op(collections: Collections, op: tuple | list, undoable: bool = False)
     a compaction already deleted the file of a collection that a later record drops.
     """
     kind, name, data = op
+    if kind == INDEX_CREATE or kind == INDEX_DROP:
+        return None
     if kind == CREATE:
         if name in collections:
             return None
@@ -180,7 +196,10 @@ def write_collection(path: Path, docs: list[dict], seq: int) -> None:
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            meta = dumps({META_TABLE: {"1": {"format": FORMAT, "seq": seq}}})[:-1]
+            info = {"format": FORMAT, "seq": seq}
+            if getattr(docs, "indexes", None):
+                info["indexes"] = docs.indexes
+            meta = dumps({META_TABLE: {"1": info}})[:-1]
             handle.write(f'{meta},"{DOCS_TABLE}":{{'.encode())
             for start in range(0, len(docs), _CHUNK):
                 chunk = {
@@ -198,16 +217,21 @@ def write_collection(path: Path, docs: list[dict], seq: int) -> None:
     fsync_dir(path.parent)
 
 
-def read_collection(path: Path) -> tuple[list[dict], int]:
-    """The documents of a collection file in insertion order, and the sequence it contains."""
+def read_collection(path: Path) -> tuple[Documents, int]:
+    """The documents of a collection file in insertion order (with its index definitions as
+    ``.indexes``), and the sequence it contains."""
     try:
         data = loads(path.read_bytes())
         table = data.get(DOCS_TABLE) or {}
-        seq = int((data.get(META_TABLE) or {}).get("1", {}).get("seq", 0))
+        info = (data.get(META_TABLE) or {}).get("1", {})
+        seq = int(info.get("seq", 0))
+        indexes = info.get("indexes") or []
+        if not isinstance(indexes, list):
+            raise TypeError("indexes is not a list")
         rows = sorted(table.items(), key=lambda row: int(row[0]))
     except (ValueError, TypeError, AttributeError) as exc:
         raise CorruptFileError(f"{path} is not a readable collection file: {exc}") from exc
-    docs = []
+    docs = Documents((), indexes)
     for doc_id, doc in rows:
         if not isinstance(doc, dict):
             raise CorruptFileError(f"{path}: document {doc_id} is not an object")

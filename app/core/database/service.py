@@ -14,6 +14,7 @@ from app.core.database.dry_run import DryRunStore
 from app.core.database.find import count as count_matches
 from app.core.database.find import find, ordered
 from app.core.database.permissions import Access, owns
+from app.core.database.planner import candidates, in_index_order
 from app.core.database.query import compile_query
 from app.core.database.regex_budget import regex_budget
 from app.core.database.rules_guard import CUSTOM, RulesGuard
@@ -128,7 +129,11 @@ class DatabaseService:
         else:
             limit = min(limit or SERVER_LIMIT, SERVER_MAX)
         with self.store.lock:
-            docs = self._candidates(collection, query, access.owner)
+            walk = None if single else in_index_order(self.store, collection, query, order)
+            if walk is not None:  # an index gives the order: no sort, and it stops at the page's end
+                docs, order = (d for d in walk if access.owner is None or owns(d, access.owner)), None
+            else:
+                docs = self._candidates(collection, query, access.owner)
             access = self._ruled(access, caller, collection,
                                  lambda: self.rules.read(caller, collection, query, docs if single else None))
             return find(docs, query, order, skip or 0, limit, projection), access
@@ -375,13 +380,9 @@ class DatabaseService:
         return isinstance(collection, str) and self.store.has_collection(collection)
 
     def _candidates(self, collection: str, query: Mapping | None, owner: str | None) -> list[dict]:
-        """The documents a query can reach: one by ``_id`` in O(1), else all of them."""
-        doc_id = (query or {}).get("_id")
-        if type(doc_id) in (str, int, float) or is_object_id(doc_id):
-            doc = self.store.get(collection, doc_id)
-            docs = [doc] if doc is not None else []
-        else:
-            docs = self.store.documents(collection)
+        """The documents a query can reach, in store order: one by ``_id`` in O(1), those an
+        index finds (``planner.py``), else all of them."""
+        docs = candidates(self.store, collection, query)
         return docs if owner is None else [d for d in docs if owns(d, owner)]
 
 

@@ -13,7 +13,6 @@ The file formats are described in ``journal.py``.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import re
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.core.database.indexes import INDEX_OPS, IndexCatalog
 from app.core.database.journal import (
     CREATE,
     DROP,
@@ -37,6 +37,7 @@ from app.core.database.journal import (
     undo_ops,
     write_collection,
 )
+from app.core.database.store_parts import DuplicateIdError, gc_paused  # noqa: F401 (both are used from here)
 from app.core.errors import CloudError
 from app.core.reasons import Reason
 from app.core.jsonfile import fsync_dir, make_private_dir, remove_stale_temp_files
@@ -50,27 +51,6 @@ COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 SYNC_INTERVAL = 1.0  # seconds between background fsyncs of the journal
 
 
-class DuplicateIdError(Exception):
-    """An insert would give two documents the same ``_id``; nothing was written."""
-
-    def __init__(self, doc_id: Any) -> None:
-        self.doc_id = doc_id
-        super().__init__(f"duplicate _id: {doc_id!r}")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    # Parsing 100k documents makes ~500k containers, and the collector would rescan the growing
-    # heap again and again while nothing can be garbage yet: a third of the load time.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @dataclass
 class _Group:
     """The writes of an open ``batch()``: applied in memory, journaled together at its end."""
@@ -79,6 +59,7 @@ class _Group:
     undo: list = field(default_factory=list)
     changed: dict = field(default_factory=dict)  # collection names in order (a set that keeps it)
     changes: list = field(default_factory=list)  # the change feed's, gathered only when it has a consumer
+    indexes: dict = field(default_factory=dict)  # the index definitions before it, for its undo
 
 
 @dataclass
@@ -112,6 +93,7 @@ class DocumentStore:
         self._group: _Group | None = None
         self._listeners: list[Callable[[str], None]] = []
         self._feed: list[Callable[[list[Change]], None]] = []
+        self.indexes = IndexCatalog()  # read it under ``lock``
         self._journal = Journal(self._dir)
         self._seq = 0
         self._closed = False
@@ -142,6 +124,11 @@ class DocumentStore:
         """The document with this ``_id`` (live: do not mutate), or None; O(1)."""
         with self.lock:
             return self._table(name).get(id_key(doc_id))
+
+    def by_keys(self, name: str, keys: list) -> list[dict]:
+        """The documents with these ``_id`` keys (``journal.id_key``), in that order; hold ``lock``."""
+        table = self._table(name)
+        return [table[key] for key in keys]
 
     def count(self, name: str) -> int:
         with self.lock:
@@ -217,6 +204,13 @@ class DocumentStore:
         self._after(changed)
         return len(found)
 
+    def write_index(self, op: tuple) -> None:
+        """Journal and apply an index definition's ``INDEX_CREATE``/``INDEX_DROP`` op (indexes.py)."""
+        with self.lock:
+            self._table(op[1])
+            changed = self._write(op)
+        self._after(changed)
+
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Group writes into one journal record: after a crash all or none of them are there.
@@ -228,7 +222,7 @@ class DocumentStore:
             if self._group is not None:
                 yield
                 return
-            group = self._group = _Group()
+            group = self._group = _Group(indexes=self.indexes.save())
             try:
                 yield
                 if group.ops:
@@ -237,6 +231,7 @@ class DocumentStore:
                         self._publish(group.changes)
             except BaseException:
                 undo_ops(self._collections, group.undo)
+                self.indexes.restore(group.indexes, self._collections, group.changed)
                 raise
             finally:
                 self._group = None
@@ -285,16 +280,21 @@ class DocumentStore:
             raise RuntimeError("the document store is closed")
         group = self._group
         # Read before applying (old versions still there); skipped when nobody consumes the feed.
-        changes = self._changes_of(op, update) if self._feed else None
+        changes = self._changes_of(op, update) if self._feed and op[0] not in INDEX_OPS else None
+        indexed = self.indexes.prepare(op, self._collections)  # a unique index may refuse it here
         if group is not None:
             if changes:
                 group.changes.extend(changes)
             group.undo.append(apply_op(self._collections, op, undoable=True))
+            if indexed is not None:
+                indexed()
             group.ops.append(op)
             group.changed[op[1]] = None
             return []
         self._commit([op])  # raises before anything changed if the record cannot be written
         apply_op(self._collections, op)
+        if indexed is not None:
+            indexed()
         self._dirty.add(op[1])
         if changes:
             self._publish(changes)
@@ -339,6 +339,7 @@ class DocumentStore:
                 continue
             docs, seq = read_collection(path)
             self._collections[path.stem] = {id_key(doc["_id"]): doc for doc in docs}
+            self.indexes.load(path.stem, docs.indexes)
             contains[path.stem] = seq
             self._on_disk.add(path.stem)
         last = max(contains.values(), default=0)
@@ -346,9 +347,11 @@ class DocumentStore:
             for op in ops:
                 if seq > contains.get(op[1], 0):  # older records are in the file already
                     apply_op(self._collections, op)
+                    self.indexes.replay(op)
                     self._dirty.add(op[1])
             last = max(last, seq)
         self._seq = last
+        self.indexes.build(self._collections)
 
     def flush(self) -> None:
         """Compact every journal into its collection file now (raises if that fails)."""
@@ -383,7 +386,7 @@ class DocumentStore:
         self._dirty.clear()
         return _Plan(
             seq=self._seq,
-            snapshot={name: list(self._collections[name].values()) for name in names},
+            snapshot={name: self.indexes.documents(name, self._collections[name].values()) for name in names},
             deletions=self._on_disk - set(self._collections),
             retired=retired,
         )
@@ -426,7 +429,8 @@ class DocumentStore:
     # -- snapshots (``app/core/snapshots``) ------------------------------------------------------
 
     def freeze(self) -> tuple[int, dict[str, list[dict]]]:
-        """Every collection's documents at one journal point, and that point's sequence number.
+        """Every collection's documents (``journal.Documents``: with its index definitions) at one
+        journal point, and that point's sequence number.
 
         Cheap under the lock (lists of the live dicts, which are never mutated); the caller
         writes them out after releasing it, as compaction does.
@@ -434,7 +438,8 @@ class DocumentStore:
         with self.lock:
             if self._group is not None:
                 raise RuntimeError("freeze() inside batch(): the batch is not committed yet")
-            return self._seq, {name: list(table.values()) for name, table in self._collections.items()}
+            return self._seq, {name: self.indexes.documents(name, table.values())
+                               for name, table in self._collections.items()}
 
     @contextmanager
     def swapping(self) -> Iterator[Callable[[dict[str, list[dict]], int], None]]:
@@ -461,6 +466,7 @@ class DocumentStore:
                     nonlocal installed
                     self._collections = {name: {id_key(doc["_id"]): doc for doc in docs}
                                          for name, docs in collections.items()}
+                    self.indexes.install(collections, self._collections)
                     self._on_disk = set(collections)
                     self._dirty = set()
                     self._rewrite_all = False

@@ -3,7 +3,8 @@
 Inside, in a fixed order with fixed timestamps (the same state always makes the same bytes, and
 an unzipped scenario diffs line by line)::
 
-    manifest.json                 {"format": "wxsim-scenario", "version": 1, name, note, env, counts}
+    manifest.json                 {"format": "wxsim-scenario", "version": 1, name, note, env, counts,
+                                   "indexes": {collection: [index definitions]} when any has some}
     workspace.json                personas, permission modes and rules, function settings
     users.json                    the user list, login codes and session keys
     database/<collection>.jsonl   one document per line, in the collection's order (Extended JSON)
@@ -25,7 +26,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from app.core.database.journal import dumps, loads
+from app.core.database.indexes import IndexSpec
+from app.core.database.journal import Documents, dumps, loads
 from app.core.errors import InputError
 from app.core.jsonfile import TEMP_PREFIX, fsync_dir
 from app.core.reasons import Reason
@@ -68,6 +70,9 @@ def write_scenario(target: Path, *, name: str, note: str, created_at: float, env
         "env": env, "collections": {c: len(docs) for c, docs in sorted(collections.items())},
         "files": len(files), "functions": functions,
     }
+    indexes = {c: docs.indexes for c, docs in sorted(collections.items()) if getattr(docs, "indexes", None)}
+    if indexes:  # (absent, as in older files, when no collection has an index)
+        manifest["indexes"] = indexes
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
@@ -141,7 +146,7 @@ def read_scenario(file: Path, links: Path) -> tuple[dict, Captured]:
         collections: dict[str, list[dict]] = {}
         for name in sorted(n for n in names if n.startswith("database/") and n.endswith(".jsonl")):
             collection = name[len("database/"):-len(".jsonl")]
-            collections[collection] = _documents(file, archive, name)
+            collections[collection] = Documents(_documents(file, archive, name), _indexes(file, manifest, collection))
         index = _json(file, archive, "storage/index.json") if "storage/index.json" in names else {}
         if not isinstance(index, dict):
             raise _damaged(file, Reason("scenario.bad_index", "storage/index.json is not an object"))
@@ -165,6 +170,16 @@ def read_scenario(file: Path, links: Path) -> tuple[dict, Captured]:
                                 float(entry.get("uploadedAt") or time.time()))
             files.append((record, link))
     return manifest, Captured(0, collections, files, workspace, auth)
+
+
+def _indexes(file: Path, manifest: dict, collection: str) -> list[dict]:
+    """A collection's index definitions from the manifest (none in files written before them)."""
+    try:
+        found = (manifest.get("indexes") or {}).get(collection) or []
+        return [IndexSpec.from_json(item).to_json() for item in found]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise _damaged(file, Reason("scenario.bad_indexes", "the indexes of {name} are not index definitions",
+                                    name=collection)) from None
 
 
 def _open(file: Path) -> zipfile.ZipFile:

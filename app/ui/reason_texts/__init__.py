@@ -25,6 +25,7 @@ from app.ui.reason_texts import (
     functions,
     general,
     geo,
+    indexes,
     openapi,
     openapi_messages,
     openapi_opendata,
@@ -38,7 +39,8 @@ from app.ui.reason_texts import (
 
 ZH: dict[str, str] = {}
 for _part in (general, database, database_query, aggregate_stages, aggregate_expressions, storage, functions, rules,
-              openapi, openapi_opendata, openapi_messages, openapi_security, watch, snapshots, geo, transactions):
+              openapi, openapi_opendata, openapi_messages, openapi_security, watch, snapshots, geo, transactions,
+              indexes):
     _overlap = ZH.keys() & _part.ZH.keys()
     assert not _overlap, f"message ids defined twice: {sorted(_overlap)}"
     ZH.update(_part.ZH)

@@ -1,0 +1,387 @@
+"""Indexes as the cloud console defines them (索引管理), kept current on every write.
+
+An index is a list of ``(field path, 1|-1)`` keys, maybe ``unique``. Its entries map a key tuple
+(one ``values.value_key`` per field, so BSON order and equality: 1 and 1.0 are one key, true is
+not 1) to the ``_id`` keys of the documents that have it, in an ordered set. A missing field is
+null, so a unique index admits one document without it (spec 索引管理); an empty array has its
+own key (``EMPTY``, below null, as ``ordering`` sorts it). An array gives one entry per element
+(multikey); a compound index takes at most one array per document (MongoDB: "cannot index
+parallel arrays"). The default ``_id_`` index is the store's own dict: always there, unique,
+never dropped, never listed among the definitions here.
+
+The store calls ``IndexCatalog.prepare(op, collections)`` before each op: it raises a unique
+violation before anything changed and returns what to do to the entries once the op is applied.
+Definitions travel as ops too (``INDEX_CREATE``/``INDEX_DROP`` in the journal), and in each
+collection file's meta (``journal.Documents.indexes``), so compaction, snapshots and restores
+carry them. The query side is ``planner.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+from app.core.database.fieldpaths import Parts, reached_values, split_path
+from app.core.database.journal import INDEX_CREATE, INDEX_DROP, Documents, id_key
+from app.core.database.values import MISSING, RANK_MISSING, RANK_NULL, value_key
+from app.core.errors import CloudError
+from app.core.reasons import Reason
+
+ID_INDEX = "_id_"
+MAX_INDEXES = 20  # per collection, _id_ included (spec §3.11: "10 (old quota; later 20)")
+NULL = (RANK_NULL,)
+EMPTY = (RANK_MISSING,)  # an empty array: sorts below null, as ``ordering`` sorts it
+TOP = (99,)  # above every value key
+INDEX_OPS = (INDEX_CREATE, INDEX_DROP)
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    keys: tuple[tuple[str, int], ...]
+    unique: bool = False
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "keys": [{"field": f, "direction": d} for f, d in self.keys],
+                "unique": self.unique}
+
+    def listed(self) -> dict:
+        return {**self.to_json(), "builtin": False}
+
+    @classmethod
+    def from_json(cls, raw: dict) -> "IndexSpec":
+        return cls(str(raw["name"]), tuple((str(k["field"]), int(k["direction"])) for k in raw["keys"]),
+                   bool(raw.get("unique", False)))
+
+
+ID_SPEC = {"name": ID_INDEX, "keys": [{"field": "_id", "direction": 1}], "unique": True, "builtin": True}
+
+
+def default_name(keys: Iterable[tuple[str, int]]) -> str:
+    """MongoDB's name for an index: ``field_1_other_-1``."""
+    return "_".join(f"{field}_{direction}" for field, direction in keys)
+
+
+class DuplicateKeyError(CloudError):
+    """A write (or a unique index's build) would give two documents one key of a unique index."""
+
+    def __init__(self, collection: str, index: str, shown: str) -> None:
+        super().__init__(-502001, Reason(
+            "database.index_duplicate_key", "E11000 duplicate key error collection: {collection} index: {index} "
+            "dup key: {{ {key} }}", collection=collection, index=index, key=shown))
+        self.index = index
+
+
+def parallel_arrays(first: str, second: str) -> CloudError:
+    return CloudError(-502001, Reason("database.index_parallel_arrays", "cannot index parallel arrays [{first}] "
+                                      "[{second}]", first=first, second=second))
+
+
+def field_keys(doc: dict, parts: Parts) -> tuple[list[tuple], bool]:
+    """The keys one field gives a document, and whether an array (or several values) was met."""
+    values = reached_values(doc, parts)
+    if len(values) == 1:
+        value = values[0]
+        kind = type(value)
+        if kind is str:
+            return [(4, value)], False
+        if kind is not list:
+            return [NULL if value is MISSING else value_key(value)], False
+    keys: dict[tuple, None] = {}
+    for value in values:
+        if type(value) is list:
+            if not value:
+                keys[EMPTY] = None
+            for item in value:
+                keys[value_key(item)] = None
+        else:
+            keys[NULL if value is MISSING else value_key(value)] = None
+    return (list(keys) or [NULL]), True
+
+
+class Index:
+    """One index's entries over one collection."""
+
+    def __init__(self, spec: IndexSpec, collection: str) -> None:
+        self.spec = spec
+        self.collection = collection
+        self.paths = [split_path(field) for field, _ in spec.keys]
+        self.buckets: dict[tuple, dict[Any, None]] = {}
+        self.of_doc: dict[Any, tuple[tuple, ...]] = {}  # _id key -> its entries
+        self.arrays = [0] * len(self.paths)  # per field: documents where it met an array
+        self._array_docs: dict[Any, tuple[int, ...]] = {}
+        self._sorted: list[tuple] | None = None
+
+    def keys_of(self, doc: dict) -> tuple[tuple[tuple, ...], tuple[int, ...]]:
+        per_field, arrays = [], []
+        for i, parts in enumerate(self.paths):
+            keys, is_array = field_keys(doc, parts)
+            per_field.append(keys)
+            if is_array:
+                arrays.append(i)
+        if len(self.paths) == 1:
+            return tuple((key,) for key in per_field[0]), tuple(arrays)
+        if len([i for i in arrays if len(per_field[i]) > 1]) > 1:
+            many = [self.spec.keys[i][0] for i in arrays if len(per_field[i]) > 1]
+            raise parallel_arrays(many[1], many[0])
+        return tuple(product(*per_field)), tuple(arrays)
+
+    def add(self, key: Any, entries: tuple[tuple, ...], arrays: tuple[int, ...]) -> None:
+        self.of_doc[key] = entries
+        for entry in entries:
+            bucket = self.buckets.get(entry)
+            if bucket is None:
+                bucket = self.buckets[entry] = {}
+                if self._sorted is not None:
+                    insort(self._sorted, entry)
+            bucket[key] = None
+        if arrays:
+            self._array_docs[key] = arrays
+            for i in arrays:
+                self.arrays[i] += 1
+
+    def discard(self, key: Any) -> None:
+        entries = self.of_doc.pop(key, None)
+        if entries is None:
+            return
+        for entry in entries:
+            bucket = self.buckets[entry]
+            del bucket[key]
+            if not bucket:
+                del self.buckets[entry]
+                if self._sorted is not None:
+                    del self._sorted[bisect_left(self._sorted, entry)]
+        for i in self._array_docs.pop(key, ()):
+            self.arrays[i] -= 1
+
+    def sorted_keys(self) -> list[tuple]:
+        """Every entry key in ascending order (built on first use, then kept current)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.buckets)
+        return self._sorted
+
+    def between(self, low: tuple, high: tuple) -> list[tuple]:
+        """The entry keys from ``low`` to ``high`` (both inclusive; a shorter tuple is a prefix)."""
+        keys = self.sorted_keys()
+        return keys[bisect_left(keys, low):bisect_right(keys, high)]
+
+    def shown(self, entry: tuple) -> str:
+        return ", ".join(f"{field}: {show_key(key)}" for (field, _), key in zip(self.spec.keys, entry))
+
+
+def show_key(key: tuple) -> str:
+    """A key as MongoDB's duplicate-key message writes its value."""
+    rank = key[0]
+    if key == NULL:
+        return "null"
+    if key == EMPTY:
+        return "undefined"
+    if rank == 4:
+        return json.dumps(key[1], ensure_ascii=False)
+    if rank == 3:
+        return "NaN" if len(key) == 2 else repr(key[2])
+    if rank == 9:
+        return "true" if key[1] else "false"
+    if rank == 10:
+        return f'new Date({int(key[1].timestamp() * 1000)})'
+    if rank == 8:
+        return f"ObjectId('{key[1].hex()}')"
+    return repr(key[1:])
+
+
+class CollectionIndexes:
+    """A collection's user indexes and each document's place in the store's order."""
+
+    def __init__(self, name: str, specs: list[IndexSpec]) -> None:
+        self.name = name
+        self.indexes = [Index(spec, name) for spec in specs]
+        self.pos: dict[Any, int] = {}
+        self._next = 0
+
+    def build(self, table: dict[Any, dict]) -> None:
+        for key, doc in table.items():
+            self.pos[key] = self._next
+            self._next += 1
+        for index in self.indexes:
+            fill(index, table, self.name)
+
+    def by_name(self, name: str) -> Index | None:
+        return next((index for index in self.indexes if index.spec.name == name), None)
+
+    def in_order(self, keys: Iterable[Any]) -> list:
+        """The ``_id`` keys in the store's order."""
+        return sorted(keys, key=self.pos.__getitem__)
+
+
+def fill(index: Index, table: dict[Any, dict], collection: str) -> None:
+    """Enter every document; a unique index meeting a duplicate raises DuplicateKeyError."""
+    unique = index.spec.unique
+    for key, doc in table.items():
+        entries, arrays = index.keys_of(doc)
+        if unique:
+            for entry in entries:
+                if index.buckets.get(entry):
+                    raise DuplicateKeyError(collection, index.spec.name, index.shown(entry))
+        index.add(key, entries, arrays)
+
+
+class IndexCatalog:
+    """Every collection's index definitions and, for those that have any, their entries."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, list[IndexSpec]] = {}
+        self._built: dict[str, CollectionIndexes] = {}
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def specs(self, name: str) -> list[IndexSpec]:
+        return list(self._specs.get(name, ()))
+
+    def of(self, name: str) -> CollectionIndexes | None:
+        return self._built.get(name)
+
+    def documents(self, name: str, docs: list[dict]) -> Documents:
+        """``docs`` carrying this collection's definitions, for its file."""
+        return Documents(docs, [spec.to_json() for spec in self._specs.get(name, ())])
+
+    # -- definitions from files and journal replay ----------------------------------------------
+
+    def load(self, name: str, raw: Iterable[dict] | None) -> None:
+        specs = [IndexSpec.from_json(item) for item in raw or ()]
+        if specs:
+            self._specs[name] = specs
+        else:
+            self._specs.pop(name, None)
+
+    def replay(self, op: tuple | list) -> None:
+        kind, name, data = op
+        if kind == INDEX_CREATE:
+            self._specs.setdefault(name, []).append(IndexSpec.from_json(data))
+        elif kind == INDEX_DROP:
+            self._specs[name] = [s for s in self._specs.get(name, ()) if s.name != data]
+        elif kind == "x":  # a dropped collection takes its indexes along
+            self._specs.pop(name, None)
+
+    def build(self, collections: dict[str, dict[Any, dict]], names: Iterable[str] | None = None) -> None:
+        """(Re)build the entries of these collections (all by default) from their documents."""
+        for name in list(collections if names is None else names):
+            self._built.pop(name, None)
+            specs = self._specs.get(name)
+            if specs and name in collections:
+                built = CollectionIndexes(name, specs)
+                try:
+                    built.build(collections[name])
+                except CloudError:  # a file edited by hand: the definitions stay, queries scan
+                    continue
+                self._built[name] = built
+        for name in [n for n in self._specs if n not in collections]:
+            self._specs.pop(name)
+
+    def install(self, collections: dict[str, list[dict]], tables: dict[str, dict[Any, dict]]) -> None:
+        """A restore's new state: the definitions its files carried, and their entries."""
+        self._specs, self._built = {}, {}
+        for name, docs in collections.items():
+            self.load(name, getattr(docs, "indexes", None))
+        self.build(tables)
+
+    def save(self) -> dict[str, list[IndexSpec]]:
+        return {name: list(specs) for name, specs in self._specs.items()}
+
+    def restore(self, saved: dict[str, list[IndexSpec]], collections: dict[str, dict[Any, dict]],
+                names: Iterable[str]) -> None:
+        """After a batch's undo: the definitions as they were, the entries rebuilt."""
+        self._specs = saved
+        self.build(collections, set(names) | set(self._built))
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def prepare(self, op: tuple, collections: dict[str, dict[Any, dict]]) -> Callable[[], None] | None:
+        """Check ``op`` against the unique indexes before it is applied (raises, nothing changed);
+        returns what to do once it is, or None when there is nothing."""
+        kind, name, data = op
+        if kind == INDEX_CREATE:
+            return self._prepare_create(name, IndexSpec.from_json(data), collections.get(name, {}))
+        if kind == INDEX_DROP:
+            return lambda: self._drop_index(name, data)
+        if kind in ("c", "x"):
+            return lambda: self._forget(name)
+        built = self._built.get(name)
+        if built is None:
+            return None
+        if kind == "d":
+            gone = [id_key(doc_id) for doc_id in data]
+            return lambda: _remove(built, [key for key in gone if key in built.pos])
+        keys = [id_key(doc["_id"]) for doc in data]
+        planned = []
+        for index in built.indexes:
+            entries = [index.keys_of(doc) for doc in data]
+            if index.spec.unique:
+                _check_unique(index, name, keys, entries)
+            planned.append((index, entries))
+
+        def done() -> None:
+            for key in keys:
+                if key not in built.pos:
+                    built.pos[key] = built._next
+                    built._next += 1
+            for index, entries in planned:
+                for key in keys:
+                    index.discard(key)
+                for key, (doc_entries, arrays) in zip(keys, entries):
+                    index.add(key, doc_entries, arrays)
+
+        return done
+
+    def _prepare_create(self, name: str, spec: IndexSpec, table: dict[Any, dict]) -> Callable[[], None]:
+        index = Index(spec, name)
+        fill(index, table, name)  # raises on a duplicate or parallel arrays: nothing created
+
+        def done() -> None:
+            self._specs.setdefault(name, []).append(spec)
+            target = self._built.get(name)
+            if target is None:
+                target = self._built[name] = CollectionIndexes(name, [])
+                target.build(table)
+            target.indexes.append(index)
+
+        return done
+
+    def _drop_index(self, name: str, index_name: str) -> None:
+        self._specs[name] = [s for s in self._specs.get(name, ()) if s.name != index_name]
+        built = self._built.get(name)
+        if built is not None:
+            built.indexes = [i for i in built.indexes if i.spec.name != index_name]
+            if not built.indexes:
+                del self._built[name]
+        if not self._specs[name]:
+            del self._specs[name]
+
+    def _forget(self, name: str) -> None:
+        self._specs.pop(name, None)
+        self._built.pop(name, None)
+
+
+def _remove(built: CollectionIndexes, keys: list) -> None:
+    for index in built.indexes:
+        for key in keys:
+            index.discard(key)
+    for key in keys:
+        built.pos.pop(key, None)
+
+
+def _check_unique(index: Index, collection: str, keys: list, entries: list) -> None:
+    mine = set(keys)  # their old entries go: the op replaces them
+    claimed: dict[tuple, Any] = {}
+    for key, (doc_entries, _arrays) in zip(keys, entries):
+        for entry in doc_entries:
+            other = claimed.get(entry, key)
+            if other != key:
+                raise DuplicateKeyError(collection, index.spec.name, index.shown(entry))
+            claimed[entry] = key
+            bucket = index.buckets.get(entry)
+            if bucket and any(owner not in mine for owner in bucket):
+                raise DuplicateKeyError(collection, index.spec.name, index.shown(entry))
