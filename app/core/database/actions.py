@@ -14,6 +14,7 @@ from app.core.database.find_and_modify import modify_and_return
 from app.core.database.service import DatabaseService, PermissionDenied
 from app.core.database.transaction_view import in_transaction
 from app.core.database.transactions import Transactions
+from app.core.database.transfer import CheckedDocuments
 from app.core.dispatcher import Action
 from app.core.errors import CloudError
 from app.core.reasons import Reason
@@ -147,7 +148,9 @@ def database_actions(service: DatabaseService, set_mode, transactions: Transacti
         trace.target = str(params.get("collectionName", ""))
         if params.get("conflict", "insert") not in ("insert", "upsert"):
             raise CloudError(-501007, Reason("database.conflict_param", "conflict must be insert or upsert"))
-        docs = _decode(params.get("documents") or [])
+        docs = params.get("documents") or []
+        if type(docs) is not CheckedDocuments:  # an import file this process read: engine values
+            docs = _decode(docs)
         if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
             raise CloudError(-501007, Reason("database.documents_param", "documents must be a list of objects"))
         report = service.import_documents(

@@ -138,5 +138,7 @@ def to_ejson_shared(value: Any, *, object_ids: bool = False) -> Any:
 
 def iso_date(moment: datetime) -> str:
     """``2018-08-31T17:30:00.882Z``: the console's export form, millisecond precision."""
+    if moment.tzinfo is timezone.utc and moment.year >= 1000:  # the usual case, in C (truncates, as below)
+        return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
     moment = moment.astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
