@@ -27,6 +27,7 @@ from typing import Any
 
 from app.core.database.fieldpaths import Parts, reached_values, split_path
 from app.core.database.journal import INDEX_CREATE, INDEX_DROP, Documents, id_key
+from app.core.database.store_parts import gc_paused
 from app.core.database.values import MISSING, RANK_MISSING, RANK_NULL, value_key
 from app.core.errors import CloudError
 from app.core.reasons import Reason
@@ -115,8 +116,18 @@ class Index:
         self.arrays = [0] * len(self.paths)  # per field: documents where it met an array
         self._array_docs: dict[Any, tuple[int, ...]] = {}
         self._sorted: list[tuple] | None = None
+        self._field = self.paths[0][0] if len(self.paths) == 1 and len(self.paths[0]) == 1 else None
 
     def keys_of(self, doc: dict) -> tuple[tuple[tuple, ...], tuple[int, ...]]:
+        """The document's entries (one key tuple each) and the fields where it met arrays."""
+        field = self._field
+        if field is not None:  # one top-level field holding a string or a number: most documents
+            value = doc.get(field, MISSING)
+            kind = value.__class__
+            if kind is str:
+                return (((4, value),),), ()
+            if (kind is int or kind is float) and value == value:
+                return (((3, 1, value),),), ()
         per_field, arrays = [], []
         for i, parts in enumerate(self.paths):
             keys, is_array = field_keys(doc, parts)
@@ -164,10 +175,15 @@ class Index:
             self._sorted = sorted(self.buckets)
         return self._sorted
 
-    def between(self, low: tuple, high: tuple) -> list[tuple]:
-        """The entry keys from ``low`` to ``high`` (both inclusive; a shorter tuple is a prefix)."""
+    def positions(self, low: tuple, high: tuple) -> tuple[int, int]:
+        """Where the entry keys from ``low`` to ``high`` (both inclusive; a shorter tuple is a
+        prefix) start and stop in ``sorted_keys()``."""
         keys = self.sorted_keys()
-        return keys[bisect_left(keys, low):bisect_right(keys, high)]
+        return bisect_left(keys, low), bisect_right(keys, high)
+
+    def between(self, low: tuple, high: tuple) -> list[tuple]:
+        start, stop = self.positions(low, high)
+        return self.sorted_keys()[start:stop]
 
     def shown(self, entry: tuple) -> str:
         return ", ".join(f"{field}: {show_key(key)}" for (field, _), key in zip(self.spec.keys, entry))
@@ -203,9 +219,8 @@ class CollectionIndexes:
         self._next = 0
 
     def build(self, table: dict[Any, dict]) -> None:
-        for key, doc in table.items():
-            self.pos[key] = self._next
-            self._next += 1
+        self.pos = dict(zip(table, range(len(table))))
+        self._next = len(table)
         for index in self.indexes:
             fill(index, table, self.name)
 
@@ -219,14 +234,31 @@ class CollectionIndexes:
 
 def fill(index: Index, table: dict[Any, dict], collection: str) -> None:
     """Enter every document; a unique index meeting a duplicate raises DuplicateKeyError."""
-    unique = index.spec.unique
+    with gc_paused():  # millions of new tuples and dicts, none of them garbage
+        _fill(index, table, collection)
+
+
+def _fill(index: Index, table: dict[Any, dict], collection: str) -> None:
+    unique, keys_of, buckets, of_doc = index.spec.unique, index.keys_of, index.buckets, index.of_doc
     for key, doc in table.items():
-        entries, arrays = index.keys_of(doc)
-        if unique:
-            for entry in entries:
-                if index.buckets.get(entry):
-                    raise DuplicateKeyError(collection, index.spec.name, index.shown(entry))
-        index.add(key, entries, arrays)
+        entries, arrays = keys_of(doc)
+        if arrays:
+            if unique:
+                for entry in entries:
+                    if entry in buckets:
+                        raise DuplicateKeyError(collection, index.spec.name, index.shown(entry))
+            index.add(key, entries, arrays)
+            continue
+        # ``add`` inlined for the common case: one entry, no array (a new index is not sorted yet).
+        for entry in entries:
+            bucket = buckets.get(entry)
+            if bucket is None:
+                buckets[entry] = {key: None}
+            elif unique:
+                raise DuplicateKeyError(collection, index.spec.name, index.shown(entry))
+            else:
+                bucket[key] = None
+        of_doc[key] = entries
 
 
 class IndexCatalog:

@@ -199,15 +199,11 @@ def in_index_order(store: Any, collection: str, query: Mapping | None, order: An
 
 def _walk(store, collection, built, index, choice, span, descending, plan) -> Iterator[dict]:
     fixed, width = span
-    if choice is not None:
-        low, high = next(choice.bounds())
-        entries = index.between(low, high)
-    else:
-        entries = list(index.sorted_keys())
-    if descending:
-        entries = entries[::-1]
+    keys = index.sorted_keys()  # read under the store's lock, which the caller holds throughout
+    start, stop = index.positions(*next(choice.bounds())) if choice is not None else (0, len(keys))
     group, ids = None, {}
-    for entry in entries:
+    for at in range(stop - 1, start - 1, -1) if descending else range(start, stop):
+        entry = keys[at]
         key = entry[fixed:fixed + width]
         if key != group:
             if ids:
