@@ -267,6 +267,7 @@ class IndexCatalog:
     def __init__(self) -> None:
         self._specs: dict[str, list[IndexSpec]] = {}
         self._built: dict[str, CollectionIndexes] = {}
+        self._touched: set[str] = set()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -321,19 +322,34 @@ class IndexCatalog:
         self.build(tables)
 
     def save(self) -> dict[str, list[IndexSpec]]:
+        """The definitions at a batch's start (and from now on, which collections' entries change)."""
+        self._touched = set()
         return {name: list(specs) for name, specs in self._specs.items()}
 
     def restore(self, saved: dict[str, list[IndexSpec]], collections: dict[str, dict[Any, dict]],
                 names: Iterable[str]) -> None:
-        """After a batch's undo: the definitions as they were, the entries rebuilt."""
+        """After a batch's undo: the definitions as they were, and the entries of the collections
+        whose entries changed since ``save`` rebuilt (none when the batch's first op was refused)."""
         self._specs = saved
-        self.build(collections, set(names) | set(self._built))
+        self.build(collections, set(self._touched))
+        self._touched = set()
 
     # -- writes --------------------------------------------------------------------------------
 
     def prepare(self, op: tuple, collections: dict[str, dict[Any, dict]]) -> Callable[[], None] | None:
         """Check ``op`` against the unique indexes before it is applied (raises, nothing changed);
         returns what to do once it is, or None when there is nothing."""
+        done = self._prepare(op, collections)
+        if done is None:
+            return None
+
+        def run() -> None:
+            self._touched.add(op[1])
+            done()
+
+        return run
+
+    def _prepare(self, op: tuple, collections: dict[str, dict[Any, dict]]) -> Callable[[], None] | None:
         kind, name, data = op
         if kind == INDEX_CREATE:
             return self._prepare_create(name, IndexSpec.from_json(data), collections.get(name, {}))

@@ -310,3 +310,22 @@ def test_the_event_names_the_index_or_a_full_scan(ws):
     plan = _get(ws, {}, order=json.dumps({"age": -1}), limit=1)
     assert plan["index"] == "age_-1" and plan["sorted"] and plan["examined"] == 1
     assert ws.events.recent()[-1].to_json().count('"plan"') == 1
+
+
+def test_a_refused_batch_leaves_the_entries_as_they_were(ws):
+    """A transaction whose second write breaks a unique index: the first write's entries go too,
+    and documents of other collections keep theirs."""
+    create(ws, ("name", 1), unique=True)
+    ws.database.create_collection("other")
+    ws.database.insert(ADMIN, "other", [{"_id": 1, "k": "x"}])
+    create(ws, ("k", 1), unique=True, collection="other")
+    store = ws.database.store
+    with pytest.raises(CloudError):
+        with store.batch():
+            store.insert("other", [{"_id": 2, "k": "y"}])
+            store.replace("people", [{**store.get("people", "p2"), "name": "Ann"}])
+    assert store.get("other", 2) is None
+    ws.database.insert(ADMIN, "other", [{"_id": 3, "k": "y"}])  # y is free again
+    assert "dup key: { k: \"x\" }" in str(refused(lambda: ws.database.insert(ADMIN, "other", [{"_id": 4, "k": "x"}])))
+    docs, _ = ws.database.get(ADMIN, "other", {"k": "y"})
+    assert [d["_id"] for d in docs] == [3]
