@@ -281,7 +281,10 @@ class DatabaseService:
                 self.require_collection(collection)
             for data in docs:
                 doc_id = data["_id"] if "_id" in data else self.new_id()
-                doc = {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}}
+                if "_id" in data and next(iter(data)) == "_id":
+                    doc = data  # _id first already (an import file's line): the callers hand over fresh dicts
+                else:
+                    doc = {"_id": doc_id, **{k: v for k, v in data.items() if k != "_id"}}
                 key = (type(doc_id), doc_id)
                 if not upsert and (key in pending or (not new and self.store.get(collection, doc_id) is not None)):
                     conflicts.append(doc_id)
