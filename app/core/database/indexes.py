@@ -433,3 +433,36 @@ def _check_unique(index: Index, collection: str, keys: list, entries: list) -> N
             bucket = index.buckets.get(entry)
             if bucket and any(owner not in mine for owner in bucket):
                 raise DuplicateKeyError(collection, index.spec.name, index.shown(entry))
+
+
+def drop_refused(store: Any, collection: str, pending: dict, conflicts: list) -> dict:
+    """A partial import's documents (``pending``: key -> document, in order) without those an
+    index would refuse (a unique key taken, by the collection or an earlier line; parallel
+    arrays), whose ``_id``s go to ``conflicts``; each document replaces the one with its ``_id``."""
+    catalog = getattr(store, "indexes", None)
+    built = catalog.of(collection) if catalog is not None else None
+    if built is None:
+        return pending
+    kept: dict = {}
+    claimed: list[dict[tuple, Any]] = [{} for _ in built.indexes]
+    for pending_key, doc in pending.items():
+        key = id_key(doc["_id"])
+        try:
+            entries = [index.keys_of(doc)[0] for index in built.indexes]
+        except CloudError:
+            conflicts.append(doc["_id"])
+            continue
+        if any(index.spec.unique and _taken(index, claimed[i], entry, key)
+               for i, index in enumerate(built.indexes) for entry in entries[i]):
+            conflicts.append(doc["_id"])
+            continue
+        for i, index in enumerate(built.indexes):
+            if index.spec.unique:
+                claimed[i].update((entry, key) for entry in entries[i])
+        kept[pending_key] = doc
+    return kept
+
+
+def _taken(index: Index, claimed: dict, entry: tuple, key: Any) -> bool:
+    owner = claimed.get(entry, key)
+    return owner != key or any(other != key for other in index.buckets.get(entry, ()))

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
 from app.core.database.dry_run import DryRunStore
+from app.core.database.indexes import drop_refused
 from app.core.database.find import count as count_matches
 from app.core.database.find import find, ordered
 from app.core.database.permissions import Access, owns
@@ -295,6 +296,8 @@ class DatabaseService:
                     "database.import_conflicts", "E11000 duplicate key error: {n} _id(s) already exist, e.g. "
                     "{example}; nothing was imported", n=len(conflicts), example=repr(conflicts[0]),
                 ))
+            if not atomic:  # what a unique index refuses is a conflict too; the rest goes in
+                pending = drop_refused(self.store, collection, pending, conflicts)
             replaced, fresh = [], []
             for doc in pending.values():
                 exists = not new and self.store.get(collection, doc["_id"]) is not None

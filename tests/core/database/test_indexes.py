@@ -329,3 +329,16 @@ def test_a_refused_batch_leaves_the_entries_as_they_were(ws):
     assert "dup key: { k: \"x\" }" in str(refused(lambda: ws.database.insert(ADMIN, "other", [{"_id": 4, "k": "x"}])))
     docs, _ = ws.database.get(ADMIN, "other", {"k": "y"})
     assert [d["_id"] for d in docs] == [3]
+
+
+def test_a_partial_import_skips_what_a_unique_index_refuses(ws):
+    create(ws, ("name", 1), unique=True)
+    report = ws.database.import_documents("people", [
+        {"_id": "n1", "name": "Eve"}, {"_id": "n2", "name": "Ann"}, {"_id": "n3", "name": "Eve"},
+        {"_id": "p2", "name": "Bobby"}, {"_id": "n4", "name": "Bob"}, {"_id": "n5", "name": "Fay"},
+    ], upsert=True, atomic=False)
+    # Ann is p1's; the second Eve is n1's now; Bob is still p2's (its replacement is not counted
+    # as freeing the key before it is written: the import refuses rather than guess).
+    assert report.conflicts == ["n2", "n3", "n4"]
+    assert [d["_id"] for d in ws.database.store.documents("people")] == ["p1", "p2", "p3", "n1", "n5"]
+    assert ws.database.store.get("people", "p2")["name"] == "Bobby"
