@@ -37,6 +37,7 @@ MAX_INDEXES = 20  # per collection, _id_ included (spec §3.11: "10 (old quota; 
 NULL = (RANK_NULL,)
 EMPTY = (RANK_MISSING,)  # an empty array: sorts below null, as ``ordering`` sorts it
 TOP = (99,)  # above every value key
+_ARRAY = object()
 INDEX_OPS = (INDEX_CREATE, INDEX_DROP)
 
 
@@ -116,18 +117,32 @@ class Index:
         self.arrays = [0] * len(self.paths)  # per field: documents where it met an array
         self._array_docs: dict[Any, tuple[int, ...]] = {}
         self._sorted: list[tuple] | None = None
-        self._field = self.paths[0][0] if len(self.paths) == 1 and len(self.paths[0]) == 1 else None
+        self._single = self.paths[0] if len(self.paths) == 1 else None
 
     def keys_of(self, doc: dict) -> tuple[tuple[tuple, ...], tuple[int, ...]]:
         """The document's entries (one key tuple each) and the fields where it met arrays."""
-        field = self._field
-        if field is not None:  # one top-level field holding a string or a number: most documents
-            value = doc.get(field, MISSING)
+        parts = self._single
+        if parts is not None:  # one field reached through objects only, holding a plain value
+            value = doc.get(parts[0], MISSING)
+            for part in parts[1:]:
+                kind = value.__class__
+                if kind is dict:
+                    value = value.get(part, MISSING)
+                elif kind is list:
+                    value = _ARRAY  # arrays take the general walk below
+                    break
+                else:  # a path that dead-ends in a scalar reaches nothing: null
+                    value = MISSING
+                    break
             kind = value.__class__
             if kind is str:
                 return (((4, value),),), ()
             if (kind is int or kind is float) and value == value:
                 return (((3, 1, value),),), ()
+            if kind is bool:
+                return (((9, int(value)),),), ()
+            if value is None or value is MISSING:
+                return ((NULL,),), ()
         per_field, arrays = [], []
         for i, parts in enumerate(self.paths):
             keys, is_array = field_keys(doc, parts)
@@ -371,14 +386,18 @@ class IndexCatalog:
                 _check_unique(index, name, keys, entries)
             planned.append((index, entries))
 
+        fresh = kind == "i"  # (the store checked: no _id of an insert is there)
+
         def done() -> None:
+            pos = built.pos
             for key in keys:
-                if key not in built.pos:
-                    built.pos[key] = built._next
+                if key not in pos:
+                    pos[key] = built._next
                     built._next += 1
             for index, entries in planned:
-                for key in keys:
-                    index.discard(key)
+                if not fresh:
+                    for key in keys:
+                        index.discard(key)
                 for key, (doc_entries, arrays) in zip(keys, entries):
                     index.add(key, doc_entries, arrays)
 
