@@ -58,16 +58,18 @@ def describe(event: Event) -> str:
 
 
 def plan_text(event: Event) -> str | None:
-    """How a query found its documents: "Plan: index city_1", or "Plan: full scan (100,000
-    documents read)"; None for a request that planned nothing."""
-    plan = getattr(event, "plan", None)
+    """How a query found its documents: "Plan: index city_1 (12 documents read)", or "Plan:
+    full scan (100,000 documents read)"; None for a request that planned nothing."""
+    plan = event.plan
     if not isinstance(plan, dict):
         return None
+    read = plan.get("examined")
+    count = (str(read) if chinese() else f"{read:,}") if isinstance(read, int) else None
     if plan.get("index"):
-        return QCoreApplication.translate("TimelineDetails", "Plan: index {name}").format(name=plan["index"])
-    read = next((plan[k] for k in ("scanned", "docsExamined", "examined", "read") if isinstance(plan.get(k), int)),
-                None)
-    if read is None:
+        if count is None:
+            return QCoreApplication.translate("TimelineDetails", "Plan: index {name}").format(name=plan["index"])
+        return QCoreApplication.translate("TimelineDetails", "Plan: index {name} ({n} documents read)").format(
+            name=plan["index"], n=count)
+    if count is None:
         return QCoreApplication.translate("TimelineDetails", "Plan: full scan")
-    return QCoreApplication.translate("TimelineDetails", "Plan: full scan ({n} documents read)").format(
-        n=str(read) if chinese() else f"{read:,}")
+    return QCoreApplication.translate("TimelineDetails", "Plan: full scan ({n} documents read)").format(n=count)

@@ -937,67 +937,67 @@
 <context>
     <name>IndexesTab</name>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="123"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="124"/>
         <source>Delete index…</source>
         <translation>删除索引…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="132"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="133"/>
         <source>+ Add field</source>
         <translation>+ 添加字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="133"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="134"/>
         <source>Unique</source>
         <translation>唯一</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="134"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="135"/>
         <source>No two documents may have the same values in these fields</source>
         <translation>任意两条记录在这些字段上的值都不能相同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="135"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="136"/>
         <source>Create index</source>
         <translation>创建索引</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="151"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="152"/>
         <source>New index</source>
         <translation>新建索引</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="158"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="159"/>
         <source>A query whose conditions or orderBy start with an index&apos;s fields reads only the matching documents; the timeline says which index it used.</source>
         <translation>查询条件或 orderBy 以索引的字段开头时，只读取匹配的记录；时间线会显示查询用了哪个索引。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="253"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="262"/>
         <source>Type a field for each row (or remove the empty one).</source>
         <translation>每一行都要填写字段（或删除空行）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="260"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="269"/>
         <source>Index {name} created.</source>
         <translation>已创建索引 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="280"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="289"/>
         <source>The built-in _id_ index cannot be dropped</source>
         <translation>内置的 _id_ 索引不能删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="287"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="296"/>
         <source>Delete the index {name} of {collection}? Queries on its fields then read every document.</source>
         <translation>删除 {collection} 的索引 {name}？之后按这些字段的查询将读取全部记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="289"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="298"/>
         <source>Delete index</source>
         <translation>删除索引</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="300"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="308"/>
         <source>Index {name} deleted.</source>
         <translation>已删除索引 {name}。</translation>
     </message>
@@ -2323,17 +2323,22 @@ The state now is saved as an automatic checkpoint first, so you can undo this fr
         <translation>返回：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="67"/>
+        <location filename="../../app/ui/timeline_details.py" line="70"/>
         <source>Plan: index {name}</source>
         <translation>查询计划：使用索引 {name}</translation>
     </message>
     <message>
         <location filename="../../app/ui/timeline_details.py" line="71"/>
+        <source>Plan: index {name} ({n} documents read)</source>
+        <translation>查询计划：使用索引 {name}（扫描 {n} 条记录）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/timeline_details.py" line="74"/>
         <source>Plan: full scan</source>
         <translation>查询计划：全表扫描</translation>
     </message>
     <message>
-        <location filename="../../app/ui/timeline_details.py" line="72"/>
+        <location filename="../../app/ui/timeline_details.py" line="75"/>
         <source>Plan: full scan ({n} documents read)</source>
         <translation>查询计划：全表扫描（扫描 {n} 条记录）</translation>
     </message>

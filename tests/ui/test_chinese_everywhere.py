@@ -185,6 +185,22 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     qloop.run_until_complete(database.rules_editor.check())
     walk("DatabasePane")
     database.viewer_box.setCurrentIndex(database.viewer_box.findData(ADMIN))
+    # 索引: a unique index that the todos' duplicate _openid refuse, then a compound one made.
+    indexes = database.indexes_tab
+    database.collection_view.selectRow(database.collections.row_of("todos"))
+    database.sections.setCurrentWidget(indexes)
+    qloop.run_until_complete(eventually(lambda: "_id_" in indexes.indexes.names()))
+    indexes.key_rows[0].field.setText("_openid")
+    indexes.unique_box.setChecked(True)
+    qloop.run_until_complete(indexes.create())
+    assert indexes.message.isVisible()
+    walk("DatabasePane")
+    indexes.add_key_row().field.setText("progress")
+    indexes.unique_box.setChecked(False)
+    qloop.run_until_complete(indexes.create())
+    indexes.view.selectRow(0)  # the built-in _id_: its tooltip says why it cannot be dropped
+    walk("DatabasePane")
+    database.sections.setCurrentIndex(0)
 
     # Storage: 学生B deletes the teacher's picture.
     storage = by_name["StoragePane"]

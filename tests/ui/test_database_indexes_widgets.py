@@ -140,5 +140,5 @@ def event(**changes) -> SimpleNamespace:
 def test_plan_line_in_the_detail(qapp):
     assert plan_text(event()) is None
     assert plan_text(event(plan={"index": "city_1"})) == "Plan: index city_1"
-    assert plan_text(event(plan={"index": None, "scanned": 100000})) == "Plan: full scan (100,000 documents read)"
+    assert plan_text(event(plan={"index": None, "examined": 100000})) == "Plan: full scan (100,000 documents read)"
     assert "Plan: index city_1" in describe(event(plan={"index": "city_1"}))

@@ -1,9 +1,9 @@
 """Chinese texts of core's index reasons (``database/indexes.py``, ``index_actions.py``; see the
-package docstring). MongoDB's own words in the duplicate-key error stay as they are."""
+package docstring). The duplicate-key error keeps MongoDB's code (E11000) and key, in Chinese words
+as ``database.duplicate_key`` does: test_chinese_everywhere reads it in the 索引 tab."""
 
 ZH: dict[str, str] = {
-    "database.index_duplicate_key": "E11000 duplicate key error collection: {collection} index: {index} "
-                                    "dup key: {{ {key} }}（唯一索引 {index} 中已有相同的值）",
+    "database.index_duplicate_key": "E11000 重复键：集合 {collection} 的唯一索引 {index} 中已有相同的值 {{ {key} }}",
     "database.index_parallel_arrays": "联合索引的多个字段不能同时是数组：cannot index parallel arrays [{first}] [{second}]",
     "database.index_unique_param": "unique 必须是 true 或 false",
     "database.index_name_param": "索引名称必须是不超过 {n} 个字符的文本，且不能以 $ 开头",

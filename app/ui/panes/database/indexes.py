@@ -117,7 +117,8 @@ class IndexesTab(QWidget):
         self._documents = documents
         self._collection: str | None = None
         self._stale = True
-        self._busy = 0  # own requests in flight: their events need no second listing
+        self._busy = 0  # own creates and drops in flight
+        self._mine: list[tuple[str, dict]] = []  # their requests, whose events need no second listing
         self.indexes = IndexesModel(self)
         self.view = make_table(self.indexes)
         self.drop_button = QPushButton(self.tr("Delete index…"))
@@ -169,6 +170,10 @@ class IndexesTab(QWidget):
         column.addWidget(form)
         column.addWidget(self.message)
 
+    def busy(self) -> bool:
+        """Whether a create, drop or listing is due or under way (tests wait for False)."""
+        return bool(self._busy) or self._reload_timer.isActive()
+
     def settings_controls(self) -> list[QWidget]:
         """What the shell's read-only lock turns off: creating and dropping indexes."""
         return [self.create_button, self.drop_button]
@@ -212,8 +217,12 @@ class IndexesTab(QWidget):
                 self.view.selectRow(row)
 
     def _on_event_logged(self, event) -> None:
-        if (event.action in _CHANGES and event.outcome == "ok" and not self._busy
-                and (event.target == self._collection or event.action.startswith("snapshot."))):
+        params = event.params if isinstance(event.params, dict) else {}
+        if (event.action, params) in self._mine:  # this tab's own: it lists again itself
+            self._mine.remove((event.action, params))
+            return
+        if (event.action in _CHANGES and event.outcome == "ok"
+                and (params.get("collectionName") == self._collection or event.action.startswith("snapshot."))):
             if self.isVisible():
                 self._reload_timer.start()
             else:
@@ -253,7 +262,7 @@ class IndexesTab(QWidget):
                     raise InputError(self.tr("Type a field for each row (or remove the empty one)."))
                 params = {"collectionName": self._collection, "keys": keys,
                           "unique": self.unique_box.isChecked()}
-                created = (await self._bridge.request("database.createIndex", params))["index"]
+                created = (await self._request("database.createIndex", params))["index"]
                 await self.refresh()
                 self.view.selectRow(self.indexes.row_of(created.get("name")))
                 self._reset_form()
@@ -294,12 +303,16 @@ class IndexesTab(QWidget):
         self._busy += 1
         try:
             with self.message.reporting():
-                await self._bridge.request("database.dropIndex",
-                                           {"collectionName": self._collection, "name": name})
+                await self._request("database.dropIndex", {"collectionName": self._collection, "name": name})
                 await self.refresh()
                 self.message.show_info(self.tr("Index {name} deleted.").format(name=name))
         finally:
             self._busy -= 1
+
+
+    async def _request(self, action: str, params: dict) -> dict:
+        self._mine.append((action, params))
+        return await self._bridge.request(action, params)
 
 
 def field_paths(documents: Iterable[dict]) -> set[str]:
