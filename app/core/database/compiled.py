@@ -137,7 +137,7 @@ class _Builder:
         t = self.const(arg)
         if op == "$eq":
             if type(arg) is str:
-                return f"(v == {t} or (c is list and {t} in v))"  # only a str equals a str
+                return f"(v == {t} or (v.__class__ is list and {t} in v))"  # only a str equals a str
             if type(arg) in _NUMBERS:
                 return f"((v == {t} and c is not bool) or (c is list and _has_num(v, {t})))"
             return f"(v is {t} or (c is list and _has_is(v, {t})))"  # true, false, null (also missing)
@@ -145,11 +145,11 @@ class _Builder:
             kinds = (str,) if type(arg[0]) is str else _NUMBERS
             choices, wanted = self.const(frozenset(arg)), self.const(kinds)
             test = "c is str" if kinds == (str,) else "(c is int or c is float)"
-            return f"(({test} and v in {choices}) or (c is list and _any_in(v, {wanted}, {choices})))"
+            return f"((v in {choices}) if {test} else (c is list and _any_in(v, {wanted}, {choices})))"
         symbol, compare = _SYMBOL[op], self.const(COMPARISONS[op])
         kinds = (str,) if type(arg) is str else _NUMBERS
         test = "c is str" if kinds == (str,) else "(c is int or c is float)"
-        return f"(({test} and v {symbol} {t}) or (c is list and _any_cmp(v, {self.const(kinds)}, {compare}, {t})))"
+        return f"((v {symbol} {t}) if {test} else (c is list and _any_cmp(v, {self.const(kinds)}, {compare}, {t})))"
 
     def _path(self, out: list[str], parts: tuple, conditions: list, depth: int, fail: str) -> None:
         pad = "    " * depth
@@ -158,13 +158,15 @@ class _Builder:
 
     def _level(self, out: list[str], parts: tuple, i: int, conditions: list, depth: int, fail: str) -> None:
         pad = "    " * depth
-        out.append(f"{pad}c = v.__class__")
         if i == len(parts):
+            if any("c is" in expression for expression, _, _ in conditions):
+                out.append(f"{pad}c = v.__class__")
             for expression, negated, _ in conditions:
                 out.append(f"{pad}if {'' if negated else 'not '}{expression}: {fail}")
             return
         # A dict steps down; an array is the general walk's; anything else is a dead end
         # (MISSING), whose answer is known now.
+        out.append(f"{pad}c = v.__class__")
         out.append(f"{pad}if c is dict:")
         out.append(f"{pad}    v = v.get({self.const(parts[i])})")
         self._level(out, parts, i + 1, conditions, depth + 1, fail)
