@@ -113,9 +113,7 @@ class Index:
         self.collection = collection
         self.paths = [split_path(field) for field, _ in spec.keys]
         self.buckets: dict[tuple, dict[Any, None]] = {}
-        self.of_doc: dict[Any, tuple[tuple, ...]] = {}  # _id key -> its entries
         self.arrays = [0] * len(self.paths)  # per field: documents where it met an array
-        self._array_docs: dict[Any, tuple[int, ...]] = {}
         self._sorted: list[tuple] | None = None
         self._single = self.paths[0] if len(self.paths) == 1 else None
 
@@ -157,7 +155,7 @@ class Index:
         return tuple(product(*per_field)), tuple(arrays)
 
     def add(self, key: Any, entries: tuple[tuple, ...], arrays: tuple[int, ...]) -> None:
-        self.of_doc[key] = entries
+        """Enter a document's entries (``keys_of``'s answer for it)."""
         for entry in entries:
             bucket = self.buckets.get(entry)
             if bucket is None:
@@ -165,15 +163,13 @@ class Index:
                 if self._sorted is not None:
                     insort(self._sorted, entry)
             bucket[key] = None
-        if arrays:
-            self._array_docs[key] = arrays
-            for i in arrays:
-                self.arrays[i] += 1
+        for i in arrays:
+            self.arrays[i] += 1
 
-    def discard(self, key: Any) -> None:
-        entries = self.of_doc.pop(key, None)
-        if entries is None:
-            return
+    def discard(self, key: Any, doc: dict) -> None:
+        """Take out the entries of a document that was entered (documents never change, so its
+        keys are found again from it: nothing per document is kept besides the buckets)."""
+        entries, arrays = self.keys_of(doc)
         for entry in entries:
             bucket = self.buckets[entry]
             del bucket[key]
@@ -181,7 +177,7 @@ class Index:
                 del self.buckets[entry]
                 if self._sorted is not None:
                     del self._sorted[bisect_left(self._sorted, entry)]
-        for i in self._array_docs.pop(key, ()):
+        for i in arrays:
             self.arrays[i] -= 1
 
     def sorted_keys(self) -> list[tuple]:
@@ -254,7 +250,7 @@ def fill(index: Index, table: dict[Any, dict], collection: str) -> None:
 
 
 def _fill(index: Index, table: dict[Any, dict], collection: str) -> None:
-    unique, keys_of, buckets, of_doc = index.spec.unique, index.keys_of, index.buckets, index.of_doc
+    unique, keys_of, buckets = index.spec.unique, index.keys_of, index.buckets
     for key, doc in table.items():
         entries, arrays = keys_of(doc)
         if arrays:
@@ -273,7 +269,6 @@ def _fill(index: Index, table: dict[Any, dict], collection: str) -> None:
                 raise DuplicateKeyError(collection, index.spec.name, index.shown(entry))
             else:
                 bucket[key] = None
-        of_doc[key] = entries
 
 
 class IndexCatalog:
@@ -375,18 +370,18 @@ class IndexCatalog:
         built = self._built.get(name)
         if built is None:
             return None
+        table = collections[name]
         if kind == "d":
-            gone = [id_key(doc_id) for doc_id in data]
-            return lambda: _remove(built, [key for key in gone if key in built.pos])
+            gone = [(key, table[key]) for key in map(id_key, data) if key in table]
+            return lambda: _remove(built, gone)
         keys = [id_key(doc["_id"]) for doc in data]
+        old = None if kind == "i" else [table.get(key) for key in keys]  # (an insert's _ids are new)
         planned = []
         for index in built.indexes:
             entries = [index.keys_of(doc) for doc in data]
             if index.spec.unique:
                 _check_unique(index, name, keys, entries)
             planned.append((index, entries))
-
-        fresh = kind == "i"  # (the store checked: no _id of an insert is there)
 
         def done() -> None:
             pos = built.pos
@@ -395,11 +390,16 @@ class IndexCatalog:
                     pos[key] = built._next
                     built._next += 1
             for index, entries in planned:
-                if not fresh:
-                    for key in keys:
-                        index.discard(key)
-                for key, (doc_entries, arrays) in zip(keys, entries):
+                if old is None:
+                    for key, (doc_entries, arrays) in zip(keys, entries):
+                        index.add(key, doc_entries, arrays)
+                    continue
+                current = dict(zip(keys, old))  # (an _id twice in one op replaces its own new version)
+                for key, doc, (doc_entries, arrays) in zip(keys, data, entries):
+                    if current[key] is not None:
+                        index.discard(key, current[key])
                     index.add(key, doc_entries, arrays)
+                    current[key] = doc
 
         return done
 
@@ -432,11 +432,11 @@ class IndexCatalog:
         self._built.pop(name, None)
 
 
-def _remove(built: CollectionIndexes, keys: list) -> None:
+def _remove(built: CollectionIndexes, gone: list[tuple[Any, dict]]) -> None:
     for index in built.indexes:
-        for key in keys:
-            index.discard(key)
-    for key in keys:
+        for key, doc in gone:
+            index.discard(key, doc)
+    for key, _doc in gone:
         built.pos.pop(key, None)
 
 
