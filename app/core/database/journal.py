@@ -68,6 +68,8 @@ def dumps(value: Any) -> str:
 
 def _special(value: Any) -> Any:
     # Called by the C encoder only for what plain JSON lacks, so no Python walk over documents.
+    if value.__class__ is datetime and value.tzinfo is UTC and value.year >= 1000:
+        return {"$date": value.isoformat(timespec="milliseconds")[:-6] + "Z"}  # iso_date's usual case, inline
     if isinstance(value, datetime):
         if value.tzinfo is None:  # the engine reads naive datetimes as UTC
             value = value.replace(tzinfo=UTC)

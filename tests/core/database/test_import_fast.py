@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -222,5 +221,22 @@ def test_a_console_over_loopback_still_sends_ejson_and_is_read_strictly(tmp_path
         ws.close()
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__]))
+
+def test_dates_are_written_as_before():
+    """The journal's and ejson's fast date text equals the strftime form they had."""
+    from datetime import timedelta
+
+    from app.core.database import ejson
+
+    def before(moment: datetime) -> str:
+        moment = moment.astimezone(timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+    rng = random.Random(3)
+    origin = datetime(1000, 1, 1, tzinfo=timezone.utc)
+    for _ in range(2000):
+        moment = origin + timedelta(microseconds=rng.randrange(9000 * 365 * 86400 * 10**6))
+        assert journal._special(moment) == {"$date": before(moment)} == {"$date": ejson.iso_date(moment)}
+    eight = timezone(timedelta(hours=8))
+    moment = datetime(2024, 1, 1, 8, 0, 0, 999999, tzinfo=eight)
+    assert journal._special(moment) == {"$date": before(moment)} == {"$date": "2024-01-01T00:00:00.999Z"}
