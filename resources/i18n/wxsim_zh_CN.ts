@@ -903,33 +903,42 @@
 <context>
     <name>IndexesModel</name>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="51"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="52"/>
         <source>Name</source>
         <translation>索引名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="51"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="52"/>
         <source>Fields</source>
         <translation>索引字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="51"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="52"/>
+        <source>Kind</source>
+        <translation>索引属性</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/panes/database/indexes.py" line="76"/>
         <source>Unique</source>
         <translation>唯一</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="63"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="64"/>
         <source>{field} ascending</source>
         <translation>{field} 升序</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="64"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="65"/>
         <source>{field} descending</source>
         <translation>{field} 降序</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="78"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="76"/>
+        <source>Not unique</source>
+        <translation>非唯一</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/panes/database/indexes.py" line="79"/>
         <source>Built in: every collection has it, and it cannot be dropped</source>
         <translation>内置索引：每个集合都有，不能删除</translation>
     </message>
@@ -937,67 +946,67 @@
 <context>
     <name>IndexesTab</name>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="124"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="125"/>
         <source>Delete index…</source>
         <translation>删除索引…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="133"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="134"/>
         <source>+ Add field</source>
         <translation>+ 添加字段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="134"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="135"/>
         <source>Unique</source>
         <translation>唯一</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="135"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="136"/>
         <source>No two documents may have the same values in these fields</source>
         <translation>任意两条记录在这些字段上的值都不能相同</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="136"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="137"/>
         <source>Create index</source>
         <translation>创建索引</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="152"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="153"/>
         <source>New index</source>
         <translation>新建索引</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="159"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="160"/>
         <source>A query whose conditions or orderBy start with an index&apos;s fields reads only the matching documents; the timeline says which index it used.</source>
         <translation>查询条件或 orderBy 以索引的字段开头时，只读取匹配的记录；时间线会显示查询用了哪个索引。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="262"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="263"/>
         <source>Type a field for each row (or remove the empty one).</source>
         <translation>每一行都要填写字段（或删除空行）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="269"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="270"/>
         <source>Index {name} created.</source>
         <translation>已创建索引 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="289"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="290"/>
         <source>The built-in _id_ index cannot be dropped</source>
         <translation>内置的 _id_ 索引不能删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="296"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="297"/>
         <source>Delete the index {name} of {collection}? Queries on its fields then read every document.</source>
         <translation>删除 {collection} 的索引 {name}？之后按这些字段的查询将读取全部记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="298"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="299"/>
         <source>Delete index</source>
         <translation>删除索引</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="308"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="309"/>
         <source>Index {name} deleted.</source>
         <translation>已删除索引 {name}。</translation>
     </message>
@@ -1048,22 +1057,22 @@
 <context>
     <name>KeyRow</name>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="88"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="89"/>
         <source>Field, e.g. city or address.city</source>
         <translation>字段，如 city 或 address.city</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="91"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="92"/>
         <source>Ascending</source>
         <translation>升序</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="92"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="93"/>
         <source>Descending</source>
         <translation>降序</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/database/indexes.py" line="95"/>
+        <location filename="../../app/ui/panes/database/indexes.py" line="96"/>
         <source>Remove this field</source>
         <translation>移除此字段</translation>
     </message>

@@ -71,7 +71,7 @@ def test_field_paths_are_dotted_and_skip_extended_json():
 
 def test_builtin_index_is_listed_and_cannot_be_dropped(qtbot, qloop):
     tab, _ = open_tab(qtbot, qloop)
-    assert cells(tab) == [("_id_", "_id ascending", "Unique")]
+    assert cells(tab) == [("_id_", "Unique", "_id ascending")]
     tab.view.selectRow(0)
     assert not tab.drop_button.isEnabled() and "cannot be dropped" in tab.drop_button.toolTip()
 
@@ -86,7 +86,7 @@ def test_compound_index_from_the_form(qtbot, qloop):
     qloop.run_until_complete(tab.create())
     assert ("database.createIndex", {"collectionName": "todos", "unique": True, "keys": [
         {"field": "city", "direction": 1}, {"field": "address.zip", "direction": -1}]}) in bridge.asked
-    assert cells(tab)[1] == ("city_1_address.zip_-1", "city ascending, address.zip descending", "Unique")
+    assert cells(tab)[1] == ("city_1_address.zip_-1", "Unique", "city ascending, address.zip descending")
     assert tab.message.text() == "Index city_1_address.zip_-1 created."
     assert len(tab.key_rows) == 1 and tab.key_rows[0].field.text() == "" and not tab.unique_box.isChecked()
     assert tab.drop_button.isEnabled()  # the new one is selected

@@ -43,12 +43,13 @@ _DEPTH = 4  # how deep dotted paths are offered
 
 
 class IndexesModel(RowsModel[dict]):
-    """One index per row: its name, its fields with their directions, whether unique."""
+    """One index per row, as the console lists them: its name, whether unique, its fields with
+    their directions."""
 
-    STRETCH = 1
+    STRETCH = 2
 
     def headers(self) -> tuple[str, ...]:
-        return (self.tr("Name"), self.tr("Fields"), self.tr("Unique"))
+        return (self.tr("Name"), self.tr("Kind"), self.tr("Fields"))
 
     set_indexes = RowsModel.set_rows
 
@@ -72,8 +73,8 @@ class IndexesModel(RowsModel[dict]):
             if index.column() == 0:
                 return row["name"]
             if index.column() == 1:
-                return self.fields_text(row)
-            return self.tr("Unique") if row.get("unique") else ""
+                return self.tr("Unique") if row.get("unique") else self.tr("Not unique")
+            return self.fields_text(row)
         if role == Qt.ItemDataRole.ToolTipRole and row.get("builtin"):
             return self.tr("Built in: every collection has it, and it cannot be dropped")
         return None
