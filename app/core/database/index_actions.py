@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.database.indexes import ID_INDEX, ID_SPEC, MAX_INDEXES, IndexSpec, default_name
+from app.core.database.index_specs import ID_INDEX, ID_SPEC, MAX_INDEXES, IndexSpec, default_name
 from app.core.database.journal import INDEX_CREATE, INDEX_DROP
 from app.core.database.service import DatabaseService
 from app.core.dispatcher import Action

@@ -18,69 +18,29 @@ carry them. The query side is ``planner.py``.
 
 from __future__ import annotations
 
-import json
+import weakref
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
 from app.core.database.fieldpaths import Parts, reached_values, split_path
+from app.core.database.index_specs import (
+    EMPTY,
+    NULL,
+    DuplicateKeyError,
+    IndexSpec,
+    parallel_arrays,
+    show_key,
+)
 from app.core.database.journal import INDEX_CREATE, INDEX_DROP, Documents, id_key
 from app.core.database.store_parts import gc_paused
-from app.core.database.values import MISSING, RANK_MISSING, RANK_NULL, value_key
+from app.core.database.values import MISSING, value_key
 from app.core.errors import CloudError
-from app.core.reasons import Reason
 
-ID_INDEX = "_id_"
-MAX_INDEXES = 20  # per collection, _id_ included (spec §3.11: "10 (old quota; later 20)")
-NULL = (RANK_NULL,)
-EMPTY = (RANK_MISSING,)  # an empty array: sorts below null, as ``ordering`` sorts it
 TOP = (99,)  # above every value key
 _ARRAY = object()
 INDEX_OPS = (INDEX_CREATE, INDEX_DROP)
-
-
-@dataclass(frozen=True)
-class IndexSpec:
-    name: str
-    keys: tuple[tuple[str, int], ...]
-    unique: bool = False
-
-    def to_json(self) -> dict:
-        return {"name": self.name, "keys": [{"field": f, "direction": d} for f, d in self.keys],
-                "unique": self.unique}
-
-    def listed(self) -> dict:
-        return {**self.to_json(), "builtin": False}
-
-    @classmethod
-    def from_json(cls, raw: dict) -> "IndexSpec":
-        return cls(str(raw["name"]), tuple((str(k["field"]), int(k["direction"])) for k in raw["keys"]),
-                   bool(raw.get("unique", False)))
-
-
-ID_SPEC = {"name": ID_INDEX, "keys": [{"field": "_id", "direction": 1}], "unique": True, "builtin": True}
-
-
-def default_name(keys: Iterable[tuple[str, int]]) -> str:
-    """MongoDB's name for an index: ``field_1_other_-1``."""
-    return "_".join(f"{field}_{direction}" for field, direction in keys)
-
-
-class DuplicateKeyError(CloudError):
-    """A write (or a unique index's build) would give two documents one key of a unique index."""
-
-    def __init__(self, collection: str, index: str, shown: str) -> None:
-        super().__init__(-502001, Reason(
-            "database.index_duplicate_key", "E11000 duplicate key error collection: {collection} index: {index} "
-            "dup key: {{ {key} }}", collection=collection, index=index, key=shown))
-        self.index = index
-
-
-def parallel_arrays(first: str, second: str) -> CloudError:
-    return CloudError(-502001, Reason("database.index_parallel_arrays", "cannot index parallel arrays [{first}] "
-                                      "[{second}]", first=first, second=second))
 
 
 def field_keys(doc: dict, parts: Parts) -> tuple[list[tuple], bool]:
@@ -200,26 +160,6 @@ class Index:
         return ", ".join(f"{field}: {show_key(key)}" for (field, _), key in zip(self.spec.keys, entry))
 
 
-def show_key(key: tuple) -> str:
-    """A key as MongoDB's duplicate-key message writes its value."""
-    rank = key[0]
-    if key == NULL:
-        return "null"
-    if key == EMPTY:
-        return "undefined"
-    if rank == 4:
-        return json.dumps(key[1], ensure_ascii=False)
-    if rank == 3:
-        return "NaN" if len(key) == 2 else repr(key[2])
-    if rank == 9:
-        return "true" if key[1] else "false"
-    if rank == 10:
-        return f'new Date({int(key[1].timestamp() * 1000)})'
-    if rank == 8:
-        return f"ObjectId('{key[1].hex()}')"
-    return repr(key[1:])
-
-
 class CollectionIndexes:
     """A collection's user indexes and each document's place in the store's order."""
 
@@ -277,7 +217,7 @@ class IndexCatalog:
     def __init__(self) -> None:
         self._specs: dict[str, list[IndexSpec]] = {}
         self._built: dict[str, CollectionIndexes] = {}
-        self._touched: set[str] = set()
+        self._batch: Callable[[], _Saved | None] = lambda: None  # the open batch's record, if any
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -331,49 +271,61 @@ class IndexCatalog:
             self.load(name, getattr(docs, "indexes", None))
         self.build(tables)
 
-    def save(self) -> dict[str, list[IndexSpec]]:
-        """The definitions at a batch's start (and from now on, which collections' entries change)."""
-        self._touched = set()
-        return {name: list(specs) for name, specs in self._specs.items()}
+    def save(self) -> "_Saved":
+        """At a batch's start: the definitions, and (while the batch holds the answer) a record of
+        how its writes change the entries, for ``restore``."""
+        saved = _Saved({name: list(specs) for name, specs in self._specs.items()})
+        self._batch = weakref.ref(saved)  # dead once the batch lets go of it: no more recording
+        return saved
 
-    def restore(self, saved: dict[str, list[IndexSpec]], collections: dict[str, dict[Any, dict]],
-                names: Iterable[str]) -> None:
-        """After a batch's undo: the definitions as they were, and the entries of the collections
-        whose entries changed since ``save`` rebuilt (none when the batch's first op was refused)."""
-        self._specs = saved
-        self.build(collections, set(self._touched))
-        self._touched = set()
+    def restore(self, saved: "_Saved", collections: dict[str, dict[Any, dict]], names: Iterable[str]) -> None:
+        """After a batch's undo: the definitions as they were, each document write's entries
+        undone in reverse, and the collections whose definitions changed rebuilt."""
+        self._specs = dict(saved)
+        for name, undo in reversed(saved.log):
+            if name not in saved.hard:
+                undo()
+        self.build(collections, saved.hard)
+        saved.log.clear()
 
     # -- writes --------------------------------------------------------------------------------
 
     def prepare(self, op: tuple, collections: dict[str, dict[Any, dict]]) -> Callable[[], None] | None:
         """Check ``op`` against the unique indexes before it is applied (raises, nothing changed);
         returns what to do once it is, or None when there is nothing."""
-        done = self._prepare(op, collections)
-        if done is None:
+        prepared = self._prepare(op, collections)
+        if prepared is None:
             return None
+        done, undo = prepared
+        batch = self._batch()
+        if batch is None:
+            return done
 
         def run() -> None:
-            self._touched.add(op[1])
+            if undo is None:
+                batch.hard.add(op[1])
+            else:
+                batch.log.append((op[1], undo))
             done()
 
         return run
 
-    def _prepare(self, op: tuple, collections: dict[str, dict[Any, dict]]) -> Callable[[], None] | None:
+    def _prepare(self, op: tuple, collections: dict[str, dict[Any, dict]]) -> tuple | None:
+        """(what to do after the op, how to undo that or None: rebuild), or None: nothing to do."""
         kind, name, data = op
         if kind == INDEX_CREATE:
-            return self._prepare_create(name, IndexSpec.from_json(data), collections.get(name, {}))
+            return self._prepare_create(name, IndexSpec.from_json(data), collections.get(name, {})), None
         if kind == INDEX_DROP:
-            return lambda: self._drop_index(name, data)
+            return (lambda: self._drop_index(name, data)), None
         if kind in ("c", "x"):
-            return lambda: self._forget(name)
+            return (lambda: self._forget(name)), None
         built = self._built.get(name)
         if built is None:
             return None
         table = collections[name]
         if kind == "d":
-            gone = [(key, table[key]) for key in map(id_key, data) if key in table]
-            return lambda: _remove(built, gone)
+            gone = [(key, table[key], built.pos.get(key)) for key in map(id_key, data) if key in table]
+            return (lambda: _remove(built, gone)), (lambda: _put_back(built, gone))
         keys = [id_key(doc["_id"]) for doc in data]
         old = None if kind == "i" else [table.get(key) for key in keys]  # (an insert's _ids are new)
         planned = []
@@ -401,7 +353,21 @@ class IndexCatalog:
                     index.add(key, doc_entries, arrays)
                     current[key] = doc
 
-        return done
+        def undo() -> None:
+            steps, current = [], dict(zip(keys, old or [None] * len(keys)))
+            for key, doc in zip(keys, data):
+                steps.append((key, current[key], doc))
+                current[key] = doc
+            for index, _entries in planned:
+                for key, before, after in reversed(steps):
+                    index.discard(key, after)
+                    if before is not None:
+                        index.add(key, *index.keys_of(before))
+            for key, before, _after in steps:
+                if before is None:
+                    built.pos.pop(key, None)
+
+        return done, undo
 
     def _prepare_create(self, name: str, spec: IndexSpec, table: dict[Any, dict]) -> Callable[[], None]:
         index = Index(spec, name)
@@ -432,12 +398,30 @@ class IndexCatalog:
         self._built.pop(name, None)
 
 
-def _remove(built: CollectionIndexes, gone: list[tuple[Any, dict]]) -> None:
+def _remove(built: CollectionIndexes, gone: list[tuple[Any, dict, Any]]) -> None:
     for index in built.indexes:
-        for key, doc in gone:
+        for key, doc, _pos in gone:
             index.discard(key, doc)
-    for key, _doc in gone:
+    for key, _doc, _pos in gone:
         built.pos.pop(key, None)
+
+
+def _put_back(built: CollectionIndexes, gone: list[tuple[Any, dict, Any]]) -> None:
+    for index in built.indexes:
+        for key, doc, _pos in gone:
+            index.add(key, *index.keys_of(doc))
+    for key, _doc, pos in gone:
+        built.pos[key] = pos
+
+
+class _Saved(dict):
+    """The index definitions at a batch's start (name -> specs), the undo of each document write
+    it made (``log``) and the collections whose definitions it changed (``hard``: rebuilt)."""
+
+    def __init__(self, specs: dict) -> None:
+        super().__init__(specs)
+        self.log: list[tuple[str, Callable[[], None]]] = []
+        self.hard: set[str] = set()
 
 
 def _check_unique(index: Index, collection: str, keys: list, entries: list) -> None:

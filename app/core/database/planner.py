@@ -22,7 +22,8 @@ from itertools import product
 from typing import Any
 
 from app.core.database.geo_query import near_order
-from app.core.database.indexes import EMPTY, ID_INDEX, NULL, TOP, CollectionIndexes, Index
+from app.core.database.index_specs import EMPTY, ID_INDEX, NULL
+from app.core.database.indexes import TOP, CollectionIndexes, Index
 from app.core.database.ordering import normalize_order
 from app.core.database.values import is_object_id, value_key
 from app.core.requests import note_plan

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from app.core.database.indexes import IndexSpec
+from app.core.database.index_specs import IndexSpec
 from app.core.database.journal import Documents, dumps, loads
 from app.core.errors import InputError
 from app.core.jsonfile import TEMP_PREFIX, fsync_dir

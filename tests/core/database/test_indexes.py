@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.database.indexes import MAX_INDEXES
+from app.core.database.index_specs import MAX_INDEXES
 from app.core.database.journal import read_collection
 from app.core.database.service import DatabaseService
 from app.core.database.store import DocumentStore
@@ -342,3 +342,21 @@ def test_a_partial_import_skips_what_a_unique_index_refuses(ws):
     assert report.conflicts == ["n2", "n3", "n4"]
     assert [d["_id"] for d in ws.database.store.documents("people")] == ["p1", "p2", "p3", "n1", "n5"]
     assert ws.database.store.get("people", "p2")["name"] == "Bobby"
+
+
+def test_a_refused_batch_is_undone_write_by_write_not_rebuilt(ws, monkeypatch):
+    create(ws, ("name", 1), unique=True)
+    store = ws.database.store
+    rebuilt = []
+    monkeypatch.setattr("app.core.database.indexes.CollectionIndexes.build", lambda *args: rebuilt.append(args))
+    with pytest.raises(CloudError):
+        with store.batch():
+            store.insert("people", [{"_id": "z1", "name": "Zed"}])
+            store.remove("people", ["p3"])
+            store.replace("people", [{"_id": "p1", "name": "Ann2"}])
+            store.insert("people", [{"_id": "z2", "name": "Bob"}])  # refused
+    assert rebuilt == []
+    ws.database.insert(ADMIN, "people", [{"_id": "z3", "name": "Zed"}])  # free again
+    assert "dup key: { name: \"Cid\" }" in str(refused(lambda: ws.database.insert(ADMIN, "people", [{"name": "Cid"}])))
+    docs, _ = ws.database.get(ADMIN, "people", {"name": {"$in": ["Ann", "Ann2", "Cid"]}})
+    assert [d["_id"] for d in docs] == ["p1", "p3"]

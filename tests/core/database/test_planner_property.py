@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 import pytest
 from bson.objectid import ObjectId
 
-from app.core.database.journal import INDEX_CREATE
+from app.core.database.indexes import CollectionIndexes
+from app.core.database.journal import INDEX_CREATE, id_key
 from app.core.database.service import DatabaseService
 from app.core.database.store import DocumentStore
 from app.core.errors import CloudError
@@ -85,6 +86,50 @@ def query(rng: random.Random) -> dict:
     return built
 
 
+class Abandoned(Exception):
+    pass
+
+
+def abandon(rng: random.Random, services, step: int) -> None:
+    """Writes in a batch that then fails: every write is undone, entries included."""
+    ids = [d["_id"] for d in services[1].store.documents("c")]
+    writes = []
+    for n in range(rng.randrange(1, 5)):
+        roll = rng.random()
+        if roll < 0.4 or not ids:
+            writes.append(("insert", document(rng, 5000 + step * 10 + n)))
+        elif roll < 0.8:
+            writes.append(("replace", {**document(rng, 0), "_id": rng.choice(ids)}))
+        else:
+            writes.append(("remove", rng.choice(ids)))
+    for service in services:
+        store = service.store
+        with pytest.raises(Abandoned):
+            with store.batch():
+                for kind, what in writes:
+                    if kind == "insert" and store.get("c", what["_id"]) is None:
+                        store.insert("c", [dict(what)])
+                    elif kind == "replace" and store.get("c", what["_id"]) is not None:
+                        store.replace("c", [dict(what)])
+                    elif kind == "remove":
+                        store.remove("c", [what])
+                raise Abandoned()
+    assert_entries_current(services[0].store)
+
+
+def assert_entries_current(store: DocumentStore) -> None:
+    """The live entries equal entries built afresh from the documents, and the order is the store's."""
+    built = store.indexes.of("c")
+    table = {id_key(doc["_id"]): doc for doc in store.documents("c")}
+    fresh = CollectionIndexes("c", [index.spec for index in built.indexes])
+    fresh.build(table)
+    for live, rebuilt in zip(built.indexes, fresh.indexes, strict=True):
+        assert live.buckets == rebuilt.buckets and live.arrays == rebuilt.arrays, live.spec.name
+        if live._sorted is not None:
+            assert live._sorted == sorted(rebuilt.buckets)
+    assert sorted(built.pos, key=built.pos.__getitem__) == list(table)
+
+
 def make_service(path, indexed: bool) -> DatabaseService:
     store = DocumentStore(path, background=False)
     store.create_collection("c")
@@ -143,11 +188,14 @@ def test_planned_answers_equal_scanned_answers(tmp_path, seed):
                 used.add(trace.plan["index"])
                 sorted_by_index += trace.plan["sorted"]
         assert answers[0] == answers[1], (step, q, order, skip, limit)
+        if rng.random() < 0.1:
+            abandon(rng, both, step)
         if rng.random() < 0.2:  # a new document now and then, for both
             doc = document(rng, 1000 + step)
             for service in both:
                 service.store.insert("c", [dict(doc)])
         assert planned.store.documents("c") == scanned.store.documents("c")
+    assert_entries_current(planned.store)
     assert len(used) >= 3 and sorted_by_index  # the planner did use indexes, and their order
     for service in both:
         service.store.close()
