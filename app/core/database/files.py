@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
+from app.core.database import ejson
 from app.core.database.service import DatabaseService
 from app.core.database.store import gc_paused
 from app.core.database.transfer import CheckedDocuments, LineError, export_documents, parse_import
 from app.core.errors import InputError
+from app.core.events import clip
 from app.core.reasons import Reason
 from app.core.requests import Caller, Request
 
@@ -75,7 +77,7 @@ def import_file(
         return ImportOutcome(line_errors=parsed.errors)
     params = {
         "collectionName": collection,
-        "documents": CheckedDocuments(parsed.documents),  # engine values already: no EJSON round trip
+        "documents": _handed_over(parsed.documents),
         "conflict": "upsert" if upsert else "insert",
         "atomic": atomic,
         "createCollection": create,
@@ -84,6 +86,16 @@ def import_file(
         report = handle(Request("database.importDocuments", params, Caller.console(source)))
     return ImportOutcome(report["inserted"], report["replaced"], parsed.errors, report["conflicts"],
                          report.get("created", False))
+
+
+def _handed_over(docs: list[dict]) -> list:
+    """A big import's documents as they are (``CheckedDocuments``: no EJSON text and back); a
+    smaller one's as EJSON, as before. The event log keeps a request's params whole up to 64k
+    characters, so only imports it shows as a clipped preview travel unconverted (whose preview
+    then spells dates and ObjectIds as Python does)."""
+    if len(docs) > 256 and "$clipped" in clip(docs[:1000]):
+        return CheckedDocuments(docs)
+    return [ejson.to_ejson(doc, object_ids=True) for doc in docs]
 
 
 def export_file(

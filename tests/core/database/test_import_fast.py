@@ -240,3 +240,27 @@ def test_dates_are_written_as_before():
     eight = timezone(timedelta(hours=8))
     moment = datetime(2024, 1, 1, 8, 0, 0, 999999, tzinfo=eight)
     assert journal._special(moment) == {"$date": before(moment)} == {"$date": "2024-01-01T00:00:00.999Z"}
+
+
+@pytest.mark.parametrize("lines", [2, 300, 3000])
+def test_objectids_and_dates_are_stored_as_values_small_or_big(tmp_path, lines):
+    """A small import travels as EJSON (the log keeps it whole, as before), a big one as checked
+    documents: either way an ObjectId _id and a date are stored as values, not text."""
+    from bson.objectid import ObjectId
+
+    source = tmp_path / "oids.jsonl"
+    source.write_text("".join(json.dumps({"_id": {"$oid": f"{i:024x}"}, "d": {"$date": "2024-01-01T00:00:00.000Z"}})
+                              + "\n" for i in range(lines)), encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws")
+    try:
+        ws.handle(Request("database.importFile", {"collectionName": "o", "localPath": str(source),
+                                                  "createCollection": True}, Caller.console("test")))
+        doc = ws.database.store.get("o", ObjectId(f"{1:024x}"))
+        assert doc is not None and doc["d"] == datetime(2024, 1, 1, tzinfo=timezone.utc)
+        logged = next(e for e in ws.events.recent() if e.action == "database.importDocuments")
+        if lines < 3000:  # the log keeps them whole, as EJSON, as before
+            assert logged.params["documents"][0] == {"_id": {"$oid": f"{0:024x}"}, "d": {"$date": "2024-01-01T00:00:00.000Z"}}
+        else:
+            assert "$clipped" in logged.params
+    finally:
+        ws.close()
