@@ -36,6 +36,13 @@ class DryRunStore:
     def count(self, name: str) -> int:
         return self._store.count(name)
 
+    @property
+    def indexes(self):  # the live entries: the query planner reads them as for the live store
+        return self._store.indexes
+
+    def by_keys(self, name: str, keys: list) -> list[dict]:
+        return self._store.by_keys(name, keys)
+
     # -- writes: judged as the store would, never made ---------------------------------------------
 
     def insert(self, name: str, docs: list[dict]) -> None:

@@ -19,7 +19,7 @@ from app.core.database.store import DocumentStore
 from app.core.database.transaction_view import in_transaction
 from app.core.database.transactions import Transactions
 from app.core.errors import CloudError
-from app.core.requests import Caller, Request
+from app.core.requests import Caller, Request, Trace, current_trace
 from app.core.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -360,3 +360,14 @@ def test_a_refused_batch_is_undone_write_by_write_not_rebuilt(ws, monkeypatch):
     assert "dup key: { name: \"Cid\" }" in str(refused(lambda: ws.database.insert(ADMIN, "people", [{"name": "Cid"}])))
     docs, _ = ws.database.get(ADMIN, "people", {"name": {"$in": ["Ann", "Ann2", "Cid"]}})
     assert [d["_id"] for d in docs] == ["p1", "p3"]
+
+
+def test_a_dry_run_reads_through_the_live_indexes(ws):
+    create(ws, ("city", 1))
+    trace = Trace()
+    token = current_trace.set(trace)
+    try:
+        docs, _ = ws.database.dry_run().get(ADMIN, "people", {"city": "sh"})
+    finally:
+        current_trace.reset(token)
+    assert [d["_id"] for d in docs] == ["p1", "p3"] and trace.plan["index"] == "city_1"
