@@ -396,10 +396,11 @@ _FAST_MAX_BYTES = MAX_DOCUMENT_BYTES - (1 << 20)  # near the limit json measures
 
 
 def _fast_bytes(doc: dict) -> bytes | None:
-    """orjson's text of an ordinary document (about half json's time with dates), or None: json's path
-    decides, with its errors. orjson writes NaN and Infinity as null, so a text with ``null`` in
-    it goes there too, as do large or deeply nested documents (measured and refused there) and
-    whatever orjson refuses (integers past 64 bits, lone surrogates, other key types). Dates,
+    """orjson's text of an ordinary document (about half json's time with dates), or None: json's
+    path decides, with its errors. orjson writes NaN and Infinity as null, so a text with ``null``
+    is checked for them (json's path refuses them); large or deeply nested documents go there too
+    (measured and refused there), as does whatever orjson refuses (integers past 64 bits, lone
+    surrogates, other key types). Dates,
     regexes, bytes and ObjectIds get ``_special``'s Extended JSON either way; a float may be
     spelt differently (``1e16`` for ``1e+16``), never read back differently."""
     if orjson is None:
@@ -408,9 +409,22 @@ def _fast_bytes(doc: dict) -> bytes | None:
         data = orjson.dumps(doc, default=_special, option=_ORJSON_OPTIONS)
     except TypeError:  # orjson.JSONEncodeError is one
         return None
-    if b"null" in data or len(data) > _FAST_MAX_BYTES or data.count(b"{") + data.count(b"[") > MAX_DEPTH:
+    if len(data) > _FAST_MAX_BYTES or data.count(b"{") + data.count(b"[") > MAX_DEPTH:
+        return None
+    if b"null" in data and not _finite(doc):
         return None
     return data
+
+
+def _finite(value: Any) -> bool:
+    """No NaN or infinity anywhere in ``value`` (orjson would have written it as null)."""
+    if value.__class__ is float:
+        return value - value == 0.0
+    if isinstance(value, dict):
+        return all(_finite(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_finite(item) for item in value)
+    return True
 
 
 def _parse(data: bytes) -> tuple[list[tuple[int, list]], int]:

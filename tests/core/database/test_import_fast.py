@@ -157,12 +157,15 @@ def test_journal_text_reads_back_the_same(seed, monkeypatch):
 
 
 def test_journal_refuses_what_it_refused(monkeypatch):
-    for doc in ({"x": float("nan")}, {"x": [float("inf")]}, {"x": "\ud800"}, {"a": {"b": "\udc00"}}):
+    for doc in ({"x": float("nan")}, {"x": [float("inf")]}, {"x": "\ud800"}, {"a": {"b": "\udc00"}},
+                {"a": None, "x": {"y": [1, float("nan")]}}, {"a": None, "b": [None, float("-inf")]}):
         with pytest.raises(CloudError) as before:
             _json_bytes(doc, monkeypatch)
         with pytest.raises(CloudError) as now:
             journal.document_bytes(doc, update=False)
         assert (now.value.code, now.value.reason) == (before.value.code, before.value.reason)
+    with_nulls = {"a": None, "b": [None, 1.5, {"c": None}], "d": "null"}
+    assert journal.document_bytes(with_nulls, update=False) == _json_bytes(with_nulls, monkeypatch)
     big = {"n": 2**70, "m": -(2**64), "t": datetime(999, 1, 2, tzinfo=timezone.utc)}
     assert journal.document_bytes(big, update=False) == _json_bytes(big, monkeypatch)
 
