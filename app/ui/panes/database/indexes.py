@@ -172,7 +172,7 @@ class IndexesTab(QWidget):
         column.addWidget(self.message)
 
     def busy(self) -> bool:
-        """Whether a create, drop or listing is due or under way (tests wait for False)."""
+        """Whether a create or drop is under way, or a listing due (tests wait for False)."""
         return bool(self._busy) or self._reload_timer.isActive()
 
     def settings_controls(self) -> list[QWidget]:
