@@ -11,7 +11,8 @@ when no document has an array on those fields; ties keep the store's order.
 
 Each plan is noted on the request's trace (``requests.note_plan``): ``{"collection", "index":
 name or None (a full scan), "examined": documents looked at, "sorted": whether the index gave
-the order}``; the timeline shows it.
+the order}``; the timeline shows it. A top-level ``$or`` whose every branch has an index takes
+the union of their candidates (``index``: their names, joined by ", ").
 """
 
 from __future__ import annotations
@@ -154,21 +155,44 @@ def candidates(store: Any, collection: str, query: Mapping | None) -> list[dict]
         note_plan({"collection": collection, "index": ID_INDEX, "examined": int(doc is not None), "sorted": False})
         return [doc] if doc is not None else []
     built = _built(store, collection)
-    choice = _choose(built, _fields(query)) if built is not None and query else None
-    if choice is None:
+    found = _lookup(built, query) if built is not None and query else None
+    if found is None:
         docs = store.documents(collection)
         note_plan({"collection": collection, "index": None, "examined": len(docs), "sorted": False})
         return docs
-    index, ids = choice.index, {}
-    for low, high in choice.bounds():
-        if low == high[:-1] and len(low) == len(index.paths):  # a whole key: one bucket
-            ids.update(index.buckets.get(low, ()))
-            continue
-        for entry in index.between(low, high):
-            ids.update(index.buckets[entry])
+    ids, names = found
     docs = store.by_keys(collection, built.in_order(ids))
-    note_plan({"collection": collection, "index": index.spec.name, "examined": len(docs), "sorted": False})
+    note_plan({"collection": collection, "index": ", ".join(names), "examined": len(docs), "sorted": False})
     return docs
+
+
+def _lookup(built: CollectionIndexes, query: Any) -> tuple[dict, list[str]] | None:
+    """The ``_id`` keys an index finds for ``query`` and the indexes used, or None (scan): one
+    index for its fields, else for a top-level ``$or`` the union of each branch's (every branch
+    must have one)."""
+    if not isinstance(query, Mapping):
+        return None
+    choice = _choose(built, _fields(query))
+    if choice is not None:
+        index, ids = choice.index, {}
+        for low, high in choice.bounds():
+            if low == high[:-1] and len(low) == len(index.paths):  # a whole key: one bucket
+                ids.update(index.buckets.get(low, ()))
+                continue
+            for entry in index.between(low, high):
+                ids.update(index.buckets[entry])
+        return ids, [index.spec.name]
+    branches = query.get("$or")
+    if type(branches) is not list or not branches:
+        return None
+    ids, names = {}, []
+    for branch in branches:
+        found = _lookup(built, branch)
+        if found is None:
+            return None
+        ids.update(found[0])
+        names.extend(name for name in found[1] if name not in names)
+    return ids, names
 
 
 def in_index_order(store: Any, collection: str, query: Mapping | None, order: Any) -> Iterable[dict] | None:

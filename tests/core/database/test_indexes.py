@@ -371,3 +371,13 @@ def test_a_dry_run_reads_through_the_live_indexes(ws):
     finally:
         current_trace.reset(token)
     assert [d["_id"] for d in docs] == ["p1", "p3"] and trace.plan["index"] == "city_1"
+
+
+def test_an_or_whose_every_branch_has_an_index_unites_them(ws):
+    create(ws, ("city", 1))
+    query = {"$or": [{"city": "bj"}, {"age": {"$gt": 40}}]}
+    assert _get(ws, query)["index"] is None  # age has no index: a scan
+    create(ws, ("age", -1))
+    assert _get(ws, query) == {"collection": "people", "index": "city_1, age_-1", "examined": 2, "sorted": False}
+    docs, _ = ws.database.get(ADMIN, "people", query)
+    assert [d["_id"] for d in docs] == ["p2", "p3"]

@@ -81,8 +81,11 @@ def condition(rng: random.Random):
 def query(rng: random.Random) -> dict:
     fields = rng.sample(FIELDS, rng.randrange(0, 3))
     built = {field: condition(rng) for field in fields}
-    if rng.random() < 0.15:
+    roll = rng.random()
+    if roll < 0.15:
         return {"$and": [built, {rng.choice(FIELDS): condition(rng)}]}
+    if roll < 0.3:
+        return {**built, "$or": [{rng.choice(FIELDS): condition(rng)} for _ in range(rng.randrange(1, 4))]}
     return built
 
 
