@@ -19,6 +19,7 @@ carry them. The query side is ``planner.py``.
 from __future__ import annotations
 
 import weakref
+from contextlib import nullcontext
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
 from itertools import product
@@ -39,6 +40,7 @@ from app.core.database.values import MISSING, value_key
 from app.core.errors import CloudError
 
 TOP = (99,)  # above every value key
+_BIG = 1000  # documents in one write
 _ARRAY = object()
 INDEX_OPS = (INDEX_CREATE, INDEX_DROP)
 
@@ -328,14 +330,23 @@ class IndexCatalog:
             return (lambda: _remove(built, gone)), (lambda: _put_back(built, gone))
         keys = [id_key(doc["_id"]) for doc in data]
         old = None if kind == "i" else [table.get(key) for key in keys]  # (an insert's _ids are new)
+        big = len(data) > _BIG  # an import: no collector passes over the new tuples
         planned = []
-        for index in built.indexes:
-            entries = [index.keys_of(doc) for doc in data]
-            if index.spec.unique:
-                _check_unique(index, name, keys, entries)
-            planned.append((index, entries))
+        with gc_paused() if big else nullcontext():
+            for index in built.indexes:
+                entries = [index.keys_of(doc) for doc in data]
+                if index.spec.unique:
+                    _check_unique(index, name, keys, entries)
+                planned.append((index, entries))
+
+        indexes = list(built.indexes)
 
         def done() -> None:
+            with gc_paused() if big else nullcontext():
+                enter()
+                planned.clear()  # the entries are in the buckets now: no collector pass should meet these
+
+        def enter() -> None:
             pos = built.pos
             for key in keys:
                 if key not in pos:
@@ -343,8 +354,7 @@ class IndexCatalog:
                     built._next += 1
             for index, entries in planned:
                 if old is None:
-                    for key, (doc_entries, arrays) in zip(keys, entries):
-                        index.add(key, doc_entries, arrays)
+                    _add_new(index, keys, entries)
                     continue
                 current = dict(zip(keys, old))  # (an _id twice in one op replaces its own new version)
                 for key, doc, (doc_entries, arrays) in zip(keys, data, entries):
@@ -358,7 +368,7 @@ class IndexCatalog:
             for key, doc in zip(keys, data):
                 steps.append((key, current[key], doc))
                 current[key] = doc
-            for index, _entries in planned:
+            for index in indexes:
                 for key, before, after in reversed(steps):
                     index.discard(key, after)
                     if before is not None:
@@ -396,6 +406,20 @@ class IndexCatalog:
     def _forget(self, name: str) -> None:
         self._specs.pop(name, None)
         self._built.pop(name, None)
+
+
+def _add_new(index: Index, keys: list, entries: list) -> None:
+    """``index.add`` for documents with new ``_id``s, inlined for the commonest entry."""
+    buckets, plain = index.buckets, index._sorted is None
+    for key, (doc_entries, arrays) in zip(keys, entries):
+        if arrays or not plain or len(doc_entries) != 1:
+            index.add(key, doc_entries, arrays)
+            continue
+        bucket = buckets.get(doc_entries[0])
+        if bucket is None:
+            buckets[doc_entries[0]] = {key: None}
+        else:
+            bucket[key] = None
 
 
 def _remove(built: CollectionIndexes, gone: list[tuple[Any, dict, Any]]) -> None:
