@@ -8,7 +8,6 @@ from typing import Any
 
 from app.core.database.compiled import compile_simple
 from app.core.database.failures import invalid_param
-from app.core.database.geo_query import near_order
 from app.core.database.ordering import Order, sort_documents
 from app.core.database.projection import compile_projection
 from app.core.database.query import compile_query
@@ -32,7 +31,7 @@ def find(
     match = compile_query(query)
     project = compile_projection(projection)
     stop = skip + limit if limit else None
-    near = near_order(query)  # checked always; an explicit order wins over its order (Mongo)
+    near = _near_order(query)  # checked always; an explicit order wins over its order (Mongo)
     if order:
         page = sort_documents((doc for doc in docs if match(doc)), order, stop)[skip:]
     elif near is not None:
@@ -45,7 +44,7 @@ def find(
 
 def ordered(hits: list[dict], query: Mapping[str, Any] | None, order: Order | None) -> list[dict]:
     """Matches in ``order``, else nearest first for a geoNear query, else as they are."""
-    near = near_order(query)
+    near = _near_order(query)
     if order:
         return sort_documents(hits, order)
     return sorted(hits, key=near) if near is not None else hits
@@ -64,6 +63,13 @@ def count(docs: Iterable[dict], query: Mapping[str, Any] | None = None) -> int:
         return simple.count(docs)
     match = compile_query(query)
     return sum(1 for doc in docs if match(doc))
+
+
+def _near_order(query: Mapping[str, Any] | None):
+    # geo_query (and the geometry under it) loads with the first query, not at start-up.
+    from app.core.database.geo_query import near_order
+
+    return near_order(query)
 
 
 def _check_window(skip: Any, limit: Any) -> None:

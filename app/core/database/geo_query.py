@@ -23,8 +23,7 @@ from app.core.database.fieldpaths import Parts, reached_values, split_path
 from app.core.database.values import MISSING, is_number
 from app.core.reasons import Reason
 
-NEAR = ("$nearSphere", "$near", "$geoNear")
-GEO_OPERATORS = (*NEAR, "$geoWithin", "$within", "$geoIntersects")
+from app.core.database.geo_names import GEO_OPERATORS, NEAR  # noqa: F401 (GEO_OPERATORS is this module's too)
 
 
 def geo_test(op: str, arg: Any) -> Callable[[Any], bool]:

@@ -22,7 +22,6 @@ from datetime import datetime
 from itertools import product
 from typing import Any
 
-from app.core.database.geo_query import near_order
 from app.core.database.index_specs import EMPTY, ID_INDEX, NULL
 from app.core.database.indexes import TOP, CollectionIndexes, Index
 from app.core.database.ordering import normalize_order
@@ -199,7 +198,7 @@ def in_index_order(store: Any, collection: str, query: Mapping | None, order: An
     """The documents in ``order`` read from an index (a superset of the matches, lazily), or None
     when no index gives that order (then sort the candidates)."""
     built = _built(store, collection)
-    if built is None or not order or near_order(query) is not None:
+    if built is None or not order or _near_order(query) is not None:
         return None  # (a near query with an order: the order wins, and find() must know it)
     keys = normalize_order(order)
     directions = {direction for _parts, direction in keys}
@@ -248,3 +247,9 @@ def _docs(store, collection, built, ids, plan) -> list[dict]:
 def _built(store: Any, collection: str) -> CollectionIndexes | None:
     catalog = getattr(store, "indexes", None)  # a transaction's or a dry run's view scans
     return catalog.of(collection) if catalog is not None else None
+
+
+def _near_order(query: Any):
+    from app.core.database.geo_query import near_order  # the geometry loads with the first geo query
+
+    return near_order(query)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.core.database.compiled import compile_simple
 from app.core.database.expr import compile_expression
 from app.core.database.failures import request_failed
 from app.core.database.fastpaths import fast_predicate, fast_range
@@ -28,8 +27,8 @@ from app.core.database.operators import (
     unsupported,
 )
 from app.core.database.fieldpaths import Parts, split_path, walk_doc
-from app.core.database.geo_query import GEO_OPERATORS, geo_test
-from app.core.database.json_schema import schema_predicate
+from app.core.database.compiled import compile_simple
+from app.core.database.geo_names import GEO_OPERATORS
 from app.core.database.regex import compile_regex, regex_literal
 from app.core.database.regex_budget import regex_budget
 from app.core.database.values import MISSING, truthy
@@ -135,6 +134,8 @@ def _top_level(op: str, spec: Any) -> Predicate:
     if op == "$comment":
         return _always
     if op == "$jsonSchema":
+        from app.core.database.json_schema import schema_predicate  # rare: loaded when used
+
         return schema_predicate(spec)
     raise unsupported(op, top_level=True)
 
@@ -236,6 +237,8 @@ def value_test(op: str, arg: Any) -> ValueTest:
     if op == "$elemMatch":
         return _elem_match_test(arg)
     if op in GEO_OPERATORS:
+        from app.core.database.geo_query import geo_test  # spherical geometry loads when first used
+
         return geo_test(op, arg)
     raise unsupported(op)
 

@@ -15,7 +15,6 @@ from app.core.database.indexes import drop_refused
 from app.core.database.find import count as count_matches
 from app.core.database.find import find, ordered
 from app.core.database.permissions import Access, owns
-from app.core.database.planner import candidates, in_index_order
 from app.core.database.query import compile_query
 from app.core.database.regex_budget import regex_budget
 from app.core.database.rules_guard import CUSTOM, RulesGuard
@@ -130,7 +129,7 @@ class DatabaseService:
         else:
             limit = min(limit or SERVER_LIMIT, SERVER_MAX)
         with self.store.lock:
-            walk = None if single else in_index_order(self.store, collection, query, order)
+            walk = None if single else _planner().in_index_order(self.store, collection, query, order)
             if walk is not None:  # an index gives the order: no sort, and it stops at the page's end
                 docs, order = (d for d in walk if access.owner is None or owns(d, access.owner)), None
             else:
@@ -388,7 +387,7 @@ class DatabaseService:
     def _candidates(self, collection: str, query: Mapping | None, owner: str | None) -> list[dict]:
         """The documents a query can reach, in store order: one by ``_id`` in O(1), those an
         index finds (``planner.py``), else all of them."""
-        docs = candidates(self.store, collection, query)
+        docs = _planner().candidates(self.store, collection, query)
         return docs if owner is None else [d for d in docs if owns(d, owner)]
 
 
@@ -432,3 +431,10 @@ def data_should_be_object() -> Reason:
 
 def openid_unchangeable() -> Reason:
     return Reason("database.openid_unchangeable", "mini program users cannot change _openid")
+
+
+def _planner():
+    """The query planner, loaded with the first query rather than at start-up."""
+    from app.core.database import planner
+
+    return planner

@@ -27,7 +27,6 @@ from app.ui.async_slot import async_slot
 from app.ui.bridge import WorkspaceBridge
 from app.ui.flow_layout import FlowLayout
 from app.ui.messages import InlineMessage
-from app.ui.panes.snapshots.diff_view import DiffDialog
 from app.ui.panes.snapshots.models import SnapshotsModel
 from app.ui.widgets import WrapLabel, make_table
 
@@ -49,7 +48,7 @@ class SnapshotsPane(QWidget):
         super().__init__(parent)
         self._bridge = bridge
         self._stale = True  # read the list when first shown
-        self.diff_dialog: DiffDialog | None = None
+        self.diff_dialog = None  # the diff view (diff_view.DiffDialog), made with the first comparison
         self.snapshots = SnapshotsModel(self)
         self.table = make_table(self.snapshots)
         # Two rows chosen (Ctrl+click) are compared with each other.
@@ -217,6 +216,8 @@ class SnapshotsPane(QWidget):
                 params = {"from": rows[0]["name"], "to": rows[1]["name"]}
             diff = await self._bridge.request("snapshot.diff", params)
             if self.diff_dialog is None:
+                from app.ui.panes.snapshots.diff_view import DiffDialog  # not needed to start the app
+
                 self.diff_dialog = DiffDialog(self, self._bridge.persona_by_openid)
             self.diff_dialog.show_diff(diff)
             if self.diff_dialog.isVisible():
