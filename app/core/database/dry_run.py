@@ -27,8 +27,8 @@ class DryRunStore:
     def has_collection(self, name: str) -> bool:
         return self._store.has_collection(name)
 
-    def documents(self, name: str) -> list[dict]:
-        return self._store.documents(name)
+    def documents(self, name: str, *, copy: bool = True) -> list[dict]:
+        return self._store.documents(name, copy=copy)
 
     def get(self, name: str, doc_id: Any) -> dict | None:
         return self._store.get(name, doc_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 from itertools import islice
 from typing import Any
 
@@ -55,7 +55,7 @@ def count(docs: Iterable[dict], query: Mapping[str, Any] | None = None) -> int:
 
     Nothing is copied or projected: the documents are only tested.
     """
-    if not query and isinstance(docs, (list, tuple)):
+    if not query and isinstance(docs, Sized):  # a list, or a store's live view
         compile_query(query)  # still refuses a query that is not an object
         return len(docs)
     simple = compile_simple(query)

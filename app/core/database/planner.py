@@ -146,8 +146,9 @@ def _choose(built: CollectionIndexes, fields: dict[str, _Field]) -> _Choice | No
     return best
 
 
-def candidates(store: Any, collection: str, query: Mapping | None) -> list[dict]:
-    """A superset of the documents ``query`` matches, in the store's order (noted as a plan)."""
+def candidates(store: Any, collection: str, query: Mapping | None, *, copy: bool = True) -> list[dict]:
+    """A superset of the documents ``query`` matches, in the store's order (noted as a plan);
+    ``copy=False`` (a count, under the store's lock) may give a full scan the store's live view."""
     doc_id = query.get("_id") if isinstance(query, Mapping) else None
     if type(doc_id) in (str, int, float) or is_object_id(doc_id):
         doc = store.get(collection, doc_id)
@@ -156,7 +157,7 @@ def candidates(store: Any, collection: str, query: Mapping | None) -> list[dict]
     built = _built(store, collection)
     found = _lookup(built, query) if built is not None and query else None
     if found is None:
-        docs = store.documents(collection)
+        docs = store.documents(collection, copy=copy)
         note_plan({"collection": collection, "index": None, "examined": len(docs), "sorted": False})
         return docs
     ids, names = found

@@ -157,8 +157,8 @@ class DatabaseService:
 
     def count(self, caller: Caller, collection: str, query: Mapping | None) -> tuple[int, Access]:
         access = self.read_access(caller, collection, query)
-        with self.store.lock:
-            return count_matches(self._candidates(collection, query, access.owner), query), access
+        with self.store.lock:  # held while counting: a full scan reads the store's view, no copy
+            return count_matches(self._candidates(collection, query, access.owner, copy=False), query), access
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -384,10 +384,11 @@ class DatabaseService:
     def _exists(self, collection: str) -> bool:
         return isinstance(collection, str) and self.store.has_collection(collection)
 
-    def _candidates(self, collection: str, query: Mapping | None, owner: str | None) -> list[dict]:
+    def _candidates(self, collection: str, query: Mapping | None, owner: str | None,
+                    copy: bool = True) -> list[dict]:
         """The documents a query can reach, in store order: one by ``_id`` in O(1), those an
-        index finds (``planner.py``), else all of them."""
-        docs = _planner().candidates(self.store, collection, query)
+        index finds (``planner.py``), else all of them (``copy=False``: maybe the live view)."""
+        docs = _planner().candidates(self.store, collection, query, copy=copy)
         return docs if owner is None else [d for d in docs if owns(d, owner)]
 
 

@@ -115,10 +115,11 @@ class DocumentStore:
         with self.lock:
             return name in self._collections
 
-    def documents(self, name: str) -> list[dict]:
-        """All documents in insertion order (a new list of the live dicts: do not mutate)."""
+    def documents(self, name: str, *, copy: bool = True) -> list[dict]:
+        """All documents in insertion order: a new list of the live dicts (do not mutate), or with
+        ``copy=False`` the live view itself, for a caller that holds ``lock`` and only reads."""
         with self.lock:
-            return list(self._table(name).values())
+            return list(self._table(name).values()) if copy else self._table(name).values()
 
     def get(self, name: str, doc_id: Any) -> dict | None:
         """The document with this ``_id`` (live: do not mutate), or None; O(1)."""

@@ -37,7 +37,7 @@ class TransactionView:
         # One made after the snapshot is there, empty as of the snapshot.
         return name in self._tx.frozen or self._store.has_collection(name)
 
-    def documents(self, name: str) -> list[dict]:
+    def documents(self, name: str, *, copy: bool = True) -> list[dict]:  # always a new list
         base = self._tx.frozen.get(name, [])
         writes = self._tx.writes.get(name)
         if not writes:
