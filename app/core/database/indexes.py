@@ -26,6 +26,7 @@ from itertools import product
 from typing import Any
 
 from app.core.database.fieldpaths import Parts, reached_values, split_path
+from app.core.database.index_keys import entry_reader, prepare_one
 from app.core.database.index_specs import (
     EMPTY,
     NULL,
@@ -41,7 +42,6 @@ from app.core.errors import CloudError
 
 TOP = (99,)  # above every value key
 _BIG = 1000  # documents in one write
-_ARRAY = object()
 INDEX_OPS = (INDEX_CREATE, INDEX_DROP)
 
 
@@ -77,32 +77,17 @@ class Index:
         self.buckets: dict[tuple, dict[Any, None]] = {}
         self.arrays = [0] * len(self.paths)  # per field: documents where it met an array
         self._sorted: list[tuple] | None = None
-        self._single = self.paths[0] if len(self.paths) == 1 else None
+        self.unique = spec.unique
+        # one field: its compiled reader for the plain-value case (``index_keys``), else None
+        self.read = entry_reader(self.paths[0]) if len(self.paths) == 1 else None
 
     def keys_of(self, doc: dict) -> tuple[tuple[tuple, ...], tuple[int, ...]]:
         """The document's entries (one key tuple each) and the fields where it met arrays."""
-        parts = self._single
-        if parts is not None:  # one field reached through objects only, holding a plain value
-            value = doc.get(parts[0], MISSING)
-            for part in parts[1:]:
-                kind = value.__class__
-                if kind is dict:
-                    value = value.get(part, MISSING)
-                elif kind is list:
-                    value = _ARRAY  # arrays take the general walk below
-                    break
-                else:  # a path that dead-ends in a scalar reaches nothing: null
-                    value = MISSING
-                    break
-            kind = value.__class__
-            if kind is str:
-                return (((4, value),),), ()
-            if (kind is int or kind is float) and value == value:
-                return (((3, 1, value),),), ()
-            if kind is bool:
-                return (((9, int(value)),),), ()
-            if value is None or value is MISSING:
-                return ((NULL,),), ()
+        read = self.read
+        if read is not None:  # one field reached through objects only, holding a plain value
+            entry = read(doc)
+            if entry is not None:
+                return (entry,), ()
         per_field, arrays = [], []
         for i, parts in enumerate(self.paths):
             keys, is_array = field_keys(doc, parts)
@@ -328,6 +313,8 @@ class IndexCatalog:
         if kind == "d":
             gone = [(key, table[key], built.pos.get(key)) for key in map(id_key, data) if key in table]
             return (lambda: _remove(built, gone)), (lambda: _put_back(built, gone))
+        if kind == "i" and len(data) == 1:  # the commonest write: one pass, few allocations
+            return prepare_one(list(built.indexes), name, data[0], id_key(data[0]["_id"]), built)
         keys = [id_key(doc["_id"]) for doc in data]
         old = None if kind == "i" else [table.get(key) for key in keys]  # (an insert's _ids are new)
         big = len(data) > _BIG  # an import: no collector passes over the new tuples
