@@ -14,7 +14,6 @@ table has no import cycles.
 
 from __future__ import annotations
 
-import gc
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -206,24 +205,6 @@ def time_budget(seconds: float | None = None) -> Iterator[None]:
         yield
     finally:
         _deadline.reset(token)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Run the block without the cyclic garbage collector.
-
-    Stages build many small objects (an $unwind of 100k documents makes 300k) and none of them
-    cycles, so the collector finds nothing, yet it rescans the whole heap, the stored documents
-    included, again and again: that tripled the time of allocation-heavy stages. Reference
-    counting still frees everything. Only the block that turned it off turns it back on.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def check_budget() -> None:

@@ -16,7 +16,8 @@ from typing import Any
 
 from app.core.database.aggregate import basic, bucketauto, geonear, grouping, joins, shaping, unwinding
 from app.core.database.aggregate.basic import Stage
-from app.core.database.aggregate.core import check_budget, fail, gc_paused
+from app.core.database.aggregate.core import check_budget, fail
+from app.core.database.store_parts import gc_paused
 from app.core.database.aggregate.expressions import referenced_fields
 from app.core.database.failures import invalid_command
 from app.core.errors import CloudError
@@ -60,6 +61,8 @@ class Pipeline:
 
     def run(self, docs: list, variables: dict | None = None) -> list:
         variables = {} if variables is None else variables
+        # Stages build many small objects that never cycle (an $unwind of 100k documents makes
+        # 300k); the collector would rescan the stored documents again and again for nothing.
         with gc_paused():
             for name, number, stage in self._stages:
                 check_budget()
