@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -36,6 +37,14 @@ def user_log_dir() -> Path:
 
 def settings_file() -> Path:
     return user_data_root() / "settings.json"
+
+
+def build_date() -> str | None:
+    """The day this binary was built (``build.spec`` writes it), or None from a source checkout."""
+    try:
+        return json.loads(resource("build-info.json").read_text(encoding="utf-8")).get("built")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def scenario_data_dir(scenario: Path) -> Path:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
+from app import SIMULATES, __version__
+from app.paths import build_date
 from app.settings import AppSettings
 from app.ui.bridge import WorkspaceBridge
 from app.ui.layout_memory import (
@@ -391,14 +392,20 @@ class MainWindow(QMainWindow):
             self.project_requested.emit(Path(folder))
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About wxsim"),
-            self.tr(
-                "wxsim {version}\n微信云开发模拟器 — an offline simulator of WeChat Mini Program "
-                "Cloud Development: login, database, storage and cloud functions on your laptop."
-            ).format(version=__version__),
-        )
+        QMessageBox.about(self, self.tr("About wxsim"), self.about_text())
+
+    def about_text(self) -> str:
+        """Version, build date and what it simulates; no update check: wxsim never goes online."""
+        built = build_date()
+        return "\n\n".join([
+            self.tr("wxsim {version}\n微信云开发模拟器 — an offline simulator of WeChat Mini Program "
+                    "Cloud Development: login, database, storage and cloud functions on your laptop."
+                    ).format(version=__version__),
+            self.tr("Built {date}").format(date=built) if built else self.tr("Running from a source checkout"),
+            self.tr("Simulates {sdk}").format(sdk=SIMULATES),
+            self.tr("wxsim never connects to the internet: it looks for no updates. A newer version comes "
+                    "as a new file, from your trainer or the project's releases."),
+        ])
 
     def _on_bridge_notified(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

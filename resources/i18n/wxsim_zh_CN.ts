@@ -1148,189 +1148,209 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>wxsim — {project} ({env})</source>
         <translation>wxsim 微信云开发模拟器 — {project}（{env}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="131"/>
+        <location filename="../../app/ui/main_window.py" line="132"/>
         <source>Timeline</source>
         <translation>请求时间线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142"/>
+        <location filename="../../app/ui/main_window.py" line="143"/>
         <source>env {env} · appid {appid} · data {data}</source>
         <translation>环境 {env} · AppID {appid} · 数据 {data}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151"/>
+        <location filename="../../app/ui/main_window.py" line="152"/>
         <source>Settings locked</source>
         <translation>设置已锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152"/>
+        <location filename="../../app/ui/main_window.py" line="153"/>
         <source>View → Lock settings: persona, permission and runtime changes are off</source>
         <translation>视图 → 锁定设置：身份、权限和运行环境暂不能修改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156"/>
+        <location filename="../../app/ui/main_window.py" line="157"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="157"/>
+        <location filename="../../app/ui/main_window.py" line="158"/>
         <source>&amp;Open mini program project…</source>
         <translation>打开小程序项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="160"/>
+        <location filename="../../app/ui/main_window.py" line="161"/>
         <source>Recent projects</source>
         <translation>最近的项目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168"/>
+        <location filename="../../app/ui/main_window.py" line="169"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172"/>
+        <location filename="../../app/ui/main_window.py" line="173"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="184"/>
         <source>Guided &amp;tour</source>
         <translation>导览(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="186"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>&amp;Welcome screen…</source>
         <translation>欢迎页(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>&amp;About wxsim</source>
         <translation>关于 wxsim(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>&amp;Presenter mode</source>
         <translation>演示模式(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>Large text, high contrast and a big persona badge (F5)</source>
         <translation>大字号、高对比度，并醒目显示当前身份（F5）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>Zoom &amp;in</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>Zoom &amp;out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="206"/>
         <source>&amp;Actual size</source>
         <translation>原始大小(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <source>Standard</source>
         <translation>标准</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <source>High contrast (light)</source>
         <translation>高对比度（浅色）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226"/>
+        <location filename="../../app/ui/main_window.py" line="227"/>
         <source>&amp;Timeline</source>
         <translation>请求时间线(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>&amp;Lock settings (read-only)</source>
         <translation>锁定设置（只读）(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Turn off the controls that change personas, permissions, runtimes and imports, so nobody changes them by accident</source>
         <translation>停用修改身份、权限、运行环境和导入的控件，以免被误改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="239"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Presenter</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>Tour</source>
         <translation>导览</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>Smaller text (Ctrl+-)</source>
         <translation>缩小文字（Ctrl+-）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>Larger text (Ctrl+=)</source>
         <translation>放大文字（Ctrl+=）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388"/>
+        <location filename="../../app/ui/main_window.py" line="389"/>
         <source>Open a mini program project (the folder with project.config.json)</source>
         <translation>打开小程序项目（含 project.config.json 的文件夹）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="396"/>
+        <location filename="../../app/ui/main_window.py" line="395"/>
         <source>About wxsim</source>
         <translation>关于 wxsim</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>wxsim {version}
 微信云开发模拟器 — an offline simulator of WeChat Mini Program Cloud Development: login, database, storage and cloud functions on your laptop.</source>
         <translation>wxsim {version}
 微信云开发模拟器 — 离线模拟微信小程序云开发：登录、数据库、存储和云函数，全部在你的电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="404"/>
+        <source>Built {date}</source>
+        <translation>构建于 {date}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="404"/>
+        <source>Running from a source checkout</source>
+        <translation>从源代码运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="405"/>
+        <source>Simulates {sdk}</source>
+        <translation>模拟对象：{sdk}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="406"/>
+        <source>wxsim never connects to the internet: it looks for no updates. A newer version comes as a new file, from your trainer or the project&apos;s releases.</source>
+        <translation>wxsim 从不连接互联网，也不检查更新。新版本以新文件的形式提供，可向培训老师索取，或从项目的发布页获取。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="416"/>
         <source>wxsim</source>
         <translation>wxsim</translation>
     </message>
@@ -1816,87 +1836,87 @@
 <context>
     <name>SnapshotsPane</name>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="46"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="45"/>
         <source>Snapshots</source>
         <translation>快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="58"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="57"/>
         <source>e.g. before-lesson-2</source>
         <translation>例如 before-lesson-2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="61"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="60"/>
         <source>what this state is for (optional)</source>
         <translation>这个状态的用途（可不填）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="63"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="62"/>
         <source>Save snapshot</source>
         <translation>保存快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="65"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="64"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="66"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="65"/>
         <source>Compare…</source>
         <translation>对比…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="67"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="66"/>
         <source>Export scenario file…</source>
         <translation>导出场景文件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="68"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="67"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="85"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="84"/>
         <source>Save the state now</source>
         <translation>保存当前状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="87"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="86"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="89"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="88"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="95"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="94"/>
         <source>Snapshots and checkpoints, newest first</source>
         <translation>快照与检查点（最新的在前）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="100"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="99"/>
         <source>A snapshot keeps the documents, storage files, personas and permissions, not the code. Before a collection is deleted, an import replaces documents, or documents or files are deleted in bulk, a checkpoint is saved by itself (the last 20 are kept). Select two rows to compare them with each other.</source>
         <translation>快照保存数据库记录、云存储文件、角色和权限，不保存代码。删除集合、导入时覆盖记录、批量删除记录或文件之前，会自动保存一个检查点（保留最近 20 个）。选中两行可以互相对比。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="171"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="170"/>
         <source>Select one snapshot in the list first.</source>
         <translation>请先在列表中选择一个快照。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="185"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="184"/>
         <source>Saved the snapshot {name}.</source>
         <translation>已保存快照 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="193"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="192"/>
         <source>Restore snapshot</source>
         <translation>恢复快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="194"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="193"/>
         <source>Put the whole environment back as it was in {name}: documents, storage files, personas and permissions?
 
 The state now is saved as an automatic checkpoint first, so you can undo this. Cloud function code does not change.</source>
@@ -1905,52 +1925,52 @@ The state now is saved as an automatic checkpoint first, so you can undo this. C
 恢复前会先把当前状态保存为一个自动检查点，可以撤销。云函数代码不会改变。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="212"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="211"/>
         <source>Select one snapshot to compare with now, or two to compare with each other.</source>
         <translation>选择一个快照与现在对比，或选择两个快照互相对比。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="231"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="232"/>
         <source>Export a scenario file</source>
         <translation>导出场景文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="231"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="232"/>
         <source>wxsim scenario (*.wxsim)</source>
         <translation>wxsim 场景文件 (*.wxsim)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="241"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="242"/>
         <source>Exporting to {path}…</source>
         <translation>正在导出到 {path}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="245"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="246"/>
         <source>Exported {documents} documents and {files} files to {path}. Open it with File → Open scenario file…, or give it to others.</source>
         <translation>已把 {documents} 条记录和 {files} 个文件导出到 {path}。可以用“文件 → 打开场景文件…”打开，也可以发给别人。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="253"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="254"/>
         <source>Delete snapshot</source>
         <translation>删除快照</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="254"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="255"/>
         <source>Delete the snapshot {name}? The data now does not change.</source>
         <translation>删除快照 {name}？现在的数据不会改变。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="262"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="263"/>
         <source>Deleted the snapshot {name}.</source>
         <translation>已删除快照 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="267"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="268"/>
         <source>Restored {name}. The state before is saved as the checkpoint {checkpoint}.</source>
         <translation>已恢复 {name}。恢复前的状态已保存为检查点 {checkpoint}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/snapshots/pane.py" line="272"/>
+        <location filename="../../app/ui/panes/snapshots/pane.py" line="273"/>
         <source>The code of these cloud functions changed since, and a snapshot does not put code back: {functions}.</source>
         <translation>这些云函数的代码在那之后改过，快照不会恢复代码：{functions}。</translation>
     </message>

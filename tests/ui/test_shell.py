@@ -169,3 +169,24 @@ def test_requests_made_by_a_function_nest_under_it(qtbot, bridge):
         "auth.wxLogin",
         "auth.initCloud",
     ]
+
+
+def test_about_says_the_version_the_build_and_what_it_simulates(qtbot, bridge, monkeypatch):
+    from app import SIMULATES, __version__
+    from app.ui import main_window
+
+    window = make_window(qtbot, bridge)
+    source = window.about_text()
+    assert f"wxsim {__version__}" in source and "Running from a source checkout" in source
+    assert f"Simulates {SIMULATES}" in source and "never connects to the internet" in source
+    monkeypatch.setattr(main_window, "build_date", lambda: "2026-12-07")  # as build.spec records it
+    assert "Built 2026-12-07" in window.about_text()
+
+
+def test_a_binary_knows_its_build_date_and_a_checkout_has_none(tmp_path, monkeypatch):
+    from app import paths
+
+    assert paths.build_date() is None  # this checkout: build.spec writes the file only into a build
+    (tmp_path / "build-info.json").write_text('{"built": "2026-12-07"}', encoding="utf-8")
+    monkeypatch.setattr(paths, "resource", lambda name="": tmp_path / name)
+    assert paths.build_date() == "2026-12-07"
