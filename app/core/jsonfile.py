@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 TEMP_PREFIX = ".wxsim-tmp-"
 PRIVATE_FILE = 0o600
@@ -26,13 +28,22 @@ def write_json(path: Path, data: Any, *, indent: int | None = 2) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
+    with atomic_file(path) as handle:
+        handle.write(text.encode("utf-8"))
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` with, so a kill at any moment leaves the old or the new
+    file whole: a temp file beside it, fsynced and renamed over ``path`` when the block ends
+    normally, deleted when it raises. The one implementation of this rule for every writer."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # mkstemp makes the file 0600 from its first byte, and os.replace keeps that mode: the
     # state file is private whatever mode an older copy had.
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -22,7 +22,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 import zlib
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from app.core.database.ejson import decode as decode_ejson
 from app.core.database.ejson import iso_date, to_ejson
 from app.core.database.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, not_finite, stored_form, too_deep
 from app.core.errors import SimulatorError
-from app.core.jsonfile import TEMP_PREFIX, fsync_dir, open_private
+from app.core.jsonfile import atomic_file, open_private
 
 try:  # a compiled wheel; without it every document takes json's path
     import orjson
@@ -200,28 +199,19 @@ def write_collection(path: Path, docs: list[dict], seq: int) -> None:
     Streamed in chunks rather than through ``jsonfile.write_text_atomic``: one 25 MB string
     would double the memory and hold the GIL long enough to stall writers for tens of ms.
     """
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            info = {"format": FORMAT, "seq": seq}
-            if getattr(docs, "indexes", None):
-                info["indexes"] = docs.indexes
-            meta = dumps({META_TABLE: {"1": info}})[:-1]
-            handle.write(f'{meta},"{DOCS_TABLE}":{{'.encode())
-            for start in range(0, len(docs), _CHUNK):
-                chunk = {
-                    str(start + i): doc for i, doc in enumerate(docs[start : start + _CHUNK], 1)
-                }
-                handle.write((b"," if start else b"") + dumps(chunk)[1:-1].encode("utf-8"))
-                time.sleep(0)  # let a waiting writer thread have the GIL between chunks
-            handle.write(b"}}")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    with atomic_file(path) as handle:
+        info = {"format": FORMAT, "seq": seq}
+        if getattr(docs, "indexes", None):
+            info["indexes"] = docs.indexes
+        meta = dumps({META_TABLE: {"1": info}})[:-1]
+        handle.write(f'{meta},"{DOCS_TABLE}":{{'.encode())
+        for start in range(0, len(docs), _CHUNK):
+            chunk = {
+                str(start + i): doc for i, doc in enumerate(docs[start : start + _CHUNK], 1)
+            }
+            handle.write((b"," if start else b"") + dumps(chunk)[1:-1].encode("utf-8"))
+            time.sleep(0)  # let a waiting writer thread have the GIL between chunks
+        handle.write(b"}}")
 
 
 def read_collection(path: Path) -> tuple[Documents, int]:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -29,7 +27,7 @@ from typing import Any
 from app.core.database.index_specs import IndexSpec
 from app.core.database.journal import Documents, dumps, loads
 from app.core.errors import InputError
-from app.core.jsonfile import TEMP_PREFIX, fsync_dir
+from app.core.jsonfile import atomic_file
 from app.core.reasons import Reason
 from app.core.snapshots.store import Captured
 from app.core.storage.cloudpaths import normalize_cloud_path
@@ -63,7 +61,6 @@ def write_scenario(target: Path, *, name: str, note: str, created_at: float, env
     target = Path(target)
     if target.suffix != SUFFIX:
         target = target.with_name(target.name + SUFFIX)
-    target.parent.mkdir(parents=True, exist_ok=True)
     files = sorted(files)
     manifest = {
         "format": FORMAT, "version": VERSION, "name": name, "note": note, "createdAt": created_at,
@@ -73,37 +70,29 @@ def write_scenario(target: Path, *, name: str, note: str, created_at: float, env
     indexes = {c: docs.indexes for c, docs in sorted(collections.items()) if getattr(docs, "indexes", None)}
     if indexes:  # (absent, as in older files, when no collection has an index)
         manifest["indexes"] = indexes
-    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-            _put_json(archive, "manifest.json", manifest)
-            _put_json(archive, "workspace.json", workspace)
-            _put_json(archive, "users.json", auth)
-            for collection, docs in sorted(collections.items()):
-                lines = "".join(dumps(doc) + "\n" for doc in docs)
-                archive.writestr(_info(f"database/{collection}.jsonl"), lines.encode("utf-8"))
-                if progress:
-                    progress({"collection": collection, "documents": len(docs)})
-            index = {path: {"owner": e.get("owner"), "contentType": e.get("contentType"),
-                            "uploadedAt": e.get("uploadedAt"), "size": e.get("size"), "sha256": e.get("sha256")}
-                     for path, e, _bytes in files}
-            _put_json(archive, "storage/index.json", index)
-            for path, _entry, source in files:
-                # Stored, not deflated: pictures and videos do not shrink, and deflating 200 MB
-                # would take seconds.
-                info = _info(f"storage/files/{path}", zipfile.ZIP_STORED)
-                with open(source, "rb") as src, archive.open(info, "w", force_zip64=True) as dst:
-                    while chunk := src.read(_COPY_CHUNK):
-                        dst.write(chunk)
-                if progress:
-                    progress({"file": path})
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    fsync_dir(target.parent)
+    # The zip is closed (complete) before atomic_file renames it into place.
+    with atomic_file(target) as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        _put_json(archive, "manifest.json", manifest)
+        _put_json(archive, "workspace.json", workspace)
+        _put_json(archive, "users.json", auth)
+        for collection, docs in sorted(collections.items()):
+            lines = "".join(dumps(doc) + "\n" for doc in docs)
+            archive.writestr(_info(f"database/{collection}.jsonl"), lines.encode("utf-8"))
+            if progress:
+                progress({"collection": collection, "documents": len(docs)})
+        index = {path: {"owner": e.get("owner"), "contentType": e.get("contentType"),
+                        "uploadedAt": e.get("uploadedAt"), "size": e.get("size"), "sha256": e.get("sha256")}
+                 for path, e, _bytes in files}
+        _put_json(archive, "storage/index.json", index)
+        for path, _entry, source in files:
+            # Stored, not deflated: pictures and videos do not shrink, and deflating 200 MB
+            # would take seconds.
+            info = _info(f"storage/files/{path}", zipfile.ZIP_STORED)
+            with open(source, "rb") as src, archive.open(info, "w", force_zip64=True) as dst:
+                while chunk := src.read(_COPY_CHUNK):
+                    dst.write(chunk)
+            if progress:
+                progress({"file": path})
     return {"localPath": str(target), "bytes": target.stat().st_size,
             "documents": sum(len(d) for d in collections.values()), "files": len(files)}
 
