@@ -25,6 +25,7 @@ from app.core.snapshots.store import (
     Snapshot,
     SnapshotError,
     SnapshotStore,
+    capture,
     project_code_hashes,
 )
 
@@ -135,28 +136,18 @@ class Snapshots:
 
     def state_now(self) -> "State":
         from app.core.snapshots.diff import State
-        from app.core.storage.cloudpaths import disk_path
 
-        ws = self._workspace
-        store, index = ws.database.store, ws.storage.index
-        with store.lock:
-            _seq, live = store.freeze()
-            with index.lock:
-                index.scan()
-                records = index.records()
-                portable = ws.state.portable()
-                auth = ws.identity.auth_state()
+        captured = capture(self._workspace, None)
         # The stored form, as a snapshot's documents are read for a diff (the C encoder and
         # decoder both ways: faster than converting each value in Python).
-        collections = {name: json.loads(dumps(docs)) for name, docs in live.items()}
+        collections = {name: json.loads(dumps(docs)) for name, docs in captured.collections.items()}
         storage = {}
         with self.store.lock:
-            for record in records:
-                path = disk_path(index.root, record.path)
+            for record, path in captured.files:
                 try:
                     sha = self.store.hash_of(path)
                 except OSError:  # gone since: the next diff will say so
                     continue
                 storage[record.path] = {"sha256": sha, "size": record.size, "owner": record.owner,
                                         "contentType": record.content_type}
-        return State("now", collections, storage, portable, auth)
+        return State("now", collections, storage, captured.portable, captured.auth)

@@ -376,24 +376,28 @@ class SnapshotStore:
         return blob
 
 
-def capture(workspace, links: Path) -> Captured:
-    """The workspace's state at one journal point: documents, storage files (hard-linked into
-    ``links`` while the locks are held, so later uploads cannot change them), settings, users.
+def capture(workspace, links: Path | None) -> Captured:
+    """The workspace's state at one journal point: documents, storage files, settings, users.
 
-    Holds the store's and the storage index's locks together for a moment: no write lands
+    Each file comes as a hard link made in ``links`` while the locks are held, so later uploads
+    cannot change it; with ``links`` None, as its live path (a diff reads it at once). The
+    store's and the storage index's locks are held together for a moment: no write lands
     between the database's state and the files'."""
     store = workspace.database.store
     index = workspace.storage.index
-    links.mkdir(parents=True, exist_ok=True)
+    if links is not None:
+        links.mkdir(parents=True, exist_ok=True)
+    index.refresh()  # files added or removed by hand count: a folder walk, outside the store's lock
     with store.lock:
         seq, collections = store.freeze()
         with index.lock:
-            index.scan()  # files added or removed by hand count as they are now
             files = []
             for number, record in enumerate(index.records()):
-                link = links / str(number)
-                link_or_copy(disk_path(index.root, record.path), link)
-                files.append((record, link))
+                source = disk_path(index.root, record.path)
+                if links is not None:
+                    link_or_copy(source, links / str(number))
+                    source = links / str(number)
+                files.append((record, source))
             portable = workspace.state.portable()
             auth = workspace.identity.auth_state()
     return Captured(seq, collections, files, portable, auth)
