@@ -12,16 +12,16 @@ from pathlib import Path
 
 from app import cli, paths
 from app.core.api import SOURCE_CLI, SOURCE_CONSOLE, SimulatorError, WorkspaceApi, connect
+from app.core.functions.runtime import worker_start
 
 _LAUNCHED = time.time()
-WORKER_FLAG = "--wxsim-js-worker"
 GUI_LINGER_S = 5.0  # a closing window lets attached terminal commands finish, but not for long
 log = logging.getLogger("wxsim")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == [WORKER_FLAG]:  # the one-file binary re-runs itself as a JS worker
+    if argv[:1] == [worker_start.WORKER_FLAG]:  # the one-file binary re-runs itself as a JS worker
         from app.core.functions.runtime.child import v8_worker
 
         return v8_worker.main()

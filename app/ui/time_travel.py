@@ -146,7 +146,7 @@ class TimeTravelMenu(QObject):
 
 def scenario_command(path: Path) -> tuple[str, list[str], QProcessEnvironment]:
     """The argv of a new wxsim opening ``path``: the binary itself when frozen, else ``-m app``
-    with this source tree on the path (as the JS workers start, ``v8_process.worker_command``)."""
+    with this source tree on the path (as the JS workers start, ``worker_start.worker_command``)."""
     environment = QProcessEnvironment.systemEnvironment()
     if getattr(sys, "frozen", False):
         return sys.executable, ["--scenario", str(path)], environment

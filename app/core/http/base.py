@@ -4,6 +4,7 @@ reads bodies (chunked or sized), drains refused ones and logs quietly."""
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -38,7 +39,17 @@ class LoopbackServer:
 
     def close(self) -> None:
         """Stop listening; a request being served finishes on its own thread."""
-        self._httpd.shutdown()
+        stopping = threading.Thread(target=self._httpd.shutdown, daemon=True)
+        stopping.start()
+        # serve_forever sees the stop request only when its select() returns: an empty
+        # connection ends that wait now rather than at the next poll (a terminal command's
+        # exit would otherwise wait up to 50 ms for it).
+        while stopping.is_alive():
+            try:
+                socket.create_connection((HOST, self.port), timeout=0.2).close()
+            except OSError:
+                pass
+            stopping.join(timeout=0.01)
         self._httpd.server_close()
         self._thread.join(timeout=5)
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from app.core.functions.runtime.process import PipeWorker
+from app.core.functions.runtime.worker_start import spawn_piped
 from app.core.reasons import Reason
 
 WORKER_JS = Path(__file__).resolve().parents[1] / "js" / "node" / "worker.js"
@@ -134,7 +135,7 @@ class NodeProcess(PipeWorker):
     def __init__(self, node: str, heap_mb: int, init: dict) -> None:
         self.node_version = ""
         argv = [node, f"--max-old-space-size={heap_mb}", str(WORKER_JS)]
-        super().__init__(argv, worker_env(), init)
+        super().__init__(spawn_piped(argv, worker_env()), init)
 
     def _on_ready(self, msg: dict) -> None:
         self.node_version = str(msg.get("node", ""))

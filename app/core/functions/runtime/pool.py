@@ -103,6 +103,12 @@ class WorkerPool(Generic[W]):
         self._stop_watching = threading.Event()
         self._pings = 0
         self._recycled_unresponsive = 0
+        early = self._adopt_early()
+        if early is not None and self._slots.try_take():
+            early.on_kill = self._slots.give_back
+            self._spares.append(early)  # the first call takes it, however soon it comes
+        elif early is not None:
+            early.kill()
         self._refill_soon(delay_s=0)
 
     def __enter__(self) -> Self:
@@ -135,6 +141,10 @@ class WorkerPool(Generic[W]):
     def _spawn(self) -> W:
         """Start a new worker (it may still be booting when this returns)."""
         raise NotImplementedError
+
+    def _adopt_early(self) -> W | None:
+        """A worker process started before the pool existed (worker_start.py), if any."""
+        return None
 
     def _reusable(self, worker: W) -> bool:
         """Whether a live warm instance may run this function again (its files unchanged)."""

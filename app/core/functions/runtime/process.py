@@ -42,16 +42,8 @@ class PipeWorker:
 
     label = "Worker"  # names the process in start-up errors, e.g. "JS worker"
 
-    def __init__(self, argv: list[str], env: dict[str, str], init: dict) -> None:
-        self._proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            # A console window per worker would flash up under the windowed app on Windows.
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
+    def __init__(self, proc: subprocess.Popen, init: dict) -> None:
+        self._proc = proc  # started by spawn_piped() (worker_start.py)
         self._messages: queue.SimpleQueue = queue.SimpleQueue()
         self._stderr: collections.deque[bytes] = collections.deque()
         self._stderr_lock = threading.Lock()

@@ -9,6 +9,7 @@ from pathlib import Path
 from app.core.errors import CloudError
 from app.core.functions.runtime.process import WorkerExited
 from app.core.functions.runtime.v8_process import WorkerProcess
+from app.core.functions.runtime.worker_start import start_worker_process, take_early
 from app.core.functions.runtime.outcome import JsError, JsOutcome, LogLine
 from app.core.functions.runtime.pool import WATCH_INTERVAL_S, Host, WorkerPool
 from app.core.functions.runtime.slots import WorkerSlots
@@ -65,7 +66,6 @@ class JsPool(WorkerPool[WorkerProcess]):
     ) -> None:
         self._init = {
             "type": "init",
-            "heap_mb": heap_mb,
             "builtins": {name: str(path) for name, path in (builtins or {}).items()},
         }
         super().__init__(
@@ -119,7 +119,14 @@ class JsPool(WorkerPool[WorkerProcess]):
     # --- the embedded runtime's side of the pool ---------------------------------------------
 
     def _spawn(self) -> WorkerProcess:
-        return WorkerProcess(self._init)
+        return WorkerProcess(self._init, start_worker_process(self._heap_mb))
+
+    def _adopt_early(self) -> WorkerProcess | None:
+        proc = take_early(self._heap_mb)
+        try:
+            return None if proc is None else WorkerProcess(self._init, proc)
+        except WorkerExited:
+            return None  # it died meanwhile; the pool starts its own
 
     def _reusable(self, worker: WorkerProcess) -> bool:
         return not worker.is_stale()

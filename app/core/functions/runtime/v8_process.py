@@ -3,34 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
+import subprocess
 
 from app.core.functions.runtime.process import STDERR_TAIL_BYTES, PipeWorker, WorkerExited
+from app.core.functions.runtime.worker_start import worker_command
 
 __all__ = ["STDERR_TAIL_BYTES", "WorkerExited", "WorkerProcess", "worker_command"]
-
-
-def worker_command() -> list[str]:
-    """The argv that starts a worker: ``-m`` from source, a flag of the one-file binary when frozen.
-
-    The frozen binary's entry point must call ``app.core.functions.runtime.child.v8_worker.main()`` when its
-    first argument is ``--wxsim-js-worker``; the child then reuses the parent's unpacked bundle.
-    """
-    if getattr(sys, "frozen", False):
-        return [sys.executable, "--wxsim-js-worker"]
-    # -P: `-m` would otherwise put the working directory first on sys.path, so an `app/`
-    # folder wherever wxsim was started (say, inside a project being tested) would run as us.
-    return [sys.executable, "-P", "-m", "app.core.functions.runtime.child.v8_worker"]
-
-
-def _worker_env() -> dict[str, str]:
-    env = dict(os.environ)
-    if not getattr(sys, "frozen", False):
-        # -m must find the `app` package whatever the parent's working directory is.
-        source_root = str(Path(__file__).resolve().parents[4])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (source_root, env.get("PYTHONPATH")) if p)
-    return env
 
 
 class WorkerProcess(PipeWorker):
@@ -38,10 +16,10 @@ class WorkerProcess(PipeWorker):
 
     label = "JS worker"
 
-    def __init__(self, init: dict) -> None:
+    def __init__(self, init: dict, proc: subprocess.Popen) -> None:
         self.files: dict[str, list[int]] = {}  # what its instance loaded: path -> [mtime_ns, size]
         self._pings = 0
-        super().__init__(worker_command(), _worker_env(), init)
+        super().__init__(proc, init)  # started by worker_start.start_worker_process()
 
     def ping(self, timeout: float) -> bool:
         """Whether its V8 answers within ``timeout`` (asked while idle, between calls).

@@ -8,7 +8,9 @@ user code in a process of its own because mini-racer cannot stop a busy loop tha
 Protocol: one JSON object per line; the parent writes to our stdin, we write to our stdout
 (stderr is free for diagnostics). Parent -> worker:
 
-- ``{"type":"init","heap_mb":N,"builtins":{name: path}}`` first, once.
+- ``{"type":"init","builtins":{name: path}}`` first, once. The heap limit comes on the command
+  line (``--heap-mb N``, see ``worker_start.worker_command``), so V8 and the Node globals are
+  set up before this line arrives: a worker started ahead of need is ready the moment it does.
 - ``{"type":"invoke","id":…,"function_dir":…,"entry":"index.js","handler":"main",
   "event":{…},"context":{…},"env":{…},"timeout_ms":…}``; one at a time. ``timeout_ms`` is
   informational: the parent enforces it by killing us.
@@ -48,6 +50,7 @@ from typing import Any, BinaryIO
 
 from app.core.errors import CloudError
 from app.core.functions.runtime.child.function_files import FunctionFiles
+from app.core.functions.runtime.worker_start import DEFAULT_HEAP_MB
 
 JS_DIR = Path(__file__).resolve().parents[2] / "js"  # app/core/functions/js
 PRELUDE = ("buffer.js", "inspect.js", "globals.js", "loader.js")
@@ -60,8 +63,8 @@ SPOOL_HEADER = 8  # see globals.js: an Int32 byte count, then the lines
 class Worker:
     """Owns the V8 context and answers the parent's messages on one asyncio loop."""
 
-    def __init__(self, init: dict, stdin: BinaryIO, out: BinaryIO) -> None:
-        self._init = init
+    def __init__(self, heap_mb: int, stdin: BinaryIO, out: BinaryIO) -> None:
+        self._heap_mb = heap_mb
         self._stdin = stdin
         self._out = out
         self._mr: Any = None
@@ -79,11 +82,14 @@ class Worker:
 
         self._loop = asyncio.get_running_loop()
         self._mr = MiniRacer()
-        heap = int(self._init.get("heap_mb", 256)) * 1024 * 1024
+        heap = self._heap_mb * 1024 * 1024
         self._mr.set_hard_memory_limit(heap)
         self._mr.set_soft_memory_limit(heap * 3 // 4)
         async with AsyncExitStack() as stack:
             await self._install(stack)
+            # Nothing else runs yet, so a blocking read is fine: the parent's one init line.
+            init = json.loads(self._stdin.readline() or b"{}")
+            self._add_builtins({n: Path(p) for n, p in init.get("builtins", {}).items()})
             threading.Thread(target=self._read_stdin, daemon=True).start()
             self._send({"type": "ready"})
             await asyncio.Event().wait()  # the stdin thread exits the process on EOF
@@ -101,8 +107,10 @@ class Worker:
             self._mr.eval((JS_DIR / name).read_text("utf-8") + f"\n//# sourceURL=wxsim:{name}")
         # mini-racer hands a SharedArrayBuffer over as a memoryview on its fixed backing store.
         self._spool = self._mr.eval("__wxsim.spool")
-        builtins = {n: JS_DIR / "builtins" / f"{n}.js" for n in NODE_BUILTINS}
-        builtins.update({n: Path(p) for n, p in self._init.get("builtins", {}).items()})
+        self._add_builtins({n: JS_DIR / "builtins" / f"{n}.js" for n in NODE_BUILTINS})
+
+    def _add_builtins(self, builtins: dict[str, Path]) -> None:
+        """``require()``-able modules by name; later ones win (the SDK shims over Node's)."""
         for name, path in builtins.items():
             source = json.dumps(path.read_text("utf-8"))
             self._mr.eval(f"__wxsim.addBuiltin({json.dumps(name)}, {source})")
@@ -181,7 +189,7 @@ class Worker:
             self._finish_with_error(finished, "Error", message, recycle=True)
 
     def _oom_message(self) -> str:
-        return f"JavaScript heap out of memory (the limit is {self._init.get('heap_mb', 256)} MB)"
+        return f"JavaScript heap out of memory (the limit is {self._heap_mb} MB)"
 
     @staticmethod
     def _finish_with_error(
@@ -277,6 +285,13 @@ class Worker:
             self._finished.set_result(text)
 
 
+def heap_from_argv(args: list[str]) -> int:
+    """The heap limit in MB the parent gave as ``--heap-mb N``; the platform's 256 without it."""
+    if "--heap-mb" in args[:-1]:
+        return int(args[args.index("--heap-mb") + 1])
+    return DEFAULT_HEAP_MB
+
+
 def main() -> int:
     """Entry point of the worker process."""
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
@@ -286,14 +301,14 @@ def main() -> int:
     stdin = os.fdopen(0, "rb")
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    init = json.loads(stdin.readline() or b"{}")
     from py_mini_racer import DEFAULT_V8_FLAGS, init_mini_racer
+
 
     # Backstop above the hard limit: mini-racer's limit stops scripts cleanly; this one makes V8
     # abort the process if an allocation outruns it, which the parent reports as a crash.
-    heap_mb = int(init.get("heap_mb", 256))
+    heap_mb = heap_from_argv(sys.argv[1:])
     init_mini_racer(flags=(*DEFAULT_V8_FLAGS, f"--max-old-space-size={heap_mb * 2}"))
-    asyncio.run(Worker(init, stdin, out).serve())
+    asyncio.run(Worker(heap_mb, stdin, out).serve())
     return 0
 
 
