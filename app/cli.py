@@ -406,15 +406,15 @@ def _run_client(args: argparse.Namespace, api: Api) -> int:
 
 
 def _serve(args: argparse.Namespace, api: Api) -> int:
-    import signal
     import threading
+
+    from app.core.api import host_os
 
     stop = threading.Event()
     # Ctrl+C as a stop request rather than KeyboardInterrupt: from the one-file binary it arrives
     # twice (the terminal's and the launcher's forwarded copy), and a second one raised mid-way
     # through closing the workspace would end in a traceback and exit 1.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    host_os.on_stop_signals(lambda *_: stop.set())
     info = api.serve(args.port)  # a busy port is an InputError with the reason
     print(json.dumps(info, ensure_ascii=False), flush=True)
     if isinstance(api, RemoteApi):

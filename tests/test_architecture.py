@@ -212,3 +212,58 @@ def test_start_up_leaves_first_use_modules_unloaded():
     probe = f"import sys, app.main, app.core.workspace; print(sorted(m for m in {lazy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+OS_BRANCH = re.compile(r"\bsys\.platform\b|\bos\.name\b|\bplatform\.system\(|^\s*import (fcntl|msvcrt)\b|\bwindll\b",
+                       re.MULTILINE)
+
+
+def test_every_os_difference_goes_through_host_os():
+    """Windows/macOS/Linux branches live in app/core/host_os.py alone, where each is tested on Linux."""
+    offenders = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "app").rglob("*.py")
+        if path.name != "host_os.py" and OS_BRANCH.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def _text_writes_without_newline(source: str) -> list[int]:
+    """Lines opening a file for writing in text mode without ``newline=`` (Windows would write "\\r\\n")."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        keywords = {k.arg for k in node.keywords}
+        if "newline" in keywords:
+            continue
+        if name == "write_text":
+            found.append(node.lineno)
+        elif name in ("open", "fdopen"):
+            # open(path, mode), os.fdopen(fd, mode), io.open(path, mode); but path.open(mode)
+            receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+            is_path_open = name == "open" and receiver is not None and getattr(receiver, "id", None) not in ("os", "io")
+            position = 0 if is_path_open else 1
+            args = [*node.args[position:position + 1], *(k.value for k in node.keywords if k.arg == "mode")]
+            mode = args[0].value if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) else "r"
+            if set(mode) & set("wax+") and "b" not in mode:
+                found.append(node.lineno)
+    return found
+
+
+def test_text_files_are_written_with_the_same_line_ends_everywhere():
+    """Every text file app/ writes says newline= (host_os.NEWLINE), so data folders, exports and
+    scenarios have the same bytes on Windows as on Linux."""
+    offenders = {
+        path.relative_to(ROOT).as_posix(): lines
+        for path in (ROOT / "app").rglob("*.py")
+        if (lines := _text_writes_without_newline(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+def test_the_line_end_check_sees_text_writes():
+    source = ('open(p, "w")\nopen(p, "wb")\nos.fdopen(fd, "a", encoding="utf-8")\np.write_text("x")\n'
+              'p.write_text("x", newline="")\np.open("w", newline="")\np.open("a")\nopen(p)\n')
+    assert _text_writes_without_newline(source) == [1, 3, 4, 7]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.core import jsontext
+from app.core import host_os, jsontext
 from app.core.database.ejson import iso_date, to_ejson
 from app.core.database.permissions import LABELS_EN as DATABASE_MODE_LABELS_EN
 from app.core.database.permissions import LABELS_ZH as DATABASE_MODE_LABELS_ZH
@@ -52,6 +52,7 @@ from app.core.workspace import Workspace
 from app.core.workspace_lock import WorkspaceBusy
 
 __all__ = [
+    "host_os",
     "DATABASE_MODES", "DATABASE_MODE_LABELS_EN", "DEFAULT_DATABASE_MODE", "DATABASE_MODE_LABELS_ZH", "OUTCOME_DENIED",
     "OUTCOME_ERROR", "OUTCOME_OK", "RERUNNABLE_READS", "RERUNNABLE_WRITES", "RULES_MODE", "RULES_MODE_LABEL_EN", "RULES_MODE_LABEL_ZH", "SOURCE_CLI", "SOURCE_CLIENT", "SOURCE_CONSOLE", "STORAGE_MODES",
     "STORAGE_MODE_LABELS_EN", "STORAGE_MODE_LABELS_ZH", "CODE_WORDS", "Caller", "CloudError", "Decision", "Event",

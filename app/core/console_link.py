@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from app.core import host_os
 from app.core.reasons import Reason
 from app.core.errors import CloudError, InputError, SimulatorError, WxApiError
 from app.core.http.base import LoopbackHandler, LoopbackServer, read_all
@@ -65,7 +66,7 @@ class Endpoint:
             endpoint = cls(int(raw["pid"]), str(raw["url"]), str(raw["token"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if endpoint.pid != os.getpid() and not _pid_alive(endpoint.pid):
+        if endpoint.pid != os.getpid() and not host_os.process_alive(endpoint.pid):
             return None
         return endpoint
 
@@ -113,7 +114,7 @@ class ConsoleServer:
                     log.warning("closing with %d attached command(s) still open", len(self._sessions))
                     break
                 for session, pid in list(self._sessions.items()):
-                    if not _pid_alive(pid):
+                    if not host_os.process_alive(pid):
                         del self._sessions[session]
                 self._lock.wait(0.05)
         self._server.close()
@@ -324,24 +325,3 @@ def _rebuild(error: dict) -> SimulatorError:
     return SimulatorError(reason or str(error.get("message", "")))
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if os.name == "nt":  # no signal 0 on Windows: ask the kernel for a handle instead
-        import ctypes
-
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if handle:
-            ctypes.windll.kernel32.CloseHandle(handle)
-            return True
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process: alive, just not ours to signal
-    try:  # Linux: a killed process its parent has not reaped yet is a zombie, not a holder
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True

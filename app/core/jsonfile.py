@@ -82,7 +82,7 @@ def open_private(path: Path, flags: int) -> int:
 def open_log(path: Path) -> TextIO:
     """A private text file opened for appending lines (the event log, the invocation history)."""
     fd = open_private(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-    return os.fdopen(fd, "a", encoding="utf-8")
+    return os.fdopen(fd, "a", encoding="utf-8", newline="")  # "\n" on every system (host_os.NEWLINE)
 
 
 def fsync_dir(folder: Path) -> None:

@@ -5,14 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app.core import host_os
 from app.core.errors import InputError
 from app.core.jsonfile import open_private
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-    import msvcrt
 
 
 class WorkspaceBusy(InputError):
@@ -30,10 +25,7 @@ class WorkspaceLock:
         self._path = data_dir / ".lock"
         self._fd = open_private(self._path, os.O_RDWR | os.O_CREAT)
         try:
-            if fcntl is not None:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            else:
-                msvcrt.locking(self._fd, msvcrt.LK_NBLCK, 1)
+            host_os.lock_exclusively(self._fd)
         except OSError:
             holder = _read_pid(self._fd)
             os.close(self._fd)
@@ -54,6 +46,6 @@ class WorkspaceLock:
 
 def _read_pid(fd: int) -> str:
     try:
-        return os.pread(fd, 32, 0).decode().strip()
-    except (OSError, AttributeError, UnicodeDecodeError):
+        return host_os.read_start(fd, 32).decode().strip()
+    except (OSError, UnicodeDecodeError):
         return ""

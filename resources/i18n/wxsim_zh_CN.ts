@@ -692,6 +692,14 @@
     </message>
 </context>
 <context>
+    <name>FileManager</name>
+    <message>
+        <location filename="../../app/ui/file_manager.py" line="16"/>
+        <source>No file manager could be started. The folder is: {path}</source>
+        <translation>无法打开文件管理器。文件夹位置：{path}</translation>
+    </message>
+</context>
+<context>
     <name>FilesModel</name>
     <message>
         <location filename="../../app/ui/panes/storage/models.py" line="62"/>
@@ -760,142 +768,142 @@
 <context>
     <name>FunctionsPane</name>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="41"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="42"/>
         <source>Functions</source>
         <translation>云函数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="65"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="66"/>
         <source>Embedded (V8)</source>
         <translation>内置（V8）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="66"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="67"/>
         <source>Node.js</source>
         <translation>Node.js</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="67"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="68"/>
         <source>Node.js runs the function with its own node_modules and the real wx-server-sdk</source>
         <translation>Node.js 用函数自己的 node_modules 和真正的 wx-server-sdk 运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="68"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="69"/>
         <source>Use the embedded runtime</source>
         <translation>改用内置运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="70"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="71"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="71"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="72"/>
         <source>Run trigger now</source>
         <translation>立即触发</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="95"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="96"/>
         <source>Run as</source>
         <translation>调用身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="97"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="98"/>
         <source>Preset</source>
         <translation>模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="101"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="102"/>
         <source>Save preset…</source>
         <translation>保存模板…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="102"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="103"/>
         <source>Delete preset</source>
         <translation>删除模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="107"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="108"/>
         <source>Runtime</source>
         <translation>运行环境</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="111"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="112"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="115"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="116"/>
         <source>Result</source>
         <translation>返回结果</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="116"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="117"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="117"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="118"/>
         <source>History (日志)</source>
         <translation>调用记录（日志）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="123"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="124"/>
         <source>Event (JSON)</source>
         <translation>测试参数 event（JSON）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="51"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="52"/>
         <source>Console test (no user)</source>
         <translation>云端测试（无用户）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="222"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="223"/>
         <source>Select a function first.</source>
         <translation>请先选择一个云函数。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="249"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="250"/>
         <source>ok</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="250"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="251"/>
         <source>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</source>
         <translation>{time} · {source} · {duration:.1f} ms · requestID {rid} · {status}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="278"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="279"/>
         <source>At {path}, line {line}</source>
         <translation>位置：{path} 第 {line} 行</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="280"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="281"/>
         <source>Open the file in its editor</source>
         <translation>在编辑器中打开该文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="308"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="309"/>
         <source>Save preset</source>
         <translation>保存模板</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="308"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="309"/>
         <source>Preset name:</source>
         <translation>模板名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="349"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="350"/>
         <source>The event</source>
         <translation>event</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="353"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="354"/>
         <source>The event is not valid JSON: {error}</source>
         <translation>event 不是有效的 JSON：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/functions/pane.py" line="356"/>
+        <location filename="../../app/ui/panes/functions/pane.py" line="357"/>
         <source>The event must be a JSON object, like {&quot;a&quot;: 1}.</source>
         <translation>event 必须是 JSON 对象，例如 {&quot;a&quot;: 1}。</translation>
     </message>
@@ -1978,126 +1986,126 @@ The state now is saved as an automatic checkpoint first, so you can undo this. C
 <context>
     <name>StoragePane</name>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="61"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="63"/>
         <source>Storage</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="88"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="247"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="90"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="249"/>
         <source>Select a file to preview it.</source>
         <translation>选择一个文件即可预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="109"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="111"/>
         <source>Permission</source>
         <translation>数据权限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="111"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="113"/>
         <source>Act as</source>
         <translation>操作身份</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="114"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="116"/>
         <source>Upload…</source>
         <translation>上传…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="115"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="116"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="118"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="117"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="119"/>
         <source>Copy fileID</source>
         <translation>复制 fileID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="118"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="120"/>
         <source>Copy temp URL</source>
         <translation>复制临时链接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="119"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="121"/>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="136"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="138"/>
         <source>Drop files here to upload them into the selected folder.</source>
         <translation>把文件拖到这里，即可上传到选中的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="380"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="384"/>
         <source>Copied a link valid until {until} ({hours} hours): {url}</source>
         <translation>已复制链接，有效期至 {until}（{hours} 小时）：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="77"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="79"/>
         <source>Admin (console)</source>
         <translation>管理员（控制台）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="225"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="325"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="343"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="227"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="327"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="347"/>
         <source>Select a file first.</source>
         <translation>请先选择一个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="253"/>
-        <location filename="../../app/ui/panes/storage/pane.py" line="273"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="255"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="275"/>
         <source>No preview for {type}.</source>
         <translation>{type} 类型的文件无法预览。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="285"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="287"/>
         <source>Upload files</source>
         <translation>上传文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="305"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="307"/>
         <source>Only files can be uploaded, not folders.</source>
         <translation>只能上传文件，不能上传文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="320"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="322"/>
         <source>Uploaded {n} file(s).</source>
         <translation>已上传 {n} 个文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="327"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="331"/>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="338"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="342"/>
         <source>Saved to {path}</source>
         <translation>已保存到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="345"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="349"/>
         <source>Delete file</source>
         <translation>删除文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="345"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="349"/>
         <source>Delete {path}?</source>
         <translation>删除 {path}？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="358"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="362"/>
         <source>Deleted {path}</source>
         <translation>已删除 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/panes/storage/pane.py" line="364"/>
+        <location filename="../../app/ui/panes/storage/pane.py" line="368"/>
         <source>Copied {id}</source>
         <translation>已复制 {id}</translation>
     </message>

@@ -165,14 +165,25 @@ def test_preview_refused_for_a_viewer_who_may_not_read_says_why(qtbot, qloop, de
 
 
 def test_open_folder_asks_core_where_the_files_are(qtbot, qloop, demo, demo_workspace, monkeypatch):
-    from PySide6.QtGui import QDesktopServices
+    from app.core import host_os
 
     opened = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(host_os, "open_folder", lambda folder: opened.append(str(folder)) or True)
     pane = open_pane(qtbot, qloop, demo, "notes")
     qloop.run_until_complete(pane._on_open_folder_clicked())
     assert opened == [str(demo_workspace.storage.disk("notes"))]
     assert demo.recent_events()[-1].action == "storage.localFolder"
+    assert pane.message.isHidden()
+
+
+def test_open_folder_without_a_file_manager_says_where_the_folder_is(qtbot, qloop, demo, demo_workspace, monkeypatch):
+    from app.core import host_os
+
+    monkeypatch.setattr(host_os, "open_folder_command", lambda folder, system=None: ["/nonexistent/file-manager"])
+    pane = open_pane(qtbot, qloop, demo, "notes")
+    qloop.run_until_complete(pane._on_open_folder_clicked())
+    assert not pane.message.isHidden()
+    assert str(demo_workspace.storage.disk("notes")) in pane.message.text()
 
 
 def test_act_as_follows_the_toolbar_unless_overridden(qtbot, qloop, demo):

@@ -189,7 +189,7 @@ class _ConsoleJs:
         except OSError:
             current = None
         if current != ENTRY_TEXT:  # rewritten only when different: a new text means a cold worker
-            entry.write_text(ENTRY_TEXT, encoding="utf-8")
+            entry.write_text(ENTRY_TEXT, encoding="utf-8", newline="")
         self._written = True
 
 

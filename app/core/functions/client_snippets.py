@@ -45,7 +45,7 @@ def run_snippet(runner: FunctionRunner, code: str, caller: Caller, folder: Path,
     outcome = None
     failures: list[CloudError] = []
     for as_expression in (True, False):
-        (folder / SNIPPET).write_text(wrap(code.strip().rstrip(";"), as_expression), encoding="utf-8")
+        (folder / SNIPPET).write_text(wrap(code.strip().rstrip(";"), as_expression), encoding="utf-8", newline="")
         failures.clear()
         outcome = runner.run_client(folder / SNIPPET, caller, folder, parent_id=parent_id, failures=failures,
                                     listeners=listeners, hand_over=True)

@@ -17,6 +17,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.core import host_os
 from app.core.errors import InputError
 from app.core.jsonfile import read_json, write_json
 from app.core.reasons import Reason
@@ -81,7 +82,7 @@ def load_or_create(data_dir: Path) -> Credentials:
 
 def _restrict(path: Path) -> None:
     """Make the file the user's alone again if it was copied or restored with a wider mode."""
-    if os.name == "nt":  # NTFS permissions come from the (per-user) data folder; chmod cannot express them
+    if not host_os.has_private_file_modes():  # NTFS permissions come from the (per-user) data folder
         return
     try:
         if stat.S_IMODE(path.stat().st_mode) != _MODE:

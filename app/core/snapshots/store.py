@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core import host_os
 from app.core.database.journal import DOCS_TABLE, read_collection, write_collection
 from app.core.errors import InputError
 from app.core.jsonfile import TEMP_PREFIX, fsync_dir, make_private_dir, read_json, write_json
@@ -52,7 +53,6 @@ INITIAL_NAME = "initial"
 _CHECKPOINT_NAME = re.compile(r"checkpoint-(\d+)")
 _SAVING = ".saving-"
 _HASH_CHUNK = 1 << 20
-_FICLONE = 0x40049409  # Linux's ioctl for a copy-on-write clone of a whole file
 
 
 @dataclass(frozen=True)
@@ -416,11 +416,7 @@ def clone_or_copy(source: Path, target: Path) -> None:
     """A file of its own with the same bytes and times: a copy-on-write clone where the file
     system offers one (Btrfs, XFS: no bytes copied), else a plain copy."""
     with open(source, "rb") as src, open(target, "wb") as dst:
-        try:
-            import fcntl
-
-            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
-        except (ImportError, OSError):
+        if not host_os.clone_file(src.fileno(), dst.fileno()):
             shutil.copyfileobj(src, dst, _HASH_CHUNK)
     shutil.copystat(source, target)
 

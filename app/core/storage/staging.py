@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import BinaryIO, Union
 
+from app.core import host_os
 from app.core.errors import CloudError
 from app.core.reasons import Reason
 from app.core.jsonfile import TEMP_PREFIX, fsync_dir
@@ -98,13 +98,12 @@ def copy_out(source: Path, dest: Path) -> int:
 
 def _copy_file(source: BinaryIO, dest: BinaryIO) -> None:
     """File to file in the kernel where it can (sendfile), else in ``BLOCK`` pieces."""
-    sendfile = getattr(os, "sendfile", None)
-    if sendfile is not None and sys.platform.startswith("linux"):
+    if host_os.kernel_copy_usable():
         dest.flush()
         offset, size = 0, os.fstat(source.fileno()).st_size
         try:
             while offset < size:
-                sent = sendfile(dest.fileno(), source.fileno(), offset, min(size - offset, 1 << 30))
+                sent = os.sendfile(dest.fileno(), source.fileno(), offset, min(size - offset, 1 << 30))
                 if sent == 0:
                     break
                 offset += sent
@@ -124,7 +123,7 @@ def _retry(operation) -> None:
             operation()
             return
         except PermissionError as exc:
-            if os.name != "nt":
+            if not host_os.open_files_block_replace():
                 raise CloudError(-503001, Reason("storage.folder_refused", "the storage folder refused the change: "
                                                  "{error}", error=str(exc.strerror))) from None
             if attempt == 9:

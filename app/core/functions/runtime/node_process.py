@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+from app.core import host_os
 from app.core.functions.runtime.process import PipeWorker
 from app.core.functions.runtime.worker_start import spawn_piped
 from app.core.reasons import Reason
@@ -44,14 +45,14 @@ def find_node(configured: str | None = None) -> str | None:
     A configured path is honoured strictly: if it points nowhere the answer is None rather
     than some other node, so the user sees that the setting is wrong.
     """
-    exe = "node.exe" if os.name == "nt" else "node"
+    exe = host_os.node_executable_name()
     name = configured or "node"
     if not any(sep and sep in name for sep in (os.sep, os.altsep)) and not name.startswith("~"):
         found = shutil.which(name)
         if found or name != "node":
             return found
         # An app started from a desktop launcher (macOS Finder above all) has no shell PATH.
-        return next((str(p) for p in _usual_places(exe) if _runnable(p)), None)
+        return next((str(p) for p in host_os.node_install_places() if _runnable(p)), None)
     path = Path(name).expanduser()
     if path.is_dir():
         path = path / exe
@@ -60,27 +61,6 @@ def find_node(configured: str | None = None) -> str | None:
 
 def _runnable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
-
-
-def _usual_places(exe: str) -> list[Path]:
-    if os.name == "nt":
-        roots = [os.environ.get(v) for v in ("ProgramFiles", "ProgramFiles(x86)", "LOCALAPPDATA")]
-        return [Path(r) / "nodejs" / exe for r in roots if r]
-    home = Path.home()
-    nvm = sorted((home / ".nvm" / "versions" / "node").glob("v*/bin/node"), key=_version_key)
-    fixed = [
-        "/usr/local/bin",
-        "/usr/bin",
-        "/opt/homebrew/bin",
-        "/opt/local/bin",
-        str(home / ".volta" / "bin"),
-    ]
-    return [Path(d) / exe for d in fixed] + nvm[::-1]
-
-
-def _version_key(path: Path) -> tuple[int, ...]:
-    digits = path.parts[-3].lstrip("v").split(".")
-    return tuple(int(d) if d.isdigit() else 0 for d in digits)
 
 
 def sdk_problem(function_dir: Path) -> str | None:

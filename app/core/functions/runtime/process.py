@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from app.core import jsontext
+from app.core import host_os, jsontext
 
 __all__ = ["STDERR_TAIL_BYTES", "PipeWorker", "WorkerExited"]
 
@@ -154,11 +154,11 @@ class PipeWorker:
         return self._proc.poll() is None
 
     def kill(self) -> None:
-        """Stop the process wherever its JS is (SIGKILL); reaping happens off the caller's thread."""
+        """Stop the process wherever its JS is (SIGKILL), with any process it started; reaping
+        happens off the caller's thread."""
         with self._kill_lock:
             on_kill, self.on_kill = self.on_kill, None
-        if self._proc.poll() is None:
-            self._proc.kill()
+        host_os.kill_process_tree(self._proc)
         if on_kill is not None:
             on_kill()
         try:

@@ -1,6 +1,6 @@
 """How a JS worker process is started, and one started early for a terminal ``wxsim call``.
 
-Standard library only: ``app/__main__.py`` and the frozen entry point import this before the
+Standard library and ``host_os`` only: ``app/__main__.py`` and the frozen entry point import this before the
 app's own modules, so that ``start_early()`` can start the worker that ``wxsim call`` is about
 to need while the main process is still importing (about 0.2 s of the call's run time on
 either side, now spent side by side). The pool's first ``WorkerProcess`` adopts it; an early
@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from app.core import host_os
 
 WORKER_FLAG = "--wxsim-js-worker"
 DEFAULT_HEAP_MB = 256  # the platform's default memory per instance
@@ -51,8 +53,7 @@ def spawn_piped(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
-        # A console window per worker would flash up under the windowed app on Windows.
-        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        **host_os.child_process_options(),
     )
 
 
@@ -86,5 +87,5 @@ def _kill_unadopted() -> None:
     global _early
     if _early is not None:
         (_, proc), _early = _early, None
-        proc.kill()
+        host_os.kill_process_tree(proc)
         proc.wait()

@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 
 from app.core.api import OUTCOME_OK, Caller, InputError, Invocation, JsonTextError, Reason, jsontext
 from app.ui.async_slot import async_slot
+from app.ui.file_manager import show_folder
 from app.ui.bridge import RESTORES, WorkspaceBridge
 from app.ui.panes.functions.models import FunctionRow, FunctionsModel, InvocationsModel, node_problem
 from app.ui.panes.persona_box import PersonaBox
@@ -340,7 +341,7 @@ class FunctionsPane(QWidget):
     def _on_open_folder_clicked(self) -> None:
         info = self._selected_info()
         if info is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(info.folder))
+            show_folder(info.folder, self.message)
 
 
 def _payload(text: str) -> dict:

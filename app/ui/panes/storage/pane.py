@@ -7,7 +7,7 @@ from pathlib import Path
 from posixpath import basename, dirname
 
 from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimer, QUrl, QUrlQuery
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QGuiApplication, QPalette, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -33,8 +33,10 @@ from app.core.api import (
     InputError,
     Reason,
     SimulatorError,
+    host_os,
 )
 from app.ui.async_slot import async_slot
+from app.ui.file_manager import show_folder
 from app.ui.bridge import WorkspaceBridge
 from app.ui.messages import InlineMessage
 from app.ui.panes.persona_box import PersonaBox
@@ -324,7 +326,9 @@ class StoragePane(QWidget):
         if row is None:
             self.message.show_error(self.tr("Select a file first."))
             return
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save as"), basename(row.path))
+        # A cloudPath may hold what this system refuses in a file name (a|b.png on Windows).
+        suggestion = host_os.suggested_file_name(basename(row.path))
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save as"), suggestion)
         if target:
             self.save_as(Path(target))
 
@@ -384,7 +388,7 @@ class StoragePane(QWidget):
     async def _on_open_folder_clicked(self) -> None:
         with self.message.reporting():
             answer = await self._bridge.request("storage.localFolder", {"prefix": self._folder})
-            QDesktopServices.openUrl(QUrl.fromLocalFile(answer["localPath"]))
+            show_folder(answer["localPath"], self.message)
 
     def _show_mode(self, mode: str, rules: dict | None) -> None:
         if not self.rules_editor.edited():
