@@ -3,7 +3,8 @@
 
     python3 dev.py run [APP ARGS...]    set up, then open the app on the bundled demo project
     python3 dev.py test [PYTEST ARGS...] set up, then run the whole test suite
-    python3 dev.py build                set up, then build the single-file binary dist/wxsim
+    python3 dev.py build                set up, then build the binary (dist/wxsim, wxsim.exe or wxsim.app)
+    python3 dev.py lint                 set up, then check the GitHub Actions workflows (actionlint)
 
 Only Python 3.11+ is needed; everything else is installed into .venv on first use and
 reinstalled only when pyproject.toml changes.
@@ -29,7 +30,7 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):
         sys.exit(f"wxsim needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     command, rest = (argv[0], argv[1:]) if argv else ("run", [])
-    if command not in ("run", "test", "build"):
+    if command not in ("run", "test", "build", "lint"):
         sys.exit(__doc__)
     setup()
     if command == "run":
@@ -38,11 +39,24 @@ def main(argv: list[str]) -> int:
     if command == "test":
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
         return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    if command == "lint":
+        return lint()
     return build()
 
 
+def lint() -> int:
+    """actionlint (pinned in pyproject.toml's test extra) on every workflow in .github/workflows."""
+    workflows = sorted(str(path) for path in (ROOT / ".github" / "workflows").glob("*.y*ml"))
+    actionlint = BIN / ("actionlint.exe" if os.name == "nt" else "actionlint")
+    code = subprocess.call([str(actionlint), *workflows], cwd=ROOT)
+    if code == 0:
+        print(f"actionlint: {len(workflows)} workflow(s) ok")
+    return code
+
+
 def build() -> int:
-    """dist/wxsim: on Linux the launcher with the one-folder app packed in (see launcher/)."""
+    """dist/wxsim: on Linux the launcher with the one-folder app packed in (see launcher/); on
+    Windows dist/wxsim.exe, on macOS dist/wxsim.app (build.spec)."""
     pyinstaller = [str(PYTHON), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN"]
     if not sys.platform.startswith("linux"):
         return subprocess.call([*pyinstaller, "build.spec"], cwd=ROOT)

@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         "folder's scenarios/, or --data-dir if given, which must be empty); never over an existing one",
     )
     parser.add_argument(
+        "--install-desktop-entry", action="store_true",
+        help="Linux: add wxsim to the desktop's application menu and open .wxsim files with it "
+        "(writes under ~/.local/share); prints what it wrote as JSON",
+    )
+    # The file a desktop entry's %f expands to (app/desktop_entry.py); nothing when it gave none.
+    parser.add_argument("--open-file", nargs="?", type=Path, metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument(
         "--exit-after-start",
         action="store_true",
         help="open the window, print startup timings as JSON once it has painted, and quit "
@@ -111,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="the gateway's port on 127.0.0.1 (default: a free one)")
     _add_location_options(serve, argparse.SUPPRESS)
     return parser
+
+
+def desktop_open_argv(argv: list[str]) -> list[str]:
+    """A lone ``FILE.wxsim`` argument, as macOS (its open event as argv) and Windows' "Open with"
+    pass it, opens that scenario: ``--open-file FILE``."""
+    if len(argv) == 1 and argv[0].lower().endswith(".wxsim") and not argv[0].startswith("-"):
+        return ["--open-file", argv[0]]
+    return argv
 
 
 def _add_db_commands(commands) -> None:

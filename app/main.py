@@ -25,7 +25,13 @@ def main(argv: list[str] | None = None) -> int:
         from app.core.functions.runtime.child import v8_worker
 
         return v8_worker.main()
-    args = cli.build_parser().parse_args(argv)
+    args = cli.build_parser().parse_args(cli.desktop_open_argv(argv))
+    if args.install_desktop_entry:
+        from app import desktop_entry
+
+        return desktop_entry.main(paths.resource("icons"), checkout=paths.resource().parent)
+    if args.open_file is not None and args.scenario is None:  # a double-clicked .wxsim
+        args.scenario = args.open_file
     if args.command:
         _setup_logging(verbose=False)
         try:

@@ -5,6 +5,11 @@ the app to. On a warm start it reads its trailer, checks the cached build's mark
 the cached ``wxsim``: same process, so argv, the working directory, stdin/stdout/stderr, the exit
 code and signals are the app's own. When the cache cannot be written it unpacks into a temporary
 folder for this run only, runs the app as a child and removes the folder afterwards.
+
+Either way the app's environment carries ``WXSIM_BINARY``: the absolute path of this one file.
+The app's own ``sys.executable`` is the unpacked copy, whose folder changes with every build (or is
+deleted after the run), so whatever must start wxsim again later, such as the desktop entry that
+``wxsim --install-desktop-entry`` writes, names this file instead.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from launcher.bundle import BundleError, Trailer, extract_payload, read_trailer
 # would read them as its own (and its libraries must not resolve into our temporary folder).
 _BOOTLOADER_PREFIXES = ("_PYI_", "_MEIPASS")
 _SAVED_BY_BOOTLOADER = ("LD_LIBRARY_PATH", "LIBPATH", "DYLD_LIBRARY_PATH")
+BINARY_VARIABLE = "WXSIM_BINARY"  # read by app.desktop_entry: the file to start wxsim with
 
 
 def app_environment(environ: dict[str, str], frozen: bool) -> dict[str, str]:
@@ -43,7 +49,7 @@ def main(argv: list[str], bundle: Path, environ: dict[str, str], frozen: bool) -
     except (OSError, BundleError) as exc:
         print(f"wxsim: {exc}", file=sys.stderr)
         return 1
-    env = app_environment(environ, frozen)
+    env = {**app_environment(environ, frozen), BINARY_VARIABLE: os.path.abspath(bundle)}
     root = cache.cache_root(environ)
     try:
         marker = cache.install(root, trailer.build_id, lambda folder: extract_payload(bundle, trailer, folder))
