@@ -163,20 +163,6 @@ def write_whole(path: Path, content: bytes) -> None:
         raise
 
 
-def tool_environment(environ: Mapping[str, str], frozen: bool) -> dict[str, str]:
-    """The environment to run system programs in. A frozen app's bootloader points
-    LD_LIBRARY_PATH at the bundled libraries (an older glib among them); the user's own value,
-    which it saved as LD_LIBRARY_PATH_ORIG, comes back."""
-    env = dict(environ)
-    if frozen:
-        original = env.pop("LD_LIBRARY_PATH_ORIG", None)
-        if original is None:
-            env.pop("LD_LIBRARY_PATH", None)
-        else:
-            env["LD_LIBRARY_PATH"] = original
-    return env
-
-
 def install(files: list[PlannedFile], home: Path, env: Mapping[str, str] | None = None,
             which: Callable[[str], str | None] = shutil.which) -> dict:
     """Write ``files``, then refresh the caches whose tools exist; returns what was done."""
@@ -207,7 +193,7 @@ def main(icons: Path, checkout: Path, environ: Mapping[str, str] | None = None) 
     frozen = getattr(sys, "frozen", False)
     launch = launch_for(frozen, sys.executable, environ, checkout)
     try:
-        summary = install(plan(home, launch, icons), home, tool_environment(environ, frozen))
+        summary = install(plan(home, launch, icons), home, host_os.system_program_env(dict(environ), frozen))
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         print(f"wxsim: could not install the desktop entry:{where}: {exc.strerror or exc}", file=sys.stderr)

@@ -112,6 +112,7 @@ def run_gui(args: argparse.Namespace, workspace: WorkspaceApi) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("wxsim")
     app.setApplicationDisplayName("wxsim")
+    app.setDesktopFileName("wxsim")  # Wayland matches the window to wxsim.desktop by this (desktop_entry.py)
     app.setWindowIcon(QIcon(str(paths.resource("icons/app.png"))))
     settings = AppSettings.load(paths.settings_file())
     translations = Translations(app, paths.resource("i18n"))

@@ -70,10 +70,10 @@ def test_the_command_is_the_launchers_file_or_python_in_the_checkout():
 def test_system_programs_run_without_the_bundles_libraries():
     """update-mime-database & co. get the user's LD_LIBRARY_PATH, not the frozen app's _internal."""
     bundled = {"LD_LIBRARY_PATH": "/c/wxsim/b1/_internal", "HOME": "/h"}
-    assert desktop_entry.tool_environment(bundled, frozen=True) == {"HOME": "/h"}
+    assert host_os.system_program_env(bundled, frozen=True) == {"HOME": "/h"}
     saved = {"LD_LIBRARY_PATH": "/c/wxsim/b1/_internal:/u", "LD_LIBRARY_PATH_ORIG": "/u"}
-    assert desktop_entry.tool_environment(saved, frozen=True) == {"LD_LIBRARY_PATH": "/u"}
-    assert desktop_entry.tool_environment({"LD_LIBRARY_PATH": "/u"}, frozen=False) == {"LD_LIBRARY_PATH": "/u"}
+    assert host_os.system_program_env(saved, frozen=True) == {"LD_LIBRARY_PATH": "/u"}
+    assert host_os.system_program_env({"LD_LIBRARY_PATH": "/u"}, frozen=False) == {"LD_LIBRARY_PATH": "/u"}
 
 
 def test_the_data_folder_follows_xdg_data_home():

@@ -216,12 +216,31 @@ def open_folder_command(folder: Path, system: str | None = None) -> list[str]:
     return ["xdg-open", str(folder)]
 
 
+def system_program_env(environ: dict[str, str] | None = None, frozen: bool | None = None) -> dict[str, str]:
+    """The environment for the system's own programs (file manager, desktop database tools).
+
+    The binary's bootloader points the library path at the libraries bundled with wxsim (an
+    older glib among them) and keeps the user's own value in ``<NAME>_ORIG``; a system program
+    must get the user's value back, or none, or it may load ours and fail.
+    """
+    env = dict(os.environ if environ is None else environ)
+    if getattr(sys, "frozen", False) if frozen is None else frozen:
+        for name in ("LD_LIBRARY_PATH", "LIBPATH", "DYLD_LIBRARY_PATH"):
+            original = env.pop(f"{name}_ORIG", None)
+            if original is None:
+                env.pop(name, None)
+            else:
+                env[name] = original
+    return env
+
+
 def open_folder(folder: Path, system: str | None = None) -> bool:
     """Show ``folder`` in the file manager without waiting for it; False if none could start."""
     options = {"creationflags": CREATE_NO_WINDOW} if _is(system, WINDOWS) else {"start_new_session": True}
     try:
         proc = subprocess.Popen(open_folder_command(folder, system), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **options)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=system_program_env(),
+                                **options)
     except OSError:
         return False
     threading.Thread(target=proc.wait, daemon=True).start()  # reaped, however long it stays

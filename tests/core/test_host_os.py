@@ -20,6 +20,8 @@ from app.core.host_os import LINUX, MACOS, WINDOWS
 from app.core.workspace_lock import WorkspaceBusy, WorkspaceLock
 from tests.support.waiting import wait_until
 
+LINUX_ONLY = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc, flock and process groups")
+
 
 def test_the_running_system_is_named_one_of_three(monkeypatch):
     for platform, expected in (("linux", LINUX), ("win32", WINDOWS), ("darwin", MACOS), ("freebsd14", LINUX)):
@@ -30,6 +32,7 @@ def test_the_running_system_is_named_one_of_three(monkeypatch):
 # --- locks ---------------------------------------------------------------------------------
 
 
+@LINUX_ONLY
 def test_a_second_lock_on_linux_is_refused_until_the_first_is_released(tmp_path):
     first = WorkspaceLock(tmp_path)
     with pytest.raises(WorkspaceBusy) as refused:
@@ -109,6 +112,7 @@ def test_process_alive_on_windows_asks_for_a_handle_and_closes_it():
     assert host_os.process_alive(0, WINDOWS, kernel32=kernel32) is False
 
 
+@LINUX_ONLY
 def test_process_alive_on_linux_tells_a_zombie_from_a_live_process(tmp_path):
     assert host_os.process_alive(os.getpid(), LINUX)
     child = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -133,6 +137,7 @@ def test_child_processes_get_a_group_of_their_own_or_no_console_window():
     assert host_os.child_process_options(WINDOWS) == {"creationflags": 0x08000000 | 0x00000200}
 
 
+@LINUX_ONLY
 def test_killing_a_worker_ends_what_it_started_too():
     script = "import subprocess, sys, time\n" \
              "grandchild = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n" \
@@ -178,6 +183,7 @@ def test_file_facilities_per_system():
     assert not host_os.open_files_block_replace(LINUX) and not host_os.open_files_block_replace(MACOS)
 
 
+@LINUX_ONLY
 def test_clone_file_clones_where_it_can_and_says_so(tmp_path):
     source, target = tmp_path / "a", tmp_path / "b"
     source.write_bytes(b"x" * 10_000)
@@ -204,6 +210,7 @@ def test_suggested_file_names(name, system, expected):
     assert host_os.suggested_file_name(name, system) == expected
 
 
+@LINUX_ONLY  # the stand-in file manager is a shell script
 def test_open_folder_commands_and_a_missing_file_manager(tmp_path, monkeypatch):
     assert host_os.open_folder_command(tmp_path, WINDOWS) == ["explorer", str(tmp_path)]
     assert host_os.open_folder_command(tmp_path, MACOS) == ["open", str(tmp_path)]
@@ -240,3 +247,9 @@ def test_node_is_looked_for_where_each_system_installs_it(tmp_path):
     assert Path("/home/linuxbrew/.linuxbrew/bin/node") in linux
     nvm = [p.parts[-3] for p in linux if ".nvm" in p.parts]
     assert nvm == ["v20.9.0", "v18.20.1", "v9.11.2"]  # newest first, by number not by text
+
+
+def test_system_programs_get_the_users_library_path_back():
+    frozen = {"LD_LIBRARY_PATH": "/c/wxsim/b1/_internal:/u", "LD_LIBRARY_PATH_ORIG": "/u", "DYLD_LIBRARY_PATH": "/b"}
+    assert host_os.system_program_env(frozen, frozen=True) == {"LD_LIBRARY_PATH": "/u"}
+    assert host_os.system_program_env(frozen, frozen=False) == frozen  # from source: untouched
