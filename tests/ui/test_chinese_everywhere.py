@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.paths import resource
 from app.settings import AppSettings
+from app.ui.async_slot import running_slot_tasks
 from app.ui.bridge import ADMIN
 from app.ui.i18n import Translations
 from app.ui.messages import InlineMessage
@@ -251,8 +252,12 @@ def test_every_pane_speaks_chinese_after_a_class_s_mistakes(chinese, start, qloo
     cloud = by_name["CloudCallsPane"]
     qloop.run_until_complete(bridge.call_function("学生A", "makePoster", {"scene": "class=3"}))
     window.navigation.setCurrentRow(list(by_name).index("CloudCallsPane"))
-    qloop.run_until_complete(eventually(lambda: cloud.registry.rowCount() == 1))
-    settle(qloop, bridge)  # the registry shows before the pane's lists and settings have loaded
+    # The registry shows before the pane's lists and settings have loaded: stop the loop only
+    # once the load has ended too, or its next step could come due just as the loop stops and
+    # run outside it, where no request can start.
+    qloop.run_until_complete(eventually(
+        lambda: cloud.registry.rowCount() == 1 and not running_slot_tasks() and not bridge.pending))
+    settle(qloop, bridge)
     cloud.registry.selectRow(0)
     cloud.persona.setCurrentIndex(cloud.persona.findText("学生B"))
     qloop.run_until_complete(cloud.scan_selected())
