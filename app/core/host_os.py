@@ -236,11 +236,10 @@ def system_program_env(environ: dict[str, str] | None = None, frozen: bool | Non
 
 def open_folder(folder: Path, system: str | None = None) -> bool:
     """Show ``folder`` in the file manager without waiting for it; False if none could start."""
-    options = {"creationflags": CREATE_NO_WINDOW} if _is(system, WINDOWS) else {"start_new_session": True}
     try:
         proc = subprocess.Popen(open_folder_command(folder, system), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=system_program_env(),
-                                **options)
+                                **child_process_options(system))
     except OSError:
         return False
     threading.Thread(target=proc.wait, daemon=True).start()  # reaped, however long it stays

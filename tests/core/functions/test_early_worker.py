@@ -54,7 +54,7 @@ def test_the_pool_adopts_the_early_worker_and_runs_a_function_on_it(tmp_path):
     fn.mkdir()
     (fn / "index.js").write_text("exports.main = async (e) => ({ twice: e.n * 2 })", encoding="utf-8")
     worker_start.start_early(["call", "fn"])
-    early_pid = worker_start._early[1].pid
+    early_pid = worker_start._early.pid
     with JsPool(spare_workers=1, watch_interval_s=None) as pool:
         assert pool.stats().spares == 1  # there at once, not after a refill
         outcome = pool.invoke(fn, {"n": 21}, {}, {}, 5.0, lambda action, params: {})
@@ -65,7 +65,7 @@ def test_the_pool_adopts_the_early_worker_and_runs_a_function_on_it(tmp_path):
 
 def test_a_pool_with_another_heap_limit_leaves_it_and_exit_kills_it():
     worker_start.start_early(["call", "fn"])
-    early = worker_start._early[1]
+    early = worker_start._early
     with JsPool(heap_mb=64, spare_workers=0, watch_interval_s=None) as pool:
         assert pool.stats().spares == 0
     assert early.poll() is None  # still waiting for a pool that has its limit

@@ -16,17 +16,7 @@ from app.core.errors import InputError
 from app.core.requests import Caller, Request
 from app.core.snapshots.scenario import ScenarioError
 from app.core.workspace import Workspace
-
-
-def console(action: str, **params) -> Request:
-    return Request(action, params, Caller.console("test"))
-
-
-@pytest.fixture
-def demo(tmp_path: Path, clock) -> Workspace:
-    ws = Workspace.open(tmp_path / "data", paths.demo_project(), demo_data=paths.resource("demo-data"), clock=clock)
-    yield ws
-    ws.close()
+from tests.support.console import console
 
 
 def test_a_diff_lists_documents_fields_files_personas_and_settings(demo, tmp_path):

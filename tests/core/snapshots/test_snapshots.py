@@ -13,17 +13,7 @@ from app.core.errors import CloudError, InputError
 from app.core.requests import Caller, Request
 from app.core.snapshots.store import CHECKPOINT_RING
 from app.core.workspace import Workspace
-
-
-def console(action: str, **params) -> Request:
-    return Request(action, params, Caller.console("test"))
-
-
-@pytest.fixture
-def demo(tmp_path: Path, clock) -> Workspace:
-    ws = Workspace.open(tmp_path / "data", paths.demo_project(), demo_data=paths.resource("demo-data"), clock=clock)
-    yield ws
-    ws.close()
+from tests.support.console import console
 
 
 def state_of(ws: Workspace) -> dict:

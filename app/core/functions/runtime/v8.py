@@ -9,7 +9,7 @@ from pathlib import Path
 from app.core.errors import CloudError
 from app.core.functions.runtime.process import WorkerExited
 from app.core.functions.runtime.v8_process import WorkerProcess
-from app.core.functions.runtime.worker_start import start_worker_process, take_early
+from app.core.functions.runtime.worker_start import DEFAULT_HEAP_MB, start_worker_process, take_early
 from app.core.functions.runtime.outcome import JsError, JsOutcome, LogLine
 from app.core.functions.runtime.pool import WATCH_INTERVAL_S, Host, WorkerPool
 from app.core.functions.runtime.slots import WorkerSlots
@@ -55,7 +55,7 @@ class JsPool(WorkerPool[WorkerProcess]):
     def __init__(
         self,
         *,
-        heap_mb: int = 256,
+        heap_mb: int = DEFAULT_HEAP_MB,
         spare_workers: int = 1,
         max_idle_per_function: int = 2,
         max_idle: int = 8,

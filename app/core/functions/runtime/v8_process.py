@@ -6,9 +6,8 @@ import os
 import subprocess
 
 from app.core.functions.runtime.process import STDERR_TAIL_BYTES, PipeWorker, WorkerExited
-from app.core.functions.runtime.worker_start import worker_command
 
-__all__ = ["STDERR_TAIL_BYTES", "WorkerExited", "WorkerProcess", "worker_command"]
+__all__ = ["STDERR_TAIL_BYTES", "WorkerExited", "WorkerProcess"]
 
 
 class WorkerProcess(PipeWorker):

@@ -20,7 +20,7 @@ from app.core import host_os
 
 WORKER_FLAG = "--wxsim-js-worker"
 DEFAULT_HEAP_MB = 256  # the platform's default memory per instance
-_early: tuple[int, subprocess.Popen] | None = None  # (heap MB, process)
+_early: subprocess.Popen | None = None  # started with DEFAULT_HEAP_MB
 
 
 def worker_command(heap_mb: int = DEFAULT_HEAP_MB) -> list[str]:
@@ -68,7 +68,7 @@ def start_early(argv: list[str]) -> None:
     if argv[:1] != ["call"] or _early is not None or "-h" in argv or "--help" in argv:
         return
     try:
-        _early = (DEFAULT_HEAP_MB, start_worker_process())
+        _early = start_worker_process()
     except OSError:
         return  # the pool will start one itself and report what is wrong
     atexit.register(_kill_unadopted)
@@ -77,15 +77,15 @@ def start_early(argv: list[str]) -> None:
 def take_early(heap_mb: int) -> subprocess.Popen | None:
     """The early worker if it has this heap limit and is still running (once); else None."""
     global _early
-    if _early is None or _early[0] != heap_mb:
+    if _early is None or heap_mb != DEFAULT_HEAP_MB:
         return None
-    (_, proc), _early = _early, None
+    proc, _early = _early, None
     return proc if proc.poll() is None else None
 
 
 def _kill_unadopted() -> None:
     global _early
-    if _early is not None:
-        (_, proc), _early = _early, None
+    proc, _early = _early, None
+    if proc is not None:
         host_os.kill_process_tree(proc)
         proc.wait()

@@ -294,7 +294,8 @@ def heap_from_argv(args: list[str]) -> int:
 
 def main() -> int:
     """Entry point of the worker process."""
-    # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
+    # Workers have a process group of their own (host_os.child_process_options), so a terminal's
+    # Ctrl-C should not reach us; should one anyway, the parent decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Raw fds, not sys.std*: a windowed (frozen) app may have set those to None. And fd 1 is
     # pointed at stderr so that stray prints from anywhere cannot corrupt the protocol.
@@ -302,7 +303,6 @@ def main() -> int:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     from py_mini_racer import DEFAULT_V8_FLAGS, init_mini_racer
-
 
     # Backstop above the hard limit: mini-racer's limit stops scripts cleanly; this one makes V8
     # abort the process if an allocation outruns it, which the parent reports as a crash.
